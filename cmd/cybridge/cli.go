@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/cybridge/cybridge/config"
+)
+
+// Exit codes (SPEC §8.1).
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2 // plan has changes, only with -detailed-exitcode
+	exitBlocked = 3 // blocked by a safeguard
+)
+
+// env is one invocation's world: arguments, streams and environment. Every
+// subcommand gets it instead of touching os.* so that tests run the real
+// command in-process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	lookup func(string) (string, bool)
+
+	// jsonErrors makes the final error print as {"error":{...}} on stdout;
+	// a command sets it once it has parsed -format json.
+	jsonErrors bool
+	// secrets are configured secret values, scrubbed from anything printed
+	// as a last line of defence.
+	secrets []string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// Main runs cybridge with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, lookup func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return e.finish(c.run(ctx, e, args[1:]))
+		}
+	}
+	fmt.Fprintf(stderr, "cybridge: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitError
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: cybridge <command> [flags]\n\ncommands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'cybridge <command> -h' for a command's flags.")
+}
+
+// codedError is an error with a stable code for the admin.
+type codedError interface {
+	error
+	ErrorCode() string
+}
+
+// exitCoder lets an error choose the exit code (e.g. 3 for a safeguard).
+type exitCoder interface {
+	ExitCode() int
+}
+
+// cliError is an error raised by the command line itself.
+type cliError struct {
+	code string
+	msg  string
+	exit int
+}
+
+func (e *cliError) Error() string     { return e.msg }
+func (e *cliError) ErrorCode() string { return e.code }
+func (e *cliError) ExitCode() int {
+	if e.exit == 0 {
+		return exitError
+	}
+	return e.exit
+}
+
+func usageErrorf(format string, args ...any) error {
+	return &cliError{code: "usage", msg: fmt.Sprintf(format, args...)}
+}
+
+// errChanges is returned by plan -detailed-exitcode when the plan has
+// changes; it is not printed.
+var errChanges = &cliError{code: "changes", exit: exitChanges}
+
+// ErrorCode returns the stable code of err: its own, or "internal".
+func ErrorCode(err error) string {
+	var ce codedError
+	if errors.As(err, &ce) {
+		return ce.ErrorCode()
+	}
+	if errors.Is(err, context.Canceled) {
+		return "canceled"
+	}
+	return "internal"
+}
+
+func (e *env) finish(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	code := exitError
+	var xc exitCoder
+	if errors.As(err, &xc) {
+		code = xc.ExitCode()
+	}
+	if err == errChanges {
+		return code
+	}
+	ec, msg := ErrorCode(err), e.redact(err.Error())
+	if ec == "usage" {
+		fmt.Fprintf(e.stderr, "cybridge: %s\n", msg)
+		return code
+	}
+	if e.jsonErrors {
+		out := map[string]any{"error": map[string]string{"code": ec, "message": msg}}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+	}
+	fmt.Fprintf(e.stderr, "cybridge: error [%s]: %s\n", ec, msg)
+	return code
+}
+
+// redact scrubs configured secrets from s.
+func (e *env) redact(s string) string {
+	for _, sec := range e.secrets {
+		if len(sec) >= 3 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// isTerminal reports whether w is a terminal (progress is shown only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// flagSet makes a FlagSet that reports errors instead of exiting.
+func (e *env) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("cybridge "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parse parses flags and rejects stray positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageErrorf("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("%s: unexpected argument %q (values are given with flags)", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// configFlag registers -config on fs.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "", "configuration file (default cybridge.toml in the working directory, optional)")
+}
+
+// formatFlag registers -format with the allowed values; the first is the default.
+func formatFlag(fs *flag.FlagSet, allowed ...string) *string {
+	return fs.String("format", allowed[0], "output format: "+strings.Join(allowed, " or "))
+}
+
+// checkFormat validates a -format value and turns on JSON errors for json.
+func (e *env) checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if a == format {
+			e.jsonErrors = format == "json"
+			return nil
+		}
+	}
+	return usageErrorf("-format %q: use %s", format, strings.Join(allowed, " or "))
+}
+
+// loadConfig loads the configuration from path (or the optional default
+// cybridge.toml) and the environment, and remembers its secrets for
+// redaction.
+func (e *env) loadConfig(path string) (*config.Config, error) {
+	required := path != ""
+	if path == "" {
+		path = "cybridge.toml"
+	}
+	cfg, err := config.Load(path, required, e.lookup)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []config.Secret{cfg.Cybozu.Password, cfg.Cybozu.Token, cfg.Cybozu.BasicPassword,
+		cfg.Safety.InitialPassword, cfg.SecretKey, cfg.AdminPassword, cfg.Console.APIToken} {
+		if s.IsSet() {
+			e.secrets = append(e.secrets, s.Reveal())
+		}
+	}
+	return cfg, nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

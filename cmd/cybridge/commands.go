@@ -1,0 +1,8 @@
+package main
+
+// commands lists every subcommand; each lives in its own file.
+func commands() []command {
+	return []command{
+		{name: "version", summary: "print the version", run: runVersion},
+	}
+}

@@ -1,0 +1,173 @@
+// Package config is cybridge's one configuration struct: decoded once from a
+// TOML file and CYBRIDGE_* environment variables (the environment wins),
+// secrets also from *_FILE paths, validated once with every bad key reported
+// together. Secrets are never accepted as command-line flags.
+//
+// Environment names are CYBRIDGE_<SECTION>_<KEY> for keys in a section
+// (CYBRIDGE_CYBOZU_PASSWORD) and CYBRIDGE_<KEY> for top-level keys
+// (CYBRIDGE_DB, CYBRIDGE_SECRET_KEY, CYBRIDGE_ADMIN_PASSWORD). A secret key K
+// can instead be given as K_FILE (file key "k_file", or CYBRIDGE_..._FILE);
+// the file's content with one trailing newline removed is the secret.
+package config
+
+import (
+	"time"
+)
+
+// Secret is a configured secret. It renders as "[redacted]" in every
+// format, so printing a Config or an error that wraps one cannot leak it.
+// Call Reveal to use the value.
+type Secret string
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// IsSet reports whether the secret has a value.
+func (s Secret) IsSet() bool { return s != "" }
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString keeps %#v from printing the value.
+func (s Secret) GoString() string { return s.String() }
+
+// MarshalText redacts the secret in JSON, TOML and the like.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Duration is a time.Duration written as "30s" in TOML and the environment.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration as Go does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Config is everything cybridge can be told. Defaults come from Default.
+type Config struct {
+	// DB is the SQLite database path (CYBRIDGE_DB).
+	DB string `toml:"db" validate:"required"`
+	// SecretKey encrypts stored CalDAV passwords (CYBRIDGE_SECRET_KEY): 32
+	// bytes, given as 64 hex digits or as base64.
+	SecretKey Secret `toml:"secret_key" secret:"true"`
+	// AdminPassword logs in to the console (CYBRIDGE_ADMIN_PASSWORD). It is
+	// kept only as a hash once read.
+	AdminPassword Secret `toml:"admin_password" secret:"true"`
+
+	Cybozu     Cybozu     `toml:"cybozu"`
+	Source     Source     `toml:"source"`
+	Safety     Safety     `toml:"safety"`
+	Calendar   Calendar   `toml:"calendar"`
+	Safeguards Safeguards `toml:"safeguards"`
+	Schedule   Schedule   `toml:"schedule"`
+	History    History    `toml:"history"`
+	Console    Console    `toml:"console"`
+}
+
+// Cybozu is how to reach the cybozu.com domain.
+type Cybozu struct {
+	// URL is https://SUBDOMAIN.cybozu.com (or .kintone.com, .cybozu.cn,
+	// SUBDOMAIN.s.cybozu.com). http:// only for loopback.
+	URL           string `toml:"url" validate:"omitempty,cybozuurl"`
+	Login         string `toml:"login"`
+	Password      Secret `toml:"password" secret:"true"`
+	Token         Secret `toml:"token" secret:"true"`
+	BasicUser     string `toml:"basic_user"`
+	BasicPassword Secret `toml:"basic_password" secret:"true"`
+	// ClientCert and ClientKey are PEM files for Secure Access (.s.cybozu.com).
+	ClientCert string `toml:"client_cert"`
+	ClientKey  string `toml:"client_key"`
+	// Concurrency is the request pool size: default 4, at most 10 because
+	// cybozu.com counts concurrent requests per domain.
+	Concurrency int `toml:"concurrency" validate:"min=1,max=10"`
+	// Timeout bounds one HTTP request.
+	Timeout Duration `toml:"timeout"`
+	// IncludeAdministrator keeps the built-in Administrator user.
+	IncludeAdministrator bool `toml:"include_administrator"`
+}
+
+// Source chooses where the directory is read from.
+type Source struct {
+	Kind         string `toml:"kind" validate:"oneof=api csv"`
+	CSVDir       string `toml:"csv_dir"`
+	CSVEncoding  string `toml:"csv_encoding" validate:"oneof=auto shift_jis utf-8 latin1 gbk"`
+	CSVSeparator string `toml:"csv_separator" validate:"oneof=auto comma semicolon tab space"`
+}
+
+// Safety configures the safety-roster target.
+type Safety struct {
+	Enabled bool `toml:"enabled"`
+	// LoginKey is what a new member's roster login is: the cybozu.com login
+	// name or the email address.
+	LoginKey        string `toml:"login_key" validate:"oneof=login email"`
+	InitialPassword Secret `toml:"initial_password" secret:"true"`
+	// IncludeSuspended imports 停止中 users too (the manual's behaviour).
+	IncludeSuspended bool `toml:"include_suspended"`
+}
+
+// Calendar configures the calendar-sync enrolment target.
+type Calendar struct {
+	Enabled           bool     `toml:"enabled"`
+	Scope             string   `toml:"scope"`
+	DefaultTarget     string   `toml:"default_target" validate:"oneof=google caldav"`
+	GoogleDomains     []string `toml:"google_domains" validate:"dive,hostname"`
+	CalDAVURLTemplate string   `toml:"caldav_url_template"`
+	// DeleteAfterDays deletes enrolments of users gone that long; 0 = never.
+	DeleteAfterDays int `toml:"delete_after_days" validate:"min=0"`
+}
+
+// Safeguards block a whole run (exit 3) unless -allow-deletes is given.
+type Safeguards struct {
+	MaxDeletes       int `toml:"max_deletes" validate:"min=0"`
+	MaxDeletePercent int `toml:"max_delete_percent" validate:"min=0,max=100"`
+	MinSourceRatio   int `toml:"min_source_ratio" validate:"min=0,max=100"`
+}
+
+// Schedule configures `cybridge serve`'s full imports.
+type Schedule struct {
+	Cron               string `toml:"cron" validate:"required"`
+	TimeZone           string `toml:"time_zone" validate:"required"`
+	PauseAfterFailures int    `toml:"pause_after_failures" validate:"min=1"`
+}
+
+// History configures run-history retention.
+type History struct {
+	Days int `toml:"days" validate:"min=1"`
+}
+
+// Console configures the web console and JSON API.
+type Console struct {
+	Listen   string `toml:"listen" validate:"required,hostname_port"`
+	APIToken Secret `toml:"api_token" secret:"true"`
+	// UploadLimitMB caps one CSV upload request.
+	UploadLimitMB int `toml:"upload_limit_mb" validate:"min=1,max=1024"`
+}
+
+// Default returns the configuration used where nothing is said.
+func Default() Config {
+	return Config{
+		DB: "cybridge.db",
+		Cybozu: Cybozu{
+			Concurrency: 4,
+			Timeout:     Duration{30 * time.Second},
+		},
+		Source:     Source{Kind: "api", CSVEncoding: "auto", CSVSeparator: "auto"},
+		Safety:     Safety{Enabled: true, LoginKey: "login", IncludeSuspended: true},
+		Calendar:   Calendar{Enabled: true, DefaultTarget: "google"},
+		Safeguards: Safeguards{MaxDeletes: 50, MaxDeletePercent: 20, MinSourceRatio: 70},
+		Schedule:   Schedule{Cron: "*/10 * * * *", TimeZone: "Asia/Tokyo", PauseAfterFailures: 12},
+		History:    History{Days: 90},
+		Console:    Console{Listen: "127.0.0.1:8080", UploadLimitMB: 50},
+	}
+}
