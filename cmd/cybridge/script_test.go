@@ -20,6 +20,7 @@ func TestMain(m *testing.M) {
 // TestScripts runs the end-to-end CLI flows in testdata/script.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:  "testdata/script",
+		Cmds: scriptCmds(),
 	})
 }

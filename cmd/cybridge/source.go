@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/directory"
+)
+
+// sourceFlags are the flags that choose where the directory is read from
+// (SPEC §8.1). Values not given on the command line come from the config.
+type sourceFlags struct {
+	kind         string // api | csv; "" = config
+	csvDir       string
+	csvUsers     string
+	csvOrgs      string
+	csvUserOrgs  string
+	csvTitles    string
+	csvGroups    string
+	csvUserGroup string
+	csvEncoding  string
+	csvSeparator string
+}
+
+func addSourceFlags(fs *flag.FlagSet) *sourceFlags {
+	s := &sourceFlags{}
+	fs.StringVar(&s.kind, "source", "", "where to read the directory: api or csv (default from config, else api)")
+	fs.StringVar(&s.csvDir, "csv-dir", "", "folder with cybozu.com CSV exports (found by file name or header row)")
+	fs.StringVar(&s.csvUsers, "csv-users", "", "users CSV export (user.csv)")
+	fs.StringVar(&s.csvOrgs, "csv-orgs", "", "organizations CSV export (organization.csv)")
+	fs.StringVar(&s.csvUserOrgs, "csv-user-orgs", "", "user-organizations CSV export (userOrganizations.csv)")
+	fs.StringVar(&s.csvTitles, "csv-titles", "", "titles CSV export (title.csv)")
+	fs.StringVar(&s.csvGroups, "csv-groups", "", "groups CSV export (group.csv)")
+	fs.StringVar(&s.csvUserGroup, "csv-user-groups", "", "user-groups CSV export (userGroups.csv)")
+	fs.StringVar(&s.csvEncoding, "csv-encoding", "", "CSV encoding: auto, shift_jis, utf-8, latin1, gbk (default from config, else auto)")
+	fs.StringVar(&s.csvSeparator, "csv-separator", "", "CSV separator: auto, comma, semicolon, tab, space (default from config, else auto)")
+	return s
+}
+
+// resolvedKind is the source kind after flags and config: explicit CSV
+// file flags imply csv.
+func (s *sourceFlags) resolvedKind(cfg *config.Config) string {
+	switch {
+	case s.kind != "":
+		return s.kind
+	case s.csvDir != "" || s.csvUsers != "":
+		return "csv"
+	default:
+		return cfg.Source.Kind
+	}
+}
+
+// readSource reads and validates the whole directory from the chosen
+// source. It returns a snapshot only when the read was complete and valid:
+// nothing downstream may act on a partial read.
+func (e *env) readSource(ctx context.Context, cfg *config.Config, s *sourceFlags) (*directory.Snapshot, error) {
+	var snap *directory.Snapshot
+	var err error
+	switch k := s.resolvedKind(cfg); k {
+	case "api":
+		snap, err = e.readAPISource(ctx, cfg)
+	case "csv":
+		snap, err = e.readCSVSource(ctx, cfg, s)
+	default:
+		return nil, usageErrorf("-source %q: use api or csv", k)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Cybozu.IncludeAdministrator {
+		snap.DropUser(directory.AdministratorLogin)
+	}
+	return snap, nil
+}
