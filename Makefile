@@ -20,7 +20,6 @@ unit:
 	$(GO) test -count=1 ./...
 
 # Each fuzz target runs for FUZZTIME (go test -fuzz takes one target at a time).
-FUZZ_TARGETS := $(shell grep -rl --include='*_test.go' '^func Fuzz' . 2>/dev/null | xargs -r grep -ho '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/^func //')
 fuzz:
 	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
 	  d=$$(dirname $$f); \
