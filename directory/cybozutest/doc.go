@@ -1,0 +1,60 @@
+// Package cybozutest is a simulated cybozu.com domain: a fake of the
+// cybozu.com common administration User API (共通管理 User API) built on
+// net/http, for tests, the demo (cmd/cybozusim) and benchmarks. It serves a
+// *directory.Snapshot, replaceable at runtime with SetSnapshot.
+//
+// It follows ../shared/cybozu-user-api.md; where that file says UNCONFIRMED,
+// it does what SPEC §3.4 says. Those choices are assumptions about the real
+// service, listed here so nobody mistakes them for facts:
+//
+//   - users.json lists the built-in Administrator user (if the snapshot has
+//     it, as fixtures.Company does). Whether the real API does is unconfirmed.
+//   - organization/users.json and group/users.json list users in ascending
+//     id, like the documented list endpoints.
+//   - IP restriction: every caller is treated as not allowed (the simulator
+//     only listens on loopback). With Basic auth configured on the domain a
+//     request needs `Authorization: Basic ...`; missing or wrong gives 401
+//     with `WWW-Authenticate: Basic realm="..."` and an HTML body. Without
+//     Basic auth the answer is 403 with an HTML body.
+//   - Wrong password: 401 (or 520 with Options.WrongPasswordStatus) JSON
+//     {"code":"CB_WA01",...}. A wrong or unknown API token gets the same
+//     CB_WA01. No credentials: 401 CB_AU01. Two-factor on (Options.TwoFactor)
+//     and the right password: 401 CB_TW02; tokens still work.
+//   - Unknown subdomain (Options.UnknownDomain): 404 HTML for every path.
+//   - Maintenance (Options.Maintenance): 503 HTML for every API path.
+//   - More than Options.MaxConcurrent requests in flight (default 10): 429
+//     JSON, answered at once (without the latency).
+//   - size outside 1..100, or a bad offset: 400 CB_VA01 with "errors" keyed
+//     by the parameter. A GET carrying Content-Type: 400 CB_IL02. A missing
+//     or unknown code on a per-organization/group/user endpoint: 400 CB_VA01.
+//     An unknown /v1 path: 404 JSON CB_NF01 (invented code). Non-GET: 405.
+//   - /v1/csv/title.csv needs an administrator: with password auth and
+//     Options.NonAdmin the answer is 403 JSON CB_NO02. Any API token may
+//     export CSV (the docs say any token scope works). The CSV body is UTF-8
+//     with a header row; its real layout is unconfirmed and it is only meant
+//     as the read-only "is this account an administrator" probe.
+//
+// JSON quirks are served deterministically, by the object's position in id
+// order: ids are strings; primaryOrganization is the organization id as a
+// string for most users, as a JSON number for every fifth user (position
+// 2, 7, 12, ...) and null for users without an organization; sortOrder is a
+// number or null; empty text fields are "" on even positions and null on odd
+// ones; parentCode is null for top-level organizations; everyone's members
+// are all users; group type is never sent. Ids missing from the snapshot are
+// assigned (after the largest numeric id present).
+//
+// Faults: Options.FailOn makes the k-th API request (1-based, in arrival
+// order, counting every /v1 request) answer Options.FailStatus (default
+// 503); Options.FailPath makes every request whose path+query contains it
+// fail the same way; Options.TruncateOn cuts the k-th response: it declares
+// the full Content-Length, sends half the body and drops the connection, so
+// the client sees an unexpected EOF in the middle of a JSON document.
+// 502/503/504 fault bodies are HTML (as cybozu.com's front end sends during
+// overload or maintenance); other statuses get a JSON error.
+//
+// Stats (Sim.Stats, or GET /_sim/stats as JSON) count API requests, the peak
+// number in flight, 429 answers, injected faults and requests per path.
+// /_sim/ paths need no authentication and are never counted.
+//
+// NewServer runs a Sim on an httptest server bound to 127.0.0.1.
+package cybozutest
