@@ -1,0 +1,284 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Off is the schedule spec that turns scheduled runs off.
+const Off = "off"
+
+// Runner runs one full import (read → plan → safeguards → apply) with
+// trigger "schedule", records it in run history, and says how it ended.
+type Runner interface {
+	Run(ctx context.Context) Outcome
+	// RecordFailure records a failed scheduled run that has no record of
+	// its own (a panic recovered by the scheduler) and returns its id.
+	RecordFailure(ctx context.Context, code, message string) (runID string, err error)
+}
+
+// Config configures a Scheduler.
+type Config struct {
+	// Spec is a cron spec (config schedule.cron): five fields, or six with
+	// a leading seconds field, or a descriptor (@hourly, @every 5m), or Off.
+	Spec     string
+	Location *time.Location // config schedule.time_zone
+	Policy   Policy
+	Logger   *slog.Logger // nil = discard
+	Now      func() time.Time
+}
+
+// SpecError is an unusable schedule.
+type SpecError struct {
+	Spec string
+	Err  error
+}
+
+// ErrorCode is the stable error code.
+func (e *SpecError) ErrorCode() string { return "schedule_invalid" }
+
+func (e *SpecError) Error() string {
+	return fmt.Sprintf("schedule.cron %q: %v; write five cron fields (minute hour day month weekday, e.g. \"*/10 * * * *\"), a descriptor such as \"@every 10m\", or \"off\"", e.Spec, e.Err)
+}
+
+func (e *SpecError) Unwrap() error { return e.Err }
+
+// parser accepts the usual five fields, an optional leading seconds field
+// (tests and sub-minute schedules) and descriptors.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSpec parses a schedule spec; it returns nil for Off.
+func ParseSpec(spec string) (cron.Schedule, error) {
+	spec = strings.TrimSpace(spec)
+	if strings.EqualFold(spec, Off) {
+		return nil, nil
+	}
+	s, err := parser.Parse(spec)
+	if err != nil {
+		return nil, &SpecError{Spec: spec, Err: err}
+	}
+	return s, nil
+}
+
+// Scheduler triggers scheduled runs.
+type Scheduler struct {
+	cfg      Config
+	schedule cron.Schedule // nil when off
+	runner   Runner
+	store    Store
+	log      *slog.Logger
+
+	cron  *cron.Cron
+	entry cron.EntryID
+
+	jobCtx     context.Context
+	cancelJobs context.CancelFunc
+
+	running      atomic.Bool
+	skipped      atomic.Int64 // triggers skipped because a run was still going
+	pausedSkips  atomic.Int64 // triggers skipped because paused
+	mu           sync.Mutex
+	last         Outcome
+	lastFinished time.Time
+}
+
+// New makes a Scheduler; Start starts it.
+func New(cfg Config, r Runner, st Store) (*Scheduler, error) {
+	sched, err := ParseSpec(cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Scheduler{cfg: cfg, schedule: sched, runner: r, store: st, log: log}
+	cl := cronLogger{log: log, skipped: &s.skipped}
+	s.cron = cron.New(
+		cron.WithLocation(cfg.Location),
+		cron.WithLogger(cl),
+		// Outermost Recover is a last line of defence; our own recover in
+		// tick records the failed run.
+		cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)),
+	)
+	if sched != nil {
+		s.entry = s.cron.Schedule(sched, cron.FuncJob(s.tick))
+	}
+	return s, nil
+}
+
+// Start starts triggering runs. Runs get a context that outlives ctx's
+// cancellation (a SIGTERM must let a running apply finish); Stop bounds
+// them.
+func (s *Scheduler) Start(ctx context.Context) {
+	s.jobCtx, s.cancelJobs = context.WithCancel(context.WithoutCancel(ctx))
+	s.cron.Start()
+}
+
+// Stop stops triggering and waits for a running run to finish until ctx is
+// done; then it cancels the run (its apply rolls back) and waits for it to
+// end.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	done := s.cron.Stop()
+	select {
+	case <-done.Done():
+		if s.cancelJobs != nil {
+			s.cancelJobs()
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	if s.cancelJobs != nil {
+		s.cancelJobs()
+	}
+	<-done.Done()
+	return errors.New("scheduled run canceled: it did not finish within the shutdown grace period")
+}
+
+// Info is what the console shows about the schedule.
+type Info struct {
+	Spec         string    `json:"cron"`
+	TimeZone     string    `json:"time_zone"`
+	Enabled      bool      `json:"enabled"`
+	Next         time.Time `json:"next_run,omitzero"`
+	Running      bool      `json:"running"`
+	Skipped      int64     `json:"skipped_overlapping"`
+	SkippedPause int64     `json:"skipped_paused"`
+	Pause        State     `json:"pause"`
+	Last         *Outcome  `json:"-"`
+	LastFinished time.Time `json:"-"`
+}
+
+// Info reports the schedule, the next trigger and the pause state.
+func (s *Scheduler) Info(ctx context.Context) (Info, error) {
+	st, err := s.store.LoadState(ctx)
+	if err != nil {
+		return Info{}, fmt.Errorf("load schedule state: %w", err)
+	}
+	in := Info{
+		Spec:         s.cfg.Spec,
+		TimeZone:     s.cfg.Location.String(),
+		Enabled:      s.schedule != nil,
+		Running:      s.running.Load(),
+		Skipped:      s.skipped.Load(),
+		SkippedPause: s.pausedSkips.Load(),
+		Pause:        st,
+	}
+	if s.schedule != nil {
+		if e := s.cron.Entry(s.entry); e.Valid() && !e.Next.IsZero() {
+			in.Next = e.Next
+		} else {
+			in.Next = s.schedule.Next(s.cfg.Now().In(s.cfg.Location))
+		}
+	}
+	s.mu.Lock()
+	if s.last.Status != "" {
+		o := s.last
+		in.Last, in.LastFinished = &o, s.lastFinished
+	}
+	s.mu.Unlock()
+	return in, nil
+}
+
+// Resume lifts a pause.
+func (s *Scheduler) Resume(ctx context.Context) (bool, error) { return Resume(ctx, s.store) }
+
+// Pause pauses scheduled runs by hand.
+func (s *Scheduler) Pause(ctx context.Context, message string) error {
+	return Pause(ctx, s.store, message, s.cfg.Now())
+}
+
+// tick is one trigger.
+func (s *Scheduler) tick() {
+	ctx := s.jobCtx
+	st, err := s.store.LoadState(ctx)
+	if err != nil {
+		s.log.Error("scheduled run not started: cannot read the pause state", "error", err)
+		return
+	}
+	if st.Paused {
+		s.pausedSkips.Add(1)
+		s.log.Debug("scheduled run skipped: paused", "reason", st.Reason)
+		return
+	}
+	s.running.Store(true)
+	o := s.runRecovered(ctx)
+	s.running.Store(false)
+	now := s.cfg.Now()
+	s.mu.Lock()
+	s.last, s.lastFinished = o, now
+	s.mu.Unlock()
+	switch {
+	case o.Status == StatusSkipped, o.ErrorCode == "run_in_progress":
+		s.log.Info("scheduled run skipped: another run holds the lease")
+		return
+	case o.ErrorCode == "canceled" || ctx.Err() != nil:
+		s.log.Info("scheduled run canceled by shutdown", "run", o.RunID)
+		return
+	}
+	var paused bool
+	err = s.store.UpdateState(ctx, func(st *State) error {
+		paused = s.cfg.Policy.Record(st, o, now)
+		return nil
+	})
+	switch {
+	case err != nil:
+		s.log.Error("cannot save the pause state", "error", err)
+	case paused:
+		s.log.Warn("scheduled runs paused; resume with `cybridge resume` or the console", "run", o.RunID, "status", o.Status, "code", o.ErrorCode)
+	default:
+		s.log.Info("scheduled run finished", "run", o.RunID, "status", o.Status, "code", o.ErrorCode)
+	}
+}
+
+// runRecovered runs one import; a panic becomes a failed run in history.
+func (s *Scheduler) runRecovered(ctx context.Context) (o Outcome) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		s.log.Error("scheduled run panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		msg := fmt.Sprintf("internal error (panic: %v); the server log has the stack trace — please report it", p)
+		id, err := s.runner.RecordFailure(ctx, "internal", msg)
+		if err != nil {
+			s.log.Error("cannot record the failed run", "error", err)
+		}
+		o = Outcome{RunID: id, Status: StatusFailed, ErrorCode: "internal", Message: msg}
+	}()
+	return s.runner.Run(ctx)
+}
+
+// cronLogger sends robfig/cron's messages to slog and counts skipped
+// triggers (SkipIfStillRunning logs "skip").
+type cronLogger struct {
+	log     *slog.Logger
+	skipped *atomic.Int64
+}
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	if msg == "skip" {
+		l.skipped.Add(1)
+		l.log.Info("scheduled run skipped: the previous one is still running")
+	}
+	// "wake", "run", "schedule", "start", "stop": noise at every trigger.
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("scheduler: "+msg, append([]any{"error", err}, kv...)...)
+}

@@ -1,0 +1,166 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Pause reasons, stable codes shown by the console and the API.
+const (
+	ReasonConsecutiveFailures = "consecutive_failures"
+	ReasonFailureRate         = "failure_rate"
+	ReasonBlocked             = "blocked"
+	ReasonAdmin               = "admin"
+)
+
+// Run statuses as recorded in run history (SPEC §7), plus Skipped for a
+// trigger that did not run.
+const (
+	StatusNoChanges = "no_changes"
+	StatusApplied   = "applied"
+	StatusDryRun    = "dry_run"
+	StatusFailed    = "failed"
+	StatusBlocked   = "blocked"
+	StatusSkipped   = "skipped"
+)
+
+// State is the persisted auto-pause state.
+type State struct {
+	Paused bool `json:"paused"`
+	// Reason is one of the Reason* codes; Message says it for the admin.
+	Reason  string    `json:"reason,omitempty"`
+	Message string    `json:"message,omitempty"`
+	RunID   string    `json:"run_id,omitempty"` // the run that caused the pause
+	Since   time.Time `json:"since,omitzero"`
+	// ConsecutiveFailures counts failed scheduled runs since the last
+	// successful one (or the last resume).
+	ConsecutiveFailures int `json:"consecutive_failures"`
+	// Failures are the times of failed scheduled runs within the window.
+	Failures []time.Time `json:"failures,omitempty"`
+}
+
+// Store persists State. UpdateState must apply fn atomically (one
+// transaction), because `cybridge resume` may run in another process.
+type Store interface {
+	LoadState(ctx context.Context) (State, error)
+	UpdateState(ctx context.Context, fn func(*State) error) error
+}
+
+// Policy is when scheduled runs pause themselves.
+type Policy struct {
+	// PauseAfterFailures consecutive failed runs pause (config
+	// schedule.pause_after_failures, default 12).
+	PauseAfterFailures int
+	// FailureLimit failed runs within FailureWindow pause (120 in 24 h, as
+	// the calendar-sync manual's auto-stop).
+	FailureLimit  int
+	FailureWindow time.Duration
+}
+
+// DefaultPolicy is SPEC §7.1's.
+func DefaultPolicy(pauseAfterFailures int) Policy {
+	return Policy{PauseAfterFailures: pauseAfterFailures, FailureLimit: 120, FailureWindow: 24 * time.Hour}
+}
+
+// Outcome is how one run ended.
+type Outcome struct {
+	RunID     string
+	Status    string // a Status* value
+	ErrorCode string
+	Message   string
+}
+
+// Record folds one scheduled run's outcome into the state and reports
+// whether it paused the schedule.
+func (p Policy) Record(s *State, o Outcome, now time.Time) (paused bool) {
+	switch o.Status {
+	case StatusApplied, StatusNoChanges, StatusDryRun:
+		s.ConsecutiveFailures = 0
+	case StatusBlocked:
+		// A safeguard blocked the run: it would block again on every
+		// trigger until an admin looks, so wait for them at once.
+		return s.pause(ReasonBlocked, "a safeguard blocked the run: "+o.Message, o.RunID, now)
+	case StatusFailed:
+		s.ConsecutiveFailures++
+		s.Failures = append(s.Failures, now)
+		s.prune(now, p.FailureWindow)
+		switch {
+		case p.PauseAfterFailures > 0 && s.ConsecutiveFailures >= p.PauseAfterFailures:
+			return s.pause(ReasonConsecutiveFailures,
+				fmt.Sprintf("%d scheduled runs failed in a row; the last said: %s", s.ConsecutiveFailures, o.Message), o.RunID, now)
+		case p.FailureLimit > 0 && len(s.Failures) >= p.FailureLimit:
+			return s.pause(ReasonFailureRate,
+				fmt.Sprintf("%d scheduled runs failed within %s; the last said: %s", len(s.Failures), p.FailureWindow, o.Message), o.RunID, now)
+		}
+	}
+	return false
+}
+
+func (s *State) pause(reason, msg, runID string, now time.Time) bool {
+	if s.Paused {
+		return false
+	}
+	s.Paused, s.Reason, s.Message, s.RunID, s.Since = true, reason, msg, runID, now
+	return true
+}
+
+func (s *State) prune(now time.Time, window time.Duration) {
+	keep := s.Failures[:0]
+	for _, t := range s.Failures {
+		if now.Sub(t) < window {
+			keep = append(keep, t)
+		}
+	}
+	s.Failures = keep
+}
+
+// Pause pauses scheduled runs by hand (reason "admin"). Pausing an already
+// paused schedule keeps the first reason.
+func Pause(ctx context.Context, st Store, message string, now time.Time) error {
+	return st.UpdateState(ctx, func(s *State) error {
+		s.pause(ReasonAdmin, message, "", now)
+		return nil
+	})
+}
+
+// Resume lifts a pause and clears the failure counters. It reports whether
+// the schedule was paused.
+func Resume(ctx context.Context, st Store) (wasPaused bool, err error) {
+	err = st.UpdateState(ctx, func(s *State) error {
+		wasPaused = s.Paused
+		*s = State{}
+		return nil
+	})
+	return wasPaused, err
+}
+
+// MemoryStore is a Store in memory, for tests and for running without a
+// database.
+type MemoryStore struct {
+	mu sync.Mutex
+	s  State
+}
+
+// LoadState returns a copy of the state.
+func (m *MemoryStore) LoadState(context.Context) (State, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.s
+	s.Failures = append([]time.Time(nil), m.s.Failures...)
+	return s, nil
+}
+
+// UpdateState applies fn to the state; an error leaves it unchanged.
+func (m *MemoryStore) UpdateState(_ context.Context, fn func(*State) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.s
+	s.Failures = append([]time.Time(nil), m.s.Failures...)
+	if err := fn(&s); err != nil {
+		return err
+	}
+	m.s = s
+	return nil
+}

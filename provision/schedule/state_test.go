@@ -1,0 +1,116 @@
+package schedule
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPolicyRecord(t *testing.T) {
+	t0 := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	failed := Outcome{RunID: "r", Status: StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"}
+	ok := Outcome{Status: StatusNoChanges}
+	type step struct {
+		o     Outcome
+		after time.Duration // since t0
+	}
+	tests := []struct {
+		name       string
+		policy     Policy
+		steps      []step
+		wantPaused bool
+		wantReason string
+		wantConsec int
+		wantFails  int
+	}{
+		{
+			name:   "pauses after N consecutive failures",
+			policy: DefaultPolicy(3),
+			steps:  []step{{failed, 0}, {failed, time.Minute}, {failed, 2 * time.Minute}},
+			wantPaused: true, wantReason: ReasonConsecutiveFailures, wantConsec: 3, wantFails: 3,
+		},
+		{
+			name:   "a success resets the consecutive count",
+			policy: DefaultPolicy(3),
+			steps:  []step{{failed, 0}, {failed, time.Minute}, {ok, 2 * time.Minute}, {failed, 3 * time.Minute}},
+			wantConsec: 1, wantFails: 3,
+		},
+		{
+			name:   "failure rate within the window pauses",
+			policy: Policy{PauseAfterFailures: 100, FailureLimit: 3, FailureWindow: time.Hour},
+			steps:  []step{{failed, 0}, {ok, time.Minute}, {failed, 2 * time.Minute}, {ok, 3 * time.Minute}, {failed, 4 * time.Minute}},
+			wantPaused: true, wantReason: ReasonFailureRate, wantConsec: 1, wantFails: 3,
+		},
+		{
+			name:   "failures older than the window do not count",
+			policy: Policy{PauseAfterFailures: 100, FailureLimit: 3, FailureWindow: time.Hour},
+			steps:  []step{{failed, 0}, {ok, time.Minute}, {failed, 2 * time.Minute}, {ok, 3 * time.Minute}, {failed, 2 * time.Hour}},
+			wantConsec: 1, wantFails: 1,
+		},
+		{
+			name:   "a blocked run pauses at once",
+			policy: DefaultPolicy(12),
+			steps:  []step{{Outcome{Status: StatusBlocked, Message: "too many deletes"}, 0}},
+			wantPaused: true, wantReason: ReasonBlocked,
+		},
+		{
+			name:   "the first pause reason is kept",
+			policy: DefaultPolicy(1),
+			steps:  []step{{failed, 0}, {Outcome{Status: StatusBlocked}, time.Minute}},
+			wantPaused: true, wantReason: ReasonConsecutiveFailures, wantConsec: 1, wantFails: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s State
+			for _, st := range tt.steps {
+				tt.policy.Record(&s, st.o, t0.Add(st.after))
+			}
+			got := []any{s.Paused, s.Reason, s.ConsecutiveFailures, len(s.Failures)}
+			want := []any{tt.wantPaused, tt.wantReason, tt.wantConsec, tt.wantFails}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("paused, reason, consecutive, failures (-want +got):\n%s", diff)
+			}
+			if s.Paused && s.Message == "" {
+				t.Error("paused without a message for the admin")
+			}
+		})
+	}
+}
+
+func TestResumeClearsPauseAndCounters(t *testing.T) {
+	ctx := context.Background()
+	st := &MemoryStore{}
+	now := time.Now()
+	if err := st.UpdateState(ctx, func(s *State) error {
+		DefaultPolicy(1).Record(s, Outcome{Status: StatusFailed}, now)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	was, err := Resume(ctx, st)
+	if err != nil || !was {
+		t.Fatalf("Resume = %v, %v; want true, nil", was, err)
+	}
+	got, _ := st.LoadState(ctx)
+	if diff := cmp.Diff(State{}, got); diff != "" {
+		t.Errorf("state after resume (-want +got):\n%s", diff)
+	}
+	if was, _ := Resume(ctx, st); was {
+		t.Error("second Resume reported a pause")
+	}
+}
+
+func TestPauseByAdmin(t *testing.T) {
+	ctx := context.Background()
+	st := &MemoryStore{}
+	if err := Pause(ctx, st, "maintenance", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.LoadState(ctx)
+	if !got.Paused || got.Reason != ReasonAdmin || got.Message != "maintenance" {
+		t.Errorf("state = %+v; want paused by admin", got)
+	}
+}
