@@ -1,0 +1,296 @@
+package cybozu
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/cybridge/cybridge/config"
+)
+
+// Defaults and limits of Config.
+const (
+	DefaultConcurrency = 4
+	MaxConcurrency     = 10 // cybozu.com counts concurrent requests per domain
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxAttempts = 5
+	DefaultBackoffBase = 500 * time.Millisecond
+	DefaultBackoffCap  = 10 * time.Second
+	pageSize           = 100
+	maxBodyBytes       = 64 << 20
+)
+
+// Config is how to reach one cybozu.com domain. Zero values take the
+// defaults above.
+type Config struct {
+	// BaseURL is https://SUBDOMAIN.cybozu.com (or .kintone.com, .cybozu.cn,
+	// SUBDOMAIN.s.cybozu.com with ClientCert). http:// only for loopback.
+	BaseURL string
+	// Login and Password: password authentication (X-Cybozu-Authorization).
+	Login    string
+	Password config.Secret
+	// Token: User API token authentication (Authorization: Bearer). When
+	// both are set the token is used (cybozu.com's own priority).
+	Token config.Secret
+	// BasicUser and BasicPassword: the domain's Basic authentication (IP
+	// restriction); works with password authentication only.
+	BasicUser     string
+	BasicPassword config.Secret
+	// ClientCert is the Secure Access client certificate, if any.
+	ClientCert *tls.Certificate
+	// Concurrency is the request pool size (default 4, at most 10).
+	Concurrency int
+	// Timeout bounds one HTTP request attempt (default 30s).
+	Timeout time.Duration
+	// MaxAttempts is how many times one request is tried before giving up
+	// on transient failures (default 5). Authentication failures are
+	// never retried.
+	MaxAttempts int
+	// BackoffBase and BackoffCap shape the wait between attempts:
+	// exponential with full jitter, wait = rand[0, min(cap, base·2^n)).
+	BackoffBase time.Duration
+	BackoffCap  time.Duration
+	// Progress, if set, is called after every answered request from a
+	// single goroutine.
+	Progress func(Progress)
+	// Transport replaces the HTTP transport (tests); ClientCert is then
+	// ignored.
+	Transport http.RoundTripper
+}
+
+// Progress is the state of a running read.
+type Progress struct {
+	Requests      int // requests answered, retries included
+	Pending       int // pages known to be needed and not yet read
+	Organizations int // organizations read so far
+	Users         int // users read so far
+	Groups        int // groups read so far
+	Retries       int // attempts that failed transiently and were retried
+}
+
+// Client reads one cybozu.com domain through the User API. It is safe for
+// concurrent use.
+type Client struct {
+	cfg     Config
+	rc      *resty.Client
+	domain  string
+	secrets []string
+
+	requests atomic.Int64
+	retries  atomic.Int64
+	// limit is the current pool size; a 429 lowers it for the rest of the
+	// client's life (cybozu.com counts requests per domain, so others are
+	// using it too).
+	limit atomic.Int64
+}
+
+// New checks cfg and returns a Client. It rejects http:// except for
+// loopback hosts, credentials in the URL, a missing login or secret, and a
+// token combined with Basic authentication.
+func New(cfg Config) (*Client, error) {
+	bad := func(msg string) (*Client, error) {
+		return nil, &Error{Code: CodeConfigInvalid, Message: msg}
+	}
+	if err := config.CheckURL(cfg.BaseURL); err != nil {
+		return bad("cybozu.url: " + err.Error())
+	}
+	u, _ := url.Parse(cfg.BaseURL)
+	if u.User != nil {
+		return bad("cybozu.url must not contain a user or password; set cybozu.login and cybozu.password instead")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return bad("cybozu.url must be only https://SUBDOMAIN.cybozu.com, without ? or #")
+	}
+	switch {
+	case !cfg.Token.IsSet() && !cfg.Password.IsSet():
+		return bad("no credentials: set cybozu.login and cybozu.password, or cybozu.token")
+	case !cfg.Token.IsSet() && cfg.Login == "":
+		return bad("a password needs its login name: set cybozu.login")
+	case cfg.Token.IsSet() && (cfg.BasicUser != "" || cfg.BasicPassword.IsSet()):
+		return bad("Basic authentication works with password authentication only (the API token and Basic authentication both use the Authorization header): set cybozu.login and cybozu.password instead of cybozu.token")
+	case (cfg.BasicUser != "") != cfg.BasicPassword.IsSet():
+		return bad("set both cybozu.basic_user and cybozu.basic_password, or neither")
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.Concurrency > MaxConcurrency {
+		return bad("cybozu.concurrency must be at most 10: cybozu.com counts concurrent requests per domain")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.BackoffBase <= 0 {
+		cfg.BackoffBase = DefaultBackoffBase
+	}
+	if cfg.BackoffCap <= 0 {
+		cfg.BackoffCap = DefaultBackoffCap
+	}
+
+	c := &Client{cfg: cfg, domain: u.Host}
+	c.limit.Store(int64(cfg.Concurrency))
+
+	headers := map[string]string{"Accept": "application/json", "User-Agent": "cybridge"}
+	if cfg.Token.IsSet() {
+		headers["Authorization"] = "Bearer " + cfg.Token.Reveal()
+		c.secrets = append(c.secrets, cfg.Token.Reveal(), headers["Authorization"])
+	} else {
+		v := base64.StdEncoding.EncodeToString([]byte(cfg.Login + ":" + cfg.Password.Reveal()))
+		headers["X-Cybozu-Authorization"] = v
+		c.secrets = append(c.secrets, cfg.Password.Reveal(), v)
+	}
+	if cfg.BasicPassword.IsSet() {
+		v := base64.StdEncoding.EncodeToString([]byte(cfg.BasicUser + ":" + cfg.BasicPassword.Reveal()))
+		headers["Authorization"] = "Basic " + v
+		c.secrets = append(c.secrets, cfg.BasicPassword.Reveal(), v)
+	}
+
+	tr := cfg.Transport
+	if tr == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = MaxConcurrency
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		if cfg.ClientCert != nil {
+			t.TLSClientConfig.Certificates = []tls.Certificate{*cfg.ClientCert}
+		}
+		tr = t
+	}
+	c.rc = resty.New().
+		SetTransport(tr).
+		SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).
+		SetHeaders(headers).
+		SetLogger(discardLogger{}).
+		SetDisableWarn(true).
+		SetRetryCount(0). // retries are ours: typed, counted, never for auth
+		SetResponseBodyLimit(maxBodyBytes).
+		// A redirect is an answer, not something to follow: a 302 to
+		// /login is an authentication failure.
+		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}))
+	return c, nil
+}
+
+// Domain returns the host the client reads from ("example.cybozu.com").
+func (c *Client) Domain() string { return c.domain }
+
+// Requests returns how many HTTP requests the client has sent, retries
+// included.
+func (c *Client) Requests() int { return int(c.requests.Load()) }
+
+// redact removes every configured secret (and the header values built from
+// them) from s.
+func (c *Client) redact(s string) string {
+	for _, sec := range c.secrets {
+		if len(sec) >= 3 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// get fetches pathQuery (its query already encoded) and hands a 2xx
+// answer to accept, which may reject it. Transient failures are retried up
+// to MaxAttempts with exponential backoff and full jitter, and the last one
+// is returned (still marked transient); any other failure returns at once.
+func (c *Client) get(ctx context.Context, pathQuery string, accept func(http.Header, []byte) *Error) *Error {
+	var last *Error
+	for attempt := 0; attempt < c.cfg.MaxAttempts; attempt++ {
+		if attempt > 0 {
+			c.retries.Add(1)
+			wait := c.backoff(attempt)
+			if ra := retryAfter(last.header); ra > wait {
+				wait = min(ra, c.cfg.BackoffCap)
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return canceled(ctx)
+			case <-t.C:
+			}
+		}
+		err := c.attempt(ctx, pathQuery, accept)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return canceled(ctx)
+		}
+		err.Detail = c.redact(err.Detail)
+		if !err.transient {
+			return err
+		}
+		if err.Status == http.StatusTooManyRequests {
+			c.throttle()
+		}
+		last = err
+	}
+	return last
+}
+
+// attempt sends one request.
+func (c *Client) attempt(ctx context.Context, pathQuery string, accept func(http.Header, []byte) *Error) *Error {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	c.requests.Add(1)
+	resp, err := c.rc.R().SetContext(actx).Get(pathQuery)
+	if err != nil {
+		return transportError(err)
+	}
+	h := resp.Header()
+	if e := checkResponse(resp.StatusCode(), h, resp.Body(), c.cfg.BasicPassword.IsSet()); e != nil {
+		e.header = h
+		return e
+	}
+	return accept(h, resp.Body())
+}
+
+// backoff returns the wait before attempt n (n ≥ 1): full jitter over
+// min(cap, base·2^(n-1)).
+func (c *Client) backoff(n int) time.Duration {
+	d := c.cfg.BackoffBase << (n - 1)
+	if d <= 0 || d > c.cfg.BackoffCap {
+		d = c.cfg.BackoffCap
+	}
+	return rand.N(d) + 1
+}
+
+// throttle lowers the pool size by one (not below 1) after a 429.
+func (c *Client) throttle() {
+	for {
+		cur := c.limit.Load()
+		if cur <= 1 || c.limit.CompareAndSwap(cur, cur-1) {
+			return
+		}
+	}
+}
+
+// canceled reports the end of ctx; it unwraps to the context's error.
+func canceled(ctx context.Context) *Error {
+	return &Error{Code: CodeCanceled, Message: "the read was canceled; nothing was changed", Err: context.Cause(ctx)}
+}
+
+// discardLogger keeps resty quiet: its warnings could repeat request
+// details, and cybridge prints only its own messages.
+type discardLogger struct{}
+
+func (discardLogger) Errorf(string, ...any) {}
+func (discardLogger) Warnf(string, ...any)  {}
+func (discardLogger) Debugf(string, ...any) {}
+
+// escape percent-encodes a query value: spaces as %20, # as %23 (SPEC §3.2).
+func escape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+}

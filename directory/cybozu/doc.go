@@ -1,0 +1,45 @@
+// Package cybozu reads a cybozu.com directory through the common
+// administration User API (共通管理 User API) into a *directory.Snapshot.
+//
+//	c, err := cybozu.New(cybozu.Config{BaseURL: "https://example.cybozu.com", Login: "...", Password: ...})
+//	snap, err := c.ReadSnapshot(ctx)
+//
+// What is read (SPEC §3.2): organizations, users (active and suspended) and
+// groups from their paged lists; each organization's members and their
+// titles from /v1/organization/users.json; each group's members from
+// /v1/group/users.json, except the built-in everyone group. Titles have no
+// JSON endpoint: the snapshot holds the titles somebody holds.
+//
+// Every failure is an *Error with a stable code (Code* constants) and a
+// message that tells the admin what to do; see checkResponse for the
+// mapping of SPEC §3.3. Decisions where the API documentation is silent:
+//
+//   - Retries: 429, every 5xx except 501 (and 520 unless it carries an
+//     authentication or validation code), network errors, timeouts and
+//     garbled or truncated bodies are retried — MaxAttempts tries in all,
+//     waits of rand[0, min(BackoffCap, BackoffBase·2^n)), at most
+//     BackoffCap longer when the server sends Retry-After. Everything else,
+//     authentication failures above all (repeated failures lock the
+//     account), returns at once.
+//   - A page that still fails ends the read: source_unavailable when nothing
+//     at all could be read, source_incomplete once some pages were read.
+//     No snapshot is ever returned from a partial read.
+//   - A 429 lowers the client's own pool by one for the rest of its life:
+//     cybozu.com counts concurrent requests per domain, so someone else is
+//     using the domain too.
+//   - Redirects are never followed; a redirect to a /login page is
+//     auth_failed.
+//   - A user whose primaryOrganization id is not in the organization list,
+//     or a member of an organization who is not in the user list, means the
+//     directory changed during the read (or the account sees only part of
+//     it): source_incomplete, run again.
+//   - Lists are de-duplicated by id: offset paging over a directory that
+//     changes during the read can repeat a row.
+//   - A user object without "valid" is read as 使用中.
+//   - A 2xx HTML page (a proxy or captive portal) is unexpected_response.
+//
+// Secrets: credentials travel only in request headers; errors carry no
+// URL with credentials (New rejects user:password@ in the URL), resty's
+// logger is silenced, and every message built from a response is scrubbed
+// of the configured secrets and the header values made from them.
+package cybozu
