@@ -23,21 +23,13 @@ func (s *Sim) route(w http.ResponseWriter, r *http.Request, seq int64, acct acco
 	case "/v1/groups.json":
 		s.serveList(w, seq, q, "groups", v.groups)
 	case "/v1/organization/users.json":
-		oi, ok := s.lookup(w, seq, q, v.orgByCode, "組織")
-		if !ok {
-			return
-		}
-		off, size, ok := s.paging(w, seq, q)
+		oi, off, size, ok := s.lookupPage(w, seq, q, v.orgByCode, "組織")
 		if !ok {
 			return
 		}
 		writeBody(w, http.StatusOK, "application/json; charset=utf-8", list("userTitles", page(v.orgMembers[oi], off, size)))
 	case "/v1/group/users.json":
-		gi, ok := s.lookup(w, seq, q, v.groupByCode, "グループ")
-		if !ok {
-			return
-		}
-		off, size, ok := s.paging(w, seq, q)
+		gi, off, size, ok := s.lookupPage(w, seq, q, v.groupByCode, "グループ")
 		if !ok {
 			return
 		}
@@ -118,6 +110,15 @@ func (s *Sim) lookup(w http.ResponseWriter, seq int64, q url.Values, by map[stri
 		return 0, false
 	}
 	return i, true
+}
+
+// lookupPage is lookup then paging, for the paged per-object endpoints.
+func (s *Sim) lookupPage(w http.ResponseWriter, seq int64, q url.Values, by map[string]int, what string) (i, off, size int, ok bool) {
+	if i, ok = s.lookup(w, seq, q, by, what); !ok {
+		return 0, 0, 0, false
+	}
+	off, size, ok = s.paging(w, seq, q)
+	return i, off, size, ok
 }
 
 // serveList answers users.json, organizations.json or groups.json: all
