@@ -1,0 +1,218 @@
+package caldav
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCheckAgainstRadicale(t *testing.T) {
+	srv := startRadicale(t)
+	tests := []struct {
+		name   string
+		target Target
+		want   Outcome
+		status int
+		cal    string
+	}{
+		{"reachable", Target{URL: srv.url("/alice/calendar/"), AuthID: "alice", Password: radicaleUsers["alice"]}, Reachable, 207, "Work"},
+		{"reachable without trailing slash", Target{URL: srv.url("/alice/calendar"), AuthID: "alice", Password: radicaleUsers["alice"]}, Reachable, 207, "Work"},
+		{"wrong password", Target{URL: srv.url("/alice/calendar/"), AuthID: "alice", Password: "not-the-password"}, Unauthorized, 401, ""},
+		{"unknown user", Target{URL: srv.url("/alice/calendar/"), AuthID: "mallory", Password: "x"}, Unauthorized, 401, ""},
+		{"another user's calendar", Target{URL: srv.url("/alice/calendar/"), AuthID: "bob", Password: radicaleUsers["bob"]}, Forbidden, 403, ""},
+		{"address book", Target{URL: srv.url("/alice/contacts/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotCalendar, 207, ""},
+		{"principal collection", Target{URL: srv.url("/alice/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotCalendar, 207, ""},
+		{"no such calendar", Target{URL: srv.url("/alice/holidays/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotFound, 404, ""},
+		{"https to a plain-http port", Target{URL: strings.Replace(srv.url("/alice/calendar/"), "http://", "https://", 1), AuthID: "alice", Password: radicaleUsers["alice"]}, TLSFailure, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Check(context.Background(), nil, tt.target)
+			if got.Outcome != tt.want || got.Status != tt.status || got.Calendar != tt.cal {
+				t.Errorf("Check = %+v, want outcome %s, status %d, calendar %q", got, tt.want, tt.status, tt.cal)
+			}
+			assertNoSecret(t, got, tt.target.Password)
+			err := got.Err()
+			if tt.want == Reachable {
+				if err != nil {
+					t.Errorf("Err() = %v, want nil", err)
+				}
+				return
+			}
+			var ce *CheckError
+			if !errors.As(err, &ce) || ce.ErrorCode() != "caldav_"+string(tt.want) {
+				t.Errorf("Err() = %v, want a *CheckError with code caldav_%s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckTransportFailures(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler()) // certificate from an unknown authority
+	defer tlsSrv.Close()
+	srv500 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	defer srv500.Close()
+	notDAV := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusMethodNotAllowed)
+	}))
+	defer notDAV.Close()
+	// silent accepts connections and never answers.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	// noDNS resolves nothing: its resolver's server cannot be reached, so
+	// the lookup fails the way it does for a misspelt host, without
+	// leaving the machine.
+	noDNS := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{Resolver: &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: "calendar.example.invalid", IsNotFound: true}
+		},
+	}}).DialContext}}
+	tests := []struct {
+		name    string
+		client  *http.Client
+		url     string
+		timeout time.Duration
+		want    Outcome
+		status  int
+	}{
+		{"untrusted certificate", nil, tlsSrv.URL + "/cal/", 0, TLSFailure, 0},
+		{"connection refused", nil, "http://" + freePort(t) + "/cal/", 0, Refused, 0},
+		{"host does not resolve", noDNS, "https://calendar.example.invalid/cal/", 0, DNSFailure, 0},
+		{"no answer", nil, "http://" + silent.Addr().String() + "/cal/", 300 * time.Millisecond, Timeout, 0},
+		{"server error", nil, srv500.URL + "/cal/", 0, ServerFailure, 500},
+		{"not a WebDAV server", nil, notDAV.URL + "/cal/", 0, ServerFailure, 405},
+		{"plain http to a remote host", nil, "http://calendar.example.com/cal/", 0, BadURL, 0},
+		{"credentials in the URL", nil, "https://alice:hunter22@calendar.example.com/cal/", 0, BadURL, 0},
+		{"not a URL", nil, "calendar.example.com/cal", 0, BadURL, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			got := Check(ctx, tt.client, Target{URL: tt.url, AuthID: "alice", Password: "hunter22"})
+			if got.Outcome != tt.want || got.Status != tt.status {
+				t.Errorf("Check = %+v, want outcome %s status %d", got, tt.want, tt.status)
+			}
+			if got.Message == "" {
+				t.Error("empty message")
+			}
+			assertNoSecret(t, got, "hunter22")
+		})
+	}
+}
+
+// assertNoSecret fails if the password shows anywhere in the result, as
+// printed or as JSON.
+func assertNoSecret(t *testing.T, r Result, password string) {
+	t.Helper()
+	b, _ := json.Marshal(r)
+	for _, s := range []string{string(b), r.Message, r.URL} {
+		if strings.Contains(s, password) {
+			t.Errorf("the password appears in the result: %s", s)
+		}
+	}
+	if err := r.Err(); err != nil && strings.Contains(err.Error(), password) {
+		t.Errorf("the password appears in the error: %v", err)
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		url string
+		ok  bool
+	}{
+		{"https://dav.example.com/alice/calendar/", true},
+		{"HTTPS://dav.example.com/cal/", true},
+		{"http://127.0.0.1:5232/alice/calendar/", true},
+		{"http://localhost:5232/alice/calendar/", true},
+		{"http://[::1]:5232/alice/calendar/", true},
+		{"http://dav.example.com/alice/", false},
+		{"ftp://dav.example.com/alice/", false},
+		{"https:///alice/", false},
+		{"dav.example.com/alice", false},
+		{"https://u:p@dav.example.com/alice/", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		err := CheckURL(tt.url)
+		if (err == nil) != tt.ok {
+			t.Errorf("CheckURL(%q) = %v, want ok=%v", tt.url, err, tt.ok)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "u:p@") {
+				t.Errorf("CheckURL(%q) leaks credentials: %v", tt.url, err)
+			}
+			var ue *URLError
+			if !errors.As(err, &ue) || ue.ErrorCode() != "caldav_url_invalid" {
+				t.Errorf("CheckURL(%q) = %T, want *URLError", tt.url, err)
+			}
+		}
+	}
+}
+
+func TestExpandTemplate(t *testing.T) {
+	tests := []struct {
+		name, tmpl, login, email string
+		want                     string
+		errPart                  string
+	}{
+		{"login", "https://dav.example.com/{login}/calendar/", "sato", "sato@example.com", "https://dav.example.com/sato/calendar/", ""},
+		{"email", "https://dav.example.com/{email}/", "sato", "sato@example.com", "https://dav.example.com/sato@example.com/", ""},
+		{"email local part", "https://dav.example.com/{email_local}/work/", "sato", "t.sato@example.com", "https://dav.example.com/t.sato/work/", ""},
+		{"escaped", "https://dav.example.com/{login}/", "佐藤 太郎", "", "https://dav.example.com/%E4%BD%90%E8%97%A4%20%E5%A4%AA%E9%83%8E/", ""},
+		{"no placeholders", "https://dav.example.com/shared/", "sato", "", "https://dav.example.com/shared/", ""},
+		{"unknown placeholder", "https://dav.example.com/{user}/", "sato", "", "", "unknown placeholder {user}"},
+		{"missing email", "https://dav.example.com/{email}/", "sato", "", "", "{email} is empty"},
+		{"plain http", "http://dav.example.com/{login}/", "sato", "", "", "loopback"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ExpandTemplate(tt.tmpl, tt.login, tt.email)
+			if tt.errPart != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errPart) {
+					t.Fatalf("ExpandTemplate = %q, %v; want an error containing %q", got, err, tt.errPart)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	if err := CheckTemplate("https://dav.example.com/{login}/"); err != nil {
+		t.Errorf("CheckTemplate: %v", err)
+	}
+	if err := CheckTemplate("https://dav.example.com/{logn}/"); err == nil {
+		t.Error("CheckTemplate accepted an unknown placeholder")
+	}
+}
