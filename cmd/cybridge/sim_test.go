@@ -1,9 +1,152 @@
 package main
 
-import "github.com/rogpeppe/go-internal/testscript"
+import (
+	"encoding/json"
+	"flag"
+	"io"
+	"sync"
 
-// scriptCmds are the custom testscript commands (e.g. `sim` to start the
-// simulated cybozu.com domain in-process and point CYBRIDGE_CYBOZU_URL at it).
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/directory/cybozutest"
+	"github.com/cybridge/cybridge/fixtures"
+)
+
+// scriptCmds are the custom testscript commands.
+//
+// sim runs a simulated cybozu.com domain (directory/cybozutest) in the test
+// process for the rest of the script:
+//
+//	sim start [-fixture company|changes] [-users N] [-login L] [-password P]
+//	          [-wrong-password] [-token T] [-two-factor] [-non-admin]
+//	          [-ip-restricted] [-basic-user U -basic-password P]
+//	          [-unknown-domain] [-maintenance] [-wrong-password-status 520]
+//	          [-latency 5ms] [-max-concurrent N] [-fail-on K] [-fail-status S]
+//	          [-fail-path X] [-truncate-on K]
+//	sim scenario NAME   serve fixtures.Scenario(NAME) from now on
+//	sim stats           print the request counters as one line of JSON
+//	sim stop            stop the server early
+//
+// start sets CYBRIDGE_CYBOZU_URL, CYBRIDGE_CYBOZU_LOGIN and
+// CYBRIDGE_CYBOZU_PASSWORD (a wrong password with -wrong-password). Tokens
+// and Basic credentials are not exported: a script sets
+// CYBRIDGE_CYBOZU_TOKEN / _BASIC_USER / _BASIC_PASSWORD itself, so it can
+// also test them missing or wrong.
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	// Servers by script; scripts run in parallel.
+	var mu sync.Mutex
+	servers := map[*testscript.TestScript]*cybozutest.Server{}
+	server := func(ts *testscript.TestScript) *cybozutest.Server {
+		mu.Lock()
+		defer mu.Unlock()
+		s := servers[ts]
+		if s == nil {
+			ts.Fatalf("sim: no simulator running; use sim start")
+		}
+		return s
+	}
+	stop := func(ts *testscript.TestScript) {
+		mu.Lock()
+		s := servers[ts]
+		delete(servers, ts)
+		mu.Unlock()
+		if s != nil {
+			s.Close()
+		}
+	}
+
+	sim := func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg {
+			ts.Fatalf("sim does not support !")
+		}
+		if len(args) == 0 {
+			ts.Fatalf("usage: sim start|scenario|stats|stop ...")
+		}
+		switch args[0] {
+		case "start":
+			opts, env := simStartOptions(ts, args[1:])
+			stop(ts) // a second start replaces the first
+			s := cybozutest.NewServer(nil, opts)
+			mu.Lock()
+			servers[ts] = s
+			mu.Unlock()
+			ts.Defer(func() { stop(ts) })
+			ts.Setenv("CYBRIDGE_CYBOZU_URL", s.URL())
+			ts.Setenv("CYBRIDGE_CYBOZU_LOGIN", env.login)
+			ts.Setenv("CYBRIDGE_CYBOZU_PASSWORD", env.password)
+		case "scenario":
+			if len(args) != 2 {
+				ts.Fatalf("usage: sim scenario NAME")
+			}
+			snap, err := fixtures.Scenario(args[1])
+			ts.Check(err)
+			server(ts).SetSnapshot(snap)
+		case "stats":
+			b, err := json.Marshal(server(ts).Stats())
+			ts.Check(err)
+			_, err = ts.Stdout().Write(append(b, '\n'))
+			ts.Check(err)
+		case "stop":
+			server(ts)
+			stop(ts)
+		default:
+			ts.Fatalf("sim: unknown subcommand %q", args[0])
+		}
+	}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){"sim": sim}
+}
+
+// simEnv is what `sim start` exports to the script.
+type simEnv struct{ login, password string }
+
+func simStartOptions(ts *testscript.TestScript, args []string) (cybozutest.Options, simEnv) {
+	var (
+		o             cybozutest.Options
+		fixture       string
+		users         int
+		wrongPassword bool
+	)
+	fs := flag.NewFlagSet("sim start", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&fixture, "fixture", "company", "named fixtures.Scenario")
+	fs.IntVar(&users, "users", -1, "generated directory of N users (plus Administrator)")
+	fs.StringVar(&o.Login, "login", cybozutest.DefaultLogin, "")
+	fs.StringVar(&o.Password, "password", cybozutest.DefaultPassword, "")
+	fs.BoolVar(&wrongPassword, "wrong-password", false, "export a wrong password")
+	fs.StringVar(&o.Token, "token", "", "")
+	fs.BoolVar(&o.TwoFactor, "two-factor", false, "")
+	fs.BoolVar(&o.NonAdmin, "non-admin", false, "")
+	fs.BoolVar(&o.IPRestricted, "ip-restricted", false, "")
+	fs.StringVar(&o.BasicUser, "basic-user", "", "")
+	fs.StringVar(&o.BasicPassword, "basic-password", "", "")
+	fs.BoolVar(&o.UnknownDomain, "unknown-domain", false, "")
+	fs.BoolVar(&o.Maintenance, "maintenance", false, "")
+	fs.IntVar(&o.WrongPasswordStatus, "wrong-password-status", 0, "")
+	fs.DurationVar(&o.Latency, "latency", 0, "")
+	fs.IntVar(&o.MaxConcurrent, "max-concurrent", 0, "")
+	fs.IntVar(&o.FailOn, "fail-on", 0, "")
+	fs.IntVar(&o.FailStatus, "fail-status", 0, "")
+	fs.StringVar(&o.FailPath, "fail-path", "", "")
+	fs.IntVar(&o.TruncateOn, "truncate-on", 0, "")
+	if err := fs.Parse(args); err != nil {
+		ts.Fatalf("sim start: %v", err)
+	}
+	if fs.NArg() > 0 {
+		ts.Fatalf("sim start: unexpected argument %q", fs.Arg(0))
+	}
+	var snap *directory.Snapshot
+	if users >= 0 {
+		snap = fixtures.Generate(fixtures.GenParams{Users: users, Seed: 1, Administrator: true})
+	} else {
+		var err error
+		snap, err = fixtures.Scenario(fixture)
+		ts.Check(err)
+	}
+	o.Snapshot = snap
+	env := simEnv{login: o.Login, password: o.Password}
+	if wrongPassword {
+		env.password = "not-" + o.Password
+	}
+	return o, env
 }
