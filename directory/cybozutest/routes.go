@@ -1,7 +1,6 @@
 package cybozutest
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,34 +26,35 @@ func (s *Sim) route(w http.ResponseWriter, r *http.Request, seq int64, acct acco
 		if !ok {
 			return
 		}
-		writeBody(w, http.StatusOK, "application/json; charset=utf-8", list("userTitles", page(v.orgMembers[oi], off, size)))
+		ms := page(v.orgMembers[oi], off, size)
+		writeOK(w, list("userTitles", len(ms), func(b []byte, i int) []byte {
+			b = append(append(b, `{"user":`...), v.users[ms[i].pos].json...)
+			return append(append(append(b, `,"title":`...), v.title(ms[i].title)...), '}')
+		}))
 	case "/v1/group/users.json":
 		gi, off, size, ok := s.lookupPage(w, seq, q, v.groupByCode, "グループ")
 		if !ok {
 			return
 		}
-		members := page(v.groupMembers[gi], off, size)
-		out := make([]json.RawMessage, len(members))
-		for i, p := range members {
-			out[i] = v.users[p].json
-		}
-		writeBody(w, http.StatusOK, "application/json; charset=utf-8", list("users", out))
+		ps := page(v.groupMembers[gi], off, size)
+		writeOK(w, list("users", len(ps), func(b []byte, i int) []byte { return append(b, v.users[ps[i]].json...) }))
 	case "/v1/user/organizations.json":
 		ui, ok := s.lookup(w, seq, q, v.userByLogin, "ユーザー")
 		if !ok {
 			return
 		}
-		writeBody(w, http.StatusOK, "application/json; charset=utf-8", list("organizationTitles", v.userOrgs[ui]))
+		ms := v.userOrgs[ui]
+		writeOK(w, list("organizationTitles", len(ms), func(b []byte, i int) []byte {
+			b = append(append(b, `{"organization":`...), v.orgs[ms[i].pos].json...)
+			return append(append(append(b, `,"title":`...), v.title(ms[i].title)...), '}')
+		}))
 	case "/v1/user/groups.json":
 		ui, ok := s.lookup(w, seq, q, v.userByLogin, "ユーザー")
 		if !ok {
 			return
 		}
-		out := make([]json.RawMessage, len(v.userGroups[ui]))
-		for i, gi := range v.userGroups[ui] {
-			out[i] = v.groups[gi].json
-		}
-		writeBody(w, http.StatusOK, "application/json; charset=utf-8", list("groups", out))
+		gs := v.userGroups[ui]
+		writeOK(w, list("groups", len(gs), func(b []byte, i int) []byte { return append(b, v.groups[gs[i]].json...) }))
 	case "/v1/csv/title.csv":
 		if s.opts.NonAdmin && !acct.token {
 			s.writeError(w, seq, http.StatusForbidden, "CB_NO02", "権限がありません。", nil)
@@ -151,11 +151,11 @@ func (s *Sim) serveList(w http.ResponseWriter, seq int64, q url.Values, key stri
 		}
 	}
 	items := page(sel, off, size)
-	out := make([]json.RawMessage, len(items))
-	for i, it := range items {
-		out[i] = it.json
-	}
-	writeBody(w, http.StatusOK, "application/json; charset=utf-8", list(key, out))
+	writeOK(w, list(key, len(items), func(b []byte, i int) []byte { return append(b, items[i].json...) }))
+}
+
+func writeOK(w http.ResponseWriter, body []byte) {
+	writeBody(w, http.StatusOK, "application/json; charset=utf-8", body)
 }
 
 // indexed collects name[0]=a&name[1]=b (also name[]=a) values.

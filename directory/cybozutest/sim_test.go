@@ -439,3 +439,11 @@ func TestSetSnapshotAndStatsEndpoint(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func BenchmarkSetSnapshot100k(b *testing.B) {
+	snap := fixtures.Generate(fixtures.GenParams{Users: 100_000, Administrator: true})
+	sim := New(Options{})
+	for b.Loop() {
+		sim.SetSnapshot(snap)
+	}
+}

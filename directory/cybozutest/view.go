@@ -26,13 +26,20 @@ type view struct {
 	orgByCode   map[string]int
 	groupByCode map[string]int
 
-	orgMembers   [][]json.RawMessage // per org: userTitles entries, ascending user id
-	groupMembers [][]int             // per group: user positions, ascending id
-	userOrgs     [][]json.RawMessage // per user: organizationTitles entries
-	userGroups   [][]int             // per user: group positions
+	orgMembers   [][]member // per org: users (ascending id) and titles
+	groupMembers [][]int    // per group: user positions, ascending id
+	userOrgs     [][]member // per user: organizations and titles
+	userGroups   [][]int    // per user: group positions
 
+	titles   []json.RawMessage // by title index
 	titleCSV []byte
 }
+
+// member is one membership: the other side's position (a user in
+// orgMembers, an organization in userOrgs) and a title index, -1 for none.
+// Entries are assembled per request rather than stored as JSON, which keeps
+// a 100,000-user view to one copy of each user's JSON.
+type member struct{ pos, title int32 }
 
 // item is one listed object: its id, code and JSON encoding.
 type item struct {
@@ -93,13 +100,43 @@ func text(s string, pos int) any {
 	return s
 }
 
-func marshal(v any) json.RawMessage {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
+// arena encodes many values into one buffer; finish hands out each value's
+// JSON as a slice of it (one allocation instead of one per object).
+type arena struct {
+	buf   bytes.Buffer
+	enc   *json.Encoder
+	spans [][2]int
+}
+
+func newArena() *arena {
+	a := &arena{}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetEscapeHTML(false)
+	return a
+}
+
+// add encodes v and returns its index.
+func (a *arena) add(v any) int {
+	start := a.buf.Len()
 	// Encoding these plain values cannot fail.
-	_ = enc.Encode(v)
-	return bytes.TrimRight(b.Bytes(), "\n")
+	_ = a.enc.Encode(v)
+	a.spans = append(a.spans, [2]int{start, a.buf.Len() - 1}) // drop Encode's newline
+	return len(a.spans) - 1
+}
+
+func (a *arena) finish() []json.RawMessage {
+	data := a.buf.Bytes()
+	out := make([]json.RawMessage, len(a.spans))
+	for i, sp := range a.spans {
+		out[i] = data[sp[0]:sp[1]:sp[1]]
+	}
+	return out
+}
+
+func marshal(v any) json.RawMessage {
+	a := newArena()
+	a.add(v)
+	return a.finish()[0]
 }
 
 type apiOrg struct {
@@ -214,13 +251,16 @@ func newView(s *directory.Snapshot) *view {
 			yield(t.ID)
 		}
 	})
-	titles := make(map[string]json.RawMessage, len(s.Titles))
+	titleIdx := make(map[string]int32, len(s.Titles))
 	var csvBuf bytes.Buffer
 	cw := csv.NewWriter(&csvBuf)
 	_ = cw.Write([]string{"code", "name", "description"})
 	for _, t := range s.Titles {
 		id := titleIDs.take(t.ID)
-		titles[t.Code] = marshal(apiTitle{ID: id, Code: t.Code, Name: t.Name})
+		if _, dup := titleIdx[t.Code]; !dup {
+			titleIdx[t.Code] = int32(len(v.titles))
+			v.titles = append(v.titles, marshal(apiTitle{ID: id, Code: t.Code, Name: t.Name}))
+		}
 		_ = cw.Write([]string{t.Code, t.Name, ""})
 	}
 	cw.Flush()
@@ -240,8 +280,9 @@ func newView(s *directory.Snapshot) *view {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return idLess(ids[order[a]], ids[order[b]]) })
 	v.users = make([]item, len(order))
-	v.orgMembers = make([][]json.RawMessage, len(v.orgs))
-	v.userOrgs = make([][]json.RawMessage, len(order))
+	v.orgMembers = make([][]member, len(v.orgs))
+	v.userOrgs = make([][]member, len(order))
+	userJSON := newArena()
 	for pos, si := range order {
 		u := &s.Users[si]
 		id := ids[si]
@@ -256,7 +297,7 @@ func newView(s *directory.Snapshot) *view {
 		for i, c := range u.CustomItems {
 			custom[i] = apiCustomItem(c)
 		}
-		uj := marshal(apiUser{
+		userJSON.add(apiUser{
 			ID: id, Code: u.Login, Ctime: "2019-04-01T00:33:58Z", Mtime: "2024-10-02T08:15:30Z",
 			Valid: u.Valid, Name: u.DisplayName,
 			SurName: text(u.Surname, pos), GivenName: text(u.GivenName, pos),
@@ -268,7 +309,7 @@ func newView(s *directory.Snapshot) *view {
 			BirthDate: date(u.BirthDate), JoinDate: date(u.JoinDate),
 			PrimaryOrganization: primary, SortOrder: u.SortOrder, CustomItemValues: custom,
 		})
-		v.users[pos] = item{id: id, code: u.Login, json: uj}
+		v.users[pos] = item{id: id, code: u.Login}
 		if _, dup := v.userByLogin[u.Login]; !dup {
 			v.userByLogin[u.Login] = pos
 		}
@@ -277,13 +318,16 @@ func newView(s *directory.Snapshot) *view {
 			if !ok {
 				continue
 			}
-			title := json.RawMessage("null")
-			if t, ok := titles[m.TitleCode]; ok && m.TitleCode != "" {
+			title := int32(-1)
+			if t, ok := titleIdx[m.TitleCode]; ok && m.TitleCode != "" {
 				title = t
 			}
-			v.orgMembers[oi] = append(v.orgMembers[oi], concat(`{"user":`, uj, `,"title":`, title, `}`))
-			v.userOrgs[pos] = append(v.userOrgs[pos], concat(`{"organization":`, v.orgs[oi].json, `,"title":`, title, `}`))
+			v.orgMembers[oi] = append(v.orgMembers[oi], member{pos: int32(pos), title: title})
+			v.userOrgs[pos] = append(v.userOrgs[pos], member{pos: int32(oi), title: title})
 		}
+	}
+	for i, j := range userJSON.finish() {
+		v.users[i].json = j
 	}
 
 	// Groups, ascending id.
@@ -331,43 +375,25 @@ func newView(s *directory.Snapshot) *view {
 	return v
 }
 
-func concat(parts ...any) json.RawMessage {
-	n := 0
-	for _, p := range parts {
-		switch p := p.(type) {
-		case string:
-			n += len(p)
-		case json.RawMessage:
-			n += len(p)
-		}
+// title is the JSON of title index t, or null.
+func (v *view) title(t int32) json.RawMessage {
+	if t < 0 {
+		return json.RawMessage("null")
 	}
-	b := make([]byte, 0, n)
-	for _, p := range parts {
-		switch p := p.(type) {
-		case string:
-			b = append(b, p...)
-		case json.RawMessage:
-			b = append(b, p...)
-		}
-	}
-	return b
+	return v.titles[t]
 }
 
-// list writes {"key":[a,b,...]}.
-func list(key string, elems []json.RawMessage) []byte {
-	n := len(key) + 8
-	for _, e := range elems {
-		n += len(e) + 1
-	}
-	b := make([]byte, 0, n)
+// list writes {"key":[e(0),e(1),...]} for n elements.
+func list(key string, n int, elem func(b []byte, i int) []byte) []byte {
+	b := make([]byte, 0, 64+n*1024)
 	b = append(b, `{"`...)
 	b = append(b, key...)
 	b = append(b, `":[`...)
-	for i, e := range elems {
+	for i := range n {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, e...)
+		b = elem(b, i)
 	}
 	return append(b, "]}"...)
 }
