@@ -350,11 +350,13 @@ func TestTooManyConcurrent(t *testing.T) {
 	for _, s := range statuses {
 		count[s]++
 	}
-	if diff := cmp.Diff(map[int]int{200: 2, 429: n - 2}, count); diff != "" {
-		t.Errorf("statuses (-want +got):\n%s", diff)
+	// Normally exactly 2 succeed; a request delayed past the latency on a
+	// loaded machine may find a free slot, so only require some of each.
+	if count[200] < 2 || count[429] < 1 || count[200]+count[429] != n {
+		t.Errorf("statuses %v, want 2 (or a few more) 200 and the rest 429", count)
 	}
 	st := srv.Stats()
-	if st.TooMany != n-2 || st.Requests != n || st.PeakInFlight < 3 || st.InFlight != 0 {
+	if st.TooMany != int64(count[429]) || st.Requests != n || st.PeakInFlight < 3 || st.InFlight != 0 {
 		t.Errorf("stats %+v", st)
 	}
 }
