@@ -45,7 +45,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8780", "address to listen on (loopback only unless -allow-remote; port 0 picks one)")
 	fs.BoolVar(&c.allowRemote, "allow-remote", false, "allow a non-loopback -listen address")
 	fs.StringVar(&c.fixture, "fixture", "company", fmt.Sprintf("directory to serve: one of %v", fixtures.Scenarios))
-	fs.IntVar(&c.users, "users", -1, "serve a generated directory of N users instead of -fixture")
+	fs.IntVar(&c.users, "users", -1, "serve a generated directory of N users (plus the built-in Administrator) instead of -fixture")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the generated directory")
 	o := &c.opts
 	fs.StringVar(&o.Domain, "domain", cybozutest.DefaultDomain, "domain name shown in pages")
