@@ -1,0 +1,199 @@
+package csvfile
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cybridge/cybridge/directory"
+)
+
+// The membership files have a variable number of columns, so they are read
+// with encoding/csv directly: ログイン名, then 組織コード1, 役職コード1,
+// 組織コード2, 役職コード2, … (userOrganizations.csv) or グループコード1,
+// グループコード2, … (userGroups.csv). Every cell is trimmed (trim table).
+
+// membershipName is the documented name of column col (0-based).
+func membershipName(k Kind, col int) string {
+	switch {
+	case col == 0:
+		return "ログイン名"
+	case k == KindUserGroups:
+		return "グループコード" + strconv.Itoa(col)
+	case col%2 == 1:
+		return "組織コード" + strconv.Itoa((col+1)/2)
+	default:
+		return "役職コード" + strconv.Itoa(col/2)
+	}
+}
+
+// readMembershipHeader reads and checks the header of a membership file.
+// ok is false when the header is wrong (the file is not read further).
+func readMembershipHeader(t *table, o *readOptions) bool {
+	header, ok := t.readHeader(o.header)
+	if !ok {
+		return false
+	}
+	if header == nil && t.pending != nil && o.header == nil {
+		// A lone 「ログイン名」 (an export in which nobody belongs to
+		// anything) is a header too.
+		if len(t.pending.fields) == 1 && nameIn(normalizeName(t.pending.fields[0]), loginNames) {
+			header, t.pending = t.pending, nil
+		}
+	}
+	if header == nil {
+		return true
+	}
+	ok = true
+	for i, cell := range header.fields {
+		want := membershipName(t.kind, i)
+		n := normalizeName(cell)
+		var match bool
+		switch {
+		case i == 0:
+			match = nameIn(n, loginNames)
+		case t.kind == KindUserGroups:
+			match = numberedNameIn(n, groupCodeName)
+		case i%2 == 1:
+			match = numberedNameIn(n, orgCodeNames)
+		default:
+			match = numberedNameIn(n, titleCodeName)
+		}
+		t.names = append(t.names, strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")))
+		if !match && strings.TrimSpace(cell) != "" {
+			t.problem(header, i, fmt.Errorf("column %d of the header should be %s, not %q: check that this is the %s export", i+1, want, strings.TrimSpace(cell), t.kind.What()))
+			ok = false
+		}
+	}
+	return ok
+}
+
+// membershipRows reads the data rows of a membership file: for each row
+// with a known user, cells holds the trimmed cells after the login.
+func (r *reader) membershipRows(t *table, each func(rec *record, ui int, login string)) {
+	seen := map[string]int{}
+	for {
+		rec, more := t.next()
+		if !more {
+			return
+		}
+		login := strings.TrimSpace(rec.fields[0])
+		if login == "" {
+			if !rec.blank() {
+				t.problem(rec, 0, fmt.Errorf("the login name is empty: every row starts with the user's login name"))
+			}
+			continue
+		}
+		if first, dup := seen[login]; dup {
+			t.problem(rec, 0, problemf(ErrDuplicate, "%q has a second row (first at line %d): put all of the user's entries in one row", login, first))
+			continue
+		}
+		seen[login] = rec.line
+		ui, known := r.users[login]
+		if !known {
+			// user.csv never lists the built-in Administrator (the export
+			// cannot output it), but the membership exports may.
+			if login != directory.AdministratorLogin && !r.skippedUsers[login] && !r.failed[KindUsers] {
+				t.problem(rec, 0, problemf(ErrUnknownReference, "user %q is not in the users file (%s): export the files at the same time", login, KindUsers.FileName()))
+			}
+			continue
+		}
+		each(rec, ui, login)
+	}
+}
+
+// readUserOrgs reads userOrganizations.csv into the users' memberships.
+// The first organization of a row is the user's primary (優先する組織);
+// a row with no organizations means the user belongs to none, and so does
+// a user without a row. Memberships are kept in the order the User API
+// reader gives them — primary first, then by organization code — so that
+// both sources give the same snapshot whatever order the export lists
+// the other organizations in.
+func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
+	if !readMembershipHeader(t, o) {
+		return false
+	}
+	r.membershipRows(t, func(rec *record, ui int, login string) {
+		u := &r.snap.Users[ui]
+		var ms []directory.Membership
+		seen := map[string]bool{}
+		for i := 1; i < len(rec.fields); i += 2 {
+			org := strings.TrimSpace(rec.fields[i])
+			title := ""
+			if i+1 < len(rec.fields) {
+				title = strings.TrimSpace(rec.fields[i+1])
+			}
+			if org == "" {
+				if title != "" {
+					t.problem(rec, i+1, fmt.Errorf("title %q has no organization: put the organization code in column %d", title, i+1))
+				}
+				continue
+			}
+			if !r.orgs[org] {
+				if !r.skippedOrgs[org] && !r.failed[KindOrgs] {
+					t.problem(rec, i, problemf(ErrUnknownReference, "organization %q is not in the organizations file (%s): export the files at the same time", org, KindOrgs.FileName()))
+				}
+				continue
+			}
+			if seen[org] {
+				t.problem(rec, i, problemf(ErrDuplicate, "organization %q is listed twice for %q", org, login))
+				continue
+			}
+			seen[org] = true
+			if title != "" {
+				if r.haveTitles {
+					if _, ok := r.titles[title]; !ok && !r.skippedTitles[title] && !r.failed[KindTitles] {
+						t.problem(rec, i+1, problemf(ErrUnknownReference, "title %q is not in the titles file (%s)", title, KindTitles.FileName()))
+					}
+				} else {
+					r.usedTitles[title] = true
+				}
+			}
+			ms = append(ms, directory.Membership{OrgCode: org, TitleCode: title})
+		}
+		if len(ms) > 2 {
+			slices.SortFunc(ms[1:], func(a, b directory.Membership) int { return strings.Compare(a.OrgCode, b.OrgCode) })
+		}
+		u.Memberships = ms
+		if len(ms) > 0 {
+			u.PrimaryOrg = ms[0].OrgCode
+		}
+	})
+	return true
+}
+
+// readUserGroups reads userGroups.csv into the groups' member lists.
+// Members of the built-in everyone group are skipped, as the API reader
+// skips them.
+func (r *reader) readUserGroups(t *table, o *readOptions) bool {
+	if !readMembershipHeader(t, o) {
+		return false
+	}
+	r.membershipRows(t, func(rec *record, ui int, login string) {
+		seen := map[string]bool{}
+		for i := 1; i < len(rec.fields); i++ {
+			code := strings.TrimSpace(rec.fields[i])
+			if code == "" {
+				continue
+			}
+			gi, ok := r.groups[code]
+			if !ok {
+				if !r.skippedGroups[code] && !r.failed[KindGroups] {
+					t.problem(rec, i, problemf(ErrUnknownReference, "group %q is not in the groups file (%s): export the files at the same time", code, KindGroups.FileName()))
+				}
+				continue
+			}
+			if seen[code] {
+				t.problem(rec, i, problemf(ErrDuplicate, "group %q is listed twice for %q", code, login))
+				continue
+			}
+			seen[code] = true
+			if code == directory.EveryoneGroup {
+				continue
+			}
+			r.snap.Groups[gi].Members = append(r.snap.Groups[gi].Members, login)
+		}
+	})
+	return true
+}
