@@ -1,0 +1,443 @@
+package provision
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+)
+
+// FormatVersion is the version of the plan JSON written by this build.
+// A plan file with another version is refused.
+const FormatVersion = 1
+
+// Action is what a change does to one target object. Its glyph is the diff
+// mark in the text report.
+type Action string
+
+// The actions. Departments and members use Create, Update, Delete;
+// enrolments also Disable.
+const (
+	Create  Action = "create"
+	Update  Action = "update"
+	Disable Action = "disable"
+	Delete  Action = "delete"
+)
+
+// Glyph is the diff mark: + create, ~ update, ! disable, - delete.
+func (a Action) Glyph() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Disable:
+		return "!"
+	case Delete:
+		return "-"
+	}
+	return "?"
+}
+
+// rank orders actions within a kind: create, update, disable, delete.
+func (a Action) rank() int {
+	switch a {
+	case Create:
+		return 0
+	case Update:
+		return 1
+	case Disable:
+		return 2
+	case Delete:
+		return 3
+	}
+	return 4
+}
+
+// Removes reports whether the action takes an object away from its users
+// (what the delete safeguards count).
+func (a Action) Removes() bool { return a == Delete || a == Disable }
+
+// Reasons say why a change touches an object: how it was matched to its
+// directory object, or why it is created or deleted.
+const (
+	ReasonLink  = "link"  // the bridge created or last updated it from that object
+	ReasonLogin = "login" // a login name matched
+	ReasonEmail = "email" // an email address matched
+	ReasonCode  = "code"  // a department code matched an organization code
+	ReasonNew   = "new"   // no object matched: created
+	ReasonGone  = "gone"  // linked earlier, its directory object is gone: deleted
+)
+
+// DirRef names the directory object a target object is linked to: by id
+// when the source has ids (the API), always by key (organization code or
+// login name).
+type DirRef struct {
+	ID  string `json:"id,omitempty"`
+	Key string `json:"key"`
+}
+
+func (r DirRef) String() string {
+	if r.ID != "" {
+		return fmt.Sprintf("%s (id %s)", r.Key, r.ID)
+	}
+	return r.Key
+}
+
+// FieldDiff is one field's old and new value. Values are strings, string
+// lists or booleans; nil means "none" (the old value of a created object).
+// After a plan is read back from JSON, lists are []any: use String and
+// Strings to read values.
+type FieldDiff struct {
+	Name string
+	Old  any
+	New  any
+}
+
+// Fields are a change's field diffs in the target's order. They marshal
+// as a JSON object {"name":{"old":…,"new":…}} keeping that order.
+type Fields []FieldDiff
+
+// Get returns the diff of the named field.
+func (fs Fields) Get(name string) (FieldDiff, bool) {
+	for _, f := range fs {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FieldDiff{}, false
+}
+
+// MarshalJSON writes the fields as an object in order.
+func (fs Fields) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, err := json.Marshal(f.Name)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(name)
+		b.WriteString(`:{"old":`)
+		if err := writeValue(&b, f.Old); err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"new":`)
+		if err := writeValue(&b, f.New); err != nil {
+			return nil, err
+		}
+		b.WriteByte('}')
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func writeValue(b *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
+}
+
+// UnmarshalJSON reads the object back keeping the key order.
+func (fs *Fields) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil {
+		return err
+	} else if t == nil {
+		*fs = nil
+		return nil
+	} else if d, ok := t.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("fields: want an object")
+	}
+	var out Fields
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := t.(string)
+		var v struct {
+			Old any `json:"old"`
+			New any `json:"new"`
+		}
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("field %q: %w", name, err)
+		}
+		out = append(out, FieldDiff{Name: name, Old: v.Old, New: v.New})
+	}
+	*fs = out
+	return nil
+}
+
+// String returns a string value ("" for nil or a non-string).
+func String(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// Strings returns a string-list value, whether it is a []string or came
+// back from JSON as []any.
+func Strings(v any) []string {
+	switch l := v.(type) {
+	case []string:
+		return l
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, x := range l {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// Change is one planned change to one target object.
+type Change struct {
+	Target string `json:"target"`
+	Kind   string `json:"kind"` // singular: department, member, enrolment
+	Action Action `json:"action"`
+	// Key names the object for people: department code, member login.
+	Key string `json:"key"`
+	// Label is a display name (department name, member name), for reports.
+	Label  string   `json:"label,omitempty"`
+	Reason string   `json:"reason"`
+	Flags  []string `json:"flags"`
+	Fields Fields   `json:"fields"`
+	// ObjectID is the target's id of the existing object (update, disable,
+	// delete); empty for create.
+	ObjectID string `json:"object_id,omitempty"`
+	// Link, when set, is the directory object to link the object to once
+	// the change is applied (created, matched for the first time, or the
+	// directory object's key or id changed).
+	Link *DirRef `json:"link,omitempty"`
+	// Data is target-specific extra input for apply.
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// MarshalJSON keeps "flags" a list and "fields" an object even when empty,
+// so that the JSON shape is the same for every change.
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change
+	p := plain(c)
+	if p.Flags == nil {
+		p.Flags = []string{}
+	}
+	if p.Fields == nil {
+		p.Fields = Fields{}
+	}
+	return json.Marshal(p)
+}
+
+// HasFlag reports whether the change carries flag f.
+func (c *Change) HasFlag(f string) bool {
+	for _, x := range c.Flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Issue is a plan error or warning: a stable code and a message that names
+// the objects and says what to do.
+type Issue struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+// Source says what directory a plan was computed from.
+type Source struct {
+	Kind          string    `json:"kind"`
+	Domain        string    `json:"domain"`
+	Digest        string    `json:"digest"`
+	ReadAt        time.Time `json:"read_at"`
+	Users         int       `json:"users"`
+	Organizations int       `json:"organizations"`
+}
+
+// KindInfo describes one kind of object a target manages.
+type KindInfo struct {
+	Kind    string   `json:"kind"`    // singular, as in Change.Kind
+	Plural  string   `json:"plural"`  // the summary key
+	Actions []Action `json:"actions"` // every action this kind can have, in report order
+	// EmptyText is how the text report shows a field's empty value, by
+	// field name (e.g. a department's parent "" is the root department).
+	EmptyText map[string]string `json:"empty_text,omitempty"`
+}
+
+// TargetInfo is what a plan records about one target: the digest of the
+// state (objects and links) it was computed against, how many objects were
+// linked (for the delete safeguards), and its kinds.
+type TargetInfo struct {
+	Name   string     `json:"name"`
+	Digest string     `json:"digest"`
+	Linked int        `json:"linked"`
+	Kinds  []KindInfo `json:"kinds"`
+}
+
+// Summary counts changes: target → kind (plural) → action → n.
+type Summary map[string]map[string]map[Action]int
+
+// Plan is the value the planner computes and apply executes.
+type Plan struct {
+	FormatVersion int       `json:"format_version"`
+	CreatedAt     time.Time `json:"created_at"`
+	Source        Source    `json:"source"`
+	// LinkedDomain is the domain the database was linked to when the plan
+	// was made ("" before the first apply).
+	LinkedDomain string       `json:"linked_domain"`
+	SwitchDomain bool         `json:"switch_domain,omitempty"`
+	Targets      []TargetInfo `json:"targets"`
+	Summary      Summary      `json:"summary"`
+	Changes      []Change     `json:"changes"`
+	Errors       []Issue      `json:"errors"`
+	Warnings     []Issue      `json:"warnings"`
+	// Safeguards lists the safeguards this plan trips (filled by the
+	// Runner; a dry run reports them, an apply is blocked by them).
+	Safeguards []Issue `json:"safeguards,omitempty"`
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+
+// Target returns the info of the named target.
+func (p *Plan) Target(name string) (TargetInfo, bool) {
+	for _, t := range p.Targets {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return TargetInfo{}, false
+}
+
+// ChangesFor returns the changes of one target, in plan order.
+func (p *Plan) ChangesFor(target string) []Change {
+	var out []Change
+	for _, c := range p.Changes {
+		if c.Target == target {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Removals counts a target's deletes and disables.
+func (p *Plan) Removals(target string) int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Target == target && c.Action.Removes() {
+			n++
+		}
+	}
+	return n
+}
+
+// sortChanges puts changes in the deterministic order (target as listed,
+// kind as the target lists them, action, key).
+func sortChanges(changes []Change, targets []TargetInfo) {
+	tOrder := map[string]int{}
+	kOrder := map[string]int{}
+	for i, t := range targets {
+		tOrder[t.Name] = i
+		for j, k := range t.Kinds {
+			kOrder[t.Name+"\x00"+k.Kind] = j
+		}
+	}
+	sort.SliceStable(changes, func(i, j int) bool {
+		a, b := &changes[i], &changes[j]
+		if a.Target != b.Target {
+			ta, oka := tOrder[a.Target]
+			tb, okb := tOrder[b.Target]
+			if oka && okb {
+				return ta < tb
+			}
+			return a.Target < b.Target
+		}
+		if a.Kind != b.Kind {
+			return kOrder[a.Target+"\x00"+a.Kind] < kOrder[b.Target+"\x00"+b.Kind]
+		}
+		if a.Action != b.Action {
+			return a.Action.rank() < b.Action.rank()
+		}
+		return a.Key < b.Key
+	})
+}
+
+// summarize counts changes, with zeros for every action of every kind.
+func summarize(changes []Change, targets []TargetInfo) Summary {
+	s := Summary{}
+	plural := map[string]string{}
+	for _, t := range targets {
+		kinds := map[string]map[Action]int{}
+		for _, k := range t.Kinds {
+			counts := map[Action]int{}
+			for _, a := range k.Actions {
+				counts[a] = 0
+			}
+			kinds[k.Plural] = counts
+			plural[t.Name+"\x00"+k.Kind] = k.Plural
+		}
+		s[t.Name] = kinds
+	}
+	for _, c := range changes {
+		kinds := s[c.Target]
+		if kinds == nil {
+			kinds = map[string]map[Action]int{}
+			s[c.Target] = kinds
+		}
+		p := plural[c.Target+"\x00"+c.Kind]
+		if p == "" {
+			p = c.Kind
+		}
+		if kinds[p] == nil {
+			kinds[p] = map[Action]int{}
+		}
+		kinds[p][c.Action]++
+	}
+	return s
+}
+
+// WriteJSON writes the plan as indented JSON (the SPEC §8.1 shape).
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(p)
+}
+
+// MarshalCompact returns the plan as compact JSON (how runs store it).
+func (p *Plan) MarshalCompact() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// ReadPlan decodes a plan written by WriteJSON, refusing other format
+// versions.
+func ReadPlan(r io.Reader) (*Plan, error) {
+	var p Plan
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&p); err != nil {
+		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file is not a cybridge plan (%v); write one with cybridge plan -out FILE", err)}
+	}
+	if p.FormatVersion != FormatVersion {
+		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file has format version %d; this cybridge reads version %d: make the plan again with this version", p.FormatVersion, FormatVersion)}
+	}
+	return &p, nil
+}

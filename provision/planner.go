@@ -1,0 +1,137 @@
+package provision
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cybridge/cybridge/directory"
+)
+
+// Loaded is one target with the state and links it was loaded with.
+type Loaded struct {
+	Target Target
+	State  State
+	Links  []Link
+}
+
+// PlanRequest is the planner's whole input.
+type PlanRequest struct {
+	Snapshot *directory.Snapshot
+	Targets  []Loaded
+	// LinkedDomain is the domain the database is linked to ("" = none yet).
+	LinkedDomain string
+	// SwitchDomain allows planning from another domain (rule 16).
+	SwitchDomain bool
+	// Now becomes the plan's creation time.
+	Now time.Time
+}
+
+// MakePlan computes the plan. It is a pure function of its input.
+//
+// Rule 16 (one database follows one cybozu.com domain) is checked here for
+// every target: a snapshot from another domain is an error unless
+// SwitchDomain is set. Switching keeps the links but drops their ids
+// (ids belong to the old domain), so objects are matched again by code,
+// login or email; linked objects the new domain does not have are deleted,
+// and the delete safeguards still apply.
+func MakePlan(req PlanRequest) *Plan {
+	snap := req.Snapshot
+	p := &Plan{
+		FormatVersion: FormatVersion,
+		CreatedAt:     req.Now.UTC(),
+		Source: Source{
+			Kind: string(snap.Source.Kind), Domain: snap.Source.Domain, Digest: snap.Digest(),
+			ReadAt: snap.ReadAt.UTC(), Users: len(snap.Users), Organizations: len(snap.Organizations),
+		},
+		LinkedDomain: req.LinkedDomain,
+		SwitchDomain: req.SwitchDomain,
+		Changes:      []Change{},
+		Errors:       []Issue{},
+		Warnings:     []Issue{},
+	}
+	for _, l := range req.Targets {
+		p.Targets = append(p.Targets, TargetInfo{
+			Name: l.Target.Name(), Digest: StateDigest(l.State, l.Links), Linked: len(l.Links), Kinds: l.Target.Kinds(),
+		})
+	}
+	p.Summary = summarize(nil, p.Targets)
+
+	stripIDs := false
+	if d := snap.Source.Domain; req.LinkedDomain != "" && d != "" && !strings.EqualFold(d, req.LinkedDomain) {
+		if !req.SwitchDomain {
+			p.Errors = append(p.Errors, Issue{Code: CodeDomainMismatch, Message: fmt.Sprintf(
+				"the database is linked to %s, but the directory was read from %s; one roster follows one cybozu.com domain. "+
+					"To link it to %s instead, make the plan again with -switch-domain and read what it does to the existing links",
+				req.LinkedDomain, d, d)})
+			return p
+		}
+		stripIDs = true
+		n := 0
+		for _, l := range req.Targets {
+			n += len(l.Links)
+		}
+		p.Warnings = append(p.Warnings, Issue{Code: CodeDomainSwitch, Message: fmt.Sprintf(
+			"switching from %s to %s: the %d existing links are matched again by code, login name or email "+
+				"(ids of %s mean nothing in %s); linked objects that %s does not have are deleted below",
+			req.LinkedDomain, d, n, req.LinkedDomain, d, d)})
+	}
+
+	ix := directory.NewIndex(snap)
+	for _, l := range req.Targets {
+		links := append([]Link(nil), l.Links...)
+		if stripIDs {
+			for i := range links {
+				links[i].Dir.ID = ""
+			}
+		}
+		SortLinks(links)
+		tp := l.Target.Plan(PlanInput{Snapshot: snap, Index: ix, Links: links, Now: req.Now}, l.State)
+		name := l.Target.Name()
+		for i := range tp.Changes {
+			tp.Changes[i].Target = name
+		}
+		for i := range tp.Errors {
+			tp.Errors[i].Target = name
+		}
+		for i := range tp.Warnings {
+			tp.Warnings[i].Target = name
+		}
+		p.Changes = append(p.Changes, tp.Changes...)
+		p.Errors = append(p.Errors, tp.Errors...)
+		p.Warnings = append(p.Warnings, tp.Warnings...)
+	}
+	sortChanges(p.Changes, p.Targets)
+	p.Summary = summarize(p.Changes, p.Targets)
+	return p
+}
+
+// SortLinks puts links in (target, kind, object id) order.
+func SortLinks(links []Link) {
+	sort.Slice(links, func(i, j int) bool {
+		a, b := &links[i], &links[j]
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.ObjectID < b.ObjectID
+	})
+}
+
+// StateDigest identifies a target's state together with its links.
+func StateDigest(st State, links []Link) string {
+	h := sha256.New()
+	io.WriteString(h, st.Digest())
+	sorted := append([]Link(nil), links...)
+	SortLinks(sorted)
+	for _, l := range sorted {
+		fmt.Fprintf(h, "\n%s\x00%s\x00%s\x00%s\x00%s", l.Target, l.Kind, l.ObjectID, l.Dir.ID, l.Dir.Key)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,435 @@
+package provision
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/cybridge/cybridge/directory"
+)
+
+// Trigger says what started a run.
+type Trigger string
+
+// The triggers.
+const (
+	TriggerCLI       Trigger = "cli"
+	TriggerSchedule  Trigger = "schedule"
+	TriggerConsole   Trigger = "console"
+	TriggerCSVUpload Trigger = "csv_upload"
+	TriggerAPI       Trigger = "api"
+)
+
+// Status is how a run ended.
+type Status string
+
+// The statuses.
+const (
+	StatusNoChanges Status = "no_changes"
+	StatusApplied   Status = "applied"
+	StatusDryRun    Status = "dry_run"
+	StatusFailed    Status = "failed"
+	StatusBlocked   Status = "blocked"
+)
+
+// RunSource is the source of a run as the history shows it.
+type RunSource struct {
+	Kind   string `json:"kind"`
+	Domain string `json:"domain"`
+}
+
+// Run is one entry of the run history (同期履歴).
+type Run struct {
+	ID         int64     `json:"id"`
+	Trigger    Trigger   `json:"trigger"`
+	DryRun     bool      `json:"dry_run"`
+	Source     RunSource `json:"source"`
+	Users      int       `json:"users"` // directory users read (0 when the read failed)
+	Status     Status    `json:"status"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Summary    Summary   `json:"summary"`
+	Error      *Issue    `json:"error"`
+	// Plan is the plan the run made or applied (nil when the read failed,
+	// and in run lists).
+	Plan *Plan `json:"plan,omitempty"`
+}
+
+// Store is what the Runner needs of the database (provision/sqlite
+// implements it).
+type Store interface {
+	// Now is the store's clock (injectable for tests).
+	Now() time.Time
+	// View runs fn in a read-only transaction (a consistent snapshot).
+	View(ctx context.Context, fn func(q Querier) error) error
+	// Update runs fn in a write transaction, committed when fn returns nil.
+	Update(ctx context.Context, fn func(q Querier) error) error
+
+	// Links returns one target's links.
+	Links(ctx context.Context, q Querier, target string) ([]Link, error)
+	// LinkWriter writes one target's links inside q (a write transaction).
+	LinkWriter(q Querier, target string, runID int64) LinkWriter
+	// LinkedDomain is the cybozu.com domain the database follows ("" = none).
+	LinkedDomain(ctx context.Context, q Querier) (string, error)
+	SetLinkedDomain(ctx context.Context, q Querier, domain string) error
+
+	// LastAppliedUsers is the directory user count of the last applied run
+	// (0 when none).
+	LastAppliedUsers(ctx context.Context, q Querier) (int, error)
+	// InsertRun records a run and returns its id.
+	InsertRun(ctx context.Context, q Querier, r *Run) (int64, error)
+	// FinishRun sets a recorded run's finish time.
+	FinishRun(ctx context.Context, q Querier, id int64, at time.Time) error
+	// PruneRuns deletes runs started before the given time.
+	PruneRuns(ctx context.Context, q Querier, before time.Time) error
+
+	// AcquireLease takes the one-run-at-a-time lease for ttl, or returns
+	// an *Error with code run_in_progress.
+	AcquireLease(ctx context.Context, holder string, ttl time.Duration) error
+	// RenewLease extends the lease inside a write transaction, or returns
+	// run_in_progress when the holder lost it (it expired and was taken).
+	RenewLease(ctx context.Context, q Querier, holder string, ttl time.Duration) error
+	// ReleaseLease gives the lease up.
+	ReleaseLease(ctx context.Context, holder string) error
+}
+
+// Runner runs the main job: read → validate → load → plan → safeguards →
+// apply, recording the outcome. It is shared by the CLI, the schedule and
+// the console; it keeps no per-run state and is safe for concurrent use
+// (the lease makes concurrent applies safe, also across processes).
+type Runner struct {
+	Store      Store
+	Targets    []Target
+	Safeguards Safeguards
+	// HistoryDays prunes runs older than this when a run is recorded
+	// (0 keeps them).
+	HistoryDays int
+	// LeaseTTL bounds how long a crashed apply keeps others out
+	// (default 2 minutes).
+	LeaseTTL time.Duration
+	// Holder identifies this process in the lease (default host:pid:random).
+	Holder string
+	// Progress, when set, is told each stage ("reading the directory", ...).
+	Progress func(stage string)
+}
+
+// Request is one run's input.
+type Request struct {
+	Trigger Trigger
+	// Source describes the source before it is read (for the history of a
+	// run whose read fails).
+	Source RunSource
+	// Read reads the directory. Ignored when Plan is set.
+	Read func(ctx context.Context) (*directory.Snapshot, error)
+	// Plan is a stored plan to apply exactly (apply -plan FILE, the
+	// console's "apply this plan"). Nil makes a fresh plan.
+	Plan *Plan
+	// DryRun plans and records without applying.
+	DryRun bool
+	// AllowDeletes releases the safeguards.
+	AllowDeletes bool
+	// SwitchDomain allows reading from another cybozu.com domain (rule 16).
+	SwitchDomain bool
+}
+
+// Result is how a run ended. RunID is 0 when nothing was recorded
+// (no_changes, or a run refused with run_in_progress or stale_plan).
+type Result struct {
+	RunID  int64
+	Status Status
+	Plan   *Plan
+}
+
+func (r *Runner) progress(stage string) {
+	if r.Progress != nil {
+		r.Progress(stage)
+	}
+}
+
+func (r *Runner) leaseTTL() time.Duration {
+	if r.LeaseTTL > 0 {
+		return r.LeaseTTL
+	}
+	return 2 * time.Minute
+}
+
+func (r *Runner) holder() string {
+	if r.Holder != "" {
+		return r.Holder
+	}
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// Run runs one request. It returns the result together with the error of a
+// run that did not succeed (a *PlanError, *BlockedError, or *Error with a
+// stable code).
+func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
+	started := r.Store.Now()
+	res := &Result{Status: StatusFailed}
+	plan := req.Plan
+	if plan == nil {
+		r.progress("reading the directory")
+		snap, err := req.Read(ctx)
+		if err == nil {
+			err = snap.Validate()
+		}
+		if err != nil {
+			return res, r.recordFailure(ctx, req, started, nil, err)
+		}
+		req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
+		r.progress("planning")
+		plan, err = r.Plan(ctx, snap, req.SwitchDomain)
+		if err != nil {
+			return res, r.recordFailure(ctx, req, started, nil, err)
+		}
+	} else {
+		req.Source = RunSource{Kind: plan.Source.Kind, Domain: plan.Source.Domain}
+		if len(plan.Errors) > 0 {
+			res.Plan = plan
+			return res, &PlanError{Issues: plan.Errors}
+		}
+	}
+	res.Plan = plan
+
+	var lastUsers int
+	if err := r.Store.View(ctx, func(q Querier) error {
+		var err error
+		lastUsers, err = r.Store.LastAppliedUsers(ctx, q)
+		return err
+	}); err != nil {
+		return res, r.recordFailure(ctx, req, started, plan, err)
+	}
+	plan.Safeguards = r.Safeguards.Check(plan, lastUsers)
+
+	switch {
+	case len(plan.Errors) > 0:
+		perr := &PlanError{Issues: plan.Errors}
+		return res, r.recordFailure(ctx, req, started, plan, perr)
+	case !plan.HasChanges():
+		// A run that finds nothing to do writes nothing.
+		res.Status = StatusNoChanges
+		return res, nil
+	case req.DryRun:
+		res.Status = StatusDryRun
+		id, err := r.record(ctx, req, started, plan, StatusDryRun, nil)
+		res.RunID = id
+		return res, err
+	case len(plan.Safeguards) > 0 && !req.AllowDeletes:
+		res.Status = StatusBlocked
+		berr := &BlockedError{Reasons: plan.Safeguards}
+		id, err := r.record(ctx, req, started, plan, StatusBlocked, &Issue{Code: CodeBlocked, Message: berr.Error()})
+		res.RunID = id
+		if err != nil {
+			return res, err
+		}
+		return res, berr
+	}
+
+	id, err := r.apply(ctx, req, started, plan)
+	if err != nil {
+		var coded interface{ ErrorCode() string }
+		if errors.As(err, &coded) && (coded.ErrorCode() == CodeRunInProgress || coded.ErrorCode() == CodeStalePlan) {
+			// Refused before anything was attempted: not a run.
+			return res, err
+		}
+		if !errors.As(err, &coded) {
+			err = &Error{Code: "apply_failed", Message: fmt.Sprintf("applying the plan failed, and nothing was changed: %v", err), Err: err}
+		}
+		return res, r.recordFailure(ctx, req, started, plan, err)
+	}
+	res.RunID, res.Status = id, StatusApplied
+	return res, nil
+}
+
+// Plan loads every target's state in one read transaction and computes the
+// plan from snap. It writes nothing.
+func (r *Runner) Plan(ctx context.Context, snap *directory.Snapshot, switchDomain bool) (*Plan, error) {
+	req := PlanRequest{Snapshot: snap, SwitchDomain: switchDomain, Now: r.Store.Now()}
+	err := r.Store.View(ctx, func(q Querier) error {
+		var err error
+		req.LinkedDomain, err = r.Store.LinkedDomain(ctx, q)
+		if err != nil {
+			return err
+		}
+		req.Targets, err = r.load(ctx, q)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return MakePlan(req), nil
+}
+
+func (r *Runner) load(ctx context.Context, q Querier) ([]Loaded, error) {
+	out := make([]Loaded, 0, len(r.Targets))
+	for _, t := range r.Targets {
+		st, err := t.Load(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", t.Name(), err)
+		}
+		links, err := r.Store.Links(ctx, q, t.Name())
+		if err != nil {
+			return nil, fmt.Errorf("load %s links: %w", t.Name(), err)
+		}
+		out = append(out, Loaded{Target: t, State: st, Links: links})
+	}
+	return out, nil
+}
+
+// apply takes the lease and applies plan in one transaction together with
+// the run record and the link updates, after checking that no target's
+// state moved on since the plan was made.
+func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan *Plan) (int64, error) {
+	holder, ttl := r.holder(), r.leaseTTL()
+	if err := r.Store.AcquireLease(ctx, holder, ttl); err != nil {
+		return 0, err
+	}
+	// Release with a fresh context: a cancelled run must still let go.
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = r.Store.ReleaseLease(rctx, holder)
+	}()
+
+	targets := map[string]Target{}
+	for _, t := range r.Targets {
+		targets[t.Name()] = t
+	}
+	for _, ti := range plan.Targets {
+		if targets[ti.Name] == nil && len(plan.ChangesFor(ti.Name)) > 0 {
+			return 0, &Error{Code: "target_disabled", Message: fmt.Sprintf("the plan changes %s, which is not enabled in this configuration; enable it or make a new plan", ti.Name)}
+		}
+	}
+
+	r.progress(fmt.Sprintf("applying %d changes", len(plan.Changes)))
+	var runID int64
+	err := r.Store.Update(ctx, func(q Querier) error {
+		if err := r.Store.RenewLease(ctx, q, holder, ttl); err != nil {
+			return err
+		}
+		if err := r.checkFresh(ctx, q, plan, targets); err != nil {
+			return err
+		}
+		run := r.newRun(req, started, plan, StatusApplied, nil)
+		id, err := r.Store.InsertRun(ctx, q, run)
+		if err != nil {
+			return err
+		}
+		runID = id
+		now := r.Store.Now()
+		for _, ti := range plan.Targets {
+			changes := plan.ChangesFor(ti.Name)
+			if len(changes) == 0 {
+				continue
+			}
+			tx := ApplyTx{Querier: q, Links: r.Store.LinkWriter(q, ti.Name, id), RunID: id, Now: now}
+			if err := targets[ti.Name].Apply(ctx, tx, changes); err != nil {
+				return fmt.Errorf("apply %s: %w", ti.Name, err)
+			}
+		}
+		if d := plan.Source.Domain; d != "" && d != plan.LinkedDomain {
+			if err := r.Store.SetLinkedDomain(ctx, q, d); err != nil {
+				return err
+			}
+		}
+		if err := r.prune(ctx, q); err != nil {
+			return err
+		}
+		return r.Store.FinishRun(ctx, q, id, r.Store.Now())
+	})
+	return runID, err
+}
+
+// checkFresh refuses a plan whose targets' states (objects and links) or
+// linked domain changed since it was made.
+func (r *Runner) checkFresh(ctx context.Context, q Querier, plan *Plan, targets map[string]Target) error {
+	stale := func(what string) error {
+		return &Error{Code: CodeStalePlan, Message: fmt.Sprintf(
+			"the plan is stale: %s changed since it was made (%s); nothing was applied — make a new plan and apply that",
+			what, plan.CreatedAt.Format(time.RFC3339))}
+	}
+	domain, err := r.Store.LinkedDomain(ctx, q)
+	if err != nil {
+		return err
+	}
+	if domain != plan.LinkedDomain {
+		return stale("the linked cybozu.com domain")
+	}
+	for _, ti := range plan.Targets {
+		t := targets[ti.Name]
+		if t == nil {
+			continue
+		}
+		st, err := t.Load(ctx, q)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", ti.Name, err)
+		}
+		links, err := r.Store.Links(ctx, q, ti.Name)
+		if err != nil {
+			return fmt.Errorf("load %s links: %w", ti.Name, err)
+		}
+		if StateDigest(st, links) != ti.Digest {
+			return stale("the " + ti.Name + " state")
+		}
+	}
+	return nil
+}
+
+func (r *Runner) prune(ctx context.Context, q Querier) error {
+	if r.HistoryDays <= 0 {
+		return nil
+	}
+	return r.Store.PruneRuns(ctx, q, r.Store.Now().Add(-time.Duration(r.HistoryDays)*24*time.Hour))
+}
+
+func (r *Runner) newRun(req Request, started time.Time, plan *Plan, status Status, e *Issue) *Run {
+	run := &Run{
+		Trigger: req.Trigger, DryRun: req.DryRun, Source: req.Source, Status: status,
+		StartedAt: started, FinishedAt: r.Store.Now(), Error: e, Plan: plan,
+	}
+	if plan != nil {
+		run.Users = plan.Source.Users
+		run.Summary = plan.Summary
+	}
+	return run
+}
+
+// record writes one run row in its own transaction.
+func (r *Runner) record(ctx context.Context, req Request, started time.Time, plan *Plan, status Status, e *Issue) (int64, error) {
+	var id int64
+	err := r.Store.Update(ctx, func(q Querier) error {
+		var err error
+		if id, err = r.Store.InsertRun(ctx, q, r.newRun(req, started, plan, status, e)); err != nil {
+			return err
+		}
+		return r.prune(ctx, q)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record the run: %w", err)
+	}
+	return id, nil
+}
+
+// recordFailure records a failed run and returns cause (or the recording
+// error, if the database itself failed).
+func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Time, plan *Plan, cause error) error {
+	code := "internal"
+	var coded interface{ ErrorCode() string }
+	if errors.As(cause, &coded) {
+		code = coded.ErrorCode()
+	}
+	// Record even when ctx was cancelled: the history must show the failure.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error()}); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
