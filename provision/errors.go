@@ -7,12 +7,12 @@ import (
 
 // Stable error codes of runs.
 const (
-	CodeBlocked       = "blocked"         // a safeguard stopped the run (exit 3)
-	CodeStalePlan     = "stale_plan"      // the state moved on since the plan was made
-	CodeRunInProgress = "run_in_progress" // another run holds the lease
-	CodePlanFormat    = "plan_format"     // a plan file that cannot be read
+	CodeBlocked        = "blocked"         // a safeguard stopped the run (exit 3)
+	CodeStalePlan      = "stale_plan"      // the state moved on since the plan was made
+	CodeRunInProgress  = "run_in_progress" // another run holds the lease
+	CodePlanFormat     = "plan_format"     // a plan file that cannot be read
 	CodeDomainMismatch = "domain_mismatch" // rule 16: another cybozu.com domain
-	CodeDomainSwitch  = "domain_switch"   // warning: -switch-domain relinks
+	CodeDomainSwitch   = "domain_switch"   // warning: -switch-domain relinks
 )
 
 // Exit code of a run blocked by a safeguard (SPEC §8.1).
