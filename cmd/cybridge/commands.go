@@ -4,5 +4,6 @@ package main
 func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
+		{name: "check", summary: "connect, read and validate the directory; print a summary", run: runCheck},
 	}
 }

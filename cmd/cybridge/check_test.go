@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/directory/cybozutest"
+	"github.com/cybridge/cybridge/fixtures"
+)
+
+// cliResult is one in-process run of cybridge.
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs cybridge with args and exactly the environment env.
+func runCLI(t *testing.T, env map[string]string, args ...string) cliResult {
+	t.Helper()
+	var out, errb bytes.Buffer
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	code := Main(context.Background(), args, lookup, strings.NewReader(""), &out, &errb)
+	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// simEnv is the environment pointing cybridge at sim with its default
+// account.
+func simEnvFor(sim *cybozutest.Server) map[string]string {
+	return map[string]string{
+		"CYBRIDGE_CYBOZU_URL":      sim.URL(),
+		"CYBRIDGE_CYBOZU_LOGIN":    cybozutest.DefaultLogin,
+		"CYBRIDGE_CYBOZU_PASSWORD": cybozutest.DefaultPassword,
+	}
+}
+
+// TestCheckGolden: the text and JSON summaries of the fixture company.
+func TestCheckGolden(t *testing.T) {
+	sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: fixtures.Company()})
+	host := strings.TrimPrefix(sim.URL(), "http://")
+	for _, tt := range []struct{ format, golden string }{
+		{"text", "check-company.txt"},
+		{"json", "check-company.json"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			r := runCLI(t, simEnvFor(sim), "check", "-format", tt.format)
+			if r.code != exitOK || r.stderr != "" {
+				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+			}
+			// The simulator's port changes every run.
+			checkGolden(t, tt.golden, []byte(strings.ReplaceAll(r.stdout, host, "127.0.0.1:PORT")))
+		})
+	}
+}
+
+// TestCheckInvalidDirectory: problems are printed, and check exits 1 with
+// invalid_directory — in JSON as one document carrying the error.
+func TestCheckInvalidDirectory(t *testing.T) {
+	snap := fixtures.Company()
+	snap.Organizations = append(snap.Organizations,
+		directory.Organization{ID: "90", Code: "orphan", Name: "孤立部", ParentCode: "no-such-parent"},
+		directory.Organization{ID: "91", Code: "dev", Name: "開発本部（重複）"},
+	)
+	sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: snap})
+
+	r := runCLI(t, simEnvFor(sim), "check")
+	if r.code != exitError {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	for _, want := range []string{
+		"problems:      2\n",
+		`[unknown_parent] organizations.json id 90: organization "orphan" names parent "no-such-parent", which does not exist`,
+		`[duplicate_org_code] organizations.json id 91: organization code "dev" is used twice`,
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "error [invalid_directory]: the directory has 2 problem(s)") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+
+	r = runCLI(t, simEnvFor(sim), "check", "-format", "json")
+	if r.code != exitError {
+		t.Errorf("json: exit %d, want 1", r.code)
+	}
+	var rep checkReport
+	dec := json.NewDecoder(strings.NewReader(r.stdout))
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+	}
+	if dec.More() {
+		t.Errorf("stdout holds more than one JSON document:\n%s", r.stdout)
+	}
+	var codes []string
+	for _, p := range rep.Problems {
+		codes = append(codes, p.Code)
+	}
+	if diff := cmp.Diff([]string{"duplicate_org_code", "unknown_parent"}, codes); rep.Valid || diff != "" || rep.Error == nil || rep.Error.Code != "invalid_directory" {
+		t.Errorf("report: valid=%v error=%+v problems (-want +got):\n%s", rep.Valid, rep.Error, diff)
+	}
+}
+
+// TestCheckNotAdministrator warns about partial visibility but succeeds.
+func TestCheckNotAdministrator(t *testing.T) {
+	sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: fixtures.Company(), NonAdmin: true})
+	r := runCLI(t, simEnvFor(sim), "check")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"administrator: no\n", "warning [partial_visibility]: the account is not a cybozu.com administrator"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = runCLI(t, simEnvFor(sim), "check", "-format", "json")
+	var rep checkReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Administrator == nil || *rep.Administrator || len(rep.Warnings) != 1 || rep.Warnings[0].Code != warnPartialVisibility {
+		t.Errorf("report: administrator=%v warnings=%+v", rep.Administrator, rep.Warnings)
+	}
+}
+
+// TestCheckErrorsJSON: a failed read prints {"error":{"code","message"}}
+// with -format json, and the code on stderr.
+func TestCheckErrorsJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		opts cybozutest.Options
+		env  map[string]string
+		code string
+	}{
+		{"wrong password", cybozutest.Options{Password: "other"}, nil, "auth_failed"},
+		{"IP restricted", cybozutest.Options{IPRestricted: true}, nil, "ip_restricted"},
+		{"Basic required", cybozutest.Options{IPRestricted: true, BasicUser: "bu", BasicPassword: "bp"}, nil, "basic_auth_required"},
+		{"unknown domain", cybozutest.Options{UnknownDomain: true}, nil, "domain_not_found"},
+		{"no URL", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_URL": ""}, "config_invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := simEnvFor(cybozutest.NewServer(t, tt.opts))
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runCLI(t, env, "check", "-format", "json")
+			var got struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+				t.Fatalf("stdout is not one JSON document: %v\n%s", err, r.stdout)
+			}
+			if r.code != exitError || got.Error.Code != tt.code || got.Error.Message == "" {
+				t.Errorf("exit %d, error %+v; want 1 and %s", r.code, got.Error, tt.code)
+			}
+			if !strings.Contains(r.stderr, "error ["+tt.code+"]") {
+				t.Errorf("stderr:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+// TestCheckNeverPrintsSecrets sets distinctive secrets and searches
+// everything cybridge prints, in every failure mode and in success, for
+// them and for the header values built from them.
+func TestCheckNeverPrintsSecrets(t *testing.T) {
+	const (
+		password = "Pw-7fQz-password"
+		token    = "Tk-9xLm-token"
+		basic    = "Bs-3kWp-basic"
+	)
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	forbidden := []string{password, token, basic,
+		b64(cybozutest.DefaultLogin + ":" + password), b64("bu:" + basic), "Bearer " + token}
+
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfgFile := filepath.Join(dir, "cybridge.toml")
+	if err := os.WriteFile(cfgFile, []byte("[cybozu]\npassword = \""+password+"\"\nbogus = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		opts cybozutest.Options
+		env  map[string]string
+		args []string
+	}{
+		{"success", cybozutest.Options{Snapshot: fixtures.Company(), Password: password}, nil, nil},
+		{"wrong password", cybozutest.Options{}, nil, nil},
+		{"password from a file", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_PASSWORD": "", "CYBRIDGE_CYBOZU_PASSWORD_FILE": pwFile}, nil},
+		{"wrong token", cybozutest.Options{Token: "other"}, map[string]string{"CYBRIDGE_CYBOZU_TOKEN": token}, nil},
+		{"token and Basic", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_TOKEN": token, "CYBRIDGE_CYBOZU_BASIC_USER": "bu", "CYBRIDGE_CYBOZU_BASIC_PASSWORD": basic}, nil},
+		{"wrong Basic", cybozutest.Options{IPRestricted: true, BasicUser: "bu", BasicPassword: "right"},
+			map[string]string{"CYBRIDGE_CYBOZU_BASIC_USER": "bu", "CYBRIDGE_CYBOZU_BASIC_PASSWORD": basic}, nil},
+		{"IP restricted", cybozutest.Options{IPRestricted: true}, map[string]string{"CYBRIDGE_CYBOZU_BASIC_USER": "bu", "CYBRIDGE_CYBOZU_BASIC_PASSWORD": basic}, nil},
+		{"two-factor", cybozutest.Options{TwoFactor: true, Password: password}, nil, nil},
+		{"not an administrator", cybozutest.Options{NonAdmin: true, Password: password}, nil, nil},
+		{"unknown domain", cybozutest.Options{UnknownDomain: true}, nil, nil},
+		{"bad config file", cybozutest.Options{}, nil, []string{"-config", cfgFile}},
+		{"http to a remote host", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_URL": "http://example.cybozu.com"}, nil},
+		{"bad concurrency", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_CONCURRENCY": "99"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := simEnvFor(cybozutest.NewServer(t, tt.opts))
+			env["CYBRIDGE_CYBOZU_PASSWORD"] = password
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			for _, format := range []string{"text", "json"} {
+				r := runCLI(t, env, append([]string{"check", "-format", format}, tt.args...)...)
+				all := r.stdout + r.stderr
+				for _, s := range forbidden {
+					if strings.Contains(all, s) {
+						t.Errorf("-format %s printed the secret %q:\n%s", format, s, all)
+					}
+				}
+				if tt.name != "success" && tt.name != "not an administrator" && r.code == exitOK {
+					t.Errorf("-format %s: exit 0, want a failure:\n%s", format, all)
+				}
+			}
+		})
+	}
+}
