@@ -172,7 +172,11 @@ func decodeChunk[T any](l *layout, recs []*record, buf []T) ([]T, error) {
 
 // readFixed reads a fixed-column file: header, layout, then each row in
 // chunks decoded by gocsv and handed to row with its record.
-func readFixed[T any](t *table, cols []column, o *readOptions, row func(rc *rowCtx, v *T)) bool {
+//
+// Rows left out for a problem are recorded in skipped by their key (first
+// column), so that references to them from other files are not reported
+// again.
+func readFixed[T any](t *table, cols []column, o *readOptions, skipped map[string]bool, row func(rc *rowCtx, v *T)) bool {
 	header, ok := t.readHeader(o.header)
 	if !ok {
 		return false
@@ -222,6 +226,9 @@ func readFixed[T any](t *table, cols []column, o *readOptions, row func(rc *rowC
 				len(rec.fields)-l.width))
 		}
 		if !l.fits(t, rec) {
+			if p := l.col(cols[0].key); p >= 0 && p < len(rec.fields) {
+				skipped[strings.TrimSpace(rec.fields[p])] = true
+			}
 			continue
 		}
 		recs = append(recs, rec)

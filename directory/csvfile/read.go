@@ -157,20 +157,20 @@ func read(ctx context.Context, open opener, files Files, opt Options) (*director
 		ok := true
 		switch k {
 		case KindUsers:
-			ok = readFixed(t, userColumns, o, r.userRow)
+			ok = readFixed(t, userColumns, o, r.skippedUsers, r.userRow)
 			for i, u := range r.snap.Users {
 				if _, dup := r.users[u.Login]; !dup {
 					r.users[u.Login] = i
 				}
 			}
 		case KindOrgs:
-			ok = readFixed(t, orgColumns, o, r.orgRow)
+			ok = readFixed(t, orgColumns, o, r.skippedOrgs, r.orgRow)
 		case KindUserOrgs:
 			ok = r.readUserOrgs(t, o)
 		case KindTitles:
-			ok = readFixed(t, titleColumns, o, r.titleRow)
+			ok = readFixed(t, titleColumns, o, r.skippedTitles, r.titleRow)
 		case KindGroups:
-			ok = readFixed(t, groupColumns, o, r.groupRow)
+			ok = readFixed(t, groupColumns, o, r.skippedGroups, r.groupRow)
 		case KindUserGroups:
 			ok = r.readUserGroups(t, o)
 		}
