@@ -64,7 +64,7 @@ var brokenEdits = map[string]struct {
 	}},
 	"broken-duplicate-login": {"user.csv", func(l []string) []string {
 		dup := strings.Replace(l[2], "清水 明日香", "清水 明日香 (2)", 1) // a.shimizu again
-		return append(l[:len(l)-1], dup, "")                     // before the final empty line
+		return append(l[:len(l)-1], dup, "")                    // before the final empty line
 	}},
 	"broken-unknown-org": {"userOrganizations.csv", func(l []string) []string {
 		l[9] = strings.Replace(l[9], ",sales-osaka,", ",sales-nagoya,", 1) // line 10
