@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/targets/calendar/caldav/caldavtest"
 )
 
 func TestCheckAgainstRadicale(t *testing.T) {
-	srv := startRadicale(t)
+	srv := caldavtest.Start(t)
 	tests := []struct {
 		name   string
 		target Target
@@ -23,15 +25,15 @@ func TestCheckAgainstRadicale(t *testing.T) {
 		status int
 		cal    string
 	}{
-		{"reachable", Target{URL: srv.url("/alice/calendar/"), AuthID: "alice", Password: radicaleUsers["alice"]}, Reachable, 207, "Work"},
-		{"reachable without trailing slash", Target{URL: srv.url("/alice/calendar"), AuthID: "alice", Password: radicaleUsers["alice"]}, Reachable, 207, "Work"},
-		{"wrong password", Target{URL: srv.url("/alice/calendar/"), AuthID: "alice", Password: "not-the-password"}, Unauthorized, 401, ""},
-		{"unknown user", Target{URL: srv.url("/alice/calendar/"), AuthID: "mallory", Password: "x"}, Unauthorized, 401, ""},
-		{"another user's calendar", Target{URL: srv.url("/alice/calendar/"), AuthID: "bob", Password: radicaleUsers["bob"]}, Forbidden, 403, ""},
-		{"address book", Target{URL: srv.url("/alice/contacts/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotCalendar, 207, ""},
-		{"principal collection", Target{URL: srv.url("/alice/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotCalendar, 207, ""},
-		{"no such calendar", Target{URL: srv.url("/alice/holidays/"), AuthID: "alice", Password: radicaleUsers["alice"]}, NotFound, 404, ""},
-		{"https to a plain-http port", Target{URL: strings.Replace(srv.url("/alice/calendar/"), "http://", "https://", 1), AuthID: "alice", Password: radicaleUsers["alice"]}, TLSFailure, 0, ""},
+		{"reachable", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work"},
+		{"reachable without trailing slash", Target{URL: srv.URL("/alice/calendar"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work"},
+		{"wrong password", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: "not-the-password"}, Unauthorized, 401, ""},
+		{"unknown user", Target{URL: srv.URL("/alice/calendar/"), AuthID: "mallory", Password: "x"}, Unauthorized, 401, ""},
+		{"another user's calendar", Target{URL: srv.URL("/alice/calendar/"), AuthID: "bob", Password: caldavtest.Users["bob"]}, Forbidden, 403, ""},
+		{"address book", Target{URL: srv.URL("/alice/contacts/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, ""},
+		{"principal collection", Target{URL: srv.URL("/alice/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, ""},
+		{"no such calendar", Target{URL: srv.URL("/alice/holidays/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotFound, 404, ""},
+		{"https to a plain-http port", Target{URL: strings.Replace(srv.URL("/alice/calendar/"), "http://", "https://", 1), AuthID: "alice", Password: caldavtest.Users["alice"]}, TLSFailure, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +101,7 @@ func TestCheckTransportFailures(t *testing.T) {
 		status  int
 	}{
 		{"untrusted certificate", nil, tlsSrv.URL + "/cal/", 0, TLSFailure, 0},
-		{"connection refused", nil, "http://" + freePort(t) + "/cal/", 0, Refused, 0},
+		{"connection refused", nil, "http://" + caldavtest.FreePort(t) + "/cal/", 0, Refused, 0},
 		{"host does not resolve", noDNS, "https://calendar.example.invalid/cal/", 0, DNSFailure, 0},
 		{"no answer", nil, "http://" + silent.Addr().String() + "/cal/", 300 * time.Millisecond, Timeout, 0},
 		{"server error", nil, srv500.URL + "/cal/", 0, ServerFailure, 500},

@@ -1,4 +1,12 @@
-package caldav
+// Package caldavtest starts a real CalDAV server (Debian's radicale) for
+// tests, on a free loopback port with htpasswd users and a filesystem store
+// in t.TempDir().
+//
+// The rule when radicale is not installed: with CI=true the test FAILS
+// (.ci/run installs radicale, so a missing binary there is a broken CI
+// image, not a reason to pass); elsewhere it is skipped with a message
+// saying how to install it (apt-get install radicale).
+package caldavtest
 
 import (
 	"bytes"
@@ -12,30 +20,27 @@ import (
 	"time"
 )
 
-// radicale is a real CalDAV server (Debian's `radicale` package) started
-// for one test on a free loopback port, with htpasswd users and a
-// filesystem store in t.TempDir().
-//
-// The rule when radicale is not installed: with CI=true the test FAILS
-// (.ci/run installs radicale, so a missing binary there is a broken CI
-// image, not a reason to pass); elsewhere it is skipped with a message
-// saying how to install it (apt-get install radicale).
-type radicale struct {
-	base string // http://127.0.0.1:PORT
+// Server is a running radicale.
+type Server struct {
+	// Base is http://127.0.0.1:PORT.
+	Base string
 }
 
-// radicaleUsers are the accounts of the test server.
-var radicaleUsers = map[string]string{"alice": "alice-pass-1", "bob": "bob-pass-2"}
+// Users are the accounts of the test server: login → password. Each may
+// read and write only its own collections (rights: owner_only).
+var Users = map[string]string{"alice": "alice-pass-1", "bob": "bob-pass-2"}
 
-// collections are created in radicale's storage layout before it starts:
-// path → .Radicale.props content.
-var radicaleCollections = map[string]string{
+// Collections exist when the server starts: path → radicale's
+// .Radicale.props. /alice/calendar/ (display name "Work") and
+// /bob/calendar/ are calendars; /alice/contacts/ is an address book.
+var Collections = map[string]string{
 	"alice/calendar": `{"tag": "VCALENDAR", "D:displayname": "Work"}`,
 	"alice/contacts": `{"tag": "VADDRESSBOOK"}`,
 	"bob/calendar":   `{"tag": "VCALENDAR"}`,
 }
 
-func startRadicale(t *testing.T) *radicale {
+// Start starts radicale for the test; it stops when the test ends.
+func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("radicale")
 	if err != nil {
@@ -46,16 +51,16 @@ func startRadicale(t *testing.T) *radicale {
 	}
 	dir := t.TempDir()
 	var users bytes.Buffer
-	for u, p := range radicaleUsers {
+	for u, p := range Users {
 		fmt.Fprintf(&users, "%s:%s\n", u, p)
 	}
 	writeFile(t, filepath.Join(dir, "users"), users.String())
-	for path, props := range radicaleCollections {
+	for path, props := range Collections {
 		writeFile(t, filepath.Join(dir, "store", "collection-root", filepath.FromSlash(path), ".Radicale.props"), props)
 	}
 	var lastLog string
 	for attempt := 0; attempt < 3; attempt++ {
-		addr := freePort(t)
+		addr := FreePort(t)
 		conf := filepath.Join(dir, "config")
 		writeFile(t, conf, fmt.Sprintf(`[server]
 hosts = %s
@@ -86,7 +91,7 @@ mask_passwords = True
 				_ = cmd.Process.Kill()
 				<-exited
 			})
-			return &radicale{base: "http://" + addr}
+			return &Server{Base: "http://" + addr}
 		}
 		_ = cmd.Process.Kill()
 		<-exited
@@ -96,9 +101,10 @@ mask_passwords = True
 	return nil
 }
 
-func (r *radicale) url(path string) string { return r.base + path }
+// URL returns the server's URL for path ("/alice/calendar/").
+func (s *Server) URL(path string) string { return s.Base + path }
 
-func writeFile(t *testing.T, path, content string) {
+func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -108,8 +114,8 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// freePort returns a loopback address nothing listens on right now.
-func freePort(t *testing.T) string {
+// FreePort returns a loopback address nothing listens on right now.
+func FreePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,0 +1,153 @@
+package calendar
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Pin is an admin override of the scope policy (SPEC §6 rule 3).
+type Pin string
+
+// The pins.
+const (
+	PinNone   Pin = ""       // the policy decides
+	PinPermit Pin = "permit" // permitted whatever the scope says
+	PinRevoke Pin = "revoke" // not permitted whatever the scope says
+)
+
+// Switch is the user's own 同期状態 switch.
+type Switch string
+
+// The switch positions.
+const (
+	SwitchSync    Switch = "sync"    // 同期
+	SwitchStopped Switch = "stopped" // 停止
+)
+
+// Kind is where the enrolment syncs to (同期対象).
+type Kind string
+
+// The targets.
+const (
+	KindGoogle Kind = "google"
+	KindCalDAV Kind = "caldav"
+)
+
+// AuthStatus is the Google OAuth consent status (Google認証).
+type AuthStatus string
+
+// The auth statuses.
+const (
+	AuthNone           AuthStatus = "none"            // not authenticated yet
+	AuthAuthenticated  AuthStatus = "authenticated"   // 認証済
+	AuthReauthRequired AuthStatus = "reauth_required" // 認証済(再認証が必要です)
+)
+
+// DisplayState is what the admin's user list shows.
+type DisplayState string
+
+// The displayed states, in precedence order: disabled › stopped › syncing.
+const (
+	StateDisabled DisplayState = "disabled" // 無効 / 管理者により無効とされています
+	StateStopped  DisplayState = "stopped"  // 有効(停止中): switched off, or auto-stopped
+	StateSyncing  DisplayState = "syncing"  // 有効(同期中)
+)
+
+// Enrolment is one user's calendar-sync enrolment as stored. The CalDAV
+// password is not part of it: it stays sealed in the database and is read
+// only by the CalDAV check (Store.Check).
+type Enrolment struct {
+	ID    int64
+	Login string // identity fields, owned by the bridge
+	Email string
+	Name  string
+
+	Permitted bool // 利用許可, owned by the bridge unless pinned
+	Pin       Pin
+	Switch    Switch
+
+	Target            Kind
+	CalendarID        string // Google calendar id
+	CalendarIDDefault bool   // the bridge set CalendarID and keeps it in step
+	AuthStatus        AuthStatus
+	CalDAVURL         string
+	CalDAVURLDefault  bool // the bridge set CalDAVURL and keeps it in step
+	CalDAVAuthID      string
+	HasPassword       bool // a sealed CalDAV password is stored
+
+	AutoStop AutoStop
+	// GoneSince is when the bridge first found the user gone from the
+	// directory (zero while present).
+	GoneSince time.Time
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// State is the displayed state: disabled when not permitted, else stopped
+// when the user switched off or it was auto-stopped, else syncing.
+func (e *Enrolment) State() DisplayState {
+	switch {
+	case !e.Permitted:
+		return StateDisabled
+	case e.Switch == SwitchStopped || e.AutoStop.Stopped():
+		return StateStopped
+	}
+	return StateSyncing
+}
+
+// StopReason says why a stopped enrolment is stopped: "user" (switched
+// off) or the auto-stop reason; "" when not stopped.
+func (e *Enrolment) StopReason() string {
+	switch {
+	case e.AutoStop.Stopped():
+		return e.AutoStop.Reason
+	case e.Switch == SwitchStopped:
+		return "user"
+	}
+	return ""
+}
+
+// Gone reports whether the user is gone from the directory.
+func (e *Enrolment) Gone() bool { return !e.GoneSince.IsZero() }
+
+func (e *Enrolment) objectID() string { return strconv.FormatInt(e.ID, 10) }
+
+// Enrolments is the calendar target's loaded state, sorted by id.
+type Enrolments struct {
+	List []Enrolment
+}
+
+// Digest covers what the planner reads, so that a stored plan is refused
+// (stale_plan) once any of it changed. The sync engine's error count is
+// left out on purpose: it changes every few minutes and plays no part in
+// planning; an auto-stop (which the report lists) is in.
+func (s *Enrolments) Digest() string {
+	h := sha256.New()
+	for _, e := range s.List {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%t\x00%s\x00%s\x00%s\x00%s\x00%t\x00%s\x00%t\x00%s\x00%s\x00%s\n",
+			e.ID, e.Login, e.Email, e.Name, e.Permitted, e.Pin, e.Switch, e.Target,
+			e.CalendarID, e.CalendarIDDefault, e.CalDAVURL, e.CalDAVURLDefault, e.AutoStop.Reason,
+			formatTime(e.AutoStop.At), formatTime(e.GoneSince))
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// formatTime renders a time for storage and digests: RFC 3339 in UTC with
+// nanoseconds, "" for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}

@@ -1,0 +1,192 @@
+package calendar
+
+import (
+	"fmt"
+	"net/mail"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+	"github.com/cybridge/cybridge/targets/calendar/scope"
+)
+
+// Policy is the provisioning policy (SPEC §6): who is permitted, and the
+// defaults of a new enrolment.
+type Policy struct {
+	Scope         *scope.Scope // nil: every active user
+	DefaultTarget Kind
+	// GoogleDomains are the email domains whose addresses are Google
+	// Workspace primary calendar ids. Empty: no Google calendar id is
+	// defaulted (the user or admin sets it).
+	GoogleDomains []string
+	// CalDAVURLTemplate fills a new CalDAV enrolment's URL ({login},
+	// {email}, {email_local}); empty: no default URL.
+	CalDAVURLTemplate string
+	// DeleteAfterDays deletes enrolments of users gone for more than this
+	// many days; 0 keeps them for ever.
+	DeleteAfterDays int
+}
+
+// NewPolicy builds the policy from the configuration. The scope is parsed
+// and the URL template checked here; config.Load checks both too, so that a
+// bad value is reported with every other configuration problem.
+func NewPolicy(c config.Calendar) (Policy, error) {
+	sc, err := scope.Parse(c.Scope)
+	if err != nil {
+		return Policy{}, err
+	}
+	if c.CalDAVURLTemplate != "" {
+		if err := caldav.CheckTemplate(c.CalDAVURLTemplate); err != nil {
+			return Policy{}, err
+		}
+	}
+	p := Policy{
+		Scope: sc, DefaultTarget: Kind(c.DefaultTarget), CalDAVURLTemplate: c.CalDAVURLTemplate,
+		DeleteAfterDays: c.DeleteAfterDays,
+	}
+	if p.DefaultTarget == "" {
+		p.DefaultTarget = KindGoogle
+	}
+	if p.DefaultTarget != KindGoogle && p.DefaultTarget != KindCalDAV {
+		return Policy{}, &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("calendar.default_target %q: use google or caldav", c.DefaultTarget)}
+	}
+	for _, d := range c.GoogleDomains {
+		p.GoogleDomains = append(p.GoogleDomains, strings.ToLower(strings.TrimSpace(d)))
+	}
+	return p, nil
+}
+
+// DefaultCalendarID is the Google calendar id a user gets by default: the
+// work email, when its domain is one of GoogleDomains (the id of a Google
+// Workspace primary calendar is the account's address); else "".
+func (p Policy) DefaultCalendarID(email string) string {
+	_, domain, ok := strings.Cut(email, "@")
+	if !ok || validCalendarID(email) != nil {
+		return ""
+	}
+	for _, d := range p.GoogleDomains {
+		if strings.EqualFold(domain, d) {
+			return email
+		}
+	}
+	return ""
+}
+
+// DefaultCalDAVURL is the CalDAV URL a user gets by default from the
+// template; "" when there is no template or it cannot be filled for this
+// user (e.g. {email} and no email).
+func (p Policy) DefaultCalDAVURL(login, email string) string {
+	if p.CalDAVURLTemplate == "" {
+		return ""
+	}
+	u, err := caldav.ExpandTemplate(p.CalDAVURLTemplate, login, email)
+	if err != nil {
+		return ""
+	}
+	return u
+}
+
+// permitted is the policy's answer for a present user: active and in scope,
+// unless a pin decides instead of the scope. A pin never permits a
+// suspended user: pins override the scope, not 停止中 (the user cannot sign
+// in; the manual disables suspended users at once).
+func (p Policy) permitted(u *directory.User, pin Pin, d *scope.Directory) bool {
+	if !u.Valid {
+		return false
+	}
+	switch pin {
+	case PinPermit:
+		return true
+	case PinRevoke:
+		return false
+	}
+	return p.Scope.Match(u, d)
+}
+
+// GoogleSettings is what a user or admin sets for a Google target.
+// CalendarID "" means "the default" (the work email, see DefaultCalendarID).
+type GoogleSettings struct {
+	CalendarID string `validate:"omitempty,calendarid"`
+}
+
+// CalDAVSettings is what a user or admin sets for a CalDAV target
+// (SPEC §6 rule 8): URL "" means the default from the template. A CalDAV
+// target needs an auth id and a password; KeepPassword keeps the stored one
+// (allowed only when one is stored and the auth id stays the same).
+type CalDAVSettings struct {
+	URL          string        `validate:"omitempty,caldavurl"`
+	AuthID       string        `validate:"required,max=256"`
+	Password     config.Secret `validate:"required_unless=KeepPassword true,max=1024"`
+	KeepPassword bool
+}
+
+// inputValidator checks settings with the rules of SPEC §6 rule 8.
+type inputValidator struct {
+	v *validator.Validate
+}
+
+func newInputValidator() *inputValidator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	_ = v.RegisterValidation("calendarid", func(fl validator.FieldLevel) bool {
+		return validCalendarID(fl.Field().String()) == nil
+	})
+	_ = v.RegisterValidation("caldavurl", func(fl validator.FieldLevel) bool {
+		return caldav.CheckURL(fl.Field().String()) == nil
+	})
+	return &inputValidator{v: v}
+}
+
+// check validates s and turns the first failure into an invalid_input
+// error that names the flag and says what is expected. It never repeats a
+// password.
+func (iv *inputValidator) check(s any) error {
+	err := iv.v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	ves, ok := err.(validator.ValidationErrors)
+	if !ok || len(ves) == 0 {
+		return &Error{Code: CodeInvalidInput, Message: err.Error()}
+	}
+	fe := ves[0]
+	val := fmt.Sprint(fe.Value())
+	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(config.Secret("")) {
+		val = "[redacted]"
+	}
+	var msg string
+	switch fe.Field() + "/" + fe.Tag() {
+	case "CalendarID/calendarid":
+		msg = validCalendarID(val).Error()
+	case "URL/caldavurl":
+		msg = caldav.CheckURL(val).Error()
+	case "AuthID/required":
+		msg = "a CalDAV target needs an auth id (-auth-id)"
+	case "Password/required_unless":
+		msg = "a CalDAV target needs a password (from standard input or -password-file)"
+	default:
+		msg = fmt.Sprintf("%s fails %s %s", fe.Field(), fe.Tag(), fe.Param())
+	}
+	return &Error{Code: CodeInvalidInput, Message: msg}
+}
+
+// validCalendarID accepts an email-like id (a primary calendar, or a
+// shared one's owner address) or a secondary calendar's
+// "…@group.calendar.google.com".
+func validCalendarID(id string) error {
+	bad := fmt.Errorf("calendar id %q is not a Google calendar id: use the address of a primary calendar (name@example.com) or a calendar's id ending in @group.calendar.google.com (Google Calendar → カレンダー設定 → カレンダーID)", id)
+	if id == "" || strings.ContainsAny(id, " \t\r\n<>\"") {
+		return bad
+	}
+	if strings.HasSuffix(id, "@group.calendar.google.com") && len(id) > len("@group.calendar.google.com") {
+		return nil
+	}
+	a, err := mail.ParseAddress(id)
+	if err != nil || a.Address != id || !strings.Contains(id[strings.LastIndex(id, "@"):], ".") {
+		return bad
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+package calendar
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/cybridge/cybridge/provision"
+)
+
+// enrolmentColumns are read by Load and the edit commands, in scan order.
+// The sealed password is not among them: only whether there is one.
+const enrolmentColumns = `id, login, email, name, permitted, pin, user_switch, target, calendar_id,
+calendar_id_default, auth_status, caldav_url, caldav_url_default, caldav_auth_id,
+caldav_password IS NOT NULL, auto_stop_reason, auto_stop_at, sync_errors, gone_since, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEnrolment(s scanner) (Enrolment, error) {
+	var e Enrolment
+	var stopAt, gone sql.NullInt64
+	var created, updated int64
+	var errorsJSON string
+	err := s.Scan(&e.ID, &e.Login, &e.Email, &e.Name, &e.Permitted, &e.Pin, &e.Switch, &e.Target, &e.CalendarID,
+		&e.CalendarIDDefault, &e.AuthStatus, &e.CalDAVURL, &e.CalDAVURLDefault, &e.CalDAVAuthID,
+		&e.HasPassword, &e.AutoStop.Reason, &stopAt, &errorsJSON, &gone, &created, &updated)
+	if err != nil {
+		return e, err
+	}
+	if stopAt.Valid {
+		e.AutoStop.At = fromMillis(stopAt.Int64)
+	}
+	if gone.Valid {
+		e.GoneSince = fromMillis(gone.Int64)
+	}
+	var ms []int64
+	if err := json.Unmarshal([]byte(errorsJSON), &ms); err != nil {
+		return e, fmt.Errorf("enrolment %d: sync_errors: %w", e.ID, err)
+	}
+	for _, m := range ms {
+		e.AutoStop.Errors = append(e.AutoStop.Errors, fromMillis(m))
+	}
+	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return e, nil
+}
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// nullMillis is a nullable time column value.
+func nullMillis(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// Load reads every enrolment, by id.
+func (t *Target) Load(ctx context.Context, q provision.Querier) (provision.State, error) {
+	return loadAll(ctx, q)
+}
+
+func loadAll(ctx context.Context, q provision.Querier) (*Enrolments, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+enrolmentColumns+" FROM calendar_enrolments ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("read enrolments: %w", err)
+	}
+	defer rows.Close()
+	st := &Enrolments{}
+	for rows.Next() {
+		e, err := scanEnrolment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read enrolments: %w", err)
+		}
+		st.List = append(st.List, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read enrolments: %w", err)
+	}
+	return st, nil
+}
+
+// Actors in the history.
+const (
+	ActorBridge = "bridge" // a run (plan/apply)
+	ActorAdmin  = "admin"  // the CLI, console or API acting for the admin
+	ActorUser   = "user"   // the user's own settings screen
+	ActorSync   = "sync"   // the sync engine reporting errors
+)
+
+// historyDetail is a history row's detail: field changes, flags, or a
+// message. Never a password.
+type historyDetail struct {
+	Fields  provision.Fields `json:"fields,omitempty"`
+	Flags   []string         `json:"flags,omitempty"`
+	Message string           `json:"message,omitempty"`
+}
+
+// applyStmts are prepared once per apply (a first run may create every
+// enrolment of a large directory).
+type applyStmts struct {
+	insert, update, del, history *sql.Stmt
+}
+
+func prepare(ctx context.Context, q provision.Querier) (*applyStmts, error) {
+	var s applyStmts
+	var err error
+	for _, p := range []struct {
+		st  **sql.Stmt
+		sql string
+	}{
+		{&s.insert, `INSERT INTO calendar_enrolments (login, email, name, permitted, target, calendar_id, caldav_url, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.update, `UPDATE calendar_enrolments SET login = ?, email = ?, name = ?, permitted = ?,
+calendar_id = coalesce(?, calendar_id), caldav_url = coalesce(?, caldav_url),
+gone_since = CASE WHEN ? IS NULL THEN gone_since WHEN ? = 0 THEN NULL ELSE ? END, updated_at = ?
+WHERE id = ?`},
+		{&s.del, `DELETE FROM calendar_enrolments WHERE id = ?`},
+		{&s.history, `INSERT INTO calendar_history (enrolment_id, at, actor, run_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)`},
+	} {
+		if *p.st, err = q.PrepareContext(ctx, p.sql); err != nil {
+			s.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return &s, nil
+}
+
+func (s *applyStmts) close() {
+	for _, st := range []*sql.Stmt{s.insert, s.update, s.del, s.history} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// Apply executes the enrolment changes of one plan inside the run's
+// transaction: rows, links and one history row per change.
+func (t *Target) Apply(ctx context.Context, tx provision.ApplyTx, changes []provision.Change) error {
+	st, err := prepare(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	now := tx.Now.UnixMilli()
+	for i := range changes {
+		c := &changes[i]
+		if err := applyOne(ctx, tx, st, c, now); err != nil {
+			return fmt.Errorf("enrolment %s (%s): %w", c.Key, c.Action, err)
+		}
+	}
+	return nil
+}
+
+func applyOne(ctx context.Context, tx provision.ApplyTx, st *applyStmts, c *provision.Change, now int64) error {
+	var d changeData
+	if c.Action != provision.Delete {
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return fmt.Errorf("change data: %w", err)
+		}
+	}
+	var id int64
+	switch c.Action {
+	case provision.Create:
+		res, err := st.insert.ExecContext(ctx, d.Login, d.Email, d.Name, d.Permitted, string(d.Target),
+			deref(d.CalendarID), deref(d.CalDAVURL), now, now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	case provision.Update, provision.Disable:
+		var err error
+		if id, err = strconv.ParseInt(c.ObjectID, 10, 64); err != nil {
+			return fmt.Errorf("object id %q: %w", c.ObjectID, err)
+		}
+		var gone any
+		if d.GoneSince != nil {
+			gone = *d.GoneSince
+		}
+		res, err := st.update.ExecContext(ctx, d.Login, d.Email, d.Name, d.Permitted,
+			ptr(d.CalendarID), ptr(d.CalDAVURL), gone, gone, gone, now, id)
+		if err != nil {
+			return err
+		}
+		if err := one(res); err != nil {
+			return err
+		}
+	case provision.Delete:
+		var err error
+		if id, err = strconv.ParseInt(c.ObjectID, 10, 64); err != nil {
+			return fmt.Errorf("object id %q: %w", c.ObjectID, err)
+		}
+		res, err := st.del.ExecContext(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := one(res); err != nil {
+			return err
+		}
+		return tx.Links.Delete(ctx, KindEnrolment, c.ObjectID)
+	default:
+		return fmt.Errorf("unknown action %q", c.Action)
+	}
+	if c.Link != nil {
+		if err := tx.Links.Set(ctx, KindEnrolment, strconv.FormatInt(id, 10), *c.Link); err != nil {
+			return err
+		}
+	}
+	detail := mustJSON(historyDetail{Fields: c.Fields, Flags: c.Flags})
+	_, err := st.history.ExecContext(ctx, id, now, ActorBridge, runID(tx.RunID), string(c.Action), string(detail))
+	return err
+}
+
+func one(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return errors.New("the enrolment is no longer there (the plan is stale)")
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func ptr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+func runID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
