@@ -226,3 +226,24 @@ func classifyHeader(row []string) (k Kind, ok bool) {
 	}
 	return 0, false
 }
+
+// namesColumns reports whether a row of a fixed-column file is a header in
+// an order other than the documented one: at least three of its cells, or
+// half, name columns of the kind.
+func namesColumns(k Kind, row []string) bool {
+	cols := fixedColumns(k)
+	if cols == nil {
+		return false
+	}
+	n := 0
+	for _, cell := range row {
+		norm := normalizeName(cell)
+		for _, c := range cols {
+			if nameIn(norm, c.names) {
+				n++
+				break
+			}
+		}
+	}
+	return n >= 3 || (n > 0 && 2*n >= len(row))
+}

@@ -225,6 +225,9 @@ func (t *table) readHeader(want *bool) (header *record, ok bool) {
 		return nil, true
 	}
 	k, isHeader := classifyHeader(rec.fields)
+	if !isHeader && namesColumns(t.kind, rec.fields) {
+		k, isHeader = t.kind, true // a header in another order
+	}
 	if isHeader && k != t.kind {
 		t.problem(rec, -1, fmt.Errorf("this is the %s export (%s), not the %s export (%s): give each file in its place",
 			k.What(), k.FileName(), t.kind.What(), t.kind.FileName()))
