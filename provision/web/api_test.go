@@ -1,0 +1,277 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAPI runs every API action through real HTTP.
+func TestAPI(t *testing.T) {
+	e := newTestEnv(t)
+	decode := func(body string, v any) {
+		t.Helper()
+		if err := json.Unmarshal([]byte(body), v); err != nil {
+			t.Fatalf("decode %s: %v", body, err)
+		}
+	}
+	expect := func(what string, st, want int, body string) {
+		t.Helper()
+		if st != want {
+			t.Fatalf("%s = %d; want %d: %s", what, st, want, body)
+		}
+	}
+
+	st, body := e.api("GET", "/api/v1/plan", nil)
+	expect("plan before any run", st, http.StatusNotFound, body)
+	var apiErr struct{ Error Problem }
+	decode(body, &apiErr)
+	if apiErr.Error.Code != "not_found" || apiErr.Error.Message == "" {
+		t.Errorf("error body = %s", body)
+	}
+
+	st, body = e.api("POST", "/api/v1/runs", map[string]any{"dry_run": true})
+	expect("dry run", st, http.StatusCreated, body)
+	var dry Run
+	decode(body, &dry)
+	if dry.Trigger != TriggerAPI || dry.Status != "dry_run" || dry.Plan == nil {
+		t.Errorf("dry run = %+v", dry)
+	}
+
+	st, body = e.api("GET", "/api/v1/plan", nil)
+	expect("latest plan", st, 200, body)
+	var latest Run
+	decode(body, &latest)
+	if latest.ID != dry.ID || len(latest.Plan.Changes) != 4 {
+		t.Errorf("latest plan = run %s with %d changes", latest.ID, len(latest.Plan.Changes))
+	}
+
+	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{"run_id": dry.ID})
+	expect("apply", st, http.StatusCreated, body)
+	var applied Run
+	decode(body, &applied)
+	if applied.Status != "applied" || applied.Trigger != TriggerAPI {
+		t.Errorf("apply = %+v", applied)
+	}
+	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{"run_id": dry.ID})
+	expect("apply the same plan again", st, http.StatusConflict, body)
+	if !strings.Contains(body, `"stale_plan"`) {
+		t.Errorf("stale apply body = %s", body)
+	}
+	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{})
+	expect("apply without run_id", st, http.StatusBadRequest, body)
+
+	st, body = e.api("POST", "/api/v1/runs", nil)
+	expect("sync", st, http.StatusCreated, body)
+	var sync Run
+	decode(body, &sync)
+	if sync.Status != "applied" {
+		t.Errorf("sync = %+v", sync)
+	}
+
+	st, body = e.api("GET", "/api/v1/runs?limit=2", nil)
+	expect("runs", st, 200, body)
+	var list struct{ Runs []Run }
+	decode(body, &list)
+	var ids []string
+	for _, r := range list.Runs {
+		ids = append(ids, r.ID)
+		if r.Plan != nil {
+			t.Errorf("run list carries plans")
+		}
+	}
+	if diff := cmp.Diff([]string{sync.ID, applied.ID}, ids); diff != "" {
+		t.Errorf("runs, newest first (-want +got):\n%s", diff)
+	}
+	st, body = e.api("GET", "/api/v1/runs?limit=0", nil)
+	expect("runs limit=0", st, http.StatusBadRequest, body)
+
+	st, body = e.api("GET", "/api/v1/runs/"+dry.ID, nil)
+	expect("run show", st, 200, body)
+	var shown Run
+	decode(body, &shown)
+	if shown.AppliedBy != applied.ID || shown.Plan == nil {
+		t.Errorf("run show = applied_by %q, plan %v", shown.AppliedBy, shown.Plan != nil)
+	}
+	st, body = e.api("GET", "/api/v1/runs/nope", nil)
+	expect("unknown run", st, http.StatusNotFound, body)
+
+	// status, pause, resume
+	st, body = e.api("POST", "/api/v1/pause", map[string]string{"message": "maintenance"})
+	expect("pause", st, 200, body)
+	st, body = e.api("GET", "/api/v1/status", nil)
+	expect("status", st, 200, body)
+	var status struct {
+		Paused   bool
+		Schedule struct {
+			Cron  string
+			Pause struct{ Reason, Message string }
+		}
+		LastRun *Run `json:"last_run"`
+	}
+	decode(body, &status)
+	if !status.Paused || status.Schedule.Pause.Reason != "admin" || status.Schedule.Cron == "" || status.LastRun == nil {
+		t.Errorf("status = %s", body)
+	}
+	st, body = e.api("POST", "/api/v1/resume", nil)
+	expect("resume", st, 200, body)
+	if !strings.Contains(body, `"resumed": true`) {
+		t.Errorf("resume = %s", body)
+	}
+
+	// roster
+	st, body = e.api("GET", "/api/v1/roster", nil)
+	expect("roster", st, 200, body)
+	var roster RosterView
+	decode(body, &roster)
+	if len(roster.Departments) != 3 || len(roster.Members) != 2 {
+		t.Errorf("roster = %s", body)
+	}
+
+	// enrolments
+	st, body = e.api("GET", "/api/v1/enrolments?state=syncing", nil)
+	expect("enrolments", st, 200, body)
+	var ens struct{ Enrolments []Enrolment }
+	decode(body, &ens)
+	if len(ens.Enrolments) != 2 {
+		t.Errorf("syncing enrolments = %d; want 2", len(ens.Enrolments))
+	}
+	st, body = e.api("GET", "/api/v1/enrolments/tanaka", nil)
+	expect("enrolment show", st, 200, body)
+	st, body = e.api("GET", "/api/v1/enrolments/nobody", nil)
+	expect("unknown enrolment", st, http.StatusNotFound, body)
+	for _, step := range []struct {
+		action    string
+		permitted bool
+		pinned    bool
+	}{{"permit", true, true}, {"unpin", true, false}, {"revoke", false, true}} {
+		st, body = e.api("POST", "/api/v1/enrolments/tanaka/"+step.action, nil)
+		expect(step.action, st, 200, body)
+		var d EnrolmentDetail
+		decode(body, &d)
+		if d.Permitted != step.permitted || d.Pinned != step.pinned {
+			t.Errorf("after %s: permitted %v pinned %v", step.action, d.Permitted, d.Pinned)
+		}
+	}
+	st, body = e.api("PUT", "/api/v1/enrolments/sato/target", map[string]string{"target": "google", "calendar_id": "team@group.calendar.google.com"})
+	expect("set target", st, 200, body)
+	if !strings.Contains(body, "team@group.calendar.google.com") {
+		t.Errorf("set target answer = %s", body)
+	}
+	st, body = e.api("PUT", "/api/v1/enrolments/sato/target", map[string]string{"target": "outlook"})
+	expect("set a bad target", st, http.StatusBadRequest, body)
+	st, body = e.api("PUT", "/api/v1/enrolments/sato/target", map[string]string{"target": "google", "colour": "red"})
+	expect("set target with an unknown field", st, http.StatusBadRequest, body)
+	st, body = e.api("POST", "/api/v1/enrolments/suzuki/check", nil)
+	expect("check", st, 200, body)
+	var cr CheckResult
+	decode(body, &cr)
+	if cr.Outcome != "unauthorized" {
+		t.Errorf("check = %+v", cr)
+	}
+	st, body = e.api("POST", "/api/v1/enrolments/sato/check", nil)
+	expect("check a Google target", st, http.StatusUnprocessableEntity, body)
+	st, body = e.api("POST", "/api/v1/enrolments/sato/errors", map[string]string{"kind": "forbidden"})
+	expect("record-error", st, 200, body)
+	var en Enrolment
+	decode(body, &en)
+	if en.State != "stopped" || en.AutoStopReason != "forbidden" {
+		t.Errorf("after record-error forbidden: %+v", en)
+	}
+	st, body = e.api("POST", "/api/v1/enrolments/sato/errors", map[string]string{"kind": "teapot"})
+	expect("record-error with a bad kind", st, http.StatusBadRequest, body)
+	st, body = e.api("POST", "/api/v1/enrolments/sato/dance", nil)
+	expect("unknown action", st, http.StatusNotFound, body)
+	st, body = e.api("GET", "/api/v1/teapot", nil)
+	expect("unknown endpoint", st, http.StatusNotFound, body)
+}
+
+func TestAPICSVUpload(t *testing.T) {
+	e := newTestEnv(t)
+	send := func(files map[string][]byte, fields map[string]string) (int, string) {
+		body, ctype := multipartBody(t, files, fields)
+		st, _, b := e.do("POST", "/api/v1/csv", body, map[string]string{"Content-Type": ctype, "Authorization": "Bearer " + testToken})
+		return st, b
+	}
+	users := []byte("login,name\nsato,佐藤\n")
+	st, body := send(map[string][]byte{"user.csv": users}, map[string]string{"encoding": "utf-8"})
+	if st != 200 || !strings.Contains(body, `"trigger": "csv_upload"`) || strings.Contains(body, `"applied"`) {
+		t.Fatalf("preview = %d %s", st, body)
+	}
+	st, body = send(map[string][]byte{"user.csv": users}, map[string]string{"apply": "true"})
+	if st != 200 {
+		t.Fatalf("upload and apply = %d %s", st, body)
+	}
+	var out struct {
+		Applied *Run
+	}
+	json.Unmarshal([]byte(body), &out)
+	if out.Applied == nil || out.Applied.Trigger != TriggerCSVUpload || out.Applied.Status != "applied" {
+		t.Errorf("applied = %+v", out.Applied)
+	}
+	st, body = send(map[string][]byte{"user.csv": []byte("login,name\nsato,BAD\n")}, map[string]string{"apply": "true"})
+	if st != http.StatusBadRequest || !strings.Contains(body, `"line": 2`) || strings.Contains(body, `"applied"`) {
+		t.Errorf("upload with a bad line = %d %s", st, body)
+	}
+	st, body = send(map[string][]byte{"user.csv": users}, map[string]string{"encoding": "ebcdic"})
+	if st != http.StatusBadRequest {
+		t.Errorf("bad encoding = %d %s", st, body)
+	}
+	st, body = send(nil, nil)
+	if st != http.StatusBadRequest {
+		t.Errorf("no files = %d %s", st, body)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	e := newTestEnv(t)
+	e.api("POST", "/api/v1/runs", nil)
+	e.api("POST", "/api/v1/pause", nil)
+	st, h, body := e.get("/metrics")
+	if st != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("/metrics = %d %s", st, h.Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`cybridge_runs{status="applied"} 1`,
+		`cybridge_runs{status="failed"} 0`,
+		"cybridge_changes_applied 4",
+		"cybridge_source_read_duration_seconds 1.5",
+		"cybridge_paused 1",
+		"# TYPE cybridge_last_success_timestamp_seconds gauge",
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+	// Every non-comment line is "name{labels} value".
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		if strings.HasPrefix(line, "# HELP ") || strings.HasPrefix(line, "# TYPE ") {
+			continue
+		}
+		if f := strings.Fields(line); len(f) != 2 || !strings.HasPrefix(f[0], "cybridge_") {
+			t.Errorf("bad exposition line %q", line)
+		}
+	}
+}
+
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"run_id":"r1"}`, `{"dry_run":true}`, `{"target":"caldav","password":"x"}`, ``, `{}{}`, `[`, `{"run_id":1}`, "{\"a\":\"\xff\"}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var a struct {
+			RunID        string `json:"run_id"`
+			AllowDeletes bool   `json:"allow_deletes"`
+		}
+		var tgt TargetEdit
+		for _, v := range []any{&a, &tgt} {
+			err := decodeJSON(strings.NewReader(string(b)), v)
+			if err != nil && errorCode(err) != "invalid" {
+				t.Fatalf("decodeJSON error without the invalid code: %v", err)
+			}
+		}
+	})
+}

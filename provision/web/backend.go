@@ -1,0 +1,316 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/provision/schedule"
+)
+
+// Backend is everything the console and the API do. It is declared here,
+// where it is used; cmd/cybridge adapts the runner, the store and the
+// targets to it. Errors that an admin can act on implement
+// ErrorCode() string (a stable code: not_found, run_in_progress,
+// stale_plan, ...); their Error() says what to do.
+type Backend interface {
+	Runs
+	Roster
+	Calendar
+	Schedule
+}
+
+// Runs is the run history, the runner and CSV uploads.
+type Runs interface {
+	// ListRuns returns up to limit runs, newest first, without plans.
+	ListRuns(ctx context.Context, limit int) ([]Run, error)
+	// GetRun returns one run with its plan.
+	GetRun(ctx context.Context, id string) (Run, error)
+	// LatestPlan returns the newest run that produced a plan not applied
+	// yet (a dry run, or a run a safeguard blocked), with that plan.
+	LatestPlan(ctx context.Context) (Run, error)
+	// RunNow runs read → plan → safeguards → (apply unless DryRun) from the
+	// configured source and records the run. A run that fails is returned
+	// with status failed; err is for runs that could not be started or
+	// recorded (run_in_progress, ...).
+	RunNow(ctx context.Context, req RunRequest) (Run, error)
+	// ApplyPlan applies the plan stored with run id exactly; a plan whose
+	// target states moved on is refused with stale_plan.
+	ApplyPlan(ctx context.Context, req ApplyRequest) (Run, error)
+	// PreviewCSV reads uploaded cybozu.com CSV exports and records a dry
+	// run (trigger csv_upload) from them; apply it with ApplyPlan.
+	PreviewCSV(ctx context.Context, up CSVUpload) (CSVPreview, error)
+	// Metrics returns the figures /metrics exposes.
+	Metrics(ctx context.Context) (Metrics, error)
+}
+
+// Roster reads and edits the safety roster.
+type Roster interface {
+	Roster(ctx context.Context) (RosterView, error)
+	AddDepartment(ctx context.Context, d Department) error
+	EditDepartment(ctx context.Context, code string, e DepartmentEdit) error
+	AddMember(ctx context.Context, m Member) error
+	EditMember(ctx context.Context, login string, e MemberEdit) error
+}
+
+// Calendar reads and edits calendar-sync enrolments.
+type Calendar interface {
+	Enrolments(ctx context.Context) ([]Enrolment, error)
+	// Enrolment returns one enrolment with its history (not_found if none).
+	Enrolment(ctx context.Context, login string) (EnrolmentDetail, error)
+	// SetTarget is the admin edit of a user's sync target.
+	SetTarget(ctx context.Context, login string, t TargetEdit) error
+	// Permit, Revoke and Unpin change the admin permission (利用許可);
+	// permit and revoke pin the enrolment against the scope.
+	Permit(ctx context.Context, login string) error
+	Revoke(ctx context.Context, login string) error
+	Unpin(ctx context.Context, login string) error
+	// CheckCalDAV checks a CalDAV target against its server.
+	CheckCalDAV(ctx context.Context, login string) (CheckResult, error)
+	// RecordError records an error the sync engine hit (kind forbidden or
+	// server), which may auto-stop the enrolment.
+	RecordError(ctx context.Context, login, kind string) (Enrolment, error)
+}
+
+// Schedule is the scheduler: its state and the auto-pause.
+type Schedule interface {
+	Info(ctx context.Context) (schedule.Info, error)
+	Resume(ctx context.Context) (bool, error)
+	Pause(ctx context.Context, message string) error
+}
+
+// Triggers recorded in run history (SPEC §7).
+const (
+	TriggerConsole   = "console"
+	TriggerCSVUpload = "csv_upload"
+	TriggerAPI       = "api"
+)
+
+// RunRequest asks for a run from the configured source.
+type RunRequest struct {
+	Trigger      string
+	DryRun       bool
+	AllowDeletes bool
+}
+
+// ApplyRequest asks to apply a stored plan.
+type ApplyRequest struct {
+	RunID        string // the run that made the plan
+	Trigger      string
+	AllowDeletes bool
+}
+
+// Run is one run (SPEC §8.1 `runs -format json` shape, plus the plan in
+// detail views).
+type Run struct {
+	ID         string    `json:"id"`
+	Trigger    string    `json:"trigger"`
+	Source     Source    `json:"source"`
+	Status     string    `json:"status"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	Summary    Summary   `json:"summary"`
+	Error      *Problem  `json:"error,omitempty"`
+	// AppliedBy is the run that applied this run's plan, if any.
+	AppliedBy string `json:"applied_by,omitempty"`
+	Plan      *Plan  `json:"plan,omitempty"`
+}
+
+// Source says where a run read the directory.
+type Source struct {
+	Kind   string `json:"kind"`
+	Domain string `json:"domain,omitempty"`
+	Digest string `json:"digest,omitempty"`
+}
+
+// Summary counts changes: target → kind → action → n, e.g.
+// summary["safety"]["members"]["create"] (SPEC §8.1).
+type Summary map[string]map[string]map[string]int
+
+// Total is the number of changes.
+func (s Summary) Total() int {
+	n := 0
+	for _, kinds := range s {
+		for _, acts := range kinds {
+			for _, c := range acts {
+				n += c
+			}
+		}
+	}
+	return n
+}
+
+// Plan is a plan in its SPEC §8.1 JSON shape.
+type Plan struct {
+	FormatVersion int       `json:"format_version"`
+	Source        Source    `json:"source"`
+	CreatedAt     time.Time `json:"created_at,omitzero"`
+	Summary       Summary   `json:"summary"`
+	Changes       []Change  `json:"changes"`
+	Errors        []Problem `json:"errors"`
+	Warnings      []Problem `json:"warnings"`
+}
+
+// Change is one planned change.
+type Change struct {
+	Target string               `json:"target"`
+	Kind   string               `json:"kind"`
+	Action string               `json:"action"`
+	Key    string               `json:"key"`
+	Reason string               `json:"reason,omitempty"`
+	Flags  []string             `json:"flags,omitempty"`
+	Fields map[string]FieldDiff `json:"fields,omitempty"`
+}
+
+// FieldDiff is a field's old and new value.
+type FieldDiff struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
+// Problem is an error or warning with a stable code.
+type Problem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// CSVUpload is one upload of cybozu.com CSV exports.
+type CSVUpload struct {
+	Files     []CSVFile
+	Encoding  string // auto, shift_jis, utf-8
+	Separator string // auto, comma, semicolon, tab
+	Header    bool   // the first row holds column names
+}
+
+// CSVFile is one uploaded file.
+type CSVFile struct {
+	Name string
+	Data []byte
+}
+
+// CSVPreview is what an upload would do.
+type CSVPreview struct {
+	Files []CSVFilePreview `json:"files"`
+	// LineErrors are the problems found, each naming file, line and column;
+	// with any, Run is nil.
+	LineErrors []LineError `json:"line_errors,omitempty"`
+	// Run is the recorded dry run (trigger csv_upload) with its plan.
+	Run *Run `json:"run,omitempty"`
+}
+
+// CSVFilePreview shows the first rows of one file as read.
+type CSVFilePreview struct {
+	Name     string     `json:"name"`
+	Kind     string     `json:"kind,omitempty"` // users, organizations, ...
+	Encoding string     `json:"encoding,omitempty"`
+	Rows     [][]string `json:"rows"` // the first rows, header included
+	Total    int        `json:"total_rows"`
+}
+
+// LineError is a problem in an uploaded file.
+type LineError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Metrics are the figures /metrics exposes.
+type Metrics struct {
+	RunsByStatus       map[string]int
+	LastSuccess        time.Time
+	ChangesApplied     int // total changes applied by recorded runs
+	SourceReadDuration time.Duration
+}
+
+// RosterView is the roster (SPEC §8.1 `roster export -format json` shape).
+type RosterView struct {
+	Departments []Department `json:"departments"`
+	Members     []Member     `json:"members"`
+}
+
+// Department is a roster department; Parent "" is the root.
+type Department struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+	Origin string `json:"origin,omitempty"` // directory or local
+}
+
+// DepartmentEdit changes a department; nil fields stay.
+type DepartmentEdit struct {
+	Name   *string `json:"name,omitempty"`
+	Parent *string `json:"parent,omitempty"`
+}
+
+// Member is a roster member.
+type Member struct {
+	Login       string   `json:"login"`
+	Name        string   `json:"name"`
+	Reading     string   `json:"reading"`
+	Email       string   `json:"email"`
+	Phone       string   `json:"phone"`
+	Departments []string `json:"departments"`
+	Origin      string   `json:"origin,omitempty"`
+}
+
+// MemberEdit changes a member; nil fields stay, Departments replaces the
+// list.
+type MemberEdit struct {
+	Name        *string   `json:"name,omitempty"`
+	Reading     *string   `json:"reading,omitempty"`
+	Email       *string   `json:"email,omitempty"`
+	Phone       *string   `json:"phone,omitempty"`
+	Departments *[]string `json:"departments,omitempty"`
+}
+
+// Enrolment is a calendar-sync enrolment (SPEC §8.1 `calendar list`
+// shape).
+type Enrolment struct {
+	Login          string `json:"login"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Permitted      bool   `json:"permitted"`
+	Pinned         bool   `json:"pinned"`
+	State          string `json:"state"` // disabled, stopped, syncing
+	Target         string `json:"target"`
+	CalendarID     string `json:"calendar_id"`
+	CalDAVURL      string `json:"caldav_url"`
+	AuthStatus     string `json:"auth_status"`
+	AutoStopReason string `json:"auto_stop_reason"`
+}
+
+// EnrolmentDetail is one enrolment with the user's switch and history.
+type EnrolmentDetail struct {
+	Enrolment
+	Switch     string         `json:"switch"` // sync or stopped
+	AuthID     string         `json:"auth_id,omitempty"`
+	HasSecret  bool           `json:"caldav_password_set"`
+	AutoStopAt time.Time      `json:"auto_stopped_at,omitzero"`
+	History    []HistoryEntry `json:"history"`
+}
+
+// HistoryEntry is one change to an enrolment.
+type HistoryEntry struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// TargetEdit is the admin edit of a user's target. Password is kept only
+// by the backend, encrypted; empty keeps the stored one.
+type TargetEdit struct {
+	Target     string        `json:"target"` // google or caldav
+	CalendarID string        `json:"calendar_id,omitempty"`
+	URL        string        `json:"url,omitempty"`
+	AuthID     string        `json:"auth_id,omitempty"`
+	Password   config.Secret `json:"password,omitempty"`
+}
+
+// CheckResult is a CalDAV check's outcome.
+type CheckResult struct {
+	Outcome string `json:"outcome"` // reachable, unauthorized, not_calendar, unreachable
+	Message string `json:"message"`
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cybridge/cybridge/config"
+)
+
+// Enrolment states (SPEC §6), in the order the filter shows them.
+var enrolmentStates = []string{"syncing", "stopped", "disabled"}
+
+type calendarData struct {
+	State      string
+	Query      string
+	States     []string
+	Counts     map[string]int
+	All        int
+	Enrolments []Enrolment
+	Pager      pager
+	Back       string
+}
+
+func filterEnrolments(es []Enrolment, state, q string) []Enrolment {
+	q = strings.ToLower(strings.TrimSpace(q))
+	var out []Enrolment
+	for _, e := range es {
+		if state != "" && e.State != state {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(e.Login+"\x00"+e.Name+"\x00"+e.Email), q) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	es, err := s.o.Backend.Enrolments(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	d := calendarData{State: q.Get("state"), Query: q.Get("q"), States: enrolmentStates, Counts: map[string]int{}, All: len(es), Back: r.URL.RequestURI()}
+	for _, e := range es {
+		d.Counts[e.State]++
+	}
+	list := filterEnrolments(es, d.State, d.Query)
+	d.Pager = paginate(len(list), r)
+	d.Enrolments = list[d.Pager.From:d.Pager.To]
+	s.render(w, r, http.StatusOK, "calendar", sess, d)
+}
+
+func (s *Server) enrolmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	e, err := s.o.Backend.Enrolment(r.Context(), r.PathValue("login"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "enrolment", sess, e)
+}
+
+func (s *Server) setTarget(w http.ResponseWriter, r *http.Request, sess *session) {
+	login := r.PathValue("login")
+	t := TargetEdit{
+		Target:     r.PostFormValue("target"),
+		CalendarID: strings.TrimSpace(r.PostFormValue("calendar_id")),
+		URL:        strings.TrimSpace(r.PostFormValue("url")),
+		AuthID:     strings.TrimSpace(r.PostFormValue("auth_id")),
+		Password:   config.Secret(r.PostFormValue("password")),
+	}
+	back := "/calendar/" + url.PathEscape(login)
+	if err := s.o.Backend.SetTarget(r.Context(), login, t); err != nil {
+		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, back, flash{Kind: "ok", Text: s.localizer(r).T("cal.saved")})
+}
+
+// enrolmentAction is permit, revoke, unpin or check.
+func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *session) {
+	ctx := r.Context()
+	login := r.PathValue("login")
+	back := safeNext(r.PostFormValue("next"))
+	if r.PostFormValue("next") == "" {
+		back = "/calendar/" + url.PathEscape(login)
+	}
+	l := s.localizer(r)
+	action := r.PathValue("action")
+	if action == "check" {
+		res, err := s.o.Backend.CheckCalDAV(ctx, login)
+		if err != nil {
+			s.redirectFlash(w, r, sess, back, s.flashError(err))
+			return
+		}
+		kind := "error"
+		if res.Outcome == "reachable" {
+			kind = "ok"
+		}
+		text := l.Opt("cal.check.", res.Outcome)
+		if res.Message != "" {
+			text += " (" + s.scrub(res.Message) + ")"
+		}
+		s.redirectFlash(w, r, sess, back, flash{Kind: kind, Text: text, Code: res.Outcome})
+		return
+	}
+	ok, err := s.changePermission(ctx, action, login)
+	if !ok {
+		s.renderError(w, r, &Error{Code: "not_found", Msg: "no such action: " + action})
+		return
+	}
+	if err != nil {
+		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, back, flash{Kind: "ok", Text: l.T("cal.done."+r.PathValue("action"), login)})
+}
+
+// changePermission runs permit, revoke or unpin; ok is false for any other
+// action.
+func (s *Server) changePermission(ctx context.Context, action, login string) (ok bool, err error) {
+	switch action {
+	case "permit":
+		return true, s.o.Backend.Permit(ctx, login)
+	case "revoke":
+		return true, s.o.Backend.Revoke(ctx, login)
+	case "unpin":
+		return true, s.o.Backend.Unpin(ctx, login)
+	}
+	return false, nil
+}

@@ -1,0 +1,246 @@
+package web
+
+import (
+	"context"
+	"flag"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func TestConsolePagesInBothLanguages(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	e.post("/runs", url.Values{"mode": {"dry_run"}})
+	for _, tc := range []struct{ accept, lang, overview string }{
+		{"ja,en;q=0.8", "ja", "概要"},
+		{"en-US,en;q=0.9,ja;q=0.5", "en", "Overview"},
+		{"", "ja", "概要"},
+		{"fr", "ja", "概要"},
+	} {
+		for _, p := range consolePages {
+			st, _, body := e.get(p, "Accept-Language", tc.accept)
+			if st != 200 {
+				t.Errorf("%s (%s) = %d", p, tc.accept, st)
+				continue
+			}
+			if !strings.Contains(body, `<html lang="`+tc.lang+`">`) || !strings.Contains(body, ">"+tc.overview+"</a>") {
+				t.Errorf("%s with Accept-Language %q is not in %s", p, tc.accept, tc.lang)
+			}
+			if m := regexp.MustCompile(`>((?:nav|plan|runs|cal|roster|upload|overview|pause|status|trigger)\.[a-z_.]+)<`).FindStringSubmatch(body); m != nil {
+				t.Errorf("%s (%s): untranslated key %s", p, tc.lang, m[1])
+			}
+		}
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	e := newTestEnv(t)
+	st, h, _ := e.post("/lang", url.Values{"lang": {"en"}, "next": {"/login"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/login" {
+		t.Fatalf("POST /lang = %d → %q", st, h.Get("Location"))
+	}
+	_, _, body := e.get("/login", "Accept-Language", "ja")
+	if !strings.Contains(body, `lang="en"`) || !strings.Contains(body, "Admin password") {
+		t.Errorf("after switching to English the login page is not English")
+	}
+	e.post("/lang", url.Values{"lang": {"ja"}, "next": {"/login"}})
+	_, _, body = e.get("/login", "Accept-Language", "en")
+	if !strings.Contains(body, "管理者パスワード") {
+		t.Errorf("after switching to Japanese the login page is not Japanese")
+	}
+}
+
+func TestConsoleDryRunAndApply(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	st, h, _ := e.post("/runs", url.Values{"mode": {"dry_run"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/runs/r1" {
+		t.Fatalf("dry run = %d → %q", st, h.Get("Location"))
+	}
+	_, _, page := e.get("/runs/r1", "Accept-Language", "en")
+	for _, want := range []string{`id="flash"`, "Adds", "Changes", "Deletes and disables", "Warnings", "kato",
+		"<del>sato@example.com</del> → <ins>ichiro.sato@example.com</ins>", `id="apply"`, `name="run_id" value="r1"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("run page lacks %q", want)
+		}
+	}
+	if _, _, p := e.get("/plan"); !strings.Contains(p, `value="r1"`) {
+		t.Errorf("/plan does not show the latest dry run")
+	}
+	st, h, _ = e.post("/plan/apply", url.Values{"run_id": {"r1"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/runs/r2" {
+		t.Fatalf("apply = %d → %q", st, h.Get("Location"))
+	}
+	if diff := cmp.Diff([]string{"run console", "apply r1 console"}, e.backend.calls); diff != "" {
+		t.Errorf("backend calls (-want +got):\n%s", diff)
+	}
+	_, _, page = e.get("/runs/r1", "Accept-Language", "en")
+	if strings.Contains(page, `id="apply"`) || !strings.Contains(page, "applied by run r2") {
+		t.Errorf("an applied plan still offers apply, or does not say who applied it")
+	}
+	// Applying again is refused as stale, with how to fix it.
+	e.post("/plan/apply", url.Values{"run_id": {"r1"}})
+	_, _, page = e.get("/runs/r1", "Accept-Language", "en")
+	if !strings.Contains(page, "<code>stale_plan</code>") {
+		t.Errorf("stale apply not reported:\n%s", page)
+	}
+}
+
+func TestConsoleUpload(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	body, ctype := multipartBody(t, map[string][]byte{"user.csv": []byte("login,name\nsato,佐藤\n")},
+		map[string]string{"encoding": "shift_jis", "separator": "comma", "header": "yes"})
+	st, _, page := e.do("POST", "/upload", body, map[string]string{"Content-Type": ctype})
+	if st != 200 {
+		t.Fatalf("upload = %d", st)
+	}
+	for _, want := range []string{"<td>佐藤</td>", `id="apply"`, `value="shift_jis" selected`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if got := e.backend.calls[0]; got != "csv 1 shift_jis comma true" {
+		t.Errorf("preview call = %q", got)
+	}
+	e.post("/plan/apply", url.Values{"run_id": {"r1"}})
+	if got := e.backend.calls[1]; got != "apply r1 csv_upload" {
+		t.Errorf("apply of an upload = %q; want trigger csv_upload", got)
+	}
+
+	body, ctype = multipartBody(t, map[string][]byte{"user.csv": []byte("login,name\nsato,BAD\n")}, nil)
+	st, _, page = e.do("POST", "/upload", body, map[string]string{"Content-Type": ctype})
+	if st != http.StatusBadRequest || !strings.Contains(page, `id="line-errors"`) || strings.Contains(page, `id="apply"`) {
+		t.Errorf("upload with a bad line = %d; want line errors and no apply", st)
+	}
+}
+
+func TestConsoleRoster(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	_, _, page := e.get("/roster", "Accept-Language", "en")
+	for _, want := range []string{"営業部", "営業1課", "防災訓練班", "1 members", `href="/roster/departments/drill"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("roster lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `href="/roster/departments/sales"`) {
+		t.Errorf("an imported department is offered for editing")
+	}
+	e.post("/roster/departments", url.Values{"code": {"aed"}, "name": {"AED 係"}, "parent": {"drill"}})
+	e.post("/roster/members", url.Values{"login": {"guard"}, "name": {"警備 太郎"}, "departments": {"aed, drill"}})
+	e.post("/roster/members/sato", url.Values{"name": {"佐藤 一郎"}, "email": {"sato@example.com"}, "departments": {"sales-1,drill"}})
+	e.post("/roster/departments/drill", url.Values{"name": {"防災班"}, "parent": {""}})
+	v, _ := e.backend.Roster(context.Background())
+	got := map[string][]string{}
+	for _, m := range v.Members {
+		got[m.Login] = m.Departments
+	}
+	want := map[string][]string{"guard": {"aed", "drill"}, "sato": {"sales-1", "drill"}, "suzuki": {"sales", "drill"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("members' departments (-want +got):\n%s", diff)
+	}
+	_, _, page = e.get("/roster")
+	if !strings.Contains(page, "AED 係") || !strings.Contains(page, "防災班") {
+		t.Errorf("added or edited department not shown")
+	}
+	// A duplicate is refused with the backend's message.
+	e.post("/roster/departments", url.Values{"code": {"aed"}, "name": {"again"}})
+	_, _, page = e.get("/roster")
+	if !strings.Contains(page, "<code>department_exists</code>") {
+		t.Errorf("duplicate department not reported")
+	}
+}
+
+func TestConsoleCalendar(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	e.post("/lang", url.Values{"lang": {"en"}})
+	_, _, page := e.get("/calendar?state=disabled")
+	if !strings.Contains(page, "田中 次郎") || strings.Contains(page, "佐藤 一郎") {
+		t.Errorf("state filter disabled shows the wrong enrolments")
+	}
+	st, h, _ := e.post("/calendar/sato/revoke", url.Values{"next": {"/calendar?state=syncing"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/calendar?state=syncing" {
+		t.Errorf("revoke = %d → %q", st, h.Get("Location"))
+	}
+	_, _, page = e.get("/calendar?state=disabled")
+	if !strings.Contains(page, "佐藤 一郎") || !strings.Contains(page, "Pinned") {
+		t.Errorf("revoked enrolment not disabled and pinned")
+	}
+	e.post("/calendar/suzuki/target", url.Values{"target": {"caldav"}, "url": {"https://dav.example.com/s/"}, "auth_id": {"suzuki"}, "password": {"pw"}})
+	_, _, page = e.get("/calendar/suzuki", "Accept-Language", "en")
+	if !strings.Contains(page, "https://dav.example.com/s/") || !strings.Contains(page, "Sync settings updated.") {
+		t.Errorf("admin edit not saved or not confirmed")
+	}
+	e.post("/calendar/suzuki/check", nil)
+	_, _, page = e.get("/calendar/suzuki", "Accept-Language", "en")
+	if !strings.Contains(page, "Unauthorized: check the auth ID and password.") {
+		t.Errorf("check outcome not shown")
+	}
+	e.post("/calendar/sato/unpin", nil)
+	if d, _ := e.backend.Enrolment(context.Background(), "sato"); d.Pinned {
+		t.Errorf("unpin did not unpin")
+	}
+}
+
+func TestPauseBannerAndResume(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	e.post("/lang", url.Values{"lang": {"en"}})
+	if _, _, p := e.get("/"); strings.Contains(p, `id="pause-banner"`) {
+		t.Fatal("banner shown while not paused")
+	}
+	e.post("/pause", nil)
+	for _, p := range []string{"/", "/runs", "/calendar"} {
+		_, _, page := e.get(p, "Accept-Language", "en")
+		if !strings.Contains(page, `id="pause-banner"`) || !strings.Contains(page, "Paused by an admin.") {
+			t.Errorf("%s: no pause banner with the reason", p)
+		}
+	}
+	e.post("/resume", nil)
+	_, _, page := e.get("/", "Accept-Language", "en")
+	if strings.Contains(page, `id="pause-banner"`) || !strings.Contains(page, "Scheduled runs resumed.") {
+		t.Errorf("resume did not lift the banner")
+	}
+}
+
+// TestGoldenPages compares whole pages with testdata/*.html (-update
+// rewrites them).
+func TestGoldenPages(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	e.post("/runs", url.Values{"mode": {"dry_run"}})
+	e.get("/runs/r1") // consume the flash
+	for _, tc := range []struct{ name, path, lang string }{
+		{"overview.en.html", "/", "en"},
+		{"plan.ja.html", "/plan", "ja"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, got := e.get(tc.path, "Accept-Language", tc.lang)
+			path := filepath.Join("testdata", tc.name)
+			if *update {
+				os.MkdirAll("testdata", 0o755)
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.path, diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,379 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cybridge/cybridge/provision/schedule"
+)
+
+// fakeBackend is an in-memory Backend for the console and API tests. The
+// browser tests in cmd/cybridge run the real stack.
+type fakeBackend struct {
+	mu         sync.Mutex
+	now        time.Time
+	runs       []Run // newest last
+	roster     RosterView
+	enrolments map[string]*EnrolmentDetail
+	sched      *schedule.MemoryStore
+	secret     string // a value that must never be shown
+	calls      []string
+}
+
+type codedErr struct{ code, msg string }
+
+func (e *codedErr) Error() string     { return e.msg }
+func (e *codedErr) ErrorCode() string { return e.code }
+
+func newFakeBackend() *fakeBackend {
+	f := &fakeBackend{
+		now:    time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC),
+		sched:  &schedule.MemoryStore{},
+		secret: "caldav-pass-S3CRET",
+		roster: RosterView{
+			Departments: []Department{
+				{Code: "sales", Name: "営業部", Origin: "directory"},
+				{Code: "sales-1", Name: "営業1課", Parent: "sales", Origin: "directory"},
+				{Code: "drill", Name: "防災訓練班", Origin: "local"},
+			},
+			Members: []Member{
+				{Login: "sato", Name: "佐藤 一郎", Email: "sato@example.com", Departments: []string{"sales-1"}, Origin: "directory"},
+				{Login: "suzuki", Name: "鈴木 花子", Email: "suzuki@example.com", Departments: []string{"sales", "drill"}, Origin: "directory"},
+			},
+		},
+		enrolments: map[string]*EnrolmentDetail{},
+	}
+	for _, e := range []Enrolment{
+		{Login: "sato", Email: "sato@example.com", Name: "佐藤 一郎", Permitted: true, State: "syncing", Target: "google", CalendarID: "sato@example.com", AuthStatus: "authenticated"},
+		{Login: "suzuki", Email: "suzuki@example.com", Name: "鈴木 花子", Permitted: true, State: "syncing", Target: "caldav", CalDAVURL: "https://dav.example.com/suzuki/", AuthStatus: "none"},
+		{Login: "tanaka", Email: "tanaka@example.com", Name: "田中 次郎", Permitted: false, State: "disabled", Target: "google", CalendarID: "tanaka@example.com", AuthStatus: "none"},
+	} {
+		f.enrolments[e.Login] = &EnrolmentDetail{Enrolment: e, Switch: "sync", AuthID: e.Login, HasSecret: e.Target == "caldav"}
+	}
+	return f
+}
+
+func (f *fakeBackend) call(s string) {
+	f.calls = append(f.calls, s)
+}
+
+func (f *fakeBackend) plan() *Plan {
+	return &Plan{
+		FormatVersion: 1,
+		Source:        Source{Kind: "api", Domain: "demo.cybozu.com"},
+		CreatedAt:     f.now,
+		Summary:       Summary{"safety": {"members": {"create": 1, "update": 1, "delete": 1}}, "calendar": {"enrolments": {"disable": 1}}},
+		Changes: []Change{
+			{Target: "safety", Kind: "member", Action: "create", Key: "kato", Fields: map[string]FieldDiff{"name": {New: "加藤 三郎"}, "departments": {New: []any{"sales"}}}},
+			{Target: "safety", Kind: "member", Action: "update", Key: "sato", Reason: "link", Fields: map[string]FieldDiff{"email": {Old: "sato@example.com", New: "ichiro.sato@example.com"}}},
+			{Target: "safety", Kind: "member", Action: "delete", Key: "ito", Reason: "link"},
+			{Target: "calendar", Kind: "enrolment", Action: "disable", Key: "tanaka", Fields: map[string]FieldDiff{"permitted": {Old: true, New: false}}},
+		},
+		Warnings: []Problem{{Code: "local_child_moved", Message: "department drill moves up"}},
+	}
+}
+
+func (f *fakeBackend) addRun(r Run) Run {
+	f.now = f.now.Add(time.Minute)
+	r.ID = fmt.Sprintf("r%d", len(f.runs)+1)
+	r.StartedAt, r.FinishedAt = f.now, f.now.Add(2*time.Second)
+	r.Source = Source{Kind: "api", Domain: "demo.cybozu.com"}
+	f.runs = append(f.runs, r)
+	return r
+}
+
+func (f *fakeBackend) ListRuns(_ context.Context, limit int) ([]Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Run
+	for i := len(f.runs) - 1; i >= 0 && len(out) < limit; i-- {
+		r := f.runs[i]
+		r.Plan = nil
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (f *fakeBackend) findRun(id string) (int, error) {
+	for i, r := range f.runs {
+		if r.ID == id {
+			return i, nil
+		}
+	}
+	return 0, &codedErr{"not_found", "no run " + id + "; list the runs to find its id"}
+}
+
+func (f *fakeBackend) GetRun(_ context.Context, id string) (Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i, err := f.findRun(id)
+	if err != nil {
+		return Run{}, err
+	}
+	return f.runs[i], nil
+}
+
+func (f *fakeBackend) LatestPlan(context.Context) (Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.runs) - 1; i >= 0; i-- {
+		if r := f.runs[i]; r.Plan != nil && (r.Status == "dry_run" || r.Status == "blocked") {
+			return r, nil
+		}
+	}
+	return Run{}, &codedErr{"not_found", "no plan yet: run a dry run"}
+}
+
+func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("run " + req.Trigger)
+	p := f.plan()
+	r := Run{Trigger: req.Trigger, Summary: p.Summary, Plan: p, Status: "applied"}
+	if req.DryRun {
+		r.Status = "dry_run"
+	}
+	return f.addRun(r), nil
+}
+
+func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("apply " + req.RunID + " " + req.Trigger)
+	i, err := f.findRun(req.RunID)
+	if err != nil {
+		return Run{}, err
+	}
+	if f.runs[i].AppliedBy != "" {
+		return Run{}, &codedErr{"stale_plan", "the plan is stale: the targets changed since it was made; run a dry run again"}
+	}
+	r := f.addRun(Run{Trigger: req.Trigger, Status: "applied", Summary: f.runs[i].Summary, Plan: f.runs[i].Plan})
+	f.runs[i].AppliedBy = r.ID
+	return r, nil
+}
+
+func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call(fmt.Sprintf("csv %d %s %s %v", len(up.Files), up.Encoding, up.Separator, up.Header))
+	var pv CSVPreview
+	for _, file := range up.Files {
+		lines := strings.Split(strings.TrimSpace(string(file.Data)), "\n")
+		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines)}
+		for i, l := range lines {
+			if i < 5 {
+				fp.Rows = append(fp.Rows, strings.Split(l, ","))
+			}
+			if strings.Contains(l, "BAD") {
+				pv.LineErrors = append(pv.LineErrors, LineError{File: file.Name, Line: i + 1, Column: 2, Code: "csv_field", Message: "column 2: not a valid value"})
+			}
+		}
+		pv.Files = append(pv.Files, fp)
+	}
+	if len(pv.LineErrors) == 0 {
+		p := f.plan()
+		r := f.addRun(Run{Trigger: TriggerCSVUpload, Status: "dry_run", Summary: p.Summary, Plan: p})
+		pv.Run = &r
+	}
+	return pv, nil
+}
+
+func (f *fakeBackend) Metrics(context.Context) (Metrics, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := Metrics{RunsByStatus: map[string]int{}, SourceReadDuration: 1500 * time.Millisecond}
+	for _, r := range f.runs {
+		m.RunsByStatus[r.Status]++
+		if r.Status == "applied" {
+			m.LastSuccess = r.FinishedAt
+			m.ChangesApplied += r.Summary.Total()
+		}
+	}
+	return m, nil
+}
+
+func (f *fakeBackend) Roster(context.Context) (RosterView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v := RosterView{Departments: slices.Clone(f.roster.Departments), Members: slices.Clone(f.roster.Members)}
+	return v, nil
+}
+
+func (f *fakeBackend) AddDepartment(_ context.Context, d Department) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, x := range f.roster.Departments {
+		if x.Code == d.Code {
+			return &codedErr{"department_exists", "department " + d.Code + " exists; choose another code"}
+		}
+	}
+	f.roster.Departments = append(f.roster.Departments, d)
+	return nil
+}
+
+func (f *fakeBackend) EditDepartment(_ context.Context, code string, e DepartmentEdit) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.roster.Departments {
+		if x.Code == code {
+			if e.Name != nil {
+				f.roster.Departments[i].Name = *e.Name
+			}
+			if e.Parent != nil {
+				f.roster.Departments[i].Parent = *e.Parent
+			}
+			return nil
+		}
+	}
+	return &codedErr{"not_found", "no department " + code}
+}
+
+func (f *fakeBackend) AddMember(_ context.Context, m Member) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.roster.Members = append(f.roster.Members, m)
+	sort.Slice(f.roster.Members, func(i, j int) bool { return f.roster.Members[i].Login < f.roster.Members[j].Login })
+	return nil
+}
+
+func (f *fakeBackend) EditMember(_ context.Context, login string, e MemberEdit) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.roster.Members {
+		if x.Login == login {
+			m := &f.roster.Members[i]
+			if e.Name != nil {
+				m.Name = *e.Name
+			}
+			if e.Email != nil {
+				m.Email = *e.Email
+			}
+			if e.Departments != nil {
+				m.Departments = *e.Departments
+			}
+			return nil
+		}
+	}
+	return &codedErr{"not_found", "no member " + login}
+}
+
+func (f *fakeBackend) Enrolments(context.Context) ([]Enrolment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Enrolment
+	for _, e := range f.enrolments {
+		out = append(out, e.Enrolment)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Login < out[j].Login })
+	return out, nil
+}
+
+func (f *fakeBackend) get(login string) (*EnrolmentDetail, error) {
+	e, ok := f.enrolments[login]
+	if !ok {
+		return nil, &codedErr{"not_found", "no enrolment for " + login}
+	}
+	return e, nil
+}
+
+func (f *fakeBackend) Enrolment(_ context.Context, login string) (EnrolmentDetail, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return EnrolmentDetail{}, err
+	}
+	return *e, nil
+}
+
+func (f *fakeBackend) SetTarget(_ context.Context, login string, t TargetEdit) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return err
+	}
+	if t.Target != "google" && t.Target != "caldav" {
+		return &codedErr{"target_invalid", "target: give google or caldav"}
+	}
+	e.Target, e.CalendarID, e.CalDAVURL, e.AuthID = t.Target, t.CalendarID, t.URL, t.AuthID
+	if t.Password.IsSet() {
+		f.secret = t.Password.Reveal()
+		e.HasSecret = true
+	}
+	e.History = append(e.History, HistoryEntry{At: f.now, Actor: "admin", Action: "set target"})
+	return nil
+}
+
+func (f *fakeBackend) setPermitted(login string, permitted, pinned bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return err
+	}
+	e.Permitted, e.Pinned = permitted, pinned
+	e.State = "syncing"
+	if !permitted {
+		e.State = "disabled"
+	}
+	return nil
+}
+
+func (f *fakeBackend) Permit(_ context.Context, login string) error {
+	return f.setPermitted(login, true, true)
+}
+func (f *fakeBackend) Revoke(_ context.Context, login string) error {
+	return f.setPermitted(login, false, true)
+}
+func (f *fakeBackend) Unpin(_ context.Context, login string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return err
+	}
+	e.Pinned = false
+	return nil
+}
+
+func (f *fakeBackend) CheckCalDAV(_ context.Context, login string) (CheckResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	if e.Target != "caldav" {
+		return CheckResult{}, &codedErr{"not_caldav", login + " syncs to Google Calendar; only CalDAV targets can be checked"}
+	}
+	return CheckResult{Outcome: "unauthorized", Message: "the server answered 401 for auth id " + e.AuthID}, nil
+}
+
+func (f *fakeBackend) RecordError(_ context.Context, login, kind string) (Enrolment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, err := f.get(login)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if kind == "forbidden" {
+		e.State, e.AutoStopReason = "stopped", "forbidden"
+	}
+	return e.Enrolment, nil
+}
+
+func (f *fakeBackend) Info(ctx context.Context) (schedule.Info, error) {
+	st, err := f.sched.LoadState(ctx)
+	return schedule.Info{Spec: "*/10 * * * *", TimeZone: "Asia/Tokyo", Enabled: true, Next: f.now.Add(10 * time.Minute), Pause: st}, err
+}
+
+func (f *fakeBackend) Resume(ctx context.Context) (bool, error) { return schedule.Resume(ctx, f.sched) }
+func (f *fakeBackend) Pause(ctx context.Context, msg string) error {
+	return schedule.Pause(ctx, f.sched, msg, f.now)
+}

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// deptNode is a department in the tree with its direct member count.
+type deptNode struct {
+	Department
+	Members  int
+	Children []*deptNode
+}
+
+type rosterData struct {
+	Tree        []*deptNode
+	RootMembers int
+	Departments []Department
+	Members     []Member
+	Pager       pager
+	Query       string
+	Total       int
+}
+
+func buildTree(v RosterView) ([]*deptNode, int) {
+	counts := map[string]int{}
+	root := 0
+	for _, m := range v.Members {
+		if len(m.Departments) == 0 {
+			root++
+		}
+		for _, d := range m.Departments {
+			counts[d]++
+		}
+	}
+	nodes := map[string]*deptNode{}
+	for _, d := range v.Departments {
+		nodes[d.Code] = &deptNode{Department: d, Members: counts[d.Code]}
+	}
+	var top []*deptNode
+	for _, d := range v.Departments {
+		n := nodes[d.Code]
+		if p, ok := nodes[d.Parent]; ok && d.Parent != "" && d.Parent != d.Code {
+			p.Children = append(p.Children, n)
+		} else {
+			top = append(top, n)
+		}
+	}
+	return top, root
+}
+
+func filterMembers(ms []Member, q string) []Member {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return ms
+	}
+	var out []Member
+	for _, m := range ms {
+		if strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	v, err := s.o.Backend.Roster(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := rosterData{Departments: v.Departments, Query: r.URL.Query().Get("q"), Total: len(v.Members)}
+	d.Tree, d.RootMembers = buildTree(v)
+	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
+	ms := filterMembers(v.Members, d.Query)
+	d.Pager = paginate(len(ms), r)
+	d.Members = ms[d.Pager.From:d.Pager.To]
+	s.render(w, r, http.StatusOK, "roster", sess, d)
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	out := []string{}
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '、' || r == '\n' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s *Server) addDepartment(w http.ResponseWriter, r *http.Request, sess *session) {
+	d := Department{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")), Parent: r.PostFormValue("parent"), Origin: "local"}
+	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
+		s.redirectFlash(w, r, sess, "/roster", s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, "/roster", flash{Kind: "ok", Text: s.localizer(r).T("roster.added")})
+}
+
+type departmentData struct {
+	Department  Department
+	Departments []Department
+}
+
+func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	v, err := s.o.Backend.Roster(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	code := r.PathValue("code")
+	for _, d := range v.Departments {
+		if d.Code == code {
+			s.render(w, r, http.StatusOK, "department", sess, departmentData{Department: d, Departments: v.Departments})
+			return
+		}
+	}
+	s.renderError(w, r, &Error{Code: "not_found", Msg: "no department with code " + code})
+}
+
+func (s *Server) editDepartment(w http.ResponseWriter, r *http.Request, sess *session) {
+	code := r.PathValue("code")
+	name, parent := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("parent")
+	back := "/roster/departments/" + url.PathEscape(code)
+	if err := s.o.Backend.EditDepartment(r.Context(), code, DepartmentEdit{Name: &name, Parent: &parent}); err != nil {
+		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, "/roster", flash{Kind: "ok", Text: s.localizer(r).T("roster.saved")})
+}
+
+func memberFromForm(r *http.Request) Member {
+	return Member{
+		Login:       strings.TrimSpace(r.PostFormValue("login")),
+		Name:        strings.TrimSpace(r.PostFormValue("name")),
+		Reading:     strings.TrimSpace(r.PostFormValue("reading")),
+		Email:       strings.TrimSpace(r.PostFormValue("email")),
+		Phone:       strings.TrimSpace(r.PostFormValue("phone")),
+		Departments: splitList(r.PostFormValue("departments")),
+	}
+}
+
+func (s *Server) addMember(w http.ResponseWriter, r *http.Request, sess *session) {
+	m := memberFromForm(r)
+	m.Origin = "local"
+	if err := s.o.Backend.AddMember(r.Context(), m); err != nil {
+		s.redirectFlash(w, r, sess, "/roster", s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, "/roster?q="+url.QueryEscape(m.Login), flash{Kind: "ok", Text: s.localizer(r).T("roster.added")})
+}
+
+type memberData struct {
+	Member      Member
+	Departments string
+}
+
+func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	v, err := s.o.Backend.Roster(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	login := r.PathValue("login")
+	for _, m := range v.Members {
+		if m.Login == login {
+			s.render(w, r, http.StatusOK, "member", sess, memberData{Member: m, Departments: strings.Join(m.Departments, ", ")})
+			return
+		}
+	}
+	s.renderError(w, r, &Error{Code: "not_found", Msg: "no member with login " + login})
+}
+
+func (s *Server) editMember(w http.ResponseWriter, r *http.Request, sess *session) {
+	login := r.PathValue("login")
+	m := memberFromForm(r)
+	e := MemberEdit{Name: &m.Name, Reading: &m.Reading, Email: &m.Email, Phone: &m.Phone, Departments: &m.Departments}
+	back := "/roster/members/" + url.PathEscape(login)
+	if err := s.o.Backend.EditMember(r.Context(), login, e); err != nil {
+		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		return
+	}
+	s.redirectFlash(w, r, sess, "/roster?q="+url.QueryEscape(login), flash{Kind: "ok", Text: s.localizer(r).T("roster.saved")})
+}

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cybridge/cybridge/config"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// PageSize is how many rows a table shows per page.
+const PageSize = 200
+
+// Options configures a Server.
+type Options struct {
+	Backend Backend
+	// PasswordHash is the bcrypt hash of the admin password (HashPassword).
+	PasswordHash []byte
+	// APIToken is the API bearer token; unset disables the API.
+	APIToken config.Secret
+	// UploadLimit caps one upload request, in bytes.
+	UploadLimit int64
+	// Location is the time zone times are shown in.
+	Location *time.Location
+	// Secrets are scrubbed from every error message shown.
+	Secrets []string
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Version string
+}
+
+// HashPassword hashes the admin password for Options.PasswordHash.
+func HashPassword(pw config.Secret) ([]byte, error) {
+	if !pw.IsSet() {
+		return nil, &Error{Code: "admin_password_missing", Msg: "the console needs an admin password: set admin_password (CYBRIDGE_ADMIN_PASSWORD or CYBRIDGE_ADMIN_PASSWORD_FILE)"}
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw.Reveal()), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash the admin password: %w", err)
+	}
+	return h, nil
+}
+
+// Server is the console and API.
+type Server struct {
+	o        Options
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	sessions *sessions
+	limiter  *loginLimiter
+	handler  http.Handler
+}
+
+// New builds the server.
+func New(o Options) (*Server, error) {
+	if o.Backend == nil {
+		return nil, errors.New("web: no backend")
+	}
+	if len(o.PasswordHash) == 0 {
+		return nil, errors.New("web: no admin password hash")
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.UploadLimit <= 0 {
+		o.UploadLimit = 50 << 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		o:        o,
+		log:      o.Logger,
+		pages:    pages,
+		sessions: newSessions(o.Now),
+		limiter:  newLoginLimiter(o.Now),
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the console and the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /metrics", s.metrics)
+
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("POST /lang", s.setLang)
+
+	page := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
+		mux.Handle(pattern, s.requireSession(h))
+	}
+	page("GET /{$}", s.overview)
+	page("POST /runs", s.runNow)
+	page("POST /resume", s.resume)
+	page("POST /pause", s.pause)
+	page("GET /plan", s.planPage)
+	page("POST /plan/apply", s.applyPlan)
+	page("GET /runs", s.runsPage)
+	page("GET /runs/{id}", s.runPage)
+	page("GET /runs/{id}/plan.json", s.runPlanJSON)
+	page("GET /upload", s.uploadPage)
+	page("POST /upload", s.upload)
+	page("GET /roster", s.rosterPage)
+	page("POST /roster/departments", s.addDepartment)
+	page("GET /roster/departments/{code}", s.departmentPage)
+	page("POST /roster/departments/{code}", s.editDepartment)
+	page("POST /roster/members", s.addMember)
+	page("GET /roster/members/{login}", s.memberPage)
+	page("POST /roster/members/{login}", s.editMember)
+	page("GET /calendar", s.calendarPage)
+	page("GET /calendar/{login}", s.enrolmentPage)
+	page("POST /calendar/{login}/target", s.setTarget)
+	page("POST /calendar/{login}/{action}", s.enrolmentAction)
+
+	api := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireToken(h)) }
+	api("GET /api/v1/status", s.apiStatus)
+	api("POST /api/v1/resume", s.apiResume)
+	api("POST /api/v1/pause", s.apiPause)
+	api("GET /api/v1/runs", s.apiRuns)
+	api("POST /api/v1/runs", s.apiRunNow)
+	api("GET /api/v1/runs/{id}", s.apiRun)
+	api("GET /api/v1/plan", s.apiPlan)
+	api("POST /api/v1/plan/apply", s.apiApply)
+	api("POST /api/v1/csv", s.apiCSV)
+	api("GET /api/v1/roster", s.apiRoster)
+	api("GET /api/v1/enrolments", s.apiEnrolments)
+	api("GET /api/v1/enrolments/{login}", s.apiEnrolment)
+	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
+	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
+	api("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.apiError(w, &Error{Code: "not_found", Msg: "no such API endpoint: see docs/serve.md for the API"})
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := s.sessions.get(r); !ok {
+			s.redirectToLogin(w, r)
+			return
+		}
+		s.renderError(w, r, &Error{Code: "not_found", Msg: "no such page"})
+	})
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return s.securityHeaders(cop.Handler(mux))
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		// No scripts at all; styles and images only from here; forms only
+		// post here; never framed (clickjacking).
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		if isTLS(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isTLS reports whether the browser reached us over TLS, directly or
+// through a reverse proxy that says so.
+func isTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	err := &Error{Code: "cross_origin", Msg: "cross-site request refused: use the console's own forms"}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiError(w, err)
+		return
+	}
+	s.renderError(w, r, err)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// Error is an error raised by the console or API itself.
+type Error struct {
+	Code string
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// ErrorCode is the stable error code.
+func (e *Error) ErrorCode() string { return e.Code }
+
+// errorCode is err's stable code: its own, or "internal".
+func errorCode(err error) string {
+	var ce interface{ ErrorCode() string }
+	switch {
+	case errors.As(err, &ce):
+		return ce.ErrorCode()
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	}
+	return "internal"
+}
+
+// problemOf turns err into the code and message shown, with configured
+// secrets scrubbed.
+func (s *Server) problemOf(err error) Problem {
+	return Problem{Code: errorCode(err), Message: s.scrub(err.Error())}
+}
+
+// statusOf is the HTTP status for an error code.
+func statusOf(code string) int {
+	switch {
+	case code == "not_found":
+		return http.StatusNotFound
+	case code == "unauthorized":
+		return http.StatusUnauthorized
+	case code == "cross_origin":
+		return http.StatusForbidden
+	case code == "upload_too_large":
+		return http.StatusRequestEntityTooLarge
+	case code == "too_many_attempts":
+		return http.StatusTooManyRequests
+	case code == "run_in_progress", code == "stale_plan", code == "already_applied", code == "blocked",
+		strings.HasSuffix(code, "_exists"), strings.HasSuffix(code, "_conflict"):
+		return http.StatusConflict
+	case code == "invalid", code == "usage", strings.HasSuffix(code, "_invalid"), strings.HasPrefix(code, "csv_"):
+		return http.StatusBadRequest
+	case code == "internal", code == "canceled":
+		return http.StatusInternalServerError
+	default:
+		return http.StatusUnprocessableEntity
+	}
+}
