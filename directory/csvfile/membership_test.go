@@ -1,0 +1,243 @@
+package csvfile
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/directory"
+)
+
+const orgHeader = "組織コード,表示名,新組織コード,別言語での表示名,別言語の名前を表示する言語,親組織コード,説明\r\n"
+
+func orgFile(rows ...string) string {
+	return orgHeader + strings.Join(rows, "\r\n") + "\r\n"
+}
+
+// company is a small set of files: users a–e, organizations hq > sales,
+// dev; titles boss, lead; groups g1, g2 (dynamic), everyone.
+func company(userOrgs, userGroups string) map[Kind]string {
+	return map[Kind]string{
+		KindUsers:      usersOnly(csvLines(",", urow("a", "A"), urow("b", "B"), urow("c", "C"), urow("d", "D"), urow("e", "E")))[KindUsers],
+		KindOrgs:       orgFile("hq,本社,*,,,,", "sales,営業,*,,,hq,", "dev,開発,*,,,hq,"),
+		KindTitles:     "役職コード,役職名,新役職コード,説明,削除\r\nboss,部長,*,,\r\nlead,リーダー,*,,\r\n",
+		KindGroups:     "グループコード,グループ名,新グループコード,タイプ,説明,削除フラグ\r\ng1,G1,*,static,,\r\ng2,G2,*,dynamic,,\r\neveryone,Everyone,*,dynamic,,\r\n",
+		KindUserOrgs:   "ログイン名,組織コード1,役職コード1,組織コード2,役職コード2,組織コード3,役職コード3\r\n" + userOrgs,
+		KindUserGroups: "ログイン名,グループコード1,グループコード2\r\n" + userGroups,
+	}
+}
+
+func TestMemberships(t *testing.T) {
+	files := company(
+		"a,sales,boss,dev,,hq,lead\r\n"+ // primary sales; the others by code
+			"b,,,dev,\r\n"+ // first cell empty: dev is primary
+			"c\r\n"+ // in no organization
+			",,,,\r\n"+ // a blank row from a spreadsheet
+			"Administrator,hq,\r\n", // exports may list the Administrator; user.csv never does
+		"a,g1,g2\r\nb,everyone,g1\r\nAdministrator,g1\r\n")
+	s, err := readMap(t, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type view struct {
+		Primary string
+		Ms      []directory.Membership
+	}
+	got := map[string]view{}
+	for _, u := range s.Users {
+		got[u.Login] = view{u.PrimaryOrg, u.Memberships}
+	}
+	want := map[string]view{
+		"a": {"sales", []directory.Membership{{OrgCode: "sales", TitleCode: "boss"}, {OrgCode: "dev"}, {OrgCode: "hq", TitleCode: "lead"}}},
+		"b": {"dev", []directory.Membership{{OrgCode: "dev"}}},
+		"c": {}, "d": {}, "e": {},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("memberships (-want +got):\n%s", d)
+	}
+	members := map[string][]string{}
+	for _, g := range s.Groups {
+		members[g.Code] = g.Members
+	}
+	if d := cmp.Diff(map[string][]string{"g1": {"a", "b"}, "g2": {"a"}, "everyone": nil}, members); d != "" {
+		t.Errorf("group members (-want +got):\n%s", d)
+	}
+}
+
+func TestMembershipProblems(t *testing.T) {
+	files := company(
+		"a,sales,chief,sales,\r\n"+ // unknown title; sales twice
+			"b,,lead\r\n"+ // a title without organization
+			"zz,hq,\r\n"+ // unknown user
+			"a,dev,\r\n"+ // a second row for a
+			" ,hq,\r\n", // no login
+		"c,g3,g1,g1\r\n")
+	_, err := readMap(t, files, Options{})
+	wantProblems(t, err,
+		`userOrganizations.csv:2:3 (役職コード1): title "chief" is not in the titles file (title.csv)`,
+		`userOrganizations.csv:2:4 (組織コード2): organization "sales" is listed twice for "a"`,
+		`userOrganizations.csv:3:3 (役職コード1): title "lead" has no organization: put the organization code in column 2`,
+		`userOrganizations.csv:4:1 (ログイン名): user "zz" is not in the users file (user.csv)`,
+		`userOrganizations.csv:5:1 (ログイン名): "a" has a second row (first at line 2)`,
+		`userOrganizations.csv:6:1 (ログイン名): the login name is empty`,
+		`userGroups.csv:2:2 (グループコード1): group "g3" is not in the groups file (group.csv)`,
+		`userGroups.csv:2:4 (グループコード3): group "g1" is listed twice for "c"`,
+	)
+}
+
+// TestNoTitleFile: without title.csv, the titles used are listed by code.
+func TestNoTitleFile(t *testing.T) {
+	files := company("a,sales,boss\r\nb,dev,lead\r\nc,hq,boss\r\n", "")
+	delete(files, KindTitles)
+	s, err := readMap(t, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]directory.Title{{Code: "boss"}, {Code: "lead"}}, s.Titles); d != "" {
+		t.Errorf("titles (-want +got):\n%s", d)
+	}
+}
+
+// TestMembershipHeader: a wrong header is named; a file without a header
+// is read in the documented order; the English header works.
+func TestMembershipHeader(t *testing.T) {
+	files := company("", "")
+	files[KindUserOrgs] = "ログイン名,組織コード1,グループコード1\r\na,sales,\r\n"
+	_, err := readMap(t, files, Options{})
+	wantProblems(t, err, `userOrganizations.csv:1:3 (グループコード1): column 3 of the header should be 役職コード1, not "グループコード1"`)
+
+	files[KindUserOrgs] = "a,sales,boss\r\n"
+	files[KindUserGroups] = "Login Name,Group Code 1\r\na,g1\r\n"
+	s, err := readMap(t, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Users[0].PrimaryOrg + "/" + s.Groups[1].Members[0]; got != "sales/a" {
+		t.Errorf("got %s", got)
+	}
+
+	files[KindUserOrgs] = "ログイン名\r\n" // nobody belongs anywhere
+	if _, err := readMap(t, files, Options{}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestReferenceProblems: references between files and the directory's own
+// rules, each at its cell; a row left out is not reported again where
+// another file names it.
+func TestReferenceProblems(t *testing.T) {
+	files := company("a,sales,\r\nb,tokyo,\r\nc,dev,\r\n", "")
+	files[KindOrgs] = orgFile("hq,本社,*,,,,", "sales,営業,*,,,hq,", "dev,,*,,,hq,", "x,X,*,,,nowhere,", "c1,C1,*,,,c2,", "c2,C2,*,,,c1,", "hq,本社2,*,,,,")
+	files[KindUsers] = usersOnly(csvLines(",", urow("a", "A"), urow("b", "B"), urow("c", "C"), urow("a", "A2")))[KindUsers]
+	_, err := readMap(t, files, Options{})
+	wantProblems(t, err,
+		`organization.csv:4:2 (表示名): the organization's display name (表示名) is empty`,
+		`userOrganizations.csv:3:2 (組織コード1): organization "tokyo" is not in the organizations file`,
+		`organization.csv:5:6 (親組織コード): organization "x" names parent "nowhere", which is not in the file`,
+		`organization.csv:8:1 (組織コード): organization code "hq" is used twice (first at organization.csv:2:1)`,
+		`organization.csv:6:1 (組織コード): organizations form a cycle: c1 → c2 → c1`,
+		`user.csv:5:1 (ログイン名): login name "a" is used twice (first at user.csv:2:1)`,
+	)
+	if !errors.Is(err, ErrDuplicate) || !errors.Is(err, ErrUnknownReference) {
+		t.Error("sentinels not found")
+	}
+}
+
+func TestFilesRules(t *testing.T) {
+	_, err := Read(context.Background(), Files{Orgs: "o.csv", Groups: "g.csv"}, Options{})
+	wantProblems(t, err,
+		"(files): the users export (user.csv) is required",
+		"(files): give organization.csv and userOrganizations.csv together",
+		"(files): give group.csv and userGroups.csv together")
+
+	_, err = Read(context.Background(), Files{Users: filepath.Join(t.TempDir(), "none.csv")}, Options{})
+	wantProblems(t, err, "none.csv: cannot open the users (ユーザー) file")
+}
+
+// TestProblemsCapped: a file full of errors lists MaxProblems and counts
+// the rest.
+func TestProblemsCapped(t *testing.T) {
+	var rows [][]string
+	for i := range 150 {
+		rows = append(rows, urow("u"+strings.Repeat("x", i), "U", "valid=2"))
+	}
+	_, err := readMap(t, usersOnly(csvLines(",", rows...)), Options{})
+	var e *Error
+	if !errors.As(err, &e) || len(e.Problems) != MaxProblems || e.More != 50 {
+		t.Fatalf("got %v", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "the CSV files have 150 problems") || !strings.HasSuffix(msg, "… and 50 more") {
+		t.Errorf("message %q…%q", msg[:60], msg[len(msg)-30:])
+	}
+}
+
+func TestContextCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	fsys := map[Kind]string{KindUsers: usersOnly(csvLines(",", urow("a", "A")))[KindUsers]}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "user.csv")
+	if err := os.WriteFile(path, []byte(fsys[KindUsers]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(ctx, Files{Users: path}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestFindInDir(t *testing.T) {
+	write := func(dir, name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := company("a,sales,\r\n", "a,g1\r\n")
+
+	// By name (any case), with unrelated files around.
+	dir := t.TempDir()
+	for k, data := range files {
+		write(dir, k.FileName(), data)
+	}
+	write(dir, "USER.CSV.bak", "x")
+	write(dir, "userServices.csv", "ログイン名,サービスコード1\r\na,ki\r\n")
+	got, err := FindInDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := Kind(0); k < numKinds; k++ {
+		if got.Get(k) != filepath.Join(dir, k.FileName()) {
+			t.Errorf("%s: %q", k.FileName(), got.Get(k))
+		}
+	}
+
+	// By header, as a browser saves downloads.
+	dir = t.TempDir()
+	for k, data := range files {
+		write(dir, strings.TrimSuffix(k.FileName(), ".csv")+" (1).csv", data)
+	}
+	write(dir, "userServices.csv", "ログイン名,サービスコード1\r\na,ki\r\n")
+	got, err = FindInDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(got.UserOrgs) != "userOrganizations (1).csv" || filepath.Base(got.Users) != "user (1).csv" {
+		t.Errorf("found %+v", got)
+	}
+	if _, err := Read(context.Background(), got, Options{}); err != nil {
+		t.Error(err)
+	}
+
+	// Two candidates: not guessed.
+	write(dir, "users-copy.csv", files[KindUsers])
+	_, err = FindInDir(dir)
+	wantProblems(t, err, dir+": 2 files have the header of the users (ユーザー) export (user (1).csv, users-copy.csv)")
+
+	// No users file.
+	_, err = FindInDir(t.TempDir())
+	wantProblems(t, err, "")
+}
