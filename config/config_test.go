@@ -80,7 +80,7 @@ scope = "org:dev"
 		"CYBRIDGE_CYBOZU_TIMEOUT":               "45s",
 		"CYBRIDGE_SAFETY_LOGIN_KEY":             "email",
 		"CYBRIDGE_SAFETY_INITIAL_PASSWORD":      "initial-1",
-		"CYBRIDGE_CALENDAR_SCOPE":               "org:sales",
+		"CYBRIDGE_CALENDAR_SCOPE":               `organization <= "sales"`,
 		"CYBRIDGE_CALENDAR_DEFAULT_TARGET":      "caldav",
 		"CYBRIDGE_CALENDAR_GOOGLE_DOMAINS":      "example.co.jp, example.com",
 		"CYBRIDGE_CALENDAR_CALDAV_URL_TEMPLATE": "https://dav.example.com/{login}/",
@@ -96,7 +96,7 @@ scope = "org:dev"
 		cfg.Calendar.DefaultTarget, cfg.Calendar.GoogleDomains, cfg.Calendar.CalDAVURLTemplate,
 		cfg.SecretKey.Reveal(), cfg.AdminPassword.Reveal()}
 	want := []any{"env.db", "https://env.cybozu.com", "file-user", "env-pass", 6,
-		45 * time.Second, "email", "initial-1", "org:sales",
+		45 * time.Second, "email", "initial-1", `organization <= "sales"`,
 		"caldav", []string{"example.co.jp", "example.com"}, "https://dav.example.com/{login}/",
 		"k", "admin-pw"}
 	if diff := cmp.Diff(want, got); diff != "" {

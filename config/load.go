@@ -14,6 +14,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/go-playground/validator/v10"
+
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
 
 // Problem is one bad configuration key.
@@ -274,6 +277,17 @@ func (cfg *Config) validate() []Problem {
 	}
 	if p := cfg.Safety.InitialPassword; p.IsSet() && len([]rune(p.Reveal())) < 6 {
 		problems = append(problems, Problem{Key: "safety.initial_password", Message: "the initial password must have at least 6 characters"})
+	}
+	// The calendar scope and CalDAV URL template are checked here so that a
+	// mistake in them is reported with every other configuration problem
+	// (the parsers are leaf packages of targets/calendar).
+	if _, err := scope.Parse(cfg.Calendar.Scope); err != nil {
+		problems = append(problems, Problem{Key: "calendar.scope", Message: err.Error()})
+	}
+	if t := cfg.Calendar.CalDAVURLTemplate; t != "" {
+		if err := caldav.CheckTemplate(t); err != nil {
+			problems = append(problems, Problem{Key: "calendar.caldav_url_template", Message: err.Error()})
+		}
 	}
 	return problems
 }

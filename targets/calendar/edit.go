@@ -155,7 +155,7 @@ func (ed *Editor) edit(ctx context.Context, login, action string, fn func(e *Enr
 			out = e
 			return err
 		}
-		if err := update(ctx, q, e.ID, now, cols); err != nil {
+		if err := updateColumns(ctx, q, e.ID, now, cols); err != nil {
 			return err
 		}
 		if err := addHistory(ctx, q, e.ID, now, ed.actor(), action, d); err != nil {
@@ -185,7 +185,7 @@ type col struct {
 	value any
 }
 
-func update(ctx context.Context, q provision.Querier, id int64, now time.Time, cols []col) error {
+func updateColumns(ctx context.Context, q provision.Querier, id int64, now time.Time, cols []col) error {
 	query := "UPDATE calendar_enrolments SET "
 	args := make([]any, 0, len(cols)+2)
 	for _, c := range cols {
