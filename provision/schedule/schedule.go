@@ -160,8 +160,10 @@ type Info struct {
 	Skipped      int64     `json:"skipped_overlapping"`
 	SkippedPause int64     `json:"skipped_paused"`
 	Pause        State     `json:"pause"`
-	Last         *Outcome  `json:"-"`
-	LastFinished time.Time `json:"-"`
+	// Last is how the last scheduled run by this process ended (runs with
+	// no changes are not in run history); LastFinished is when.
+	Last         *Outcome  `json:"last_scheduled_run,omitempty"`
+	LastFinished time.Time `json:"last_scheduled_run_at,omitzero"`
 }
 
 // Info reports the schedule, the next trigger and the pause state.

@@ -66,10 +66,10 @@ func DefaultPolicy(pauseAfterFailures int) Policy {
 
 // Outcome is how one run ended.
 type Outcome struct {
-	RunID     string
-	Status    string // a Status* value
-	ErrorCode string
-	Message   string
+	RunID     string `json:"run_id,omitempty"`
+	Status    string `json:"status"` // a Status* value
+	ErrorCode string `json:"error_code,omitempty"`
+	Message   string `json:"message,omitempty"`
 }
 
 // Record folds one scheduled run's outcome into the state and reports

@@ -137,8 +137,13 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, run)
 }
 
-// runCreated answers a request that recorded a run.
+// runCreated answers a request that recorded a run (or, for a run that
+// found nothing to do, did not).
 func runCreated(w http.ResponseWriter, run Run) {
+	if run.ID == "" {
+		writeJSON(w, http.StatusOK, run)
+		return
+	}
 	w.Header().Set("Location", "/api/v1/runs/"+url.PathEscape(run.ID))
 	writeJSON(w, http.StatusCreated, run)
 }

@@ -32,7 +32,8 @@ type Runs interface {
 	// RunNow runs read → plan → safeguards → (apply unless DryRun) from the
 	// configured source and records the run. A run that fails is returned
 	// with status failed; err is for runs that could not be started or
-	// recorded (run_in_progress, ...).
+	// recorded (run_in_progress, ...). A run that finds nothing to do is
+	// not recorded: it comes back with status no_changes and no ID.
 	RunNow(ctx context.Context, req RunRequest) (Run, error)
 	// ApplyPlan applies the plan stored with run id exactly; a plan whose
 	// target states moved on is refused with stale_plan.
@@ -149,6 +150,9 @@ type Plan struct {
 	Changes       []Change  `json:"changes"`
 	Errors        []Problem `json:"errors"`
 	Warnings      []Problem `json:"warnings"`
+	// Safeguards are the safeguards this plan trips (it is blocked unless
+	// deletes are allowed).
+	Safeguards []Problem `json:"safeguards,omitempty"`
 }
 
 // Change is one planned change.
@@ -157,6 +161,7 @@ type Change struct {
 	Kind   string               `json:"kind"`
 	Action string               `json:"action"`
 	Key    string               `json:"key"`
+	Label  string               `json:"label,omitempty"`
 	Reason string               `json:"reason,omitempty"`
 	Flags  []string             `json:"flags,omitempty"`
 	Fields map[string]FieldDiff `json:"fields,omitempty"`

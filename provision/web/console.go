@@ -49,6 +49,10 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	l := s.localizer(r)
+	if run.ID == "" {
+		s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: l.T("run.no_changes")})
+		return
+	}
 	f := flash{Kind: "ok", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status))}
 	if run.Error != nil {
 		f = flash{Kind: "error", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status)) + " — " + s.scrub(run.Error.Message), Code: run.Error.Code}
@@ -102,7 +106,7 @@ type table struct {
 
 // row is one line of a plan table: a change, or one field of an update.
 type row struct {
-	Kind, Key, Action, Reason string
+	Kind, Key, Label, Action, Reason string
 	Flags                     []string
 	Field                     string
 	Old, New                  any
@@ -145,7 +149,7 @@ func newPlanView(run Run) planView {
 			tv = &targetView{Name: c.Target}
 			byTarget[c.Target] = tv
 		}
-		base := row{Kind: c.Kind, Key: c.Key, Action: c.Action, Reason: c.Reason, Flags: c.Flags}
+		base := row{Kind: c.Kind, Key: c.Key, Label: c.Label, Action: c.Action, Reason: c.Reason, Flags: c.Flags}
 		switch c.Action {
 		case "create":
 			for _, f := range sortedFields(c.Fields) {

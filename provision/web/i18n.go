@@ -128,6 +128,7 @@ var messages = map[string][2]string{
 	"overview.state":        {"状態", "State"},
 	"overview.active":       {"有効", "Active"},
 	"overview.paused":       {"一時停止中", "Paused"},
+	"overview.last_scheduled": {"前回のスケジュール実行", "Last scheduled run"},
 	"overview.all_runs":     {"すべての履歴", "All runs"},
 	"overview.latest_plan":  {"最新の計画を見る", "See the latest plan"},
 
