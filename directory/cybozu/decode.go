@@ -124,43 +124,75 @@ type apiUserTitle struct {
 // User API answer (a proxy page, a wrong URL).
 var errNoList = errors.New("the response has no list")
 
-// decodeList decodes {"<key>": [...]} into *[]T. A missing or null list is
-// errNoList; an empty list is fine.
-func decodeList[T any](body []byte, key string) ([]T, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
+// The page bodies: {"<key>": [...]}. A pointer tells a missing or null
+// list (errNoList) from an empty one; one Unmarshal per page.
+type (
+	usersBody struct {
+		Users *[]apiUser `json:"users"`
+	}
+	userRefsBody struct {
+		Users *[]apiUserRef `json:"users"`
+	}
+	orgsBody struct {
+		Organizations *[]apiOrg `json:"organizations"`
+	}
+	groupsBody struct {
+		Groups *[]apiGroup `json:"groups"`
+	}
+	userTitlesBody struct {
+		UserTitles *[]apiUserTitle `json:"userTitles"`
+	}
+	orgTitlesBody struct {
+		OrganizationTitles *[]apiOrgTitle `json:"organizationTitles"`
+	}
+)
+
+// decodeList unmarshals body into b and returns the list list(b) points
+// at, or errNoList when the body lacks it.
+func decodeList[B any, T any](body []byte, key string, list func(*B) *[]T) ([]T, error) {
+	var b B
+	if err := json.Unmarshal(body, &b); err != nil {
 		return nil, err
 	}
-	list, ok := raw[key]
-	if !ok || bytes.Equal(bytes.TrimSpace(list), []byte("null")) {
+	l := list(&b)
+	if l == nil {
 		return nil, fmt.Errorf("%w %q", errNoList, key)
 	}
-	var out []T
-	if err := json.Unmarshal(list, &out); err != nil {
-		return nil, fmt.Errorf("%q: %w", key, err)
-	}
-	return out, nil
+	return *l, nil
 }
 
-func decodeUsers(body []byte) ([]apiUser, error) { return decodeList[apiUser](body, "users") }
-func decodeOrgs(body []byte) ([]apiOrg, error)   { return decodeList[apiOrg](body, "organizations") }
-func decodeGroups(body []byte) ([]apiGroup, error) {
-	return decodeList[apiGroup](body, "groups")
+func decodeUsers(body []byte) ([]apiUser, error) {
+	return decodeList(body, "users", func(b *usersBody) *[]apiUser { return b.Users })
 }
-func decodeUserTitles(body []byte) ([]apiUserTitle, error) {
-	return decodeList[apiUserTitle](body, "userTitles")
-}
+
 func decodeUserRefs(body []byte) ([]apiUserRef, error) {
-	return decodeList[apiUserRef](body, "users")
+	return decodeList(body, "users", func(b *userRefsBody) *[]apiUserRef { return b.Users })
 }
 
-// errUnknownPrimary is returned by toUser when primaryOrganization names an
-// organization id that is not in codeByID.
+func decodeOrgs(body []byte) ([]apiOrg, error) {
+	return decodeList(body, "organizations", func(b *orgsBody) *[]apiOrg { return b.Organizations })
+}
+
+func decodeGroups(body []byte) ([]apiGroup, error) {
+	return decodeList(body, "groups", func(b *groupsBody) *[]apiGroup { return b.Groups })
+}
+
+func decodeUserTitles(body []byte) ([]apiUserTitle, error) {
+	return decodeList(body, "userTitles", func(b *userTitlesBody) *[]apiUserTitle { return b.UserTitles })
+}
+
+func decodeOrgTitles(body []byte) ([]apiOrgTitle, error) {
+	return decodeList(body, "organizationTitles", func(b *orgTitlesBody) *[]apiOrgTitle { return b.OrganizationTitles })
+}
+
+// errUnknownPrimary is returned by resolvePrimary when primaryOrganization
+// names an organization id that is not in the organization list.
 var errUnknownPrimary = errors.New("primary organization not in the organization list")
 
-// toUser converts a User object; codeByID turns the primaryOrganization id
-// into the organization's code.
-func (u *apiUser) toUser(codeByID map[string]string) (directory.User, error) {
+// toUser converts a User object. PrimaryOrg is left empty: the API gives
+// an organization id, which resolvePrimary turns into the code once every
+// organization is known.
+func (u *apiUser) toUser() directory.User {
 	out := directory.User{
 		ID:               string(u.ID),
 		Login:            u.Code,
@@ -185,14 +217,21 @@ func (u *apiUser) toUser(codeByID map[string]string) (directory.User, error) {
 	for _, c := range u.CustomItemValues {
 		out.CustomItems = append(out.CustomItems, directory.CustomItem{Code: c.Code, Value: c.Value})
 	}
-	if p := string(u.PrimaryOrganization); p != "" {
-		code, ok := codeByID[p]
-		if !ok {
-			return out, fmt.Errorf("user %q: primary organization id %s: %w", u.Code, p, errUnknownPrimary)
-		}
-		out.PrimaryOrg = code
+	return out
+}
+
+// resolvePrimary sets u.PrimaryOrg from the primaryOrganization id ("" =
+// none) through codeByID.
+func resolvePrimary(u *directory.User, id string, codeByID map[string]string) error {
+	if id == "" {
+		return nil
 	}
-	return out, nil
+	code, ok := codeByID[id]
+	if !ok {
+		return fmt.Errorf("user %q: primary organization id %s: %w", u.Login, id, errUnknownPrimary)
+	}
+	u.PrimaryOrg = code
+	return nil
 }
 
 func (o *apiOrg) toOrg() directory.Organization {
@@ -221,8 +260,4 @@ func (g *apiGroup) toGroup() directory.Group {
 type apiOrgTitle struct {
 	Organization *apiOrg   `json:"organization"`
 	Title        *apiTitle `json:"title"`
-}
-
-func decodeOrgTitles(body []byte) ([]apiOrgTitle, error) {
-	return decodeList[apiOrgTitle](body, "organizationTitles")
 }

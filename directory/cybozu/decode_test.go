@@ -24,6 +24,13 @@ func readBozupy(t testing.TB, name string) []byte {
 
 func intp(n int) *int { return &n }
 
+// convert turns a decoded User object into a snapshot user as the reader
+// does.
+func convert(au *apiUser, codeByID map[string]string) (directory.User, error) {
+	u := au.toUser()
+	return u, resolvePrimary(&u, string(au.PrimaryOrganization), codeByID)
+}
+
 func sato(id string, valid bool, employee, birth, join, boss string) directory.User {
 	return directory.User{
 		ID: id, Login: "sato-noboru", DisplayName: "佐藤 昇", Surname: "佐藤", GivenName: "昇",
@@ -70,7 +77,7 @@ func TestDecodeBozupyUsers(t *testing.T) {
 			}
 			var got []directory.User
 			for i := range aus {
-				u, err := aus[i].toUser(codeByID)
+				u, err := convert(&aus[i], codeByID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -95,7 +102,7 @@ func TestDecodeBozupyUnknownPrimary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := aus[0].toUser(map[string]string{}); err == nil || !strings.Contains(err.Error(), "primary organization id 9") {
+	if _, err := convert(&aus[0], map[string]string{}); err == nil || !strings.Contains(err.Error(), "primary organization id 9") {
 		t.Errorf("toUser with an unknown primary organization: err = %v", err)
 	}
 }
@@ -222,7 +229,7 @@ func TestDecodeQuirks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := aus[0].toUser(map[string]string{"9": "sales-9"})
+			got, err := convert(&aus[0], map[string]string{"9": "sales-9"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,7 +273,7 @@ func FuzzDecodeUsers(f *testing.F) {
 			return
 		}
 		for i := range aus {
-			u, err := aus[i].toUser(map[string]string{"9": "x"})
+			u, err := convert(&aus[i], map[string]string{"9": "x"})
 			if err != nil {
 				continue
 			}

@@ -150,7 +150,8 @@ type reader struct {
 	orgs      []directory.Organization
 	orgIDs    map[string]bool
 	orgByCode map[string]bool
-	users     []apiUser
+	users     []directory.User
+	primaries []string // primaryOrganization id of users[i]
 	userIDs   map[string]bool
 	groups    []directory.Group
 	groupIDs  map[string]bool
@@ -371,7 +372,8 @@ func (r *reader) consume(l *list, p pageData) *Error {
 				continue
 			}
 			r.userIDs[string(u.ID)] = true
-			r.users = append(r.users, u)
+			r.users = append(r.users, u.toUser())
+			r.primaries = append(r.primaries, string(u.PrimaryOrganization))
 			r.progress.Users++
 		}
 	case kindGroups:
@@ -458,7 +460,7 @@ func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 		Source:        directory.Source{Kind: directory.SourceAPI, Domain: r.c.domain},
 		ReadAt:        start.UTC().Truncate(time.Second),
 		Organizations: r.orgs,
-		Users:         make([]directory.User, 0, len(r.users)),
+		Users:         r.users[:0], // filled in place below
 		Titles:        make([]directory.Title, 0, len(r.titles)),
 		Groups:        r.groups,
 	}
@@ -468,12 +470,14 @@ func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 	if snap.Groups == nil {
 		snap.Groups = []directory.Group{}
 	}
+	if snap.Users == nil {
+		snap.Users = []directory.User{}
+	}
 	for i := range r.users {
-		au := &r.users[i]
-		u, err := au.toUser(codeByID)
-		if err != nil {
+		u := r.users[i]
+		if err := resolvePrimary(&u, r.primaries[i], codeByID); err != nil {
 			return nil, &Error{Code: CodeSourceIncomplete, Message: fmt.Sprintf(
-				"user %q names primary organization id %s, which is not in the organization list: the directory changed while it was read, or the account cannot see every organization; nothing was planned or changed: run again, with an administrator account", au.Code, au.PrimaryOrganization), Err: err}
+				"user %q names primary organization id %s, which is not in the organization list: the directory changed while it was read, or the account cannot see every organization; nothing was planned or changed: run again, with an administrator account", u.Login, r.primaries[i]), Err: err}
 		}
 		u.Memberships = primaryFirst(byLogin[u.Login], u.PrimaryOrg)
 		delete(byLogin, u.Login)
