@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -129,7 +128,7 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
-	run, err := s.o.Backend.GetRun(r.Context(), r.PathValue("id"))
+	run, err := s.getRun(r)
 	if err != nil {
 		s.apiError(w, err)
 		return
@@ -140,11 +139,11 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 // runCreated answers a request that recorded a run (or, for a run that
 // found nothing to do, did not).
 func runCreated(w http.ResponseWriter, run Run) {
-	if run.ID == "" {
+	if run.ID == 0 {
 		writeJSON(w, http.StatusOK, run)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/runs/"+url.PathEscape(run.ID))
+	w.Header().Set("Location", "/api/v1/runs/"+strconv.FormatInt(run.ID, 10))
 	writeJSON(w, http.StatusCreated, run)
 }
 
@@ -176,14 +175,14 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		RunID        string `json:"run_id"`
+		RunID        int64 `json:"run_id"`
 		AllowDeletes bool   `json:"allow_deletes"`
 	}
 	if err := decodeJSON(r.Body, &req); err != nil {
 		s.apiError(w, err)
 		return
 	}
-	if req.RunID == "" {
+	if req.RunID == 0 {
 		s.apiError(w, &Error{Code: "invalid", Msg: "run_id: give the id of the run whose plan to apply (GET /api/v1/plan)"})
 		return
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestAPI(t *testing.T) {
 	var latest Run
 	decode(body, &latest)
 	if latest.ID != dry.ID || len(latest.Plan.Changes) != 4 {
-		t.Errorf("latest plan = run %s with %d changes", latest.ID, len(latest.Plan.Changes))
+		t.Errorf("latest plan = run %d with %d changes", latest.ID, len(latest.Plan.Changes))
 	}
 
 	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{"run_id": dry.ID})
@@ -76,25 +77,25 @@ func TestAPI(t *testing.T) {
 	expect("runs", st, 200, body)
 	var list struct{ Runs []Run }
 	decode(body, &list)
-	var ids []string
+	var ids []int64
 	for _, r := range list.Runs {
 		ids = append(ids, r.ID)
 		if r.Plan != nil {
 			t.Errorf("run list carries plans")
 		}
 	}
-	if diff := cmp.Diff([]string{sync.ID, applied.ID}, ids); diff != "" {
+	if diff := cmp.Diff([]int64{sync.ID, applied.ID}, ids); diff != "" {
 		t.Errorf("runs, newest first (-want +got):\n%s", diff)
 	}
 	st, body = e.api("GET", "/api/v1/runs?limit=0", nil)
 	expect("runs limit=0", st, http.StatusBadRequest, body)
 
-	st, body = e.api("GET", "/api/v1/runs/"+dry.ID, nil)
+	st, body = e.api("GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil)
 	expect("run show", st, 200, body)
 	var shown Run
 	decode(body, &shown)
 	if shown.AppliedBy != applied.ID || shown.Plan == nil {
-		t.Errorf("run show = applied_by %q, plan %v", shown.AppliedBy, shown.Plan != nil)
+		t.Errorf("run show = applied_by %d, plan %v", shown.AppliedBy, shown.Plan != nil)
 	}
 	st, body = e.api("GET", "/api/v1/runs/nope", nil)
 	expect("unknown run", st, http.StatusNotFound, body)

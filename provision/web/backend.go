@@ -25,7 +25,7 @@ type Runs interface {
 	// ListRuns returns up to limit runs, newest first, without plans.
 	ListRuns(ctx context.Context, limit int) ([]Run, error)
 	// GetRun returns one run with its plan.
-	GetRun(ctx context.Context, id string) (Run, error)
+	GetRun(ctx context.Context, id int64) (Run, error)
 	// LatestPlan returns the newest run that produced a plan not applied
 	// yet (a dry run, or a run a safeguard blocked), with that plan.
 	LatestPlan(ctx context.Context) (Run, error)
@@ -33,7 +33,7 @@ type Runs interface {
 	// configured source and records the run. A run that fails is returned
 	// with status failed; err is for runs that could not be started or
 	// recorded (run_in_progress, ...). A run that finds nothing to do is
-	// not recorded: it comes back with status no_changes and no ID.
+	// not recorded: it comes back with status no_changes and ID 0.
 	RunNow(ctx context.Context, req RunRequest) (Run, error)
 	// ApplyPlan applies the plan stored with run id exactly; a plan whose
 	// target states moved on is refused with stale_plan.
@@ -96,7 +96,7 @@ type RunRequest struct {
 
 // ApplyRequest asks to apply a stored plan.
 type ApplyRequest struct {
-	RunID        string // the run that made the plan
+	RunID        int64 // the run that made the plan
 	Trigger      string
 	AllowDeletes bool
 }
@@ -104,7 +104,7 @@ type ApplyRequest struct {
 // Run is one run (SPEC §8.1 `runs -format json` shape, plus the plan in
 // detail views).
 type Run struct {
-	ID         string    `json:"id"`
+	ID         int64     `json:"id"`
 	Trigger    string    `json:"trigger"`
 	Source     Source    `json:"source"`
 	Status     string    `json:"status"`
@@ -113,7 +113,7 @@ type Run struct {
 	Summary    Summary   `json:"summary"`
 	Error      *Problem  `json:"error,omitempty"`
 	// AppliedBy is the run that applied this run's plan, if any.
-	AppliedBy string `json:"applied_by,omitempty"`
+	AppliedBy int64 `json:"applied_by,omitempty"`
 	Plan      *Plan  `json:"plan,omitempty"`
 }
 
@@ -184,7 +184,7 @@ type CSVUpload struct {
 	Files     []CSVFile
 	Encoding  string // auto, shift_jis, utf-8
 	Separator string // auto, comma, semicolon, tab
-	Header    bool   // the first row holds column names
+	Header    *bool  // the first row holds column names; nil detects it
 }
 
 // CSVFile is one uploaded file.

@@ -3,8 +3,9 @@ package web
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -49,7 +50,7 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
 		return
 	}
 	l := s.localizer(r)
-	if run.ID == "" {
+	if run.ID == 0 {
 		s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: l.T("run.no_changes")})
 		return
 	}
@@ -57,7 +58,7 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
 	if run.Error != nil {
 		f = flash{Kind: "error", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status)) + " — " + s.scrub(run.Error.Message), Code: run.Error.Code}
 	}
-	s.redirectFlash(w, r, sess, "/runs/"+url.PathEscape(run.ID), f)
+	s.redirectFlash(w, r, sess, runPath(run.ID), f)
 }
 
 func (s *Server) resume(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -88,7 +89,7 @@ type planView struct {
 	Targets   []targetView
 	CanApply  bool
 	Blocked   bool
-	AppliedBy string
+	AppliedBy int64
 	Total     int
 }
 
@@ -194,7 +195,7 @@ func newPlanView(run Run) planView {
 		return cmp.Or(cmp.Compare(order(a.Name), order(b.Name)), cmp.Compare(a.Name, b.Name))
 	})
 	v.Total = len(run.Plan.Changes)
-	v.CanApply = run.AppliedBy == "" && len(run.Plan.Errors) == 0 && v.Total > 0 &&
+	v.CanApply = run.AppliedBy == 0 && len(run.Plan.Errors) == 0 && v.Total > 0 &&
 		(run.Status == schedule.StatusDryRun || run.Status == schedule.StatusBlocked)
 	return v
 }
@@ -219,8 +220,8 @@ func isNotFound(err error) bool {
 
 func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
-	id := r.PostFormValue("run_id")
-	back := "/runs/" + url.PathEscape(id)
+	id, _ := strconv.ParseInt(r.PostFormValue("run_id"), 10, 64)
+	back := runPath(id)
 	src, err := s.o.Backend.GetRun(ctx, id)
 	if err != nil {
 		s.redirectFlash(w, r, sess, "/plan", s.flashError(err))
@@ -240,7 +241,7 @@ func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request, sess *session
 	if run.Error != nil {
 		f = flash{Kind: "error", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status)) + " — " + s.scrub(run.Error.Message), Code: run.Error.Code}
 	}
-	s.redirectFlash(w, r, sess, "/runs/"+url.PathEscape(run.ID), f)
+	s.redirectFlash(w, r, sess, runPath(run.ID), f)
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -253,7 +254,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, sess *session)
 }
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.o.Backend.GetRun(r.Context(), r.PathValue("id"))
+	run, err := s.getRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -264,7 +265,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) 
 
 // runPlanJSON downloads a run's whole plan.
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.o.Backend.GetRun(r.Context(), r.PathValue("id"))
+	run, err := s.getRun(r)
 	if err == nil && run.Plan == nil {
 		err = &Error{Code: "not_found", Msg: "this run has no plan"}
 	}
@@ -272,17 +273,20 @@ func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *sessi
 		s.renderError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+safeFileName(run.ID)+`.json"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+strconv.FormatInt(run.ID, 10)+`.json"`)
 	writeJSON(w, http.StatusOK, run.Plan)
 }
 
-func safeFileName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_' {
-			return r
-		}
-		return '_'
-	}, s)
+// runPath is a run's console page.
+func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }
+
+// getRun reads the run named by the {id} path segment.
+func (s *Server) getRun(r *http.Request) (Run, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return Run{}, &Error{Code: "not_found", Msg: fmt.Sprintf("there is no run %q; run ids are numbers (see the runs list)", r.PathValue("id"))}
+	}
+	return s.o.Backend.GetRun(r.Context(), id)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -63,33 +63,33 @@ func TestConsoleDryRunAndApply(t *testing.T) {
 	e := newTestEnv(t)
 	e.login()
 	st, h, _ := e.post("/runs", url.Values{"mode": {"dry_run"}})
-	if st != http.StatusSeeOther || h.Get("Location") != "/runs/r1" {
+	if st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
 		t.Fatalf("dry run = %d → %q", st, h.Get("Location"))
 	}
-	_, _, page := e.get("/runs/r1", "Accept-Language", "en")
+	_, _, page := e.get("/runs/1", "Accept-Language", "en")
 	for _, want := range []string{`id="flash"`, "Adds", "Changes", "Deletes and disables", "Warnings", "kato",
-		"<del>sato@example.com</del> → <ins>ichiro.sato@example.com</ins>", `id="apply"`, `name="run_id" value="r1"`} {
+		"<del>sato@example.com</del> → <ins>ichiro.sato@example.com</ins>", `id="apply"`, `name="run_id" value="1"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}
 	}
-	if _, _, p := e.get("/plan"); !strings.Contains(p, `value="r1"`) {
+	if _, _, p := e.get("/plan"); !strings.Contains(p, `value="1"`) {
 		t.Errorf("/plan does not show the latest dry run")
 	}
-	st, h, _ = e.post("/plan/apply", url.Values{"run_id": {"r1"}})
-	if st != http.StatusSeeOther || h.Get("Location") != "/runs/r2" {
+	st, h, _ = e.post("/plan/apply", url.Values{"run_id": {"1"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/runs/2" {
 		t.Fatalf("apply = %d → %q", st, h.Get("Location"))
 	}
-	if diff := cmp.Diff([]string{"run console", "apply r1 console"}, e.backend.calls); diff != "" {
+	if diff := cmp.Diff([]string{"run console", "apply 1 console"}, e.backend.calls); diff != "" {
 		t.Errorf("backend calls (-want +got):\n%s", diff)
 	}
-	_, _, page = e.get("/runs/r1", "Accept-Language", "en")
-	if strings.Contains(page, `id="apply"`) || !strings.Contains(page, "applied by run r2") {
+	_, _, page = e.get("/runs/1", "Accept-Language", "en")
+	if strings.Contains(page, `id="apply"`) || !strings.Contains(page, "applied by run 2") {
 		t.Errorf("an applied plan still offers apply, or does not say who applied it")
 	}
 	// Applying again is refused as stale, with how to fix it.
-	e.post("/plan/apply", url.Values{"run_id": {"r1"}})
-	_, _, page = e.get("/runs/r1", "Accept-Language", "en")
+	e.post("/plan/apply", url.Values{"run_id": {"1"}})
+	_, _, page = e.get("/runs/1", "Accept-Language", "en")
 	if !strings.Contains(page, "<code>stale_plan</code>") {
 		t.Errorf("stale apply not reported:\n%s", page)
 	}
@@ -112,8 +112,8 @@ func TestConsoleUpload(t *testing.T) {
 	if got := e.backend.calls[0]; got != "csv 1 shift_jis comma true" {
 		t.Errorf("preview call = %q", got)
 	}
-	e.post("/plan/apply", url.Values{"run_id": {"r1"}})
-	if got := e.backend.calls[1]; got != "apply r1 csv_upload" {
+	e.post("/plan/apply", url.Values{"run_id": {"1"}})
+	if got := e.backend.calls[1]; got != "apply 1 csv_upload" {
 		t.Errorf("apply of an upload = %q; want trigger csv_upload", got)
 	}
 
@@ -220,7 +220,7 @@ func TestGoldenPages(t *testing.T) {
 	e := newTestEnv(t)
 	e.login()
 	e.post("/runs", url.Values{"mode": {"dry_run"}})
-	e.get("/runs/r1") // consume the flash
+	e.get("/runs/1") // consume the flash
 	for _, tc := range []struct{ name, path, lang string }{
 		{"overview.en.html", "/", "en"},
 		{"plan.ja.html", "/plan", "ja"},

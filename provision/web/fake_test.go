@@ -80,7 +80,7 @@ func (f *fakeBackend) plan() *Plan {
 
 func (f *fakeBackend) addRun(r Run) Run {
 	f.now = f.now.Add(time.Minute)
-	r.ID = fmt.Sprintf("r%d", len(f.runs)+1)
+	r.ID = int64(len(f.runs) + 1)
 	r.StartedAt, r.FinishedAt = f.now, f.now.Add(2*time.Second)
 	r.Source = Source{Kind: "api", Domain: "demo.cybozu.com"}
 	f.runs = append(f.runs, r)
@@ -99,16 +99,16 @@ func (f *fakeBackend) ListRuns(_ context.Context, limit int) ([]Run, error) {
 	return out, nil
 }
 
-func (f *fakeBackend) findRun(id string) (int, error) {
+func (f *fakeBackend) findRun(id int64) (int, error) {
 	for i, r := range f.runs {
 		if r.ID == id {
 			return i, nil
 		}
 	}
-	return 0, &codedErr{"not_found", "no run " + id + "; list the runs to find its id"}
+	return 0, &codedErr{"not_found", fmt.Sprintf("no run %d; list the runs to find its id", id)}
 }
 
-func (f *fakeBackend) GetRun(_ context.Context, id string) (Run, error) {
+func (f *fakeBackend) GetRun(_ context.Context, id int64) (Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i, err := f.findRun(id)
@@ -144,12 +144,12 @@ func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (Run, error) {
 func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.call("apply " + req.RunID + " " + req.Trigger)
+	f.call(fmt.Sprintf("apply %d %s", req.RunID, req.Trigger))
 	i, err := f.findRun(req.RunID)
 	if err != nil {
 		return Run{}, err
 	}
-	if f.runs[i].AppliedBy != "" {
+	if f.runs[i].AppliedBy != 0 {
 		return Run{}, &codedErr{"stale_plan", "the plan is stale: the targets changed since it was made; run a dry run again"}
 	}
 	r := f.addRun(Run{Trigger: req.Trigger, Status: "applied", Summary: f.runs[i].Summary, Plan: f.runs[i].Plan})
@@ -160,7 +160,11 @@ func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error
 func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.call(fmt.Sprintf("csv %d %s %s %v", len(up.Files), up.Encoding, up.Separator, up.Header))
+	header := "auto"
+	if up.Header != nil {
+		header = fmt.Sprint(*up.Header)
+	}
+	f.call(fmt.Sprintf("csv %d %s %s %s", len(up.Files), up.Encoding, up.Separator, header))
 	var pv CSVPreview
 	for _, file := range up.Files {
 		lines := strings.Split(strings.TrimSpace(string(file.Data)), "\n")

@@ -23,7 +23,7 @@ func TestUnauthenticatedConsoleGetsLoginPage(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/runs", "/plan/apply", "/resume", "/upload", "/calendar/sato/revoke", "/roster/members"} {
-		st, h, _ := e.post(path, url.Values{"mode": {"sync"}, "run_id": {"r1"}})
+		st, h, _ := e.post(path, url.Values{"mode": {"sync"}, "run_id": {"1"}})
 		if st != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
 			t.Errorf("POST %s = %d → %q; want 303 to the login page", path, st, h.Get("Location"))
 		}
@@ -260,7 +260,7 @@ func TestNoSecretInResponses(t *testing.T) {
 		}
 	}
 	for _, lang := range []string{"ja", "en"} {
-		for _, p := range append(consolePages, "/runs/r1/plan.json", "/login", "/metrics", "/healthz") {
+		for _, p := range append(consolePages, "/runs/1/plan.json", "/login", "/metrics", "/healthz") {
 			_, _, body := e.get(p, "Accept-Language", lang)
 			check("GET "+p, body)
 		}

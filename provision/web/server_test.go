@@ -144,11 +144,11 @@ func multipartBody(t *testing.T, files map[string][]byte, fields map[string]stri
 }
 
 // consolePages are the GET pages of the console.
-var consolePages = []string{"/", "/plan", "/runs", "/runs/r1", "/upload", "/roster",
+var consolePages = []string{"/", "/plan", "/runs", "/runs/1", "/upload", "/roster",
 	"/roster/departments/drill", "/roster/members/sato", "/calendar", "/calendar?state=disabled", "/calendar/suzuki"}
 
 // apiGets are the API's GET endpoints.
-var apiGets = []string{"/api/v1/status", "/api/v1/runs", "/api/v1/runs/r1", "/api/v1/plan",
+var apiGets = []string{"/api/v1/status", "/api/v1/runs", "/api/v1/runs/1", "/api/v1/plan",
 	"/api/v1/roster", "/api/v1/enrolments", "/api/v1/enrolments/sato"}
 
 func TestHealthz(t *testing.T) {

@@ -16,14 +16,14 @@ type uploadData struct {
 	LimitMB   int64
 	Encoding  string
 	Separator string
-	Header    bool
+	Header    string // auto, yes, no
 	Preview   *CSVPreview
 	Plan      *planView
 	Error     string
 }
 
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	s.render(w, r, http.StatusOK, "upload", sess, uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: true})
+	s.render(w, r, http.StatusOK, "upload", sess, uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: "auto"})
 }
 
 // readUpload reads a multipart CSV upload under the size cap.
@@ -40,7 +40,14 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 	up := CSVUpload{
 		Encoding:  r.FormValue("encoding"),
 		Separator: r.FormValue("separator"),
-		Header:    r.FormValue("header") != "no" && r.FormValue("header") != "false",
+	}
+	switch h := r.FormValue("header"); h {
+	case "", "auto":
+	case "yes", "true", "no", "false":
+		v := h == "yes" || h == "true"
+		up.Header = &v
+	default:
+		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("header %q: use auto, yes or no", h)}
 	}
 	if up.Encoding == "" {
 		up.Encoding = "auto"
@@ -84,10 +91,13 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 }
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *session) {
-	d := uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: true}
+	d := uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: "auto"}
 	up, err := s.readUpload(w, r)
 	if up.Encoding != "" {
-		d.Encoding, d.Separator, d.Header = up.Encoding, up.Separator, up.Header
+		d.Encoding, d.Separator = up.Encoding, up.Separator
+	}
+	if up.Header != nil {
+		d.Header = map[bool]string{true: "yes", false: "no"}[*up.Header]
 	}
 	if err == nil {
 		var pv CSVPreview
