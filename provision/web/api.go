@@ -176,7 +176,7 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		RunID        int64 `json:"run_id"`
-		AllowDeletes bool   `json:"allow_deletes"`
+		AllowDeletes bool  `json:"allow_deletes"`
 	}
 	if err := decodeJSON(r.Body, &req); err != nil {
 		s.apiError(w, err)

@@ -114,7 +114,7 @@ type Run struct {
 	Error      *Problem  `json:"error,omitempty"`
 	// AppliedBy is the run that applied this run's plan, if any.
 	AppliedBy int64 `json:"applied_by,omitempty"`
-	Plan      *Plan  `json:"plan,omitempty"`
+	Plan      *Plan `json:"plan,omitempty"`
 }
 
 // Source says where a run read the directory.

@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -108,10 +108,10 @@ type table struct {
 // row is one line of a plan table: a change, or one field of an update.
 type row struct {
 	Kind, Key, Label, Action, Reason string
-	Flags                     []string
-	Field                     string
-	Old, New                  any
-	Fields                    []fieldRow // adds: the new values
+	Flags                            []string
+	Field                            string
+	Old, New                         any
+	Fields                           []fieldRow // adds: the new values
 }
 
 type fieldRow struct {
