@@ -235,15 +235,43 @@ func namesColumns(k Kind, row []string) bool {
 	if cols == nil {
 		return false
 	}
+	keys := columnKeys(cols)
 	n := 0
 	for _, cell := range row {
-		norm := normalizeName(cell)
-		for _, c := range cols {
-			if nameIn(norm, c.names) {
-				n++
-				break
-			}
+		if _, ok := keys[normalizeName(cell)]; ok {
+			n++
 		}
 	}
 	return n >= 3 || (n > 0 && 2*n >= len(row))
+}
+
+// columnKeys maps every accepted header spelling (normalized) of cols to
+// the column's key, so that a header is matched in one pass.
+func columnKeys(cols []column) map[string]string {
+	m := make(map[string]string, 3*len(cols))
+	for _, c := range cols {
+		for _, n := range c.names {
+			if _, dup := m[normalizeName(n)]; !dup {
+				m[normalizeName(n)] = c.key
+			}
+		}
+	}
+	return m
+}
+
+// nameSet is a set of normalized header names.
+type nameSet map[string]bool
+
+func newNameSet(names []string) nameSet {
+	s := nameSet{}
+	for _, n := range names {
+		s[normalizeName(n)] = true
+	}
+	return s
+}
+
+// hasNumbered reports whether a normalized cell is a name of the set with
+// an optional number after it.
+func (s nameSet) hasNumbered(normalized string) bool {
+	return s[strings.TrimRightFunc(normalized, unicode.IsDigit)]
 }

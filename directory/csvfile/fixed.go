@@ -70,27 +70,22 @@ func newLayout(t *table, cols []column, header *record, customNames []string) (*
 	ok := true
 	lastKnown := -1
 	var unknown []int
+	keys := columnKeys(cols)
 	for i, cell := range header.fields {
 		name := strings.TrimSpace(cell)
 		t.names = append(t.names, strings.TrimPrefix(name, "\ufeff"))
-		n := normalizeName(cell)
-		key := ignoredKey
-		for _, c := range cols {
-			if !nameIn(n, c.names) {
-				continue
-			}
-			if prev, dup := l.pos[c.key]; dup {
-				t.problem(header, i, problemf(ErrDuplicate, "the %s column appears twice (also column %d): remove one", c.ja, prev+1))
-				ok = false
-			} else {
-				l.pos[c.key] = i
-				key = c.key
-				lastKnown = i
-			}
-			break
-		}
-		if key == ignoredKey {
+		key, known := keys[normalizeName(cell)]
+		switch prev, dup := l.pos[key]; {
+		case !known:
 			unknown = append(unknown, i)
+			key = ignoredKey
+		case dup:
+			t.problem(header, i, problemf(ErrDuplicate, "the %s column appears twice (also column %d): remove one", l.defs[key].ja, prev+1))
+			ok = false
+			key = ignoredKey
+		default:
+			l.pos[key] = i
+			lastKnown = i
 		}
 		l.keys = append(l.keys, key)
 	}

@@ -46,19 +46,20 @@ func readMembershipHeader(t *table, o *readOptions) bool {
 		return true
 	}
 	ok = true
+	logins, orgs, titles, groups := newNameSet(loginNames), newNameSet(orgCodeNames), newNameSet(titleCodeName), newNameSet(groupCodeName)
 	for i, cell := range header.fields {
 		want := membershipName(t.kind, i)
 		n := normalizeName(cell)
 		var match bool
 		switch {
 		case i == 0:
-			match = nameIn(n, loginNames)
+			match = logins[n]
 		case t.kind == KindUserGroups:
-			match = numberedNameIn(n, groupCodeName)
+			match = groups.hasNumbered(n)
 		case i%2 == 1:
-			match = numberedNameIn(n, orgCodeNames)
+			match = orgs.hasNumbered(n)
 		default:
-			match = numberedNameIn(n, titleCodeName)
+			match = titles.hasNumbered(n)
 		}
 		t.names = append(t.names, strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")))
 		if !match && strings.TrimSpace(cell) != "" {

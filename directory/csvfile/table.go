@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -89,7 +90,7 @@ type record struct {
 	fields []string
 	line   int   // line of the first field
 	lines  []int // line of each field, only when the record spans lines
-	bad    []int // fields with an invalid byte sequence (already reported)
+	bad    map[int]bool // fields with an invalid byte sequence (already reported)
 }
 
 func (r *record) lineOf(col int) int {
@@ -99,14 +100,7 @@ func (r *record) lineOf(col int) int {
 	return r.line
 }
 
-func (r *record) isBad(col int) bool {
-	for _, b := range r.bad {
-		if b == col {
-			return true
-		}
-	}
-	return false
-}
+func (r *record) isBad(col int) bool { return r.bad[col] }
 
 // blank reports whether every field is empty (Excel writes ",,,," rows).
 func (r *record) blank() bool {
@@ -304,18 +298,21 @@ func (t *table) badProblem(rec *record, b badSeq) {
 		"invalid %s byte sequence % X at byte %d of the line: the file is not %s (choose the right encoding), or it was damaged — export it again",
 		t.enc, b.raw, b.rawByte, t.enc)}
 	if rec != nil {
-		col := 0
-		for j := len(rec.fields) - 1; j >= 0; j-- {
+		// The field holding the sequence: the last one starting at or
+		// before it (field positions increase; binary search, as a
+		// damaged line may have many fields and many bad bytes).
+		col := sort.Search(len(rec.fields), func(j int) bool {
 			l, c := t.cr.FieldPos(j)
-			if l < b.line || (l == b.line && c <= b.col) {
-				col = j
-				break
-			}
-		}
+			return l > b.line || (l == b.line && c > b.col)
+		}) - 1
+		col = max(col, 0)
 		if rec.isBad(col) {
 			return // one report per field is enough
 		}
-		rec.bad = append(rec.bad, col)
+		if rec.bad == nil {
+			rec.bad = map[int]bool{}
+		}
+		rec.bad[col] = true
 		e.Column = col + 1
 		e.Field = t.fieldName(col)
 	}
