@@ -5,5 +5,6 @@ func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
 		{name: "check", summary: "connect, read and validate the directory; print a summary", run: runCheck},
+		{name: "calendar", summary: "calendar-sync enrolments: list, show, set, stop/resume, permit/revoke/unpin, check", run: runCalendar},
 	}
 }

@@ -1,0 +1,534 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/sqlite"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+)
+
+// calendarTarget returns the calendar enrolment target for plan and apply,
+// or nil when calendar.enabled is false.
+func calendarTarget(cfg *config.Config) (provision.Target, error) {
+	if !cfg.Calendar.Enabled {
+		return nil, nil
+	}
+	return calendar.New(cfg.Calendar)
+}
+
+const calendarUsage = `usage: cybridge calendar <command> [LOGIN] [flags]
+
+commands:
+  list                     every enrolment (-state disabled|stopped|syncing, -format text|json)
+  show LOGIN               one enrolment and its history
+  set LOGIN -target google [-calendar-id ID]
+                           sync to Google Calendar (no -calendar-id: the default, the work email)
+  set LOGIN -target caldav [-url URL] -auth-id ID [-password-file F]
+                           sync to CalDAV; the password is read from -password-file or standard
+                           input (never a flag); no -url: the default from caldav_url_template
+  stop LOGIN               the user's switch to 停止
+  resume LOGIN             the user's switch back to 同期 (also clears an auto-stop)
+  permit LOGIN             permit whatever the scope says (a pin)
+  revoke LOGIN             revoke whatever the scope says (a pin)
+  unpin LOGIN              let the scope decide again from the next run
+  check LOGIN              check a CalDAV target against its server
+  record-error LOGIN forbidden|server
+                           the sync engine reports an error (Forbidden stops at once;
+                           120 errors within 24 hours stop)
+
+Every command takes -config F and -format text|json.`
+
+// runCalendar dispatches `cybridge calendar ...`.
+func runCalendar(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(e.stderr, calendarUsage)
+		if len(args) == 0 {
+			return usageErrorf("calendar: give a command")
+		}
+		return nil
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "list":
+		return calendarList(ctx, e, args)
+	case "show":
+		return calendarShow(ctx, e, args)
+	case "set":
+		return calendarSet(ctx, e, args)
+	case "stop", "resume", "permit", "revoke", "unpin":
+		return calendarSimple(ctx, e, sub, args)
+	case "check":
+		return calendarCheck(ctx, e, args)
+	case "record-error":
+		return calendarRecordError(ctx, e, args)
+	}
+	fmt.Fprintln(e.stderr, calendarUsage)
+	return usageErrorf("calendar: unknown command %q", sub)
+}
+
+// calendarCmd is one calendar subcommand's common setup.
+type calendarCmd struct {
+	fs     *flag.FlagSet
+	cfg    *string
+	format *string
+}
+
+func newCalendarCmd(e *env, name string) *calendarCmd {
+	fs := e.flagSet("calendar " + name)
+	return &calendarCmd{fs: fs, cfg: configFlag(fs), format: formatFlag(fs, "text", "json")}
+}
+
+// parse reads flags and want positional arguments (LOGIN, …), given before
+// or after the flags.
+func (c *calendarCmd) parse(e *env, args []string, want ...string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 && !strings.HasPrefix(args[0], "-") && len(pos) < len(want) {
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	if err := c.fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil, err
+		}
+		return nil, usageErrorf("%v", err)
+	}
+	pos = append(pos, c.fs.Args()...)
+	if len(pos) < len(want) {
+		return nil, usageErrorf("%s: give %s", c.fs.Name(), strings.Join(want, " "))
+	}
+	if len(pos) > len(want) {
+		return nil, usageErrorf("%s: unexpected argument %q", c.fs.Name(), pos[len(want)])
+	}
+	return pos, e.checkFormat(*c.format, "text", "json")
+}
+
+// open loads the configuration and opens the database.
+func (c *calendarCmd) open(ctx context.Context, e *env) (*calendar.Editor, func(), error) {
+	cfg, err := e.loadConfig(*c.cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !cfg.Calendar.Enabled {
+		return nil, nil, &cliError{code: "calendar_disabled", msg: "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
+	}
+	policy, err := calendar.NewPolicy(cfg.Calendar)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cipher *calendar.Cipher
+	if cfg.SecretKey.IsSet() {
+		if cipher, err = calendar.NewCipher(cfg.SecretKey); err != nil {
+			return nil, nil, err
+		}
+	}
+	st, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	return calendar.NewEditor(st, policy, cipher), func() { st.Close() }, nil
+}
+
+// start parses the arguments (see parse) and opens the editor.
+func (c *calendarCmd) start(ctx context.Context, e *env, args []string, want ...string) ([]string, *calendar.Editor, func(), error) {
+	pos, err := c.parse(e, args, want...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ed, done, err := c.open(ctx, e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pos, ed, done, nil
+}
+
+// enrolmentJSON is one enrolment in `calendar list -format json` (SPEC
+// §8.1; add fields freely, never rename). The CalDAV password is never
+// part of it: only whether one is stored.
+type enrolmentJSON struct {
+	Login          string `json:"login"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Permitted      bool   `json:"permitted"`
+	Pinned         bool   `json:"pinned"`
+	State          string `json:"state"`
+	Target         string `json:"target"`
+	CalendarID     string `json:"calendar_id"`
+	CalDAVURL      string `json:"caldav_url"`
+	AuthStatus     string `json:"auth_status"`
+	AutoStopReason string `json:"auto_stop_reason"`
+	// Added fields.
+	ID                int64  `json:"id"`
+	Pin               string `json:"pin"`
+	UserSwitch        string `json:"user_switch"`
+	StopReason        string `json:"stop_reason"`
+	AutoStopAt        string `json:"auto_stop_at"`
+	CalendarIDDefault bool   `json:"calendar_id_default"`
+	CalDAVURLDefault  bool   `json:"caldav_url_default"`
+	CalDAVAuthID      string `json:"caldav_auth_id"`
+	CalDAVPasswordSet bool   `json:"caldav_password_set"`
+	GoneSince         string `json:"gone_since"`
+}
+
+func toJSON(en *calendar.Enrolment) enrolmentJSON {
+	return enrolmentJSON{
+		Login: en.Login, Email: en.Email, Name: en.Name, Permitted: en.Permitted, Pinned: en.Pin != calendar.PinNone,
+		State: string(en.State()), Target: string(en.Target), CalendarID: en.CalendarID, CalDAVURL: en.CalDAVURL,
+		AuthStatus: string(en.AuthStatus), AutoStopReason: en.AutoStop.Reason,
+		ID: en.ID, Pin: string(en.Pin), UserSwitch: string(en.Switch), StopReason: en.StopReason(),
+		AutoStopAt: timeText(en.AutoStop.At), CalendarIDDefault: en.CalendarIDDefault, CalDAVURLDefault: en.CalDAVURLDefault,
+		CalDAVAuthID: en.CalDAVAuthID, CalDAVPasswordSet: en.HasPassword, GoneSince: timeText(en.GoneSince),
+	}
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func calendarList(ctx context.Context, e *env, args []string) error {
+	c := newCalendarCmd(e, "list")
+	state := c.fs.String("state", "", "only enrolments in this state: disabled, stopped or syncing")
+	if _, err := c.parse(e, args); err != nil {
+		return err
+	}
+	switch calendar.DisplayState(*state) {
+	case "", calendar.StateDisabled, calendar.StateStopped, calendar.StateSyncing:
+	default:
+		return usageErrorf("-state %q: use disabled, stopped or syncing", *state)
+	}
+	ed, done, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ens, err := ed.List(ctx)
+	if err != nil {
+		return err
+	}
+	out := []enrolmentJSON{}
+	for i := range ens {
+		if *state == "" || ens[i].State() == calendar.DisplayState(*state) {
+			out = append(out, toJSON(&ens[i]))
+		}
+	}
+	if *c.format == "json" {
+		return writeJSON(e.stdout, map[string]any{"enrolments": out})
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(e.stdout, "No enrolments. They are created for every directory user by `cybridge apply`.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGIN\tNAME\tSTATE\tPERMITTED\tTARGET\tCALENDAR")
+	for _, j := range out {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Login, j.Name, stateText(j), permitText(j), j.Target, calendarText(j))
+	}
+	return tw.Flush()
+}
+
+func stateText(j enrolmentJSON) string {
+	if j.State == string(calendar.StateStopped) {
+		return j.State + " (" + j.StopReason + ")"
+	}
+	if j.GoneSince != "" {
+		return j.State + " (gone)"
+	}
+	return j.State
+}
+
+func permitText(j enrolmentJSON) string {
+	s := "no"
+	if j.Permitted {
+		s = "yes"
+	}
+	if j.Pinned {
+		s += " (pinned)"
+	}
+	return s
+}
+
+func calendarText(j enrolmentJSON) string {
+	v := j.CalendarID
+	if j.Target == string(calendar.KindCalDAV) {
+		v = j.CalDAVURL
+	}
+	if v == "" {
+		return "(not set)"
+	}
+	return v
+}
+
+func calendarShow(ctx context.Context, e *env, args []string) error {
+	c := newCalendarCmd(e, "show")
+	pos, ed, done, err := c.start(ctx, e, args, "LOGIN")
+	if err != nil {
+		return err
+	}
+	defer done()
+	en, hist, err := ed.Show(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if hist == nil {
+		hist = []calendar.HistoryEntry{}
+	}
+	if *c.format == "json" {
+		return writeJSON(e.stdout, map[string]any{"enrolment": toJSON(en), "history": hist})
+	}
+	writeEnrolment(e.stdout, en)
+	fmt.Fprintln(e.stdout, "\nhistory:")
+	for _, h := range hist {
+		fmt.Fprintf(e.stdout, "  %s  %s", h.At.UTC().Format("2006-01-02 15:04:05Z"), h.Actor)
+		if h.RunID != 0 {
+			fmt.Fprintf(e.stdout, " (run %d)", h.RunID)
+		}
+		fmt.Fprintf(e.stdout, "  %s", h.Action)
+		for _, f := range h.Fields {
+			fmt.Fprintf(e.stdout, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
+		}
+		for _, f := range h.Flags {
+			fmt.Fprintf(e.stdout, " [%s]", f)
+		}
+		if h.Message != "" {
+			fmt.Fprintf(e.stdout, "; %s", h.Message)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	return nil
+}
+
+func historyValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		return fmt.Sprintf("%q", x)
+	}
+	return fmt.Sprint(v)
+}
+
+func writeEnrolment(w io.Writer, en *calendar.Enrolment) {
+	j := toJSON(en)
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row("login", j.Login)
+	row("name", j.Name)
+	row("email", j.Email)
+	row("state", stateText(j))
+	row("permitted", permitText(j))
+	row("user switch", j.UserSwitch)
+	if j.AutoStopReason != "" {
+		row("auto-stop", en.AutoStop.Describe()+", since "+j.AutoStopAt)
+	}
+	row("target", j.Target)
+	switch en.Target {
+	case calendar.KindGoogle:
+		row("calendar id", calendarText(j)+defaultedText(j.CalendarIDDefault))
+		row("google auth", j.AuthStatus)
+	case calendar.KindCalDAV:
+		row("caldav url", calendarText(j)+defaultedText(j.CalDAVURLDefault))
+		row("caldav auth id", j.CalDAVAuthID)
+		pw := "not set"
+		if j.CalDAVPasswordSet {
+			pw = "set (stored encrypted)"
+		}
+		row("caldav password", pw)
+	}
+	if j.GoneSince != "" {
+		row("gone since", j.GoneSince)
+	}
+	tw.Flush()
+}
+
+func defaultedText(def bool) string {
+	if def {
+		return " (default)"
+	}
+	return " (set by hand)"
+}
+
+// printEnrolment prints the result of an edit.
+func (c *calendarCmd) printEnrolment(e *env, en *calendar.Enrolment, note string) error {
+	if *c.format == "json" {
+		return writeJSON(e.stdout, map[string]any{"enrolment": toJSON(en)})
+	}
+	j := toJSON(en)
+	fmt.Fprintf(e.stdout, "%s: %s, permitted %s", j.Login, stateText(j), permitText(j))
+	if note != "" {
+		fmt.Fprintf(e.stdout, "; %s", note)
+	}
+	fmt.Fprintln(e.stdout)
+	return nil
+}
+
+func calendarSimple(ctx context.Context, e *env, sub string, args []string) error {
+	c := newCalendarCmd(e, sub)
+	pos, ed, done, err := c.start(ctx, e, args, "LOGIN")
+	if err != nil {
+		return err
+	}
+	defer done()
+	ops := map[string]func(context.Context, string) (*calendar.Enrolment, error){
+		"stop": ed.Stop, "resume": ed.Resume, "permit": ed.Permit, "revoke": ed.Revoke, "unpin": ed.Unpin,
+	}
+	en, err := ops[sub](ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	note := ""
+	if sub == "unpin" {
+		note = "the scope decides from the next run"
+	}
+	return c.printEnrolment(e, en, note)
+}
+
+func calendarSet(ctx context.Context, e *env, args []string) error {
+	c := newCalendarCmd(e, "set")
+	target := c.fs.String("target", "", "google or caldav")
+	calID := c.fs.String("calendar-id", "", "Google calendar id (default: the work email)")
+	url := c.fs.String("url", "", "CalDAV calendar URL (default: from caldav_url_template)")
+	authID := c.fs.String("auth-id", "", "CalDAV auth id (認証ID)")
+	pwFile := c.fs.String("password-file", "", "file holding the CalDAV password (else standard input)")
+	pos, err := c.parse(e, args, "LOGIN")
+	if err != nil {
+		return err
+	}
+	switch *target {
+	case "google":
+		if *url != "" || *authID != "" || *pwFile != "" {
+			return usageErrorf("calendar set -target google takes -calendar-id only")
+		}
+	case "caldav":
+		if *calID != "" {
+			return usageErrorf("calendar set -target caldav takes -url, -auth-id and the password, not -calendar-id")
+		}
+	default:
+		return usageErrorf("calendar set: -target google or -target caldav")
+	}
+	ed, done, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if *target == "google" {
+		en, err := ed.SetGoogle(ctx, pos[0], calendar.GoogleSettings{CalendarID: *calID})
+		if err != nil {
+			return err
+		}
+		return c.printEnrolment(e, en, "target google "+calendarText(toJSON(en)))
+	}
+	pw, err := e.readCalDAVPassword(*pwFile, pos[0])
+	if err != nil {
+		return err
+	}
+	en, err := ed.SetCalDAV(ctx, pos[0], calendar.CalDAVSettings{URL: *url, AuthID: *authID, Password: pw, KeepPassword: pw == ""})
+	if err != nil {
+		return err
+	}
+	return c.printEnrolment(e, en, "target caldav "+calendarText(toJSON(en)))
+}
+
+// readCalDAVPassword reads the password from a file, or from standard
+// input (prompting without echo on a terminal). Empty means "keep the
+// stored one". The value is added to the secrets scrubbed from output.
+func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
+	var raw string
+	switch {
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", &cliError{code: "password_file", msg: fmt.Sprintf("cannot read the password file: %v", err)}
+		}
+		raw = string(b)
+	case isTerminalReader(e.stdin):
+		fmt.Fprintf(e.stderr, "CalDAV password for %s (empty keeps the stored one): ", login)
+		b, err := term.ReadPassword(int(e.stdin.(*os.File).Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read the password: %w", err)
+		}
+		raw = string(b)
+	case e.stdin != nil:
+		line, err := bufio.NewReader(io.LimitReader(e.stdin, 4096)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", fmt.Errorf("read the password from standard input: %w", err)
+		}
+		raw = line
+	}
+	pw := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+	if len(pw) >= 3 {
+		e.secrets = append(e.secrets, pw)
+	}
+	return config.Secret(pw), nil
+}
+
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func calendarCheck(ctx context.Context, e *env, args []string) error {
+	c := newCalendarCmd(e, "check")
+	pos, ed, done, err := c.start(ctx, e, args, "LOGIN")
+	if err != nil {
+		return err
+	}
+	defer done()
+	res, err := ed.Check(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		return res.Err()
+	}
+	if *c.format == "json" {
+		return writeJSON(e.stdout, map[string]caldav.Result{"check": res})
+	}
+	fmt.Fprintf(e.stdout, "%s: %s — %s", pos[0], res.Outcome, res.Message)
+	if res.Calendar != "" {
+		fmt.Fprintf(e.stdout, " (calendar %q)", res.Calendar)
+	}
+	fmt.Fprintln(e.stdout)
+	return nil
+}
+
+func calendarRecordError(ctx context.Context, e *env, args []string) error {
+	c := newCalendarCmd(e, "record-error")
+	pos, err := c.parse(e, args, "LOGIN", "forbidden|server")
+	if err != nil {
+		return err
+	}
+	kind, err := calendar.ParseSyncError(pos[1])
+	if err != nil {
+		return err
+	}
+	ed, done, err := c.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ed.Actor = calendar.ActorSync
+	en, stopped, err := ed.RecordError(ctx, pos[0], kind)
+	if err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%s error recorded (%d within 24 hours)", kind, len(en.AutoStop.Errors))
+	if stopped {
+		note += "; " + en.AutoStop.Describe()
+	}
+	return c.printEnrolment(e, en, note)
+}
