@@ -88,8 +88,8 @@ func sniffSeparator(b []byte) rune {
 // record is one CSV record with where it came from.
 type record struct {
 	fields []string
-	line   int   // line of the first field
-	lines  []int // line of each field, only when the record spans lines
+	line   int          // line of the first field
+	lines  []int        // line of each field, only when the record spans lines
 	bad    map[int]bool // fields with an invalid byte sequence (already reported)
 }
 
