@@ -296,19 +296,25 @@ func calendarShow(ctx context.Context, e *env, args []string) error {
 		if h.RunID != 0 {
 			fmt.Fprintf(e.stdout, " (run %d)", h.RunID)
 		}
-		fmt.Fprintf(e.stdout, "  %s", h.Action)
-		for _, f := range h.Fields {
-			fmt.Fprintf(e.stdout, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
-		}
-		for _, f := range h.Flags {
-			fmt.Fprintf(e.stdout, " [%s]", f)
-		}
-		if h.Message != "" {
-			fmt.Fprintf(e.stdout, "; %s", h.Message)
-		}
-		fmt.Fprintln(e.stdout)
+		fmt.Fprintf(e.stdout, "  %s%s\n", h.Action, historyDetailText(h))
 	}
 	return nil
+}
+
+// historyDetailText renders a history entry's field changes, flags and
+// message: `; email: "a" → "b" [resets_sync]; message`.
+func historyDetailText(h calendar.HistoryEntry) string {
+	var b strings.Builder
+	for _, f := range h.Fields {
+		fmt.Fprintf(&b, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
+	}
+	for _, f := range h.Flags {
+		fmt.Fprintf(&b, " [%s]", f)
+	}
+	if h.Message != "" {
+		fmt.Fprintf(&b, "; %s", h.Message)
+	}
+	return b.String()
 }
 
 func historyValue(v any) string {
