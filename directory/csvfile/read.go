@@ -106,6 +106,7 @@ type reader struct {
 	snap  *directory.Snapshot
 	probs problems
 
+	userList   userList                      // users being read
 	users      map[string]int                // login → index in snap.Users
 	orgs       map[string]bool               // organization codes
 	titles     map[string]directory.Location // title codes
@@ -158,6 +159,7 @@ func read(ctx context.Context, open opener, files Files, opt Options) (*director
 		switch k {
 		case KindUsers:
 			ok = readFixed(t, userColumns, o, r.skippedUsers, r.userRow)
+			r.snap.Users = r.userList.take()
 			for i, u := range r.snap.Users {
 				if _, dup := r.users[u.Login]; !dup {
 					r.users[u.Login] = i

@@ -120,7 +120,33 @@ func (r *reader) userRow(c *rowCtx, v *userRow) {
 		r.skippedUsers[login] = true
 		return
 	}
-	r.snap.Users = append(r.snap.Users, u)
+	r.userList.add(u)
+}
+
+// userList collects users in chunks: appending 100,000 users (each a
+// few hundred bytes) to one slice would copy it over and over, leaving
+// several times its size in garbage.
+type userList struct {
+	chunks [][]directory.User
+	n      int
+}
+
+func (l *userList) add(u directory.User) {
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == cap(l.chunks[len(l.chunks)-1]) {
+		l.chunks = append(l.chunks, make([]directory.User, 0, 4096))
+	}
+	l.chunks[len(l.chunks)-1] = append(l.chunks[len(l.chunks)-1], u)
+	l.n++
+}
+
+// take returns the users in one slice and empties the list.
+func (l *userList) take() []directory.User {
+	out := make([]directory.User, 0, l.n)
+	for _, c := range l.chunks {
+		out = append(out, c...)
+	}
+	*l = userList{}
+	return out
 }
 
 // date reads 入社日 / 誕生日: YYYY-MM-DD or YYYY/MM/DD (the manual), also
