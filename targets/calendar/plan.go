@@ -85,7 +85,7 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 		ens = &Enrolments{}
 	}
 	p := t.Policy
-	out := provision.TargetPlan{}
+	out := provision.TargetPlan{Changes: make([]provision.Change, 0, len(in.Snapshot.Users))}
 	sd := scope.NewDirectory(in.Snapshot, in.Index)
 	for _, r := range p.Scope.Unknown(sd) {
 		out.Warnings = append(out.Warnings, provision.Issue{Code: WarnScopeUnknown, Message: r.String() + "; check calendar.scope (CYBRIDGE_CALENDAR_SCOPE)"})

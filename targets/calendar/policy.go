@@ -177,16 +177,19 @@ func (iv *inputValidator) check(s any) error {
 // shared one's owner address) or a secondary calendar's
 // "…@group.calendar.google.com".
 func validCalendarID(id string) error {
-	bad := fmt.Errorf("calendar id %q is not a Google calendar id: use the address of a primary calendar (name@example.com) or a calendar's id ending in @group.calendar.google.com (Google Calendar → カレンダー設定 → カレンダーID)", id)
 	if id == "" || strings.ContainsAny(id, " \t\r\n<>\"") {
-		return bad
+		return badCalendarID(id)
 	}
 	if strings.HasSuffix(id, "@group.calendar.google.com") && len(id) > len("@group.calendar.google.com") {
 		return nil
 	}
 	a, err := mail.ParseAddress(id)
 	if err != nil || a.Address != id || !strings.Contains(id[strings.LastIndex(id, "@"):], ".") {
-		return bad
+		return badCalendarID(id)
 	}
 	return nil
+}
+
+func badCalendarID(id string) error {
+	return fmt.Errorf("calendar id %q is not a Google calendar id: use the address of a primary calendar (name@example.com) or a calendar's id ending in @group.calendar.google.com (Google Calendar → カレンダー設定 → カレンダーID)", id)
 }

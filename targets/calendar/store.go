@@ -211,8 +211,14 @@ func applyOne(ctx context.Context, tx provision.ApplyTx, st *applyStmts, c *prov
 			return err
 		}
 	}
-	detail := mustJSON(historyDetail{Fields: c.Fields, Flags: c.Flags})
-	_, err := st.history.ExecContext(ctx, id, now, ActorBridge, runID(tx.RunID), string(c.Action), string(detail))
+	// A creation's values are the enrolment's first state (and in the run's
+	// plan); its history row says who and when, and leaves the fields out —
+	// a first run writes one per directory user.
+	detail := ""
+	if c.Action != provision.Create {
+		detail = string(mustJSON(historyDetail{Fields: c.Fields, Flags: c.Flags}))
+	}
+	_, err := st.history.ExecContext(ctx, id, now, ActorBridge, runID(tx.RunID), string(c.Action), detail)
 	return err
 }
 

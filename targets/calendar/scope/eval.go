@@ -9,16 +9,19 @@ import (
 // Directory is what evaluation needs beyond the user: the organization tree
 // and group memberships. Build it once per snapshot with NewDirectory.
 type Directory struct {
-	ix     *directory.Index
-	groups map[string]map[string]bool // group code → member logins
-	known  map[Key]map[string]bool    // codes the directory has, for Unknown
+	// ancestors lists each organization's code and its ancestors' codes
+	// (for < and <=), computed once: a directory of 100,000 users asks
+	// about the same few thousand organizations over and over.
+	ancestors map[string][]string
+	groups    map[string]map[string]bool // group code → member logins
+	known     map[Key]map[string]bool    // codes the directory has, for Unknown
 }
 
 // NewDirectory indexes s for evaluation; ix must be directory.NewIndex(s).
 func NewDirectory(s *directory.Snapshot, ix *directory.Index) *Directory {
 	d := &Directory{
-		ix:     ix,
-		groups: make(map[string]map[string]bool, len(s.Groups)),
+		ancestors: make(map[string][]string, len(s.Organizations)),
+		groups:    make(map[string]map[string]bool, len(s.Groups)),
 		known: map[Key]map[string]bool{
 			KeyUser: {}, KeyOrganization: {}, KeyGroup: {directory.EveryoneGroup: true},
 			KeyTitle: {NoTitle: true}, KeyEmployeeNumber: {},
@@ -34,6 +37,7 @@ func NewDirectory(s *directory.Snapshot, ix *directory.Index) *Directory {
 	}
 	for _, o := range s.Organizations {
 		d.known[KeyOrganization][o.Code] = true
+		d.ancestors[o.Code] = lineage(ix, o.Code)
 	}
 	for _, t := range s.Titles {
 		d.known[KeyTitle][t.Code] = true
@@ -45,6 +49,26 @@ func NewDirectory(s *directory.Snapshot, ix *directory.Index) *Directory {
 		}
 	}
 	return d
+}
+
+// lineage returns code and its ancestors' codes, nearest first, stopping
+// at an unknown parent or a cycle (Validate reports those).
+func lineage(ix *directory.Index, code string) []string {
+	var out []string
+	for code != "" {
+		o, ok := ix.Orgs[code]
+		if !ok {
+			break
+		}
+		for _, seen := range out {
+			if seen == code {
+				return out
+			}
+		}
+		out = append(out, code)
+		code = o.ParentCode
+	}
+	return out
 }
 
 // Match reports whether u is in the scope. A nil scope matches everyone.
@@ -80,8 +104,14 @@ func (c *cond) match(u *directory.User, d *Directory) bool {
 		switch c.Op {
 		case OpLt, OpLe:
 			for _, org := range userOrgs(u) {
-				if (c.Op == OpLe && org == c.Values[0]) || d.ix.IsBelow(org, c.Values[0]) {
-					return true
+				line := d.ancestors[org]
+				if c.Op == OpLt && len(line) > 0 {
+					line = line[1:] // strictly below: not the organization itself
+				}
+				for _, a := range line {
+					if a == c.Values[0] {
+						return true
+					}
 				}
 			}
 			return false
