@@ -53,7 +53,7 @@ func TestPlanRenderingGolden(t *testing.T) {
 	old := Enrolment{ID: 9, Login: "yamada", Email: "yamada@example.com", Name: "山田 五郎", Target: KindGoogle, GoneSince: now.Add(-40 * 24 * time.Hour)}
 	user(snap, "sato").Email = "ichiro.sato@example.com" // resets_sync
 	user(snap, "suzuki").Login = "hanako.suzuki"         // rename, and out of scope
-	snap.Users = append(snap.Users, directory.User{ // a new user in scope
+	snap.Users = append(snap.Users, directory.User{      // a new user in scope
 		ID: "6", Login: "watanabe", DisplayName: "渡辺 六子", Email: "watanabe@example.com", Valid: true,
 		PrimaryOrg: "sales", Memberships: []directory.Membership{{OrgCode: "sales"}},
 	})
