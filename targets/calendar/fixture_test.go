@@ -126,5 +126,3 @@ func data(t *testing.T, c provision.Change) changeData {
 	}
 	return d
 }
-
-func strp(s string) *string { return &s }
