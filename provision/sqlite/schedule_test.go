@@ -115,3 +115,28 @@ func TestPlanApplied(t *testing.T) {
 		t.Errorf("PlanAppliedBy after pruning = %d", by)
 	}
 }
+
+func TestRunStats(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	for i, st := range []provision.Status{provision.StatusApplied, provision.StatusFailed, provision.StatusApplied, provision.StatusDryRun} {
+		run := &provision.Run{Trigger: provision.TriggerSchedule, Status: st, StartedAt: t0, FinishedAt: t0.Add(time.Duration(i) * time.Minute),
+			Summary: provision.Summary{"safety": {"members": {provision.Create: 2, provision.Delete: 1}}}}
+		if err := s.Update(ctx, func(q provision.Querier) error { _, err := s.InsertRun(ctx, q, run); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.RunStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RunStats{ByStatus: map[string]int{"applied": 2, "failed": 1, "dry_run": 1}, LastApplied: t0.Add(2 * time.Minute), ChangesApplied: 6}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("RunStats (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/provision/sqlite"
+	"github.com/cybridge/cybridge/provision/web"
+	"github.com/cybridge/cybridge/targets/safety"
+)
+
+// runServe is `cybridge serve`: scheduled imports, the admin console and
+// the JSON API until SIGTERM (or SIGINT).
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flagSet("serve")
+	cfgPath := configFlag(fs)
+	listen := fs.String("listen", "", "address to listen on (default console.listen, 127.0.0.1:8080)")
+	grace := fs.Duration("shutdown-timeout", time.Minute, "on SIGTERM, how long a running apply may take to finish")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Console.Listen = *listen
+	}
+	srv, err := startServe(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return srv.shutdown(*grace)
+}
+
+// server is a running `cybridge serve`.
+type server struct {
+	addr    string // the address it listens on
+	log     *slog.Logger
+	http    *http.Server
+	sched   *schedule.Scheduler
+	store   *sqlite.Store
+	served  chan error
+	backend *serveBackend
+}
+
+// startServe opens the database, starts the schedule and starts serving
+// the console and API on cfg.Console.Listen. It returns once listening.
+func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	hash, err := web.HashPassword(cfg.AdminPassword)
+	if err != nil {
+		return nil, err
+	}
+	// From here on only the hash: the clear password is not kept, not
+	// even to scrub messages (it never reaches one).
+	var secrets []string
+	for _, sec := range e.secrets {
+		if sec != cfg.AdminPassword.Reveal() {
+			secrets = append(secrets, sec)
+		}
+	}
+	cfg.AdminPassword = ""
+	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
+	if err != nil {
+		return nil, &config.Error{Problems: []config.Problem{{Key: "schedule.time_zone", Message: fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo or UTC", cfg.Schedule.TimeZone)}}}
+	}
+	if _, err := schedule.ParseSpec(cfg.Schedule.Cron); err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	b, err := newServeBackend(e, cfg, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	b.sched, err = schedule.New(schedule.Config{
+		Spec: cfg.Schedule.Cron, Location: loc, Logger: log,
+		Policy: schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),
+	}, scheduledRunner{b}, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	console, err := web.New(web.Options{
+		Backend: b, PasswordHash: hash, APIToken: cfg.Console.APIToken,
+		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
+		Secrets: secrets, Logger: log, Version: version,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Console.Listen)
+	if err != nil {
+		store.Close()
+		return nil, &cliError{code: "listen_failed", msg: fmt.Sprintf("cannot listen on %s (console.listen, -listen): %v", cfg.Console.Listen, err)}
+	}
+	s := &server{addr: ln.Addr().String(), log: log, sched: b.sched, store: store, served: make(chan error, 1), backend: b}
+	s.http = &http.Server{
+		Handler:           console,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Requests (a console sync) must outlive SIGTERM until the
+		// shutdown grace period ends.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	b.sched.Start(ctx)
+	go func() { s.served <- s.http.Serve(ln) }()
+	in, _ := b.sched.Info(ctx)
+	log.Info("cybridge serve started", "console", "http://"+s.addr+"/", "schedule", cfg.Schedule.Cron, "time_zone", loc.String(),
+		"next_run", in.Next, "paused", in.Pause.Paused, "api", cfg.Console.APIToken.IsSet())
+	return s, nil
+}
+
+// newServeBackend wires the runner, the targets and the editors.
+func newServeBackend(e *env, cfg *config.Config, store *sqlite.Store) (*serveBackend, error) {
+	var targets []provision.Target
+	if cfg.Safety.Enabled {
+		targets = append(targets, safety.FromConfig(cfg))
+	}
+	if t, err := calendarTarget(cfg); err != nil {
+		return nil, err
+	} else if t != nil {
+		targets = append(targets, t)
+	}
+	cal, err := newCalendarConsole(cfg, store)
+	if err != nil {
+		return nil, err
+	}
+	// Reads in the daemon show no progress line: several may run at once
+	// and stderr is the log.
+	quiet := &env{stdout: io.Discard, stderr: io.Discard, lookup: e.lookup}
+	b := &serveBackend{
+		Calendar: cal, cfg: cfg, store: store,
+		runner: &provision.Runner{
+			Store:   store,
+			Targets: targets,
+			Safeguards: provision.Safeguards{MaxDeletes: cfg.Safeguards.MaxDeletes,
+				MaxDeletePercent: cfg.Safeguards.MaxDeletePercent, MinSourceRatio: cfg.Safeguards.MinSourceRatio},
+			HistoryDays: cfg.History.Days,
+		},
+		read: func(ctx context.Context) (*directory.Snapshot, error) {
+			return quiet.readSource(ctx, cfg, &sourceFlags{})
+		},
+	}
+	return b, nil
+}
+
+// shutdown stops taking requests and triggers, lets a running run finish
+// within grace, then closes everything.
+func (s *server) shutdown(grace time.Duration) error {
+	s.log.Info("shutting down: waiting for running runs", "grace", grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	var errs []error
+	httpErr := s.http.Shutdown(ctx)
+	if schedErr := s.sched.Stop(ctx); schedErr != nil {
+		errs = append(errs, schedErr)
+	}
+	if httpErr != nil {
+		// The grace period ended with requests still running: cut them
+		// (their applies roll back).
+		s.http.Close()
+		errs = append(errs, fmt.Errorf("console requests cut off after %s: %w", grace, httpErr))
+	}
+	if err := <-s.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, err)
+	}
+	if err := s.store.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		err := errors.Join(errs...)
+		s.log.Error("shutdown", "error", err)
+		return &cliError{code: "shutdown", msg: err.Error()}
+	}
+	s.log.Info("stopped")
+	return nil
+}
