@@ -94,7 +94,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 			ts.Fatalf("sim: unknown subcommand %q", args[0])
 		}
 	}
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){"sim": sim}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){"sim": sim, "csvfixture": csvFixtureCmd}
 }
 
 // simEnv is what `sim start` exports to the script.

@@ -118,6 +118,8 @@ var (
 	ErrUnknownReference = errors.New("unknown reference")
 	// ErrDuplicate: a login or code appears twice.
 	ErrDuplicate = errors.New("duplicate")
+	// ErrNoUsersFile: FindInDir found no users export in the folder.
+	ErrNoUsersFile = errors.New("no users export")
 )
 
 // problemf makes a problem that wraps a sentinel with a message saying what

@@ -17,7 +17,9 @@ import (
 // name, by the header row of the other .csv/.txt/.tsv files (a browser
 // may save "user (1).csv"). Two files with the header of the same kind
 // are an error: cybridge does not guess which one is meant. Files without
-// a header row can only be found by name. The users file is required.
+// a header row can only be found by name. The users file is required
+// (ErrNoUsersFile); with an error, the files that were found are returned
+// too.
 func FindInDir(dir string) (Files, error) {
 	var p problems
 	entries, err := os.ReadDir(dir)
@@ -64,10 +66,10 @@ func FindInDir(dir string) (Files, error) {
 		}
 	}
 	if files.Users == "" && p.count() == 0 {
-		p.add(&RowError{File: dir, Err: fmt.Errorf("no users export in the folder: export ユーザー from cybozu.com (ユーザー管理 › ファイルへの書き出し) and save it as %s there", KindUsers.FileName())})
+		p.add(&RowError{File: dir, Err: problemf(ErrNoUsersFile, "no users export in the folder: export ユーザー from cybozu.com (ユーザー管理 › ファイルへの書き出し) and save it as %s there", KindUsers.FileName())})
 	}
 	if err := p.err(); err != nil {
-		return Files{}, err
+		return files, err
 	}
 	return files, nil
 }
