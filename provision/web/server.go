@@ -256,7 +256,7 @@ func statusOf(code string) int {
 	case code == "run_in_progress", code == "stale_plan", code == "already_applied", code == "blocked",
 		strings.HasSuffix(code, "_exists"), strings.HasSuffix(code, "_conflict"):
 		return http.StatusConflict
-	case code == "invalid", code == "usage", strings.HasSuffix(code, "_invalid"), strings.HasPrefix(code, "csv_"):
+	case code == "invalid", code == "invalid_input", code == "usage", strings.HasSuffix(code, "_invalid"), strings.HasPrefix(code, "csv_"):
 		return http.StatusBadRequest
 	case code == "internal", code == "canceled":
 		return http.StatusInternalServerError

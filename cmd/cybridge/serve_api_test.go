@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/fixtures"
+)
+
+// uploadFixture posts the fixture CSV export folder dir to path as a
+// multipart upload with the given fields, with the bearer token when api.
+func uploadFixture(t *testing.T, dir string, fields map[string]string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fsys := fixtures.CSVExports()
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(fsys, dir+"/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := mw.CreateFormFile("files", e.Name())
+		fw.Write(b)
+	}
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func (st *stack) upload(dir string, fields map[string]string) (int, string) {
+	st.t.Helper()
+	body, ctype := uploadFixture(st.t, dir, fields)
+	req, _ := http.NewRequest("POST", st.url+"/api/v1/csv", body)
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+serveAPIToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestServeAPI drives every API action through real HTTP against the real
+// stack.
+func TestServeAPI(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	var bodies []string
+	keep := func(b string) string { bodies = append(bodies, b); return b }
+
+	keep(st.mustAPI(404, "GET", "/api/v1/plan", nil, nil))
+
+	var dry apiRun
+	keep(st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &dry))
+	if dry.Trigger != "api" || dry.Status != "dry_run" || dry.Plan == nil || len(dry.Plan.Changes) == 0 {
+		t.Fatalf("dry run = %+v", dry)
+	}
+	var latest apiRun
+	keep(st.mustAPI(200, "GET", "/api/v1/plan", nil, &latest))
+	if latest.ID != dry.ID {
+		t.Errorf("latest plan is run %d; want %d", latest.ID, dry.ID)
+	}
+	var applied apiRun
+	keep(st.mustAPI(201, "POST", "/api/v1/plan/apply", map[string]int64{"run_id": dry.ID}, &applied))
+	if applied.Status != "applied" || applied.Trigger != "api" {
+		t.Errorf("apply = %+v", applied)
+	}
+	b := keep(st.mustAPI(409, "POST", "/api/v1/plan/apply", map[string]int64{"run_id": dry.ID}, nil))
+	if !strings.Contains(b, `"stale_plan"`) {
+		t.Errorf("second apply of one plan = %s", b)
+	}
+	keep(st.mustAPI(200, "GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil, &latest))
+	if latest.AppliedBy != applied.ID {
+		t.Errorf("run %d applied_by = %d; want %d", dry.ID, latest.AppliedBy, applied.ID)
+	}
+	var again apiRun
+	keep(st.mustAPI(200, "POST", "/api/v1/runs", nil, &again))
+	if again.Status != "no_changes" || again.ID != 0 {
+		t.Errorf("a sync with nothing to do = %+v", again)
+	}
+	if runs := st.runs(); len(runs) != 2 || runs[0].ID != applied.ID {
+		t.Errorf("runs = %+v; want the apply, then the dry run", runs)
+	}
+	keep(st.mustAPI(404, "GET", "/api/v1/runs/999", nil, nil))
+
+	// Roster: the company imported.
+	var roster struct {
+		Departments []struct{ Code, Origin string }
+		Members     []struct{ Login string }
+	}
+	keep(st.mustAPI(200, "GET", "/api/v1/roster", nil, &roster))
+	if len(roster.Departments) == 0 || len(roster.Members) == 0 || roster.Departments[0].Origin != "directory" {
+		t.Fatalf("roster = %+v", roster)
+	}
+
+	// Enrolments.
+	var list struct {
+		Enrolments []struct{ Login, State, Target string }
+	}
+	keep(st.mustAPI(200, "GET", "/api/v1/enrolments?state=syncing", nil, &list))
+	if len(list.Enrolments) == 0 {
+		t.Fatal("no syncing enrolments after the import")
+	}
+	login := list.Enrolments[0].Login
+	path := "/api/v1/enrolments/" + login
+	var d struct {
+		Login     string
+		Permitted bool
+		Pinned    bool
+		State     string
+		Target    string
+		CalDAVURL string `json:"caldav_url"`
+		HasSecret bool   `json:"caldav_password_set"`
+		History   []struct{ Actor, Action string }
+	}
+	keep(st.mustAPI(200, "GET", path, nil, &d))
+	for _, step := range []struct {
+		action            string
+		permitted, pinned bool
+	}{{"revoke", false, true}, {"permit", true, true}, {"unpin", true, false}} {
+		keep(st.mustAPI(200, "POST", path+"/"+step.action, nil, &d))
+		if d.Permitted != step.permitted || d.Pinned != step.pinned {
+			t.Errorf("after %s: permitted %v, pinned %v", step.action, d.Permitted, d.Pinned)
+		}
+	}
+	keep(st.mustAPI(200, "PUT", path+"/target", map[string]string{"target": "google", "calendar_id": "team@group.calendar.google.com"}, nil))
+	const davPassword = "dav-Secret-never-shown"
+	// Nothing listens on 127.0.0.1:1: the check below is refused at once.
+	keep(st.mustAPI(200, "PUT", path+"/target", map[string]string{"target": "caldav", "url": "http://127.0.0.1:1/cal/" + login + "/", "auth_id": login, "password": davPassword}, &d))
+	if d.Target != "caldav" || !d.HasSecret {
+		t.Errorf("after set caldav: %+v", d)
+	}
+	keep(st.mustAPI(400, "PUT", path+"/target", map[string]string{"target": "caldav", "url": "ftp://x"}, nil))
+	var ev struct{ State, AutoStopReason string }
+	keep(st.mustAPI(200, "POST", path+"/errors", map[string]string{"kind": "forbidden"}, &ev))
+	if ev.State != "stopped" {
+		t.Errorf("after a Forbidden error the enrolment is %q; want stopped", ev.State)
+	}
+	keep(st.mustAPI(200, "GET", path, nil, &d))
+	if n := len(d.History); n == 0 || d.History[n-1].Actor != "sync" && d.History[0].Actor != "sync" {
+		t.Errorf("record-error not in the history as the sync engine: %+v", d.History)
+	}
+	keep(st.mustAPI(404, "GET", "/api/v1/enrolments/nobody-here", nil, nil))
+	code, cb := st.api("POST", path+"/check", nil, nil)
+	keep(cb)
+	if code != 200 || !strings.Contains(cb, `"outcome": "connection_refused"`) {
+		t.Errorf("check = %d %s", code, cb)
+	}
+
+	// Pause and resume.
+	keep(st.mustAPI(200, "POST", "/api/v1/pause", map[string]string{"message": "maintenance window"}, nil))
+	var status struct {
+		Paused   bool
+		Schedule struct{ Pause struct{ Reason, Message string } }
+	}
+	keep(st.mustAPI(200, "GET", "/api/v1/status", nil, &status))
+	if !status.Paused || status.Schedule.Pause.Message != "maintenance window" {
+		t.Errorf("status = %+v", status)
+	}
+	var resumed struct{ Resumed bool }
+	keep(st.mustAPI(200, "POST", "/api/v1/resume", nil, &resumed))
+	if !resumed.Resumed {
+		t.Error("resume did not report a pause lifted")
+	}
+
+	// /metrics and /healthz need no token.
+	resp, err := http.Get(st.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`cybridge_runs{status="applied"} 1`, `cybridge_runs{status="dry_run"} 1`, "cybridge_paused 0", "cybridge_source_read_duration_seconds "} {
+		if !strings.Contains(string(mb), want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, mb)
+		}
+	}
+	keep(string(mb))
+
+	for _, b := range bodies {
+		for _, s := range []string{serveAdminPassword, serveAPIToken, serveInitialPassword, serveSecretKey, davPassword, "cybozu\""} {
+			if strings.Contains(b, s) {
+				t.Errorf("an API answer shows a secret (%.4s…): %.200s", s, b)
+			}
+		}
+	}
+}
+
+// TestServeCSVUploadAPI uploads the Shift_JIS export fixture, previews and
+// applies it, and shows line errors for a broken export.
+func TestServeCSVUploadAPI(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, func(c *config.Config) { c.Source.Kind = "csv" })
+	code, body := st.upload("export-sjis", map[string]string{"encoding": "shift_jis"})
+	if code != 200 || !strings.Contains(body, `"trigger": "csv_upload"`) || !strings.Contains(body, `"kind": "user"`) || strings.Contains(body, `"applied"`) {
+		t.Fatalf("preview = %d %.600s", code, body)
+	}
+	if !strings.Contains(body, "岡田 愛") {
+		t.Errorf("the preview rows are not decoded from Shift_JIS: %.600s", body)
+	}
+	code, body = st.upload("export-sjis", map[string]string{"apply": "true"})
+	if code != 200 || !strings.Contains(body, `"applied": {`) {
+		t.Fatalf("upload and apply = %d %.600s", code, body)
+	}
+	runs := st.runs()
+	if runs[0].Trigger != "csv_upload" || runs[0].Status != "applied" {
+		t.Errorf("newest run = %+v; want an applied csv_upload", runs[0])
+	}
+	code, body = st.upload("broken-short-row", nil)
+	if code != 400 || !strings.Contains(body, `"line_errors"`) || !strings.Contains(body, `"line": `) {
+		t.Errorf("broken upload = %d %.600s", code, body)
+	}
+}
