@@ -166,7 +166,9 @@ func TestServeAPI(t *testing.T) {
 	keep(st.mustAPI(200, "POST", "/api/v1/pause", map[string]string{"message": "maintenance window"}, nil))
 	var status struct {
 		Paused   bool
-		Schedule struct{ Pause struct{ Reason, Message string } }
+		Schedule struct {
+			Pause struct{ Reason, Message string }
+		}
 	}
 	keep(st.mustAPI(200, "GET", "/api/v1/status", nil, &status))
 	if !status.Paused || status.Schedule.Pause.Message != "maintenance window" {
