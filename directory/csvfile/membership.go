@@ -118,7 +118,6 @@ func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
 	r.membershipRows(t, func(rec *record, ui int, login string) {
 		u := &r.snap.Users[ui]
 		var ms []directory.Membership
-		seen := map[string]bool{}
 		for i := 1; i < len(rec.fields); i += 2 {
 			org := strings.TrimSpace(rec.fields[i])
 			title := ""
@@ -137,11 +136,10 @@ func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
 				}
 				continue
 			}
-			if seen[org] {
+			if slices.ContainsFunc(ms, func(m directory.Membership) bool { return m.OrgCode == org }) {
 				t.problem(rec, i, problemf(ErrDuplicate, "organization %q is listed twice for %q", org, login))
 				continue
 			}
-			seen[org] = true
 			if title != "" {
 				if r.haveTitles {
 					if _, ok := r.titles[title]; !ok && !r.skippedTitles[title] && !r.failed[KindTitles] {
@@ -166,16 +164,16 @@ func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
 
 // readUserGroups reads userGroups.csv into the groups' member lists.
 // Members of the built-in everyone group are skipped, as the API reader
-// skips them.
+// skips them (whether or not group.csv lists the group).
 func (r *reader) readUserGroups(t *table, o *readOptions) bool {
 	if !readMembershipHeader(t, o) {
 		return false
 	}
 	r.membershipRows(t, func(rec *record, ui int, login string) {
-		seen := map[string]bool{}
+		var seen []string
 		for i := 1; i < len(rec.fields); i++ {
 			code := strings.TrimSpace(rec.fields[i])
-			if code == "" {
+			if code == "" || code == directory.EveryoneGroup {
 				continue
 			}
 			gi, ok := r.groups[code]
@@ -185,14 +183,11 @@ func (r *reader) readUserGroups(t *table, o *readOptions) bool {
 				}
 				continue
 			}
-			if seen[code] {
+			if slices.Contains(seen, code) {
 				t.problem(rec, i, problemf(ErrDuplicate, "group %q is listed twice for %q", code, login))
 				continue
 			}
-			seen[code] = true
-			if code == directory.EveryoneGroup {
-				continue
-			}
+			seen = append(seen, code)
 			r.snap.Groups[gi].Members = append(r.snap.Groups[gi].Members, login)
 		}
 	})

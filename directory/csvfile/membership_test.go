@@ -243,3 +243,17 @@ func TestFindInDir(t *testing.T) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
+
+// TestEveryoneWithoutGroupRow: everyone's members are skipped even when
+// group.csv does not list the group.
+func TestEveryoneWithoutGroupRow(t *testing.T) {
+	files := company("", "a,everyone,g1\r\n")
+	files[KindGroups] = strings.Replace(files[KindGroups], "everyone,Everyone,*,dynamic,,\r\n", "", 1)
+	s, err := readMap(t, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Groups) != 2 || len(s.Groups[0].Members) != 1 {
+		t.Errorf("groups %+v", s.Groups)
+	}
+}
