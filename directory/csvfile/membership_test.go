@@ -34,7 +34,7 @@ func company(userOrgs, userGroups string) map[Kind]string {
 
 func TestMemberships(t *testing.T) {
 	files := company(
-		"a,sales,boss,dev,,hq,lead\r\n"+ // primary sales; the others by code
+		"a,sales,boss,hq,lead,dev,\r\n"+ // primary sales; the others by code
 			"b,,,dev,\r\n"+ // first cell empty: dev is primary
 			"c\r\n"+ // in no organization
 			",,,,\r\n"+ // a blank row from a spreadsheet
