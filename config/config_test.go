@@ -194,8 +194,24 @@ listen = "not a listen address"
 func TestTOMLSyntaxError(t *testing.T) {
 	path := writeFile(t, "cybridge.toml", "db = \"x\"\n[cybozu\n")
 	_, err := Load(path, true, envMap(nil))
-	if err == nil || !strings.Contains(err.Error(), "line 3: expected '.' or ']' to end table name") {
-		t.Errorf("err = %v, want the line", err)
+	if err == nil || !strings.Contains(err.Error(), path+":3: not valid TOML: expected '.' or ']' to end table name") {
+		t.Errorf("err = %v, want the file and line", err)
+	}
+	if strings.Contains(err.Error(), "CYBRIDGE_/") {
+		t.Errorf("err names an environment variable for the file itself: %v", err)
+	}
+}
+
+func TestEmptyEnvIsUnsetForNonStrings(t *testing.T) {
+	cfg, err := Load("", false, envMap(map[string]string{
+		"CYBRIDGE_CYBOZU_INCLUDE_ADMINISTRATOR": "",
+		"CYBRIDGE_CYBOZU_CONCURRENCY":           "",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Cybozu.IncludeAdministrator || cfg.Cybozu.Concurrency != 4 {
+		t.Errorf("empty variables changed settings: %+v", cfg.Cybozu)
 	}
 }
 

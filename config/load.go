@@ -23,6 +23,9 @@ import (
 type Problem struct {
 	Key     string // file key ("cybozu.url") — the env name is derived from it
 	Message string
+	// File marks a problem with the file itself (Key is its path): no
+	// environment variable applies.
+	File bool
 }
 
 // Error lists every configuration problem at once. Its code is
@@ -38,6 +41,10 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("the configuration has problems; fix these keys (in the file or as CYBRIDGE_* environment variables):")
 	for _, p := range e.Problems {
+		if p.File {
+			fmt.Fprintf(&b, "\n  %s: %s", p.Key, p.Message)
+			continue
+		}
 		fmt.Fprintf(&b, "\n  %s (%s): %s", p.Key, EnvName(p.Key), p.Message)
 	}
 	return b.String()
@@ -62,15 +69,15 @@ func Load(path string, required bool, lookup func(string) (string, bool)) (*Conf
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && !required:
 		case err != nil:
-			return nil, &Error{Problems: []Problem{{Key: "-config", Message: fmt.Sprintf("cannot read the configuration file %s: %v", path, unwrapPath(err))}}}
+			return nil, &Error{Problems: []Problem{{Key: path, File: true, Message: fmt.Sprintf("cannot read the configuration file: %v", unwrapPath(err))}}}
 		default:
 			md, err := toml.Decode(string(b), &cfg)
 			if err != nil {
 				var pe toml.ParseError
 				if errors.As(err, &pe) {
-					return nil, &Error{Problems: []Problem{{Key: path, Message: fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)}}}
+					return nil, &Error{Problems: []Problem{{Key: fmt.Sprintf("%s:%d", path, pe.Position.Line), File: true, Message: "not valid TOML: " + pe.Message}}}
 				}
-				return nil, &Error{Problems: []Problem{{Key: path, Message: err.Error()}}}
+				return nil, &Error{Problems: []Problem{{Key: path, File: true, Message: err.Error()}}}
 			}
 			for _, k := range md.Undecoded() {
 				if strings.HasSuffix(k.String(), "_file") {
@@ -203,6 +210,11 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool)) []Problem {
 			}
 		}
 		if !ok {
+			continue
+		}
+		// An empty variable means "not set" for numbers, switches and
+		// durations (a shell's `X=` is not a value for them).
+		if val == "" && f.value.Kind() != reflect.String && f.value.Kind() != reflect.Slice {
 			continue
 		}
 		if err := set(f.value, val); err != nil {

@@ -35,7 +35,7 @@ fi
 
 export CYBRIDGE_CYBOZU_URL="$url"
 export CYBRIDGE_CYBOZU_LOGIN=Administrator
-export CYBRIDGE_CYBOZU_PASSWORD=cybozu
+export CYBRIDGE_CYBOZU_PASSWORD=sim-demo-pass
 export CYBRIDGE_DB="$work/cybridge.db"
 
 echo "== simulated cybozu.com domain at $url (fixture: company)"

@@ -4,7 +4,7 @@
 //
 //	cybozusim [-listen 127.0.0.1:8780] [-fixture company | -users N] [options]
 //
-// Demo credentials: login "Administrator", password "cybozu" (change them
+// Demo credentials: login "Administrator", password "sim-demo-pass" (change them
 // with -login / -password). It prints "listening on http://HOST:PORT" once
 // it accepts connections and shuts down gracefully on SIGINT or SIGTERM.
 //

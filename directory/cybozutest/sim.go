@@ -17,7 +17,7 @@ import (
 // simulator's, not a real domain's, and the demo documents them.
 const (
 	DefaultLogin    = "Administrator"
-	DefaultPassword = "cybozu"
+	DefaultPassword = "sim-demo-pass"
 	DefaultDomain   = "demo.cybozu.com"
 	// DefaultMaxConcurrent is the concurrent-request limit before 429.
 	DefaultMaxConcurrent = 10
