@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"sort"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -35,8 +36,8 @@ var funcs = template.FuncMap{
 	"summaryOf": func(l *localizer, s Summary) any {
 		return struct {
 			L       *localizer
-			Summary Summary
-		}{l, s}
+			Targets []summaryTarget
+		}{l, summaryLines(s)}
 	},
 	"runsOf": func(l *localizer, runs []Run) any {
 		return struct {
@@ -192,4 +193,77 @@ func paginate(total int, r *http.Request) pager {
 		p.Next = p.Page + 1
 	}
 	return p
+}
+
+// summaryTarget is one target's line of a run summary: the kinds with
+// their non-zero counts, in report order.
+type summaryTarget struct {
+	Target string
+	Kinds  []summaryKind
+}
+
+type summaryKind struct {
+	Kind string
+	Acts []summaryAct
+}
+
+type summaryAct struct {
+	Action string
+	N      int
+}
+
+// rank orders targets (safety, calendar, others by name) and actions
+// (create, update, disable, delete, others by name).
+func rank(order []string, s string) int {
+	for i, o := range order {
+		if o == s {
+			return i
+		}
+	}
+	return len(order)
+}
+
+func sortByRank(keys []string, order ...string) {
+	sort.Slice(keys, func(i, j int) bool {
+		ri, rj := rank(order, keys[i]), rank(order, keys[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return keys[i] < keys[j]
+	})
+}
+
+func summaryLines(s Summary) []summaryTarget {
+	var out []summaryTarget
+	targets := make([]string, 0, len(s))
+	for t := range s {
+		targets = append(targets, t)
+	}
+	sortByRank(targets, "safety", "calendar")
+	for _, t := range targets {
+		st := summaryTarget{Target: t}
+		kinds := make([]string, 0, len(s[t]))
+		for k := range s[t] {
+			kinds = append(kinds, k)
+		}
+		sortByRank(kinds, "departments", "members", "enrolments")
+		for _, k := range kinds {
+			sk := summaryKind{Kind: k}
+			acts := make([]string, 0, len(s[t][k]))
+			for a, n := range s[t][k] {
+				if n > 0 {
+					acts = append(acts, a)
+				}
+			}
+			sortByRank(acts, "create", "update", "disable", "delete")
+			for _, a := range acts {
+				sk.Acts = append(sk.Acts, summaryAct{Action: a, N: s[t][k][a]})
+			}
+			if len(sk.Acts) > 0 {
+				st.Kinds = append(st.Kinds, sk)
+			}
+		}
+		out = append(out, st)
+	}
+	return out
 }

@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cybridge/cybridge/config"
+)
+
+// The browser tests drive the real console (real runner, targets, SQLite,
+// simulated cybozu.com domain) in headless Chromium (Debian's chromium,
+// installed by .ci/run). Without chromium they fail under CI=true and are
+// skipped elsewhere.
+
+var updateScreenshot = flag.Bool("update-screenshot", false, "save the console overview screenshot to docs/console-overview.png")
+
+// browser starts a fresh headless Chromium for one test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; the browser tests need it (apt-get install chromium; .ci/run installs it)")
+		}
+		t.Skip("chromium is not installed; the browser tests run in CI (apt-get install chromium to run them here)")
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 860),
+	)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// page is one browser tab on the console.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+	url string
+}
+
+func (p *page) open(path string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(p.url+path)); err != nil {
+		p.t.Fatalf("open %s: %v", path, err)
+	}
+}
+
+// submit clicks a button that posts a form and waits for the next page.
+func (p *page) submit(sel string) {
+	p.t.Helper()
+	if _, err := chromedp.RunResponse(p.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		p.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+// has reports whether an element matches sel now.
+func (p *page) has(sel string) bool {
+	p.t.Helper()
+	n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.querySelectorAll("+jsString(sel)+").length"))
+	if err != nil {
+		p.t.Fatalf("query %s: %v", sel, err)
+	}
+	return n > 0
+}
+
+func (p *page) path() string {
+	p.t.Helper()
+	loc, err := chromedp.Run(p.ctx, chromedp.Location())
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return strings.TrimPrefix(loc, p.url)
+}
+
+func (p *page) expect(sel, want string) {
+	p.t.Helper()
+	if got := p.text(sel); !strings.Contains(got, want) {
+		p.t.Errorf("%s (on %s) = %q; want it to contain %q", sel, p.path(), got, want)
+	}
+}
+
+func (p *page) login(password string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.CSS("#password"), password)); err != nil {
+		p.t.Fatal(err)
+	}
+	p.submit("#login")
+}
+
+// fitsWidth checks the page does not scroll sideways at the viewport width
+// (wide tables scroll inside their own box).
+func (p *page) fitsWidth(width int) {
+	p.t.Helper()
+	w, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if w > width {
+		p.t.Errorf("%s is %d px wide on a %d px screen", p.path(), w, width)
+	}
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// TestBrowserConsole: log in (after a wrong password), switch languages,
+// run a dry run, read the plan table, apply it, revoke an enrolment, read
+// the console on a 375 px screen, and (with -update-screenshot) save the
+// overview for the README.
+func TestBrowserConsole(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	st := startStack(t, func(c *config.Config) {
+		if *updateScreenshot {
+			// The screenshot shows the default schedule. (Off otherwise:
+			// a trigger at a ten-minute mark would race the test.)
+			c.Schedule.Cron = config.Default().Schedule.Cron
+		}
+	})
+	p := &page{t: t, ctx: ctx, url: st.url}
+
+	p.open("/")
+	if got := p.path(); !strings.HasPrefix(got, "/login") {
+		t.Fatalf("the console without a session shows %s; want the login page", got)
+	}
+	p.expect("label[for=password]", "Admin password") // the browser asks for English
+	p.submit("#lang-switch")
+	p.expect("label[for=password]", "管理者パスワード")
+
+	p.login("not-the-password")
+	p.expect("#login-error", "ログインできませんでした")
+	p.login(serveAdminPassword)
+	if got := p.path(); got != "/" {
+		t.Fatalf("after logging in the browser is on %s", got)
+	}
+	p.expect("h1", "概要")
+	p.expect("#schedule", "スケジュール")
+
+	// Dry run: the plan table lists the company's people.
+	p.submit("#dry-run")
+	dryRunPage := p.path()
+	p.expect("#run-status", "ドライラン")
+	p.expect("table.adds", "a.okada")
+	p.expect("table.adds", "岡田 愛")
+	p.expect("#plan", "安否確認名簿")
+	p.expect("#plan", "カレンダー同期")
+	if st.info().Last != nil {
+		t.Error("a console run counted as a scheduled one")
+	}
+
+	// Apply exactly that plan.
+	p.submit("#apply")
+	p.expect("#flash", "計画を適用しました")
+	p.expect("#run-status", "適用済み")
+	p.open(dryRunPage)
+	if p.has("#apply") {
+		t.Error("the applied plan still offers 「この計画を適用する」")
+	}
+	p.expect("#plan", "この計画は実行")
+
+	// Revoke an enrolment from the list.
+	p.open("/calendar?state=syncing")
+	p.expect(`[id="enrolment-a.okada"]`, "有効 (同期中)")
+	p.submit(`[id="enrolment-a.okada"] button.danger`)
+	p.expect("#flash", "a.okada の利用を無効にしました")
+	if p.has(`[id="enrolment-a.okada"]`) {
+		t.Error("the revoked enrolment is still listed as syncing")
+	}
+	p.open("/calendar/a.okada")
+	p.expect("#enrolment-state", "無効")
+
+	// The roster page shows the department tree with member counts.
+	p.open("/roster")
+	p.expect("#dept-tree", "人")
+	p.expect("#members", "a.okada")
+
+	// English, from the switch on any page.
+	p.open("/")
+	p.submit("#lang-switch")
+	p.expect("h1", "Overview")
+	p.expect("#last-run", "Applied")
+
+	// A 375 px screen: no page scrolls sideways.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", dryRunPage, "/runs", "/calendar", "/roster", "/upload"} {
+		p.open(path)
+		p.fitsWidth(375)
+	}
+
+	if *updateScreenshot {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 860)); err != nil {
+			t.Fatal(err)
+		}
+		p.open("/")
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join("..", "..", "docs", "console-overview.png")
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", out)
+	}
+}
+
+// TestBrowserUploadAndPauseBanner: scheduled runs fail against a broken
+// domain until they pause; the banner says why; the Shift_JIS CSV export
+// is uploaded, previewed and applied; resume lifts the banner.
+func TestBrowserUploadAndPauseBanner(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	st := startStack(t, func(c *config.Config) {
+		c.Schedule.Cron = "* * * * * *"
+		c.Schedule.PauseAfterFailures = 2
+	})
+	st.fail.Store(true)
+	p := &page{t: t, ctx: ctx, url: st.url}
+	p.open("/login")
+	p.login(serveAdminPassword)
+	waitUntil(t, 15*time.Second, "the auto-pause", func() bool { return st.info().Pause.Paused })
+
+	p.open("/")
+	p.expect("#pause-banner", "Scheduled runs are paused")
+	p.expect("#pause-banner", "Paused after consecutive failed runs.")
+	p.expect("#schedule-state", "Paused")
+
+	// Upload the Shift_JIS export.
+	var files []string
+	for _, name := range []string{"user.csv", "organization.csv", "userOrganizations.csv", "title.csv", "group.csv", "userGroups.csv"} {
+		abs, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "csv", "export-sjis", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, abs)
+	}
+	p.open("/upload")
+	if err := chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), files),
+		chromedp.SetValue(chromedp.CSS("#encoding"), "shift_jis"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	p.submit("#preview")
+	p.expect("#upload-preview", "user.csv")
+	p.expect("#upload-preview", "岡田 愛") // decoded from Shift_JIS
+	p.expect("table.adds", "a.okada")
+	p.submit("#apply")
+	p.expect("#run-status", "Applied")
+	p.expect("main", "CSV upload")
+	runs := st.runs()
+	if runs[0].Trigger != "csv_upload" || runs[0].Status != "applied" {
+		t.Errorf("newest run = %+v; want an applied csv_upload", runs[0])
+	}
+
+	// The domain is back; the admin resumes.
+	st.fail.Store(false)
+	p.open("/")
+	p.submit("#resume")
+	p.expect("#flash", "Scheduled runs resumed.")
+	if p.has("#pause-banner") {
+		t.Error("the pause banner is still shown after resume")
+	}
+}
