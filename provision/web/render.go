@@ -2,10 +2,10 @@ package web
 
 import (
 	"fmt"
-	"sort"
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/cybridge/cybridge/provision/schedule"
