@@ -121,6 +121,9 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		// shutdown grace period ends.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if host, _, _ := net.SplitHostPort(s.addr); !net.ParseIP(host).IsLoopback() {
+		log.Warn("the console listens beyond this machine over plain HTTP: put it behind a reverse proxy that terminates TLS (see docs/serve.md)", "listen", s.addr)
+	}
 	b.sched.Start(ctx)
 	go func() { s.served <- s.http.Serve(ln) }()
 	in, _ := b.sched.Info(ctx)

@@ -7,10 +7,13 @@ import (
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
 )
 
@@ -195,7 +198,7 @@ func TestServeAPI(t *testing.T) {
 	keep(string(mb))
 
 	for _, b := range bodies {
-		for _, s := range []string{serveAdminPassword, serveAPIToken, serveInitialPassword, serveSecretKey, davPassword, "cybozu\""} {
+		for _, s := range []string{serveAdminPassword, serveAPIToken, serveInitialPassword, serveSecretKey, davPassword, cybozutest.DefaultPassword} {
 			if strings.Contains(b, s) {
 				t.Errorf("an API answer shows a secret (%.4s…): %.200s", s, b)
 			}
@@ -226,5 +229,55 @@ func TestServeCSVUploadAPI(t *testing.T) {
 	code, body = st.upload("broken-short-row", nil)
 	if code != 400 || !strings.Contains(body, `"line_errors"`) || !strings.Contains(body, `"line": `) {
 		t.Errorf("broken upload = %d %.600s", code, body)
+	}
+}
+
+// TestServeConsoleShowsNoSecret logs in to the real console, sets a CalDAV
+// password, and reads every page in both languages looking for a secret.
+func TestServeConsoleShowsNoSecret(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	post := func(path string, form url.Values) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", st.url+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	post("/login", url.Values{"password": {serveAdminPassword}})
+	post("/runs", url.Values{"mode": {"sync"}})
+	const davPassword = "dav-Console-secret-42"
+	post("/calendar/a.okada/target", url.Values{"target": {"caldav"}, "url": {"http://127.0.0.1:1/a.okada/"}, "auth_id": {"a.okada"}, "password": {davPassword}})
+	post("/calendar/a.okada/check", nil)
+	secrets := []string{serveAdminPassword, serveAPIToken, serveInitialPassword, serveSecretKey, davPassword, cybozutest.DefaultPassword}
+	pages := []string{"/", "/plan", "/runs", "/runs/1", "/runs/1/plan.json", "/upload", "/roster", "/calendar", "/calendar/a.okada", "/metrics", "/healthz", "/login"}
+	for _, lang := range []string{"ja", "en"} {
+		for _, p := range pages {
+			req, _ := http.NewRequest("GET", st.url+p, nil)
+			req.Header.Set("Accept-Language", lang)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("GET %s = %d", p, resp.StatusCode)
+			}
+			for _, s := range secrets {
+				if strings.Contains(string(b), s) {
+					t.Errorf("GET %s (%s) shows a secret (%.4s…)", p, lang, s)
+				}
+			}
+		}
+	}
+	if strings.Contains(st.log.String(), davPassword) || strings.Contains(st.log.String(), serveAdminPassword) {
+		t.Error("the server log shows a secret")
 	}
 }

@@ -31,10 +31,8 @@ type serveBackend struct {
 	store  *sqlite.Store
 	runner *provision.Runner
 	// read reads the configured source (API or CSV folder), validated.
-	read func(ctx context.Context) (*directory.Snapshot, error)
-	// readCSV reads uploaded CSV exports from a folder.
-	readCSV func(ctx context.Context, dir string, up web.CSVUpload) (*directory.Snapshot, error)
-	sched   *schedule.Scheduler
+	read  func(ctx context.Context) (*directory.Snapshot, error)
+	sched *schedule.Scheduler
 
 	lastRead atomic.Int64 // nanoseconds the last source read took
 	lastOK   atomic.Int64 // Unix ms of the last successful run without changes (not in history)
