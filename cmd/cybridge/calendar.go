@@ -26,7 +26,11 @@ func calendarTarget(cfg *config.Config) (provision.Target, error) {
 	if !cfg.Calendar.Enabled {
 		return nil, nil
 	}
-	return calendar.New(cfg.Calendar)
+	t, err := calendar.New(cfg.Calendar)
+	if err != nil {
+		return nil, err // not a nil *calendar.Target inside a non-nil interface
+	}
+	return t, nil
 }
 
 const calendarUsage = `usage: cybridge calendar <command> [LOGIN] [flags]
