@@ -30,7 +30,8 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
 	}
 	gauge("cybridge_runs", "Runs in run history (kept history.days), by status.")
-	statuses := []string{"applied", "blocked", "dry_run", "failed", "no_changes"}
+	// Runs with no changes are not recorded, so no_changes is not listed.
+	statuses := []string{"applied", "blocked", "dry_run", "failed"}
 	for st := range m.RunsByStatus {
 		if !slices.Contains(statuses, st) {
 			statuses = append(statuses, st)
