@@ -1,0 +1,36 @@
+// Package safety is the safety-confirmation (安否確認) roster as a
+// provision target: a root department with the cybozu.com organization
+// tree under it, members made from users, and memberships — SPEC §5,
+// restating "cybozu.com との連携マニュアル".
+//
+// The roster lives in the bridge's database (tables safety_*, created by
+// provision/sqlite's migrations). Whether an object came from the
+// directory is its link (provision links, target "safety"); objects
+// without one are roster-only ("local") and the planner never changes or
+// deletes them (rules 4, 12) — except that a roster-only department whose
+// parent is deleted moves up (rule 3), and memberships in a deleted
+// department go with it.
+//
+// Matching (rules 2, 8), decided where SPEC §5 is silent:
+//   - A live link wins: an object linked to a directory object that still
+//     exists is matched by that link only. Code, login and email matching
+//     is for the rest — unlinked objects, and linked ones whose directory
+//     object is gone (a user deleted and created again keeps the member).
+//   - Logins and emails compare case-insensitively and trimmed; empty
+//     values never match. Department codes compare exactly.
+//   - A roster member left unmatched that holds the email of a user matched
+//     to another member is email_conflict; a new member's login already
+//     held by another member is login_conflict; an organization code held
+//     by a roster-only department while another department takes it is
+//     department_code_conflict. Users with no email when login_key = email
+//     are missing_email.
+//   - Membership is a set (the roster shows no order); a member's
+//     departments are listed by code.
+//   - A matched object whose link must be written (first match, a login
+//     rename, an id learnt) is an update with the pseudo-field linked_to,
+//     so the plan shows it and a second run has nothing to do.
+//   - The reading is surname reading + " " + given-name reading, trimmed.
+//   - Suspended users are imported (rule 13) and flagged "suspended" in the
+//     plan; with include_suspended = false they count as absent, so a
+//     linked member whose user is suspended is deleted.
+package safety
