@@ -230,7 +230,7 @@ func (p *planner) planDepartments() {
 	for _, o := range created {
 		c := provision.Change{Kind: KindDepartment, Action: provision.Create, Key: o.Code, Label: o.Name, Reason: provision.ReasonNew,
 			Fields: provision.Fields{{Name: "code", New: o.Code}, {Name: "name", New: o.Name}, {Name: "parent", New: o.ParentCode}},
-			Link: &provision.DirRef{ID: o.ID, Key: o.Code}}
+			Link:   &provision.DirRef{ID: o.ID, Key: o.Code}}
 		p.out.Changes = append(p.out.Changes, c)
 	}
 

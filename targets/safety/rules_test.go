@@ -434,7 +434,9 @@ func TestRule10UpdateKeepsLoginAndPassword(t *testing.T) {
 	e.runner.Targets = []provision.Target{safety.New(safety.Config{LoginKey: "email", IncludeSuspended: true, InitialPassword: "another-password", PasswordCost: bcrypt.MinCost})}
 	d := newDir().org("1", "dev", "開発本部", "").org("2", "dev-app", "アプリチーム", "dev").org("3", "sales", "営業本部", "").
 		user("10", "tanaka", "田中 一朗", "ichiro@example.com", "dev-app").
-		edit(func(u *directory.User) { u.Phone, u.SurnameReading, u.GivenNameReading = "03-0000", "たなか", "いちろう" }).
+		edit(func(u *directory.User) {
+			u.Phone, u.SurnameReading, u.GivenNameReading = "03-0000", "たなか", "いちろう"
+		}).
 		user("11", "sato", "佐藤 花子", "sato@example.com", "sales", "dev")
 	p := e.mustApply(d.snap())
 	if diff := cmp.Diff([]string{"~ member tanaka [name reading email phone]"}, changes(p)); diff != "" {
@@ -491,9 +493,9 @@ func TestRule11MembershipExamples(t *testing.T) {
 		login string
 		want  []string
 	}{
-		{"userA", []string{"G1", "G3"}},  // A: G1,G2,G3 imported with G1 → G1,G3
-		{"b-local", []string{"G2"}},      // B: G1 imported with G2 → G2
-		{"userC", []string{"G1", "G3"}},  // C: roster-only → unchanged
+		{"userA", []string{"G1", "G3"}}, // A: G1,G2,G3 imported with G1 → G1,G3
+		{"b-local", []string{"G2"}},     // B: G1 imported with G2 → G2
+		{"userC", []string{"G1", "G3"}}, // C: roster-only → unchanged
 	} {
 		if diff := cmp.Diff(tc.want, e.member(tc.login).Departments); diff != "" {
 			t.Errorf("%s departments (-want +got):\n%s", tc.login, diff)
