@@ -281,3 +281,82 @@ func TestServeConsoleShowsNoSecret(t *testing.T) {
 		t.Error("the server log shows a secret")
 	}
 }
+
+// TestServeConsoleRoster adds and edits roster-only entries through the
+// console's forms against the real roster.
+func TestServeConsoleRoster(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil) // import the company
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		req, _ := http.NewRequest("POST", st.url+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("POST %s = %d", path, resp.StatusCode)
+		}
+		// The next page shows the outcome.
+		resp, err = c.Get(st.url + resp.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return string(b)
+	}
+	post("/login", url.Values{"password": {serveAdminPassword}})
+	if page := post("/roster/departments", url.Values{"code": {"drill"}, "name": {"防災訓練班"}, "parent": {""}}); !strings.Contains(page, `class="flash ok"`) {
+		t.Fatalf("add department: %s", page)
+	}
+	post("/roster/members", url.Values{"login": {"guard1"}, "name": {"警備 一郎"}, "email": {"guard1@example.com"}, "departments": {"drill"}})
+	// An imported member into a roster-only department (and, by mistake,
+	// out of the imported one).
+	post("/roster/members/a.okada", url.Values{"name": {"岡田 愛"}, "email": {"a.okada@example.co.jp"}, "departments": {"drill"}})
+	post("/roster/departments/drill", url.Values{"name": {"防災班"}, "parent": {""}})
+	if page := post("/roster/departments", url.Values{"code": {"drill"}, "name": {"again"}}); !strings.Contains(page, "<code>already_exists</code>") {
+		t.Errorf("a duplicate department is not refused with already_exists")
+	}
+	var roster struct {
+		Departments []struct{ Code, Name, Origin string }
+		Members     []struct {
+			Login       string
+			Departments []string
+			Origin      string
+		}
+	}
+	st.mustAPI(200, "GET", "/api/v1/roster", nil, &roster)
+	got := map[string]string{}
+	for _, d := range roster.Departments {
+		got["dept "+d.Code] = d.Name + " " + d.Origin
+	}
+	for _, m := range roster.Members {
+		got["member "+m.Login] = strings.Join(m.Departments, ",") + " " + m.Origin
+	}
+	for k, want := range map[string]string{
+		"dept drill":     "防災班 local",
+		"member guard1":  "drill local",
+		"member a.okada": "drill directory",
+		"dept sales":     "営業本部 directory",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q; want %q", k, got[k], want)
+		}
+	}
+	// The next run sets the imported membership again and keeps the
+	// roster-only one (SPEC §5 rule 11).
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(200, "GET", "/api/v1/roster", nil, &roster)
+	for _, m := range roster.Members {
+		if m.Login == "a.okada" && strings.Join(m.Departments, ",") != "R&D/1,drill" {
+			t.Errorf("after a run a.okada is in %v; want R&D/1 and drill", m.Departments)
+		}
+	}
+}
