@@ -30,7 +30,11 @@ func RenderText(w io.Writer, p *Plan) error {
 	if src.Domain != "" {
 		fmt.Fprintf(bw, " %s", src.Domain)
 	}
-	fmt.Fprintf(bw, " (%d users, %d organizations), read %s\n", src.Users, src.Organizations, src.ReadAt.Format("2006-01-02 15:04:05Z07:00"))
+	fmt.Fprintf(bw, " (%d users, %d organizations)", src.Users, src.Organizations)
+	if !src.ReadAt.IsZero() {
+		fmt.Fprintf(bw, ", read %s", src.ReadAt.Format("2006-01-02 15:04:05Z07:00"))
+	}
+	bw.WriteByte('\n')
 
 	infos := map[string]TargetInfo{}
 	for _, t := range p.Targets {
