@@ -143,6 +143,9 @@ func newPlanView(run Run) planView {
 	if run.Plan == nil {
 		return v
 	}
+	// A dry run reports the safeguards its plan trips; applying it needs
+	// the deletes allowed, as for a blocked run.
+	v.Blocked = v.Blocked || len(run.Plan.Safeguards) > 0
 	byTarget := map[string]*targetView{}
 	for _, c := range run.Plan.Changes {
 		tv := byTarget[c.Target]

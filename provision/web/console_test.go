@@ -95,6 +95,26 @@ func TestConsoleDryRunAndApply(t *testing.T) {
 	}
 }
 
+func TestConsoleBlockedRunAppliesWithDeletesAllowed(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	e.backend.block = true
+	st, h, _ := e.post("/runs", url.Values{"mode": {"sync"}})
+	if st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
+		t.Fatalf("blocked sync = %d → %q", st, h.Get("Location"))
+	}
+	_, _, page := e.get("/runs/1", "Accept-Language", "en")
+	for _, want := range []string{"<code>blocked</code>", "max_deletes", `name="allow_deletes" required`, `id="apply"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("blocked run page lacks %q", want)
+		}
+	}
+	e.post("/plan/apply", url.Values{"run_id": {"1"}, "allow_deletes": {"on"}})
+	if diff := cmp.Diff([]string{"run console", "apply 1 console allow"}, e.backend.calls); diff != "" {
+		t.Errorf("backend calls (-want +got):\n%s", diff)
+	}
+}
+
 func TestConsoleUpload(t *testing.T) {
 	e := newTestEnv(t)
 	e.login()

@@ -22,6 +22,7 @@ type fakeBackend struct {
 	enrolments map[string]*EnrolmentDetail
 	sched      *schedule.MemoryStore
 	secret     string // a value that must never be shown
+	block      bool   // the next sync is blocked by a safeguard
 	calls      []string
 }
 
@@ -135,8 +136,13 @@ func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (Run, error) {
 	f.call("run " + req.Trigger)
 	p := f.plan()
 	r := Run{Trigger: req.Trigger, Summary: p.Summary, Plan: p, Status: "applied"}
-	if req.DryRun {
+	switch {
+	case req.DryRun:
 		r.Status = "dry_run"
+	case f.block:
+		f.block = false
+		p.Safeguards = []Problem{{Code: "max_deletes", Message: "3 deletes exceed max_deletes = 2"}}
+		r.Status, r.Error = "blocked", &Problem{Code: "blocked", Message: "a safeguard blocked this run"}
 	}
 	return f.addRun(r), nil
 }
@@ -144,7 +150,11 @@ func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (Run, error) {
 func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.call(fmt.Sprintf("apply %d %s", req.RunID, req.Trigger))
+	allow := ""
+	if req.AllowDeletes {
+		allow = " allow"
+	}
+	f.call(fmt.Sprintf("apply %d %s%s", req.RunID, req.Trigger, allow))
 	i, err := f.findRun(req.RunID)
 	if err != nil {
 		return Run{}, err
