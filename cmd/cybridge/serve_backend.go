@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -49,11 +48,7 @@ func (e *serveError) ErrorCode() string { return e.code }
 // configuredSource describes the configured source before it is read, for
 // the history of a run whose read fails.
 func configuredSource(cfg *config.Config) provision.RunSource {
-	src := provision.RunSource{Kind: cfg.Source.Kind}
-	if u, err := url.Parse(cfg.Cybozu.URL); err == nil && src.Kind == "api" {
-		src.Domain = u.Hostname()
-	}
-	return src
+	return provision.RunSource{Kind: cfg.Source.Kind, Domain: domainOf(cfg.Cybozu.URL)}
 }
 
 // timedRead reads the directory and remembers how long it took.

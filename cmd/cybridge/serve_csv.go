@@ -52,13 +52,16 @@ func (b *serveBackend) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CS
 	}
 	if ferr == nil {
 		var snap *directory.Snapshot
-		snap, ferr = csvfile.Read(ctx, files, csvfile.Options{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header})
+		// As -source csv reads them: the domain is the configured one's.
+		opt := csvfile.Options{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header, Domain: domainOf(b.cfg.Cybozu.URL)}
+		snap, ferr = csvfile.Read(ctx, files, opt)
 		if ferr == nil {
 			if !b.cfg.Cybozu.IncludeAdministrator {
 				snap.DropUser(directory.AdministratorLogin)
 			}
 			read := func(context.Context) (*directory.Snapshot, error) { return snap, nil }
-			run, err := b.run(ctx, provision.Request{Trigger: provision.TriggerCSVUpload, Source: provision.RunSource{Kind: "csv"}, Read: read, DryRun: true})
+			src := provision.RunSource{Kind: "csv", Domain: opt.Domain}
+			run, err := b.run(ctx, provision.Request{Trigger: provision.TriggerCSVUpload, Source: src, Read: read, DryRun: true})
 			if err != nil {
 				return pv, err
 			}
