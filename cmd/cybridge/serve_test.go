@@ -311,3 +311,49 @@ func TestServeShutdownLetsRunFinish(t *testing.T) {
 		t.Error("still serving after shutdown")
 	}
 }
+
+// TestServeScheduleBlockedPauses: a scheduled run that a safeguard blocks
+// pauses the schedule at once, with reason blocked.
+func TestServeScheduleBlockedPauses(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, func(c *config.Config) { c.Safeguards.MaxDeletes = 0 })
+	var run apiRun
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, &run) // import the company by hand
+	st.sim.SetSnapshot(fixtures.Leave(fixtures.Company(), "a.okada"))
+
+	// Now a schedule: its first run would delete a member.
+	st.srv.sched.Stop(context.Background())
+	sched, err := schedule.New(schedule.Config{Spec: "* * * * * *", Location: time.UTC, Policy: schedule.DefaultPolicy(12)},
+		scheduledRunner{st.srv.backend}, st.srv.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched.Start(context.Background())
+	t.Cleanup(func() { sched.Stop(context.Background()) })
+	waitUntil(t, 10*time.Second, "the pause", func() bool {
+		in, _ := sched.Info(context.Background())
+		return in.Pause.Paused
+	})
+	in, _ := sched.Info(context.Background())
+	runs := st.runs()
+	if in.Pause.Reason != schedule.ReasonBlocked || runs[0].Status != "blocked" || runs[0].Trigger != "schedule" ||
+		in.Pause.RunID != fmt.Sprint(runs[0].ID) {
+		t.Errorf("pause %+v after run %+v; want reason blocked, caused by the blocked scheduled run", in.Pause, runs[0])
+	}
+}
+
+// TestServeRecordsPanicAsFailedRun: the scheduler's record of a recovered
+// panic is a failed scheduled run in history.
+func TestServeRecordsPanicAsFailedRun(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	id, err := scheduledRunner{st.srv.backend}.RecordFailure(context.Background(), "internal", "internal error (panic: boom)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run apiRun
+	st.mustAPI(200, "GET", "/api/v1/runs/"+id, nil, &run)
+	if run.Trigger != "schedule" || run.Status != "failed" || run.Error == nil || run.Error.Code != "internal" {
+		t.Errorf("recorded panic = %+v", run)
+	}
+}
