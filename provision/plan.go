@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -309,8 +310,16 @@ type Plan struct {
 	Safeguards []Issue `json:"safeguards,omitempty"`
 }
 
-// HasChanges reports whether applying the plan would change anything.
-func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 }
+// HasChanges reports whether applying the plan would change anything:
+// a change to an object, or linking the database to another domain.
+func (p *Plan) HasChanges() bool { return len(p.Changes) > 0 || p.SwitchesDomain() }
+
+// SwitchesDomain reports whether applying the plan links the database to
+// another cybozu.com domain (rule 16, -switch-domain) — a change even when
+// every object matches again.
+func (p *Plan) SwitchesDomain() bool {
+	return p.SwitchDomain && p.LinkedDomain != "" && p.Source.Domain != "" && !strings.EqualFold(p.LinkedDomain, p.Source.Domain)
+}
 
 // Target returns the info of the named target.
 func (p *Plan) Target(name string) (TargetInfo, bool) {

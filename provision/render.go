@@ -50,6 +50,9 @@ func RenderText(w io.Writer, p *Plan) error {
 		}
 		writeChange(bw, c, kinfo)
 	}
+	if p.SwitchesDomain() {
+		fmt.Fprintf(bw, "\nlinked domain\n  ~ %s → %s\n", p.LinkedDomain, p.Source.Domain)
+	}
 	if !p.HasChanges() {
 		fmt.Fprintln(bw, "\nNo changes: every target is up to date.")
 	}

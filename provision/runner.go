@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
@@ -136,8 +137,9 @@ type Request struct {
 	SwitchDomain bool
 }
 
-// Result is how a run ended. RunID is 0 when nothing was recorded
-// (no_changes, or a run refused with run_in_progress or stale_plan).
+// Result is how a run ended. RunID is the recorded run (also a failed or
+// blocked one); 0 when nothing was recorded (no_changes, or a run refused
+// with run_in_progress or stale_plan).
 type Result struct {
 	RunID  int64
 	Status Status
@@ -181,13 +183,13 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 			err = snap.Validate()
 		}
 		if err != nil {
-			return res, r.recordFailure(ctx, req, started, nil, err)
+			return r.failed(ctx, res, req, started, nil, err)
 		}
 		req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
 		r.progress("planning")
 		plan, err = r.Plan(ctx, snap, req.SwitchDomain)
 		if err != nil {
-			return res, r.recordFailure(ctx, req, started, nil, err)
+			return r.failed(ctx, res, req, started, nil, err)
 		}
 	} else {
 		req.Source = RunSource{Kind: plan.Source.Kind, Domain: plan.Source.Domain}
@@ -204,14 +206,14 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 		lastUsers, err = r.Store.LastAppliedUsers(ctx, q)
 		return err
 	}); err != nil {
-		return res, r.recordFailure(ctx, req, started, plan, err)
+		return r.failed(ctx, res, req, started, plan, err)
 	}
 	plan.Safeguards = r.Safeguards.Check(plan, lastUsers)
 
 	switch {
 	case len(plan.Errors) > 0:
 		perr := &PlanError{Issues: plan.Errors}
-		return res, r.recordFailure(ctx, req, started, plan, perr)
+		return r.failed(ctx, res, req, started, plan, perr)
 	case !plan.HasChanges():
 		// A run that finds nothing to do writes nothing.
 		res.Status = StatusNoChanges
@@ -242,7 +244,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 		if !errors.As(err, &coded) {
 			err = &Error{Code: "apply_failed", Message: fmt.Sprintf("applying the plan failed, and nothing was changed: %v", err), Err: err}
 		}
-		return res, r.recordFailure(ctx, req, started, plan, err)
+		return r.failed(ctx, res, req, started, plan, err)
 	}
 	res.RunID, res.Status = id, StatusApplied
 	return res, nil
@@ -334,7 +336,7 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 				return fmt.Errorf("apply %s: %w", ti.Name, err)
 			}
 		}
-		if d := plan.Source.Domain; d != "" && d != plan.LinkedDomain {
+		if d := plan.Source.Domain; d != "" && !strings.EqualFold(d, plan.LinkedDomain) {
 			if err := r.Store.SetLinkedDomain(ctx, q, d); err != nil {
 				return err
 			}
@@ -417,9 +419,16 @@ func (r *Runner) record(ctx context.Context, req Request, started time.Time, pla
 	return id, nil
 }
 
-// recordFailure records a failed run and returns cause (or the recording
-// error, if the database itself failed).
-func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Time, plan *Plan, cause error) error {
+// failed records a failed run, notes its id in res and returns res with
+// cause (joined with the recording error, if the database itself failed).
+func (r *Runner) failed(ctx context.Context, res *Result, req Request, started time.Time, plan *Plan, cause error) (*Result, error) {
+	res.Status = StatusFailed
+	id, err := r.recordFailure(ctx, req, started, plan, cause)
+	res.RunID = id
+	return res, err
+}
+
+func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Time, plan *Plan, cause error) (int64, error) {
 	code := "internal"
 	var coded interface{ ErrorCode() string }
 	if errors.As(cause, &coded) {
@@ -428,8 +437,9 @@ func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Ti
 	// Record even when ctx was cancelled: the history must show the failure.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if _, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error()}); err != nil {
-		return errors.Join(cause, err)
+	id, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error()})
+	if err != nil {
+		return 0, errors.Join(cause, err)
 	}
-	return cause
+	return id, cause
 }

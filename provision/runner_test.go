@@ -284,7 +284,7 @@ func TestFailedReadIsRecordedAndWritesNothingElse(t *testing.T) {
 		t.Fatalf("run: %v %+v", err, res)
 	}
 	runs, _ := e.store.ListRuns(context.Background(), 1)
-	if len(runs) != 1 || runs[0].Status != provision.StatusFailed || runs[0].Error.Code != "source_unavailable" || runs[0].Trigger != provision.TriggerSchedule {
+	if len(runs) != 1 || runs[0].ID != res.RunID || runs[0].Status != provision.StatusFailed || runs[0].Error.Code != "source_unavailable" || runs[0].Trigger != provision.TriggerSchedule {
 		t.Errorf("recorded: %+v", runs[0])
 	}
 	if e.dump("runs") != dump {
