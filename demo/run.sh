@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make demo: start the simulated cybozu.com domain (cybozusim, loopback only)
-# with the fixture company, run `cybridge check` against it, stop the
-# simulator. The simulator's demo account is Administrator / cybozu (a demo
+# with the fixture company, run `cybridge check` against it, show the dry-run
+# report, apply it, show the roster, change the simulated directory (a
+# transfer, a leaver, a new hire, a suspension), show the second plan and
+# apply it, list the run history, stop the simulator. Everything lives in a
+# temporary database. The simulator's demo account is Administrator / cybozu (a demo
 # value, not a secret). Expects `make build` to have built bin/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +44,35 @@ export CYBRIDGE_DB="$work/cybridge.db"
 echo "== simulated cybozu.com domain at $url (fixture: company)"
 echo "== cybridge check"
 "$BIN/cybridge" check
+export CYBRIDGE_SAFETY_INITIAL_PASSWORD=demo-initial-1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cybridge plan  (dry run: nothing is changed)"
+"$BIN/cybridge" plan >"$work/plan1.txt" 2>/dev/null
+sed -n '1,12p' "$work/plan1.txt"
+echo "   ... ($(grep -c '^  [-+~!] ' "$work/plan1.txt") changes in all)"
+tail -n 3 "$work/plan1.txt"
+
+step "cybridge apply"
+"$BIN/cybridge" apply | tail -n 4
+
+step "cybridge plan  (the same directory again: nothing to do)"
+"$BIN/cybridge" plan -detailed-exitcode
+
+step "cybridge roster export -format csv -kind departments"
+"$BIN/cybridge" roster export -format csv -kind departments
+step "cybridge roster export -format csv  (first members)"
+"$BIN/cybridge" roster export -format csv | sed -n '1,8p'
+
+step "the directory changes: t.yamaguchi transferred, j.ishii left, r.nakajima hired, y.mori suspended"
+curl -fsS -X POST "$url/_sim/scenario?name=changes"
+
+step "cybridge plan -out plan.json  (the second plan)"
+"$BIN/cybridge" plan -out "$work/plan.json"
+
+step "cybridge apply -plan plan.json  (exactly that plan)"
+"$BIN/cybridge" apply -plan "$work/plan.json" | tail -n 1
+
+step "cybridge runs"
+"$BIN/cybridge" runs
