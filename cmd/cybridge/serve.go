@@ -13,11 +13,9 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
-	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
-	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // runServe is `cybridge serve`: scheduled imports, the admin console and
@@ -134,31 +132,19 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 
 // newServeBackend wires the runner, the targets and the editors.
 func newServeBackend(e *env, cfg *config.Config, store *sqlite.Store) (*serveBackend, error) {
-	var targets []provision.Target
-	if cfg.Safety.Enabled {
-		targets = append(targets, safety.FromConfig(cfg))
-	}
-	if t, err := calendarTarget(cfg); err != nil {
-		return nil, err
-	} else if t != nil {
-		targets = append(targets, t)
-	}
 	cal, err := newCalendarConsole(cfg, store)
 	if err != nil {
 		return nil, err
 	}
-	// Reads in the daemon show no progress line: several may run at once
-	// and stderr is the log.
+	// The same runner as plan and apply. Reads and runs in the daemon show
+	// no progress line: several may run at once, and stderr is the log.
 	quiet := &env{stdout: io.Discard, stderr: io.Discard, lookup: e.lookup}
+	runner, err := quiet.newRunner(cfg, store)
+	if err != nil {
+		return nil, err
+	}
 	b := &serveBackend{
-		Calendar: cal, cfg: cfg, store: store,
-		runner: &provision.Runner{
-			Store:   store,
-			Targets: targets,
-			Safeguards: provision.Safeguards{MaxDeletes: cfg.Safeguards.MaxDeletes,
-				MaxDeletePercent: cfg.Safeguards.MaxDeletePercent, MinSourceRatio: cfg.Safeguards.MinSourceRatio},
-			HistoryDays: cfg.History.Days,
-		},
+		Calendar: cal, cfg: cfg, store: store, runner: runner,
 		read: func(ctx context.Context) (*directory.Snapshot, error) {
 			return quiet.readSource(ctx, cfg, &sourceFlags{})
 		},

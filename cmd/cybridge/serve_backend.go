@@ -45,12 +45,6 @@ type serveError struct{ code, msg string }
 func (e *serveError) Error() string     { return e.msg }
 func (e *serveError) ErrorCode() string { return e.code }
 
-// configuredSource describes the configured source before it is read, for
-// the history of a run whose read fails.
-func configuredSource(cfg *config.Config) provision.RunSource {
-	return provision.RunSource{Kind: cfg.Source.Kind, Domain: domainOf(cfg.Cybozu.URL)}
-}
-
 // timedRead reads the directory and remembers how long it took.
 func (b *serveBackend) timedRead(read func(ctx context.Context) (*directory.Snapshot, error)) func(ctx context.Context) (*directory.Snapshot, error) {
 	return func(ctx context.Context) (*directory.Snapshot, error) {
@@ -61,50 +55,28 @@ func (b *serveBackend) timedRead(read func(ctx context.Context) (*directory.Snap
 	}
 }
 
-// run runs one request and returns the recorded run. Runs refused before
-// they started (run_in_progress, stale_plan, a stored plan with errors)
-// return only the error.
+// run runs one request and returns the recorded run (also a failed or
+// blocked one). Runs refused before they started (run_in_progress,
+// stale_plan, a stored plan with errors) return only the error.
 func (b *serveBackend) run(ctx context.Context, req provision.Request) (web.Run, error) {
 	started := b.store.Now()
 	res, err := b.runner.Run(ctx, req)
 	switch {
 	case res != nil && res.RunID != 0:
 		return b.GetRun(ctx, res.RunID)
-	case err == nil && res != nil && res.Status == provision.StatusNoChanges:
-		b.lastOK.Store(b.store.Now().UnixMilli())
-		run := web.Run{Trigger: string(req.Trigger), Status: string(provision.StatusNoChanges), StartedAt: started, FinishedAt: b.store.Now()}
-		if res.Plan != nil {
-			run.Source = web.Source{Kind: res.Plan.Source.Kind, Domain: res.Plan.Source.Domain, Digest: res.Plan.Source.Digest}
-			run.Summary = toWebSummary(res.Plan.Summary)
-		}
-		return run, nil
-	case err == nil:
+	case err != nil:
+		return web.Run{}, err
+	case res == nil || res.Status != provision.StatusNoChanges:
 		return web.Run{}, errors.New("the run ended without a result")
 	}
-	switch code := ErrorCode(err); code {
-	case provision.CodeRunInProgress, provision.CodeStalePlan:
-		return web.Run{}, err
+	// Nothing to do: nothing recorded.
+	b.lastOK.Store(b.store.Now().UnixMilli())
+	run := web.Run{Trigger: string(req.Trigger), Status: string(provision.StatusNoChanges), StartedAt: started, FinishedAt: b.store.Now()}
+	if res.Plan != nil {
+		run.Source = web.Source{Kind: res.Plan.Source.Kind, Domain: res.Plan.Source.Domain, Digest: res.Plan.Source.Digest}
+		run.Summary = toWebSummary(res.Plan.Summary)
 	}
-	// A failed run is recorded, but the runner does not say its id: find
-	// it (the newest failed run of this trigger since we started).
-	if run, ok := b.recordedFailure(ctx, req.Trigger, started); ok {
-		return run, nil
-	}
-	return web.Run{}, err
-}
-
-func (b *serveBackend) recordedFailure(ctx context.Context, trigger provision.Trigger, since time.Time) (web.Run, bool) {
-	runs, err := b.store.ListRuns(ctx, 5)
-	if err != nil {
-		return web.Run{}, false
-	}
-	for _, r := range runs {
-		if r.Trigger == trigger && r.Status == provision.StatusFailed && !r.StartedAt.Before(since.Truncate(time.Millisecond)) {
-			run, err := b.GetRun(ctx, r.ID)
-			return run, err == nil
-		}
-	}
-	return web.Run{}, false
+	return run, nil
 }
 
 // ListRuns returns the newest runs without plans.
@@ -157,7 +129,7 @@ func (b *serveBackend) LatestPlan(ctx context.Context) (web.Run, error) {
 // RunNow runs from the configured source.
 func (b *serveBackend) RunNow(ctx context.Context, req web.RunRequest) (web.Run, error) {
 	return b.run(ctx, provision.Request{
-		Trigger: provision.Trigger(req.Trigger), Source: configuredSource(b.cfg), Read: b.timedRead(b.read),
+		Trigger: provision.Trigger(req.Trigger), Source: runSource(b.cfg, &sourceFlags{}), Read: b.timedRead(b.read),
 		DryRun: req.DryRun, AllowDeletes: req.AllowDeletes,
 	})
 }
@@ -399,7 +371,7 @@ func (s scheduledRunner) RecordFailure(ctx context.Context, code, message string
 	err := s.b.store.Update(ctx, func(q provision.Querier) error {
 		var err error
 		id, err = s.b.store.InsertRun(ctx, q, &provision.Run{
-			Trigger: provision.TriggerSchedule, Source: configuredSource(s.b.cfg), Status: provision.StatusFailed,
+			Trigger: provision.TriggerSchedule, Source: runSource(s.b.cfg, &sourceFlags{}), Status: provision.StatusFailed,
 			StartedAt: now, FinishedAt: now, Summary: provision.Summary{}, Error: &provision.Issue{Code: code, Message: message},
 		})
 		return err
