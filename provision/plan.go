@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -112,41 +113,7 @@ func (fs Fields) Get(name string) (FieldDiff, bool) {
 }
 
 // MarshalJSON writes the fields as an object in order.
-func (fs Fields) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range fs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		name, err := json.Marshal(f.Name)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(name)
-		b.WriteString(`:{"old":`)
-		if err := writeValue(&b, f.Old); err != nil {
-			return nil, err
-		}
-		b.WriteString(`,"new":`)
-		if err := writeValue(&b, f.New); err != nil {
-			return nil, err
-		}
-		b.WriteByte('}')
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func writeValue(b *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return nil
-}
+func (fs Fields) MarshalJSON() ([]byte, error) { return appendFields(nil, fs) }
 
 // UnmarshalJSON reads the object back keeping the key order.
 func (fs *Fields) UnmarshalJSON(data []byte) error {
@@ -228,17 +195,7 @@ type Change struct {
 
 // MarshalJSON keeps "flags" a list and "fields" an object even when empty,
 // so that the JSON shape is the same for every change.
-func (c Change) MarshalJSON() ([]byte, error) {
-	type plain Change
-	p := plain(c)
-	if p.Flags == nil {
-		p.Flags = []string{}
-	}
-	if p.Fields == nil {
-		p.Fields = Fields{}
-	}
-	return json.Marshal(p)
-}
+func (c Change) MarshalJSON() ([]byte, error) { return appendChange(nil, &c) }
 
 // HasFlag reports whether the change carries flag f.
 func (c *Change) HasFlag(f string) bool {
@@ -331,9 +288,27 @@ func (p *Plan) Target(name string) (TargetInfo, bool) {
 	return TargetInfo{}, false
 }
 
-// ChangesFor returns the changes of one target, in plan order.
+// ChangesFor returns the changes of one target, in plan order. Plans keep
+// a target's changes together, so this is normally a sub-slice of Changes
+// (no copy: a plan of a whole directory has hundreds of thousands).
 func (p *Plan) ChangesFor(target string) []Change {
-	var out []Change
+	first, last, n := -1, -1, 0
+	for i := range p.Changes {
+		if p.Changes[i].Target == target {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if last-first+1 == n {
+		return p.Changes[first : last+1 : last+1]
+	}
+	out := make([]Change, 0, n)
 	for _, c := range p.Changes {
 		if c.Target == target {
 			out = append(out, c)
@@ -426,12 +401,55 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	return enc.Encode(p)
 }
 
-// MarshalCompact returns the plan as compact JSON (how runs store it).
+// MarshalCompact returns the plan as compact JSON.
 func (p *Plan) MarshalCompact() ([]byte, error) {
+	var b bytes.Buffer
+	if err := p.EncodeCompact(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// EncodeCompact writes the plan as compact JSON, one change at a time, so
+// that a plan of a whole directory (200,000 changes, ~100 MB of JSON) is
+// never held as one buffer: runs store plans through a compressor.
+func (p *Plan) EncodeCompact(w io.Writer) error {
+	head := *p
+	head.Changes = nil
+	b, err := marshalNoEscape(&head)
+	if err != nil {
+		return err
+	}
+	const hole = `"changes":null`
+	i := bytes.Index(b, []byte(hole))
+	if i < 0 {
+		return fmt.Errorf("encode plan: no changes key")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(b[:i])
+	bw.WriteString(`"changes":[`)
+	var cb []byte
+	for j := range p.Changes {
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
+			return err
+		}
+		bw.Write(cb)
+	}
+	bw.WriteByte(']')
+	bw.Write(b[i+len(hole):])
+	return bw.Flush()
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping (plans are not
+// HTML; names like "R&D/1" stay readable).
+func marshalNoEscape(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(p); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimRight(b.Bytes(), "\n"), nil

@@ -2,6 +2,7 @@ package provision_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -71,5 +72,26 @@ func TestPlanRenderingsGolden(t *testing.T) {
 	_, js2 := renderings(t, back)
 	if diff := cmp.Diff(string(js), string(js2)); diff != "" {
 		t.Errorf("JSON round trip (-first +second):\n%s", diff)
+	}
+}
+
+// EncodeCompact (how runs store plans, one change at a time) writes the
+// same JSON as WriteJSON, without the indentation.
+func TestEncodeCompactMatchesWriteJSON(t *testing.T) {
+	e := newEnv(t)
+	p := e.mustRun(company(), dryRun).Plan
+	p.Warnings = append(p.Warnings, provision.Issue{Code: "x", Message: `"changes":null <&>`})
+	var indented, compacted, compact bytes.Buffer
+	if err := p.WriteJSON(&indented); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&compacted, indented.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.EncodeCompact(&compact); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(compacted.String(), compact.String()); diff != "" {
+		t.Errorf("(-WriteJSON +EncodeCompact):\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
@@ -102,9 +103,18 @@ func (e *env) openStore(ctx context.Context, cfgPath string) (*config.Config, *s
 	return cfg, store, nil
 }
 
+// memoryLimit is the Go heap's soft limit for plan and apply (unless
+// GOMEMLIMIT says otherwise). A run of a 100,000-user directory needs
+// about 250 MB live; without a limit the collector lets the heap grow to
+// twice that, and SPEC §9 wants the whole process under 512 MB.
+const memoryLimit = 384 << 20
+
 // newRunner builds the runner over store with every enabled target, in
 // report order (safety, then calendar), and the configured safeguards.
 func (e *env) newRunner(cfg *config.Config, store *sqlite.Store) (*provision.Runner, error) {
+	if _, set := e.lookup("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	var targets []provision.Target
 	if cfg.Safety.Enabled {
 		targets = append(targets, safety.FromConfig(cfg))

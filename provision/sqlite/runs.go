@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/cybridge/cybridge/provision"
@@ -18,11 +21,11 @@ func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision
 	}
 	var plan any
 	if r.Plan != nil {
-		b, err := r.Plan.MarshalCompact()
+		b, err := compressPlan(r.Plan)
 		if err != nil {
 			return 0, fmt.Errorf("encode the plan: %w", err)
 		}
-		plan = string(b)
+		plan = b
 	}
 	var code, msg string
 	if r.Error != nil {
@@ -101,7 +104,7 @@ func (s *Store) ListRuns(ctx context.Context, limit int) ([]*provision.Run, erro
 
 // GetRun returns one run with its plan, or an error with code not_found.
 func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
-	var plan sql.NullString
+	var plan []byte
 	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+", plan FROM runs WHERE id = ?", id), &plan)
 	if err == sql.ErrNoRows {
 		return nil, &provision.Error{Code: "not_found", Message: fmt.Sprintf("there is no run %d; list runs with cybridge runs", id)}
@@ -109,12 +112,49 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", id, err)
 	}
-	if plan.Valid {
-		var p provision.Plan
-		if err := json.Unmarshal([]byte(plan.String), &p); err != nil {
+	if plan != nil {
+		p, err := decompressPlan(plan)
+		if err != nil {
 			return nil, fmt.Errorf("run %d plan: %w", id, err)
 		}
-		r.Plan = &p
+		r.Plan = p
 	}
 	return r, nil
+}
+
+// compressPlan is how runs store a plan: its compact JSON, gzip-compressed
+// (plans of a whole directory are ~100 MB of JSON and compress ~10×), and
+// streamed so that the JSON is never held whole in memory.
+func compressPlan(p *provision.Plan) ([]byte, error) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.EncodeCompact(zw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// decompressPlan reads a stored plan (gzip-compressed JSON; plain JSON is
+// read too).
+func decompressPlan(b []byte) (*provision.Plan, error) {
+	var r io.Reader = bytes.NewReader(b)
+	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	var p provision.Plan
+	if err := json.NewDecoder(r).Decode(&p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

@@ -35,7 +35,7 @@ CREATE TABLE runs (
   summary       TEXT NOT NULL DEFAULT '{}', -- JSON, as in the plan
   error_code    TEXT NOT NULL DEFAULT '',
   error_message TEXT NOT NULL DEFAULT '',
-  plan          TEXT -- the plan as JSON; NULL when the read failed
+  plan          BLOB -- the plan as gzip-compressed JSON; NULL when the read failed
 );
 CREATE INDEX runs_started_at ON runs (started_at);
 CREATE INDEX runs_status ON runs (status, id);
