@@ -25,7 +25,7 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 
 func TestChangeJSONRoundTrip(t *testing.T) {
 	c := Change{Target: "safety", Kind: "member", Action: Update, Key: "k", Reason: ReasonLink,
-		Fields: Fields{{Name: "departments", Old: []string{"a"}, New: []string{}}, {Name: "ok", Old: false, New: true}, {Name: "n", Old: nil, New: "x"}},
+		Fields:   Fields{{Name: "departments", Old: []string{"a"}, New: []string{}}, {Name: "ok", Old: false, New: true}, {Name: "n", Old: nil, New: "x"}},
 		ObjectID: "7", Link: &DirRef{ID: "1", Key: "k"}, Data: json.RawMessage(`{"a":1}`)}
 	b, err := json.Marshal(c)
 	if err != nil {
