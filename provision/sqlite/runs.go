@@ -15,7 +15,11 @@ import (
 
 // InsertRun records a run (with its plan as JSON) and returns its id.
 func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision.Run) (int64, error) {
-	sum, err := json.Marshal(r.Summary)
+	summary := r.Summary
+	if summary == nil {
+		summary = provision.Summary{} // a failed read: {} in the history, not null
+	}
+	sum, err := json.Marshal(summary)
 	if err != nil {
 		return 0, err
 	}
@@ -77,6 +81,9 @@ func scanRun(sc interface{ Scan(...any) error }, extra ...any) (*provision.Run, 
 	r.StartedAt, r.FinishedAt = fromMillis(started), fromMillis(finished)
 	if err := json.Unmarshal([]byte(sum), &r.Summary); err != nil {
 		return nil, fmt.Errorf("run %d summary: %w", r.ID, err)
+	}
+	if r.Summary == nil {
+		r.Summary = provision.Summary{}
 	}
 	if code != "" {
 		r.Error = &provision.Issue{Code: code, Message: msg}
