@@ -45,6 +45,12 @@ echo "== simulated cybozu.com domain at $url (fixture: company)"
 echo "== cybridge check"
 "$BIN/cybridge" check
 export CYBRIDGE_SAFETY_INITIAL_PASSWORD=demo-initial-1
+# --- calendar-sync enrolments (targets/calendar): the policy ---
+# Who may sync, in cybozu.com's dynamic-group condition syntax; Google
+# calendar ids default to the work email for this domain.
+export CYBRIDGE_CALENDAR_SCOPE='organization <= "sales" or group in ("pj+2025")'
+export CYBRIDGE_CALENDAR_GOOGLE_DOMAINS=example.co.jp
+# --- end calendar ---
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -56,6 +62,13 @@ tail -n 3 "$work/plan1.txt"
 
 step "cybridge apply"
 "$BIN/cybridge" apply | tail -n 4
+
+# --- calendar-sync enrolments: created by the same run ---
+step "cybridge calendar list  (one enrolment per user; permitted = active and in scope)"
+"$BIN/cybridge" calendar list >"$work/cal1.txt"
+sed -n '1,6p' "$work/cal1.txt"
+echo "   ... ($(($(wc -l <"$work/cal1.txt") - 1)) enrolments: $(grep -c ' syncing ' "$work/cal1.txt") syncing, $(grep -c ' disabled ' "$work/cal1.txt") disabled)"
+# --- end calendar ---
 
 step "cybridge plan  (the same directory again: nothing to do)"
 "$BIN/cybridge" plan -detailed-exitcode
@@ -73,6 +86,21 @@ step "cybridge plan -out plan.json  (the second plan)"
 
 step "cybridge apply -plan plan.json  (exactly that plan)"
 "$BIN/cybridge" apply -plan "$work/plan.json" | tail -n 1
+
+# --- calendar-sync enrolments: the suspended user, then a scope change ---
+step "cybridge calendar show y.mori  (suspended in cybozu.com: disabled, settings and history kept)"
+"$BIN/cybridge" calendar show y.mori
+
+step "scope change: CYBRIDGE_CALENDAR_SCOPE='group in (\"pj+2025\")'; h.sato permitted by hand first (a pin)"
+"$BIN/cybridge" calendar permit h.sato
+export CYBRIDGE_CALENDAR_SCOPE='group in ("pj+2025")'
+step "cybridge plan  (the narrower scope disables the rest; the safeguard would hold the apply)"
+"$BIN/cybridge" plan 2>/dev/null | grep -E '^calendar|^  ! |^  # |^Safeguards' | sed -n '1,6p;/Safeguards/,$p'
+step "cybridge apply -allow-deletes"
+"$BIN/cybridge" apply -allow-deletes | tail -n 1
+step "cybridge calendar list -state syncing  (the project group, and h.sato's pin)"
+"$BIN/cybridge" calendar list -state syncing
+# --- end calendar ---
 
 step "cybridge runs"
 "$BIN/cybridge" runs

@@ -237,9 +237,12 @@ func calendarList(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tNAME\tSTATE\tPERMITTED\tTARGET\tCALENDAR")
+	// The name is last: tabwriter counts characters, and a Japanese name is
+	// twice as wide on screen as its count, which would skew every column
+	// after it.
+	fmt.Fprintln(tw, "LOGIN\tSTATE\tPERMITTED\tTARGET\tCALENDAR\tNAME")
 	for _, j := range out {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Login, j.Name, stateText(j), permitText(j), j.Target, calendarText(j))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Login, stateText(j), permitText(j), j.Target, calendarText(j), j.Name)
 	}
 	return tw.Flush()
 }
