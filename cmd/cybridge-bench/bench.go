@@ -153,7 +153,7 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 	}
 	if p.runs("memory") {
 		logf("memory: read + plan + apply in a child process")
-		fs, err := benchMemory(ctx, p, sim.URL(), full)
+		fs, err := benchMemory(ctx, p, sim.URL(), full, logf)
 		if err != nil {
 			return nil, err
 		}

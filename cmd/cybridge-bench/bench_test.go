@@ -138,8 +138,10 @@ func TestSmoke(t *testing.T) {
 		"naive.smart_requests": true, "naive.requests": true, "naive.requests_ratio": true,
 		"naive.smart_wall_s": true, "naive.wall_s": true, "naive.wall_ratio": true,
 		"naive.full_requests": true, "naive.full_bound_s": true,
+		"plan.first_s": true, "plan.rerun_s": true, "plan.rerun_load_s": true,
+		"apply.first_s": true, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
 		"csv.parse_s":    true,
-		"memory.peak_mb": true, "memory.maxrss_mb": true, "memory.read_s": true,
+		"memory.peak_mb": true, "memory.peak_nolimit_mb": true, "memory.maxrss_mb": true, "memory.read_peak_mb": true, "memory.plan_peak_mb": true, "memory.read_s": true, "memory.plan_s": true, "memory.apply_s": true,
 	}
 	for name, positive := range wantFigures {
 		f, ok := byName[name]
@@ -157,6 +159,12 @@ func TestSmoke(t *testing.T) {
 	}
 	if f := byName["read.requests"]; f.Value != byName["read.minimum"].Value {
 		t.Errorf("read %v requests, minimum %v", f.Value, byName["read.minimum"].Value)
+	}
+	if f := byName["apply.rerun_rows"]; f.Result != "PASS" || f.Value != 0 {
+		t.Errorf("the no-change run wrote %v rows", f.Value)
+	}
+	if f := byName["apply.rerun_rows"]; f.Result != "PASS" || f.Value != 0 {
+		t.Errorf("the no-change run wrote %v rows", f.Value)
 	}
 	if rep.Params.Users != 500 || rep.Params.Orgs != 25 || rep.Params.Groups != 200 || rep.Machine.CPUs < 1 {
 		t.Errorf("params %+v, machine %+v", rep.Params, rep.Machine)

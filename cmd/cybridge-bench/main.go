@@ -21,9 +21,10 @@
 //     rows written, from SQLite's change counter);
 //   - parse time of the whole Shift_JIS CSV export of the directory;
 //   - whole-process peak memory for read + plan + apply, measured in a
-//     child process (this binary re-executed) as VmHWM from
-//     /proc/self/status, the kernel's peak resident set size; rusage
-//     ru_maxrss is recorded beside it.
+//     child process (this binary re-executed with a hidden flag) as VmHWM
+//     from /proc/self/status, the kernel's peak resident set size. The
+//     child sets the soft heap limit `cybridge plan`/`apply` set (384 MB);
+//     the same without it, and rusage ru_maxrss, are recorded beside it.
 //
 // The exit status is 0 when every figure was produced, whether or not a
 // target was met (the table and the JSON say which); -strict makes a missed
