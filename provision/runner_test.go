@@ -248,8 +248,8 @@ func TestStalePlanRefused(t *testing.T) {
 	dump := e.dump()
 	res, err = e.runner.Run(context.Background(), provision.Request{Trigger: provision.TriggerCLI, Plan: saved})
 	var pe *provision.Error
-	if !errors.As(err, &pe) || pe.Code != provision.CodeStalePlan {
-		t.Fatalf("apply a stale plan: %v", err)
+	if !errors.As(err, &pe) || pe.Code != provision.CodeStalePlan || res.RunID != 0 {
+		t.Fatalf("apply a stale plan: %v (run %d)", err, res.RunID)
 	}
 	if !strings.Contains(err.Error(), "make a new plan") {
 		t.Errorf("message %q", err)
