@@ -50,7 +50,7 @@ func start(t *testing.T, args ...string) string {
 func users(t *testing.T, base string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/v1/users.json", nil)
-	req.Header.Set("X-Cybozu-Authorization", base64.StdEncoding.EncodeToString([]byte(cybozutest.DefaultLogin + ":" + cybozutest.DefaultPassword)))
+	req.Header.Set("X-Cybozu-Authorization", base64.StdEncoding.EncodeToString([]byte(cybozutest.DefaultLogin+":"+cybozutest.DefaultPassword)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
