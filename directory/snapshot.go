@@ -97,9 +97,9 @@ type User struct {
 	Mobile           string       `json:"mobile,omitempty"`
 	Extension        string       `json:"extension,omitempty"`
 	EmployeeNumber   string       `json:"employee_number,omitempty"`
-	BirthDate        string       `json:"birth_date,omitempty"` // YYYY-MM-DD
-	JoinDate         string       `json:"join_date,omitempty"`  // YYYY-MM-DD
-	Valid            bool         `json:"valid"`                // true = 使用中, false = 停止中
+	BirthDate        string       `json:"birth_date,omitempty"`  // YYYY-MM-DD
+	JoinDate         string       `json:"join_date,omitempty"`   // YYYY-MM-DD
+	Valid            bool         `json:"valid"`                 // true = 使用中, false = 停止中
 	PrimaryOrg       string       `json:"primary_org,omitempty"` // organization code
 	SortOrder        *int         `json:"sort_order,omitempty"`
 	CustomItems      []CustomItem `json:"custom_items,omitempty"`
@@ -129,7 +129,7 @@ type Group struct {
 	ID      string   `json:"id,omitempty"`
 	Code    string   `json:"code"`
 	Name    string   `json:"name"`
-	Type    string   `json:"type,omitempty"` // "static" / "dynamic" when known
+	Type    string   `json:"type,omitempty"`    // "static" / "dynamic" when known
 	Members []string `json:"members,omitempty"` // login names, sorted
 	Origin  Location `json:"-"`
 }
