@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cybridge/cybridge/directory"
 )
 
 // FormatVersion is the version of the plan JSON written by this build.
@@ -86,6 +88,35 @@ func (r DirRef) String() string {
 		return fmt.Sprintf("%s (id %s)", r.Key, r.ID)
 	}
 	return r.Key
+}
+
+// FindUser finds the user r names, given the directory's users by id and
+// by login name: by id when r has one and the directory has ids; by login
+// name when r has no id, or when the directory has no ids (a CSV read) and
+// the user with that login has none.
+func (r DirRef) FindUser(byID, byLogin map[string]*directory.User) *directory.User {
+	return findRef(r, byID, byLogin, func(u *directory.User) string { return u.ID })
+}
+
+// FindOrg finds the organization r names, given the directory's
+// organizations by id and by code, as FindUser finds a user.
+func (r DirRef) FindOrg(byID, byCode map[string]*directory.Organization) *directory.Organization {
+	return findRef(r, byID, byCode, func(o *directory.Organization) string { return o.ID })
+}
+
+// findRef is FindUser and FindOrg: byKey holds objects by r.Key's kind of
+// key, id gives an object's id ("" when read without ids).
+func findRef[T any](r DirRef, byID, byKey map[string]*T, id func(*T) string) *T {
+	if r.ID != "" {
+		if o := byID[r.ID]; o != nil {
+			return o
+		}
+		if o := byKey[r.Key]; o != nil && id(o) == "" {
+			return o
+		}
+		return nil
+	}
+	return byKey[r.Key]
 }
 
 // FieldDiff is one field's old and new value. Values are strings, string

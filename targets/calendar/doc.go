@@ -23,7 +23,7 @@
 //     permitted, gone_since, and calendar_id / caldav_url while their
 //     *_default flag is set (changeData carries nothing else).
 //  5. resets_sync: planPresent.
-//  6. Login renames: followLink (by user id when known).
+//  6. Login renames: provision.DirRef.FindUser (by user id when known).
 //  7. Auto-stop: AutoStop; the planner never touches it, and warns.
 //  8. Input validation: GoogleSettings, CalDAVSettings (validator tags).
 //  9. CalDAV check: Editor.Check → caldav.Check.

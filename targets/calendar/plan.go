@@ -129,7 +129,7 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 		if !ok {
 			continue
 		}
-		u := followLink(l.Dir, byID, byLogin)
+		u := l.Dir.FindUser(byID, byLogin)
 		if u != nil {
 			if other, dup := taken[u]; dup {
 				out.Warnings = append(out.Warnings, provision.Issue{Code: WarnDuplicateLink, Message: fmt.Sprintf(
@@ -178,22 +178,6 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 		}
 	}
 	return out
-}
-
-// followLink finds the user a link names: by id when the link has one and
-// the directory has ids; by login name when the link has no id, or when the
-// directory has no ids (a CSV read) and the user with that login has none.
-func followLink(ref provision.DirRef, byID, byLogin map[string]*directory.User) *directory.User {
-	if ref.ID != "" {
-		if u := byID[ref.ID]; u != nil {
-			return u
-		}
-		if u := byLogin[ref.Key]; u != nil && u.ID == "" {
-			return u
-		}
-		return nil
-	}
-	return byLogin[ref.Key]
 }
 
 func autoStopWarning(e *Enrolment) provision.Issue {

@@ -113,22 +113,6 @@ func describeDept(d *Department) string { return fmt.Sprintf("%q (%s)", d.Code, 
 
 func describeOrg(o *directory.Organization) string { return fmt.Sprintf("%q (%s)", o.Code, o.Name) }
 
-// resolveOrg finds the organization a link points to: by id when the link
-// has one and the source has ids, else by code. A link with an id also
-// matches by code an organization read without ids (CSV).
-func resolveOrg(ref provision.DirRef, byID map[string]*directory.Organization, ix *directory.Index) *directory.Organization {
-	if ref.ID != "" {
-		if o := byID[ref.ID]; o != nil {
-			return o
-		}
-		if o := ix.Orgs[ref.Key]; o != nil && o.ID == "" {
-			return o
-		}
-		return nil
-	}
-	return ix.Orgs[ref.Key]
-}
-
 // desiredRef is the link a matched object should have: the directory
 // object's id and key, keeping a known id when the source has none (CSV).
 func desiredRef(id, key string, old provision.DirRef, hadLink bool) provision.DirRef {
@@ -161,7 +145,7 @@ func (p *planner) planDepartments() {
 	linked := map[string][]int64{}
 	for _, d := range p.st.Departments {
 		if ref, ok := p.deptLink[d.ID]; ok {
-			if o := resolveOrg(ref, byID, ix); o != nil {
+			if o := ref.FindOrg(byID, ix.Orgs); o != nil {
 				linked[o.Code] = append(linked[o.Code], d.ID)
 			}
 		}
@@ -385,19 +369,6 @@ func (p *planner) newLogin(u *directory.User) string {
 	return u.Login
 }
 
-func resolveUser(ref provision.DirRef, byID map[string]*directory.User, byLogin map[string]*directory.User) *directory.User {
-	if ref.ID != "" {
-		if u := byID[ref.ID]; u != nil {
-			return u
-		}
-		if u := byLogin[ref.Key]; u != nil && u.ID == "" {
-			return u
-		}
-		return nil
-	}
-	return byLogin[ref.Key]
-}
-
 func (p *planner) planMembers() {
 	snap := p.in.Snapshot
 	// Rule 13: suspended users are imported unless configured otherwise.
@@ -432,7 +403,7 @@ func (p *planner) planMembers() {
 	for i := range members {
 		m := &members[i]
 		if ref, ok := p.memberLink[m.ID]; ok {
-			if u := resolveUser(ref, byID, byLogin); u != nil {
+			if u := ref.FindUser(byID, byLogin); u != nil {
 				linked[u] = append(linked[u], m)
 			}
 		}
