@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -20,25 +19,15 @@ type applyResult struct {
 // it in one transaction, unless a safeguard blocks it (exit 3) or the plan
 // has errors (exit 1, nothing applied).
 func runApply(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("apply")
-	cfgPath := configFlag(fs)
-	src := addSourceFlags(fs)
-	format := formatFlag(fs, "text", "json")
+	fs := e.runFlags("apply", "link the roster to the cybozu.com domain read now instead of the one it follows")
 	planFile := fs.String("plan", "", "apply exactly the plan saved in `FILE` by plan -out (refused if the roster changed since)")
 	allowDeletes := fs.Bool("allow-deletes", false, "apply even when a safeguard (max_deletes, max_delete_percent, min_source_ratio) would block")
-	switchDomain := fs.Bool("switch-domain", false, "link the roster to the cybozu.com domain read now instead of the one it follows")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
-		return err
-	}
-	cfg, store, err := e.openStore(ctx, *cfgPath)
+	cfg, store, err := fs.start(ctx, args)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	req := provision.Request{Trigger: provision.TriggerCLI, AllowDeletes: *allowDeletes, SwitchDomain: *switchDomain}
+	req := provision.Request{Trigger: provision.TriggerCLI, AllowDeletes: *allowDeletes, SwitchDomain: *fs.switchDomain}
 	if *planFile != "" {
 		f, err := os.Open(*planFile)
 		if err != nil {
@@ -50,15 +39,14 @@ func runApply(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	} else {
-		req.Source = runSource(cfg, src)
-		req.Read = func(ctx context.Context) (*directory.Snapshot, error) { return e.readSource(ctx, cfg, src) }
+		req.Source, req.Read = fs.source(cfg)
 	}
 	r, err := e.newRunner(cfg, store)
 	if err != nil {
 		return err
 	}
 	res, err := r.Run(ctx, req)
-	if *format == "json" {
+	if *fs.format == "json" {
 		if err != nil {
 			return err
 		}

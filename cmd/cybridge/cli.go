@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
 // Exit codes (SPEC §8.1).
@@ -214,6 +215,46 @@ func (e *env) checkFormat(format string, allowed ...string) error {
 	return usageErrorf("-format %q: use %s", format, strings.Join(allowed, " or "))
 }
 
+// commandFlags is the flag set of a command that reads the configuration,
+// with -config and -format registered on it.
+type commandFlags struct {
+	*flag.FlagSet
+	e       *env
+	config  *string // -config
+	format  *string // -format
+	formats []string
+}
+
+// commandFlags makes the flag set of the command name with -config and
+// -format; formats are the values -format allows, the first the default.
+func (e *env) commandFlags(name string, formats ...string) *commandFlags {
+	fs := e.flagSet(name)
+	return &commandFlags{FlagSet: fs, e: e, config: configFlag(fs), format: formatFlag(fs, formats...), formats: formats}
+}
+
+// parse parses args, rejecting positional arguments (see parse), and
+// checks -format.
+func (c *commandFlags) parse(args []string) error {
+	if err := parse(c.FlagSet, args); err != nil {
+		return err
+	}
+	return c.checkFormat()
+}
+
+// checkFormat checks -format (see env.checkFormat).
+func (c *commandFlags) checkFormat() error {
+	return c.e.checkFormat(*c.format, c.formats...)
+}
+
+// start parses args (see parse), loads the configuration and opens the
+// database it names.
+func (c *commandFlags) start(ctx context.Context, args []string) (*config.Config, *sqlite.Store, error) {
+	if err := c.parse(args); err != nil {
+		return nil, nil, err
+	}
+	return c.e.openStore(ctx, *c.config)
+}
+
 // loadConfig loads the configuration from path (or the optional default
 // cybridge.toml) and the environment, and remembers its secrets for
 // redaction.
@@ -233,6 +274,19 @@ func (e *env) loadConfig(path string) (*config.Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// openStore loads the configuration and opens the database it names.
+func (e *env) openStore(ctx context.Context, cfgPath string) (*config.Config, *sqlite.Store, error) {
+	cfg, err := e.loadConfig(cfgPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, store, nil
 }
 
 // writeJSON writes v as indented JSON.

@@ -17,20 +17,10 @@ import (
 // target, print the dry-run report. It changes nothing; a plan with
 // changes (or errors) is recorded in the run history as a dry run.
 func runPlan(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("plan")
-	cfgPath := configFlag(fs)
-	src := addSourceFlags(fs)
-	format := formatFlag(fs, "text", "json")
+	fs := e.runFlags("plan", "plan for a cybozu.com domain other than the one the roster is linked to")
 	out := fs.String("out", "", "also write the plan as JSON to `FILE`, to apply exactly it later with apply -plan FILE")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes (0: no changes, 1: error)")
-	switchDomain := fs.Bool("switch-domain", false, "plan for a cybozu.com domain other than the one the roster is linked to")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
-		return err
-	}
-	cfg, store, err := e.openStore(ctx, *cfgPath)
+	cfg, store, err := fs.start(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -39,14 +29,13 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.Run(ctx, provision.Request{
-		Trigger: provision.TriggerCLI, Source: runSource(cfg, src), DryRun: true, SwitchDomain: *switchDomain,
-		Read: func(ctx context.Context) (*directory.Snapshot, error) { return e.readSource(ctx, cfg, src) },
-	})
+	req := provision.Request{Trigger: provision.TriggerCLI, DryRun: true, SwitchDomain: *fs.switchDomain}
+	req.Source, req.Read = fs.source(cfg)
+	res, err := r.Run(ctx, req)
 	if res == nil || res.Plan == nil {
 		return err
 	}
-	if werr := e.writePlan(res.Plan, *format); werr != nil {
+	if werr := e.writePlan(res.Plan, *fs.format); werr != nil {
 		return werr
 	}
 	if err != nil {
@@ -56,7 +45,7 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		if err := writePlanFile(*out, res.Plan); err != nil {
 			return err
 		}
-	} else if *format == "text" && res.Plan.HasChanges() {
+	} else if *fs.format == "text" && res.Plan.HasChanges() {
 		fmt.Fprintln(e.stderr, "\nNote: to apply exactly this plan, save it with -out FILE and run cybridge apply -plan FILE; cybridge apply alone plans again.")
 	}
 	if *detailed && res.Plan.HasChanges() {
@@ -88,19 +77,6 @@ func writePlanFile(path string, p *provision.Plan) error {
 		return err
 	}
 	return f.Close()
-}
-
-// openStore loads the configuration and opens the database it names.
-func (e *env) openStore(ctx context.Context, cfgPath string) (*config.Config, *sqlite.Store, error) {
-	cfg, err := e.loadConfig(cfgPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	store, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, store, nil
 }
 
 // memoryLimit is the Go heap's soft limit for plan and apply (unless
@@ -146,4 +122,25 @@ func (e *env) newRunner(cfg *config.Config, store *sqlite.Store) (*provision.Run
 // history of a run whose read fails.
 func runSource(cfg *config.Config, s *sourceFlags) provision.RunSource {
 	return provision.RunSource{Kind: s.resolvedKind(cfg), Domain: domainOf(cfg.Cybozu.URL)}
+}
+
+// runFlags are the flags plan and apply share: -config, -format text|json,
+// the source flags and -switch-domain.
+type runFlags struct {
+	*commandFlags
+	src          *sourceFlags
+	switchDomain *bool
+}
+
+// runFlags makes the flag set of plan or apply; switchDomainUsage is what
+// -switch-domain does in that command.
+func (e *env) runFlags(name, switchDomainUsage string) *runFlags {
+	c := e.commandFlags(name, "text", "json")
+	return &runFlags{commandFlags: c, src: addSourceFlags(c.FlagSet), switchDomain: c.Bool("switch-domain", false, switchDomainUsage)}
+}
+
+// source is a run's source from the flags and cfg: described before it is
+// read (runSource), and read by readSource.
+func (f *runFlags) source(cfg *config.Config) (provision.RunSource, func(context.Context) (*directory.Snapshot, error)) {
+	return runSource(cfg, f.src), func(ctx context.Context) (*directory.Snapshot, error) { return f.e.readSource(ctx, cfg, f.src) }
 }
