@@ -83,44 +83,42 @@ func runCalendar(ctx context.Context, e *env, args []string) error {
 	return usageErrorf("calendar: unknown command %q", sub)
 }
 
-// calendarCmd is one calendar subcommand's common setup.
+// calendarCmd is one calendar subcommand's common setup: -config and
+// -format text|json.
 type calendarCmd struct {
-	fs     *flag.FlagSet
-	cfg    *string
-	format *string
+	*commandFlags
 }
 
 func newCalendarCmd(e *env, name string) *calendarCmd {
-	fs := e.flagSet("calendar " + name)
-	return &calendarCmd{fs: fs, cfg: configFlag(fs), format: formatFlag(fs, "text", "json")}
+	return &calendarCmd{e.commandFlags("calendar "+name, "text", "json")}
 }
 
 // parse reads flags and want positional arguments (LOGIN, …), given before
 // or after the flags.
-func (c *calendarCmd) parse(e *env, args []string, want ...string) ([]string, error) {
+func (c *calendarCmd) parse(args []string, want ...string) ([]string, error) {
 	var pos []string
 	for len(args) > 0 && !strings.HasPrefix(args[0], "-") && len(pos) < len(want) {
 		pos, args = append(pos, args[0]), args[1:]
 	}
-	if err := c.fs.Parse(args); err != nil {
+	if err := c.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return nil, err
 		}
 		return nil, usageErrorf("%v", err)
 	}
-	pos = append(pos, c.fs.Args()...)
+	pos = append(pos, c.Args()...)
 	if len(pos) < len(want) {
-		return nil, usageErrorf("%s: give %s", c.fs.Name(), strings.Join(want, " "))
+		return nil, usageErrorf("%s: give %s", c.Name(), strings.Join(want, " "))
 	}
 	if len(pos) > len(want) {
-		return nil, usageErrorf("%s: unexpected argument %q", c.fs.Name(), pos[len(want)])
+		return nil, usageErrorf("%s: unexpected argument %q", c.Name(), pos[len(want)])
 	}
-	return pos, e.checkFormat(*c.format, "text", "json")
+	return pos, c.checkFormat()
 }
 
 // open loads the configuration and opens the database.
 func (c *calendarCmd) open(ctx context.Context, e *env) (*calendar.Editor, func(), error) {
-	cfg, err := e.loadConfig(*c.cfg)
+	cfg, err := e.loadConfig(*c.config)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,7 +144,7 @@ func (c *calendarCmd) open(ctx context.Context, e *env) (*calendar.Editor, func(
 
 // start parses the arguments (see parse) and opens the editor.
 func (c *calendarCmd) start(ctx context.Context, e *env, args []string, want ...string) ([]string, *calendar.Editor, func(), error) {
-	pos, err := c.parse(e, args, want...)
+	pos, err := c.parse(args, want...)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -205,8 +203,8 @@ func timeText(t time.Time) string {
 
 func calendarList(ctx context.Context, e *env, args []string) error {
 	c := newCalendarCmd(e, "list")
-	state := c.fs.String("state", "", "only enrolments in this state: disabled, stopped or syncing")
-	if _, err := c.parse(e, args); err != nil {
+	state := c.String("state", "", "only enrolments in this state: disabled, stopped or syncing")
+	if _, err := c.parse(args); err != nil {
 		return err
 	}
 	switch calendar.DisplayState(*state) {
@@ -411,12 +409,12 @@ func calendarSimple(ctx context.Context, e *env, sub string, args []string) erro
 
 func calendarSet(ctx context.Context, e *env, args []string) error {
 	c := newCalendarCmd(e, "set")
-	target := c.fs.String("target", "", "google or caldav")
-	calID := c.fs.String("calendar-id", "", "Google calendar id (default: the work email)")
-	url := c.fs.String("url", "", "CalDAV calendar URL (default: from caldav_url_template)")
-	authID := c.fs.String("auth-id", "", "CalDAV auth id (認証ID)")
-	pwFile := c.fs.String("password-file", "", "file holding the CalDAV password (else standard input)")
-	pos, err := c.parse(e, args, "LOGIN")
+	target := c.String("target", "", "google or caldav")
+	calID := c.String("calendar-id", "", "Google calendar id (default: the work email)")
+	url := c.String("url", "", "CalDAV calendar URL (default: from caldav_url_template)")
+	authID := c.String("auth-id", "", "CalDAV auth id (認証ID)")
+	pwFile := c.String("password-file", "", "file holding the CalDAV password (else standard input)")
+	pos, err := c.parse(args, "LOGIN")
 	if err != nil {
 		return err
 	}
@@ -521,7 +519,7 @@ func calendarCheck(ctx context.Context, e *env, args []string) error {
 
 func calendarRecordError(ctx context.Context, e *env, args []string) error {
 	c := newCalendarCmd(e, "record-error")
-	pos, err := c.parse(e, args, "LOGIN", "forbidden|server")
+	pos, err := c.parse(args, "LOGIN", "forbidden|server")
 	if err != nil {
 		return err
 	}

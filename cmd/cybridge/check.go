@@ -45,17 +45,12 @@ const (
 const msgPartialVisibility = "the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"
 
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("check")
-	cfgPath := configFlag(fs)
-	src := addSourceFlags(fs)
-	format := formatFlag(fs, "text", "json")
-	if err := parse(fs, args); err != nil {
+	fs := e.commandFlags("check", "text", "json")
+	src := addSourceFlags(fs.FlagSet)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
-		return err
-	}
-	cfg, err := e.loadConfig(*cfgPath)
+	cfg, err := e.loadConfig(*fs.config)
 	if err != nil {
 		return err
 	}
@@ -115,7 +110,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		r.Error = &checkError{Code: ce.code, Message: ce.msg}
 		result = ce
 	}
-	if *format == "json" {
+	if *fs.format == "json" {
 		if err := writeJSON(e.stdout, r); err != nil {
 			return err
 		}

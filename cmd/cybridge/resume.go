@@ -5,26 +5,13 @@ import (
 	"fmt"
 
 	"github.com/cybridge/cybridge/provision/schedule"
-	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
 // runResume is `cybridge resume`: lift an auto-pause of scheduled runs. A
 // running `cybridge serve` sees it at its next trigger.
 func runResume(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("resume")
-	cfgPath := configFlag(fs)
-	format := formatFlag(fs, "text", "json")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
-		return err
-	}
-	cfg, err := e.loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	store, err := sqlite.Open(ctx, cfg.DB)
+	fs := e.commandFlags("resume", "text", "json")
+	_, store, err := fs.start(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -36,7 +23,7 @@ func runResume(ctx context.Context, e *env, args []string) error {
 	if _, err := schedule.Resume(ctx, store); err != nil {
 		return err
 	}
-	if *format == "json" {
+	if *fs.format == "json" {
 		out := struct {
 			Resumed bool            `json:"resumed"`
 			Was     *schedule.State `json:"was,omitempty"`

@@ -46,20 +46,15 @@ func runRoster(ctx context.Context, e *env, args []string) error {
 }
 
 func runRosterExport(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("roster export")
-	cfgPath := configFlag(fs)
-	format := formatFlag(fs, "json", "csv")
+	fs := e.commandFlags("roster export", "json", "csv")
 	kind := fs.String("kind", "members", "with -format csv: members or departments")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := e.checkFormat(*format, "json", "csv"); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *kind != "members" && *kind != "departments" {
 		return usageErrorf("-kind %q: use members or departments", *kind)
 	}
-	_, store, err := e.openStore(ctx, *cfgPath)
+	_, store, err := e.openStore(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
@@ -80,7 +75,7 @@ func runRosterExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	if *fs.format == "json" {
 		return writeJSON(e.stdout, ex)
 	}
 	// CSV (UTF-8): one file per kind; a member's departments are codes

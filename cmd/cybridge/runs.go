@@ -23,20 +23,15 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "show" {
 		return runRunsShow(ctx, e, args[1:])
 	}
-	fs := e.flagSet("runs")
-	cfgPath := configFlag(fs)
-	format := formatFlag(fs, "text", "json")
+	fs := e.commandFlags("runs", "text", "json")
 	limit := fs.Int("limit", 20, "show at most `N` runs")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *limit < 1 {
 		return usageErrorf("-limit must be at least 1")
 	}
-	_, store, err := e.openStore(ctx, *cfgPath)
+	_, store, err := e.openStore(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
@@ -45,7 +40,7 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	if *fs.format == "json" {
 		return writeJSON(e.stdout, runsList{Runs: runs})
 	}
 	if len(runs) == 0 {
@@ -98,9 +93,7 @@ func countChanges(s provision.Summary) string {
 
 // runRunsShow is `cybridge runs show ID`: one run with its plan.
 func runRunsShow(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("runs show")
-	cfgPath := configFlag(fs)
-	format := formatFlag(fs, "text", "json")
+	fs := e.commandFlags("runs show", "text", "json")
 	// The id may come before or after the flags.
 	var idArg string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -114,14 +107,14 @@ func runRunsShow(ctx context.Context, e *env, args []string) error {
 	} else if fs.NArg() > 0 {
 		return usageErrorf("runs show: unexpected argument %q", fs.Arg(0))
 	}
-	if err := e.checkFormat(*format, "text", "json"); err != nil {
+	if err := fs.checkFormat(); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(idArg, 10, 64)
 	if err != nil || id < 1 {
 		return usageErrorf("usage: cybridge runs show ID (a run id from cybridge runs)")
 	}
-	_, store, err := e.openStore(ctx, *cfgPath)
+	_, store, err := e.openStore(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
@@ -130,7 +123,7 @@ func runRunsShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	if *fs.format == "json" {
 		return writeJSON(e.stdout, r)
 	}
 	return writeRunText(e.stdout, r)
