@@ -33,6 +33,26 @@ func calendarTarget(cfg *config.Config) (provision.Target, error) {
 	return t, nil
 }
 
+// msgCalendarDisabled is the error of every enrolment command, in the CLI
+// and the console, while the calendar target is disabled.
+const msgCalendarDisabled = "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"
+
+// calendarEditing is what an enrolment Editor takes from cfg: the policy,
+// and the cipher for CalDAV passwords when a secret key is set (else nil).
+func calendarEditing(cfg *config.Config) (calendar.Policy, *calendar.Cipher, error) {
+	policy, err := calendar.NewPolicy(cfg.Calendar)
+	if err != nil {
+		return calendar.Policy{}, nil, err
+	}
+	var cipher *calendar.Cipher
+	if cfg.SecretKey.IsSet() {
+		if cipher, err = calendar.NewCipher(cfg.SecretKey); err != nil {
+			return calendar.Policy{}, nil, err
+		}
+	}
+	return policy, cipher, nil
+}
+
 const calendarUsage = `usage: cybridge calendar <command> [LOGIN] [flags]
 
 commands:
@@ -123,17 +143,11 @@ func (c *calendarCmd) open(ctx context.Context, e *env) (*calendar.Editor, func(
 		return nil, nil, err
 	}
 	if !cfg.Calendar.Enabled {
-		return nil, nil, &cliError{code: "calendar_disabled", msg: "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
+		return nil, nil, &cliError{code: "calendar_disabled", msg: msgCalendarDisabled}
 	}
-	policy, err := calendar.NewPolicy(cfg.Calendar)
+	policy, cipher, err := calendarEditing(cfg)
 	if err != nil {
 		return nil, nil, err
-	}
-	var cipher *calendar.Cipher
-	if cfg.SecretKey.IsSet() {
-		if cipher, err = calendar.NewCipher(cfg.SecretKey); err != nil {
-			return nil, nil, err
-		}
 	}
 	st, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {

@@ -301,15 +301,9 @@ func newCalendarConsole(cfg *config.Config, st *sqlite.Store) (web.Calendar, err
 	if !cfg.Calendar.Enabled {
 		return calendarOff{}, nil
 	}
-	policy, err := calendar.NewPolicy(cfg.Calendar)
+	policy, cipher, err := calendarEditing(cfg)
 	if err != nil {
 		return nil, err
-	}
-	var cipher *calendar.Cipher
-	if cfg.SecretKey.IsSet() {
-		if cipher, err = calendar.NewCipher(cfg.SecretKey); err != nil {
-			return nil, err
-		}
 	}
 	return &calendarConsole{ed: calendar.NewEditor(st, policy, cipher)}, nil
 }
@@ -317,7 +311,7 @@ func newCalendarConsole(cfg *config.Config, st *sqlite.Store) (web.Calendar, err
 // calendarOff answers every calendar request when the target is disabled.
 type calendarOff struct{}
 
-var errCalendarOff = &serveError{"calendar_disabled", "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
+var errCalendarOff = &serveError{"calendar_disabled", msgCalendarDisabled}
 
 func (calendarOff) Enrolments(context.Context) ([]web.Enrolment, error) { return nil, errCalendarOff }
 func (calendarOff) Enrolment(context.Context, string) (web.EnrolmentDetail, error) {
