@@ -3,39 +3,14 @@ package provision_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cybridge/cybridge/internal/golden"
 	"github.com/cybridge/cybridge/provision"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
 
 func renderings(t *testing.T, p *provision.Plan) (text, js []byte) {
 	t.Helper()
@@ -55,14 +30,14 @@ func TestPlanRenderingsGolden(t *testing.T) {
 	e := newEnv(t)
 	first := e.mustRun(company())
 	text, js := renderings(t, first.Plan)
-	golden(t, "company-first.txt", text)
-	golden(t, "company-first.json", js)
+	golden.Check(t, filepath.Join("testdata", "company-first.txt"), text)
+	golden.Check(t, filepath.Join("testdata", "company-first.json"), js)
 
 	e.runner.Safeguards.MaxDeletePercent = 100
 	second := e.mustRun(changed(), dryRun)
 	text, js = renderings(t, second.Plan)
-	golden(t, "company-second.txt", text)
-	golden(t, "company-second.json", js)
+	golden.Check(t, filepath.Join("testdata", "company-second.txt"), text)
+	golden.Check(t, filepath.Join("testdata", "company-second.json"), js)
 
 	// The JSON reads back to the same plan.
 	back, err := provision.ReadPlan(bytes.NewReader(js))

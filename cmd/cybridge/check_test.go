@@ -15,6 +15,7 @@ import (
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/golden"
 )
 
 // cliResult is one in-process run of cybridge.
@@ -56,7 +57,7 @@ func TestCheckGolden(t *testing.T) {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
 			// The simulator's port changes every run.
-			checkGolden(t, tt.golden, []byte(strings.ReplaceAll(r.stdout, host, "127.0.0.1:PORT")))
+			golden.Check(t, filepath.Join("testdata", "golden", tt.golden), []byte(strings.ReplaceAll(r.stdout, host, "127.0.0.1:PORT")))
 		})
 	}
 }

@@ -2,19 +2,17 @@ package web
 
 import (
 	"context"
-	"flag"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+	"github.com/cybridge/cybridge/internal/golden"
+)
 
 func TestConsolePagesInBothLanguages(t *testing.T) {
 	e := newTestEnv(t)
@@ -247,20 +245,7 @@ func TestGoldenPages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, got := e.get(tc.path, "Accept-Language", tc.lang)
-			path := filepath.Join("testdata", tc.name)
-			if *update {
-				os.MkdirAll("testdata", 0o755)
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", tc.path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.name), []byte(got))
 		})
 	}
 }

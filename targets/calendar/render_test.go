@@ -2,40 +2,14 @@ package calendar
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/golden"
 	"github.com/cybridge/cybridge/provision"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
 
 // TestPlanRenderingGolden renders a plan with every kind of calendar
 // change — create, update with resets_sync, a login rename, disables for
@@ -71,6 +45,6 @@ func TestPlanRenderingGolden(t *testing.T) {
 	if err := p.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "plan.txt", text.Bytes())
-	golden(t, "plan.json", js.Bytes())
+	golden.Check(t, filepath.Join("testdata", "plan.txt"), text.Bytes())
+	golden.Check(t, filepath.Join("testdata", "plan.json"), js.Bytes())
 }
