@@ -232,6 +232,21 @@ func TestServeCSVUploadAPI(t *testing.T) {
 	}
 }
 
+// postForm posts form to the console at u as a same-origin browser would;
+// the response's body is closed.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
 // TestServeConsoleShowsNoSecret logs in to the real console, sets a CalDAV
 // password, and reads every page in both languages looking for a secret.
 func TestServeConsoleShowsNoSecret(t *testing.T) {
@@ -241,14 +256,7 @@ func TestServeConsoleShowsNoSecret(t *testing.T) {
 	c := &http.Client{Jar: jar}
 	post := func(path string, form url.Values) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", st.url+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		postForm(t, c, st.url+path, form)
 	}
 	post("/login", url.Values{"password": {serveAdminPassword}})
 	post("/runs", url.Values{"mode": {"sync"}})
@@ -292,19 +300,12 @@ func TestServeConsoleRoster(t *testing.T) {
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(path string, form url.Values) string {
 		t.Helper()
-		req, _ := http.NewRequest("POST", st.url+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := postForm(t, c, st.url+path, form)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST %s = %d", path, resp.StatusCode)
 		}
 		// The next page shows the outcome.
-		resp, err = c.Get(st.url + resp.Header.Get("Location"))
+		resp, err := c.Get(st.url + resp.Header.Get("Location"))
 		if err != nil {
 			t.Fatal(err)
 		}
