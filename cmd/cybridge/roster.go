@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/targets/safety"
 )
 
@@ -59,19 +58,7 @@ func runRosterExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	var ex *safety.Export
-	err = store.View(ctx, func(q provision.Querier) error {
-		st, err := safety.Load(ctx, q)
-		if err != nil {
-			return err
-		}
-		links, err := store.Links(ctx, q, safety.Name)
-		if err != nil {
-			return err
-		}
-		ex = safety.ExportRoster(st, links)
-		return nil
-	})
+	ex, err := safety.ReadExport(ctx, store)
 	if err != nil {
 		return err
 	}
@@ -103,9 +90,7 @@ func (e *env) editRoster(ctx context.Context, cfgPath string, fn func(r *safety.
 		return err
 	}
 	defer store.Close()
-	return store.Update(ctx, func(q provision.Querier) error {
-		return fn(&safety.Roster{Q: q, Links: store.LinkWriter(q, safety.Name, 0), Now: store.Now()})
-	})
+	return safety.EditRoster(ctx, store, fn)
 }
 
 // setFlags returns the names of the flags given on the command line.

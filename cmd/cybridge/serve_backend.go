@@ -228,19 +228,7 @@ func (b *serveBackend) Roster(ctx context.Context) (web.RosterView, error) {
 	if err := b.safetyEnabled(); err != nil {
 		return web.RosterView{}, err
 	}
-	var ex *safety.Export
-	err := b.store.View(ctx, func(q provision.Querier) error {
-		st, err := safety.Load(ctx, q)
-		if err != nil {
-			return err
-		}
-		links, err := b.store.Links(ctx, q, safety.Name)
-		if err != nil {
-			return err
-		}
-		ex = safety.ExportRoster(st, links)
-		return nil
-	})
+	ex, err := safety.ReadExport(ctx, b.store)
 	if err != nil {
 		return web.RosterView{}, fmt.Errorf("read the roster: %w", err)
 	}
@@ -260,9 +248,7 @@ func (b *serveBackend) editRoster(ctx context.Context, fn func(r *safety.Roster)
 	if err := b.safetyEnabled(); err != nil {
 		return err
 	}
-	return b.store.Update(ctx, func(q provision.Querier) error {
-		return fn(&safety.Roster{Q: q, Links: b.store.LinkWriter(q, safety.Name, 0), Now: b.store.Now()})
-	})
+	return safety.EditRoster(ctx, b.store, fn)
 }
 
 // AddDepartment adds a roster-only department.

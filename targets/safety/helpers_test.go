@@ -76,30 +76,14 @@ func (e *env) mustApply(snap *directory.Snapshot) *provision.Plan {
 func (e *env) roster(fn func(r *safety.Roster) error) {
 	e.t.Helper()
 	ctx := context.Background()
-	err := e.store.Update(ctx, func(q provision.Querier) error {
-		return fn(&safety.Roster{Q: q, Links: e.store.LinkWriter(q, safety.Name, 0), Now: e.store.Now()})
-	})
-	if err != nil {
+	if err := safety.EditRoster(ctx, e.store, fn); err != nil {
 		e.t.Fatalf("roster edit: %v", err)
 	}
 }
 
 func (e *env) export() *safety.Export {
 	e.t.Helper()
-	ctx := context.Background()
-	var out *safety.Export
-	err := e.store.View(ctx, func(q provision.Querier) error {
-		st, err := safety.Load(ctx, q)
-		if err != nil {
-			return err
-		}
-		links, err := e.store.Links(ctx, q, safety.Name)
-		if err != nil {
-			return err
-		}
-		out = safety.ExportRoster(st, links)
-		return nil
-	})
+	out, err := safety.ReadExport(context.Background(), e.store)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -116,6 +116,37 @@ func ExportRoster(st *State, links []provision.Link) *Export {
 	return out
 }
 
+// ReadExport reads the roster and its links in one read transaction of
+// store and exports them (ExportRoster).
+func ReadExport(ctx context.Context, store provision.Store) (*Export, error) {
+	var ex *Export
+	err := store.View(ctx, func(q provision.Querier) error {
+		st, err := Load(ctx, q)
+		if err != nil {
+			return err
+		}
+		links, err := store.Links(ctx, q, Name)
+		if err != nil {
+			return err
+		}
+		ex = ExportRoster(st, links)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ex, nil
+}
+
+// EditRoster runs fn on the roster in one write transaction of store,
+// committed when fn returns nil. The links fn writes belong to no run (run
+// id 0): an edit is not a run.
+func EditRoster(ctx context.Context, store provision.Store, fn func(r *Roster) error) error {
+	return store.Update(ctx, func(q provision.Querier) error {
+		return fn(&Roster{Q: q, Links: store.LinkWriter(q, Name, 0), Now: store.Now()})
+	})
+}
+
 // Roster edits what the safety service's own screens would: roster-only
 // departments and members (and imported ones, whose bridge-owned fields
 // the next run sets again). Each method runs inside the caller's write
