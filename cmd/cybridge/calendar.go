@@ -479,7 +479,7 @@ func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
 			return "", &cliError{code: "password_file", msg: fmt.Sprintf("cannot read the password file: %v", err)}
 		}
 		raw = string(b)
-	case isTerminalReader(e.stdin):
+	case isTerminal(e.stdin):
 		fmt.Fprintf(e.stderr, "CalDAV password for %s (empty keeps the stored one): ", login)
 		b, err := term.ReadPassword(int(e.stdin.(*os.File).Fd()))
 		fmt.Fprintln(e.stderr)
@@ -499,11 +499,6 @@ func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
 		e.secrets = append(e.secrets, pw)
 	}
 	return config.Secret(pw), nil
-}
-
-func isTerminalReader(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func calendarCheck(ctx context.Context, e *env, args []string) error {

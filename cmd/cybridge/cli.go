@@ -167,9 +167,10 @@ func (e *env) redact(s string) string {
 	return s
 }
 
-// isTerminal reports whether w is a terminal (progress is shown only then).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether stream (stdin, stdout or stderr) is a
+// terminal: progress is shown, and a password prompted for, only then.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
