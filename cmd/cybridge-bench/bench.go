@@ -42,6 +42,7 @@ type Params struct {
 	Seed          uint64        `json:"seed"`
 	Only          []string      `json:"parts"`
 	JSON          string        `json:"-"`
+	Markdown      string        `json:"-"`
 	Strict        bool          `json:"-"`
 	Quiet         bool          `json:"-"`
 
@@ -64,6 +65,7 @@ func parseParams(args []string, stderr io.Writer) (Params, error) {
 	fs.Uint64Var(&p.Seed, "seed", 1, "generator seed")
 	only := fs.String("only", strings.Join(allParts, ","), "parts to run: "+strings.Join(allParts, ","))
 	fs.StringVar(&p.JSON, "json", "bench-results/latest.json", "write the figures as JSON to this file (\"\" = don't)")
+	fs.StringVar(&p.Markdown, "markdown", "", "also write the figures as a Markdown table to this file (for BENCHMARKS.md)")
 	fs.BoolVar(&p.Strict, "strict", false, "exit 1 when a target is missed")
 	fs.BoolVar(&p.Quiet, "q", false, "no progress lines on stderr")
 	if err := fs.Parse(args); err != nil {

@@ -111,8 +111,9 @@ func TestReadRequestCount(t *testing.T) {
 // the JSON file with a plausible value. It checks no timing.
 func TestSmoke(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bench", "latest.json")
+	md := filepath.Join(t.TempDir(), "bench.md")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-users", "500", "-naive-users", "300", "-runs", "1", "-latency", "1ms", "-json", out, "-q"}
+	args := []string{"-users", "500", "-naive-users", "300", "-runs", "1", "-latency", "1ms", "-json", out, "-markdown", md, "-q"}
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
@@ -124,11 +125,18 @@ func TestSmoke(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
+	table, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
 	byName := map[string]Figure{}
 	for _, f := range rep.Figures {
 		byName[f.Name] = f
 		if !strings.Contains(stdout.String(), f.Label) {
 			t.Errorf("the table has no line %q", f.Label)
+		}
+		if !strings.Contains(string(table), "| "+f.Label+" |") {
+			t.Errorf("the Markdown table has no row %q", f.Label)
 		}
 	}
 	// Each figure and whether it must be positive (else at least zero).

@@ -160,14 +160,48 @@ func thousands(n int64) string {
 	return b.String()
 }
 
-// writeJSON writes the report to path, creating its directory.
-func writeJSON(path string, r *Report) error {
+// writeMarkdown writes the figures as a Markdown table (for BENCHMARKS.md),
+// with the per-run values beside the median.
+func writeMarkdown(w io.Writer, r *Report) error {
+	fmt.Fprintf(w, "Measured %s on %d CPUs (nproc), %s, %s %s, with `%s`.\n\n",
+		r.Date.Format("2006-01-02 15:04 MST"), r.Machine.CPUs, r.Machine.CPU, r.Machine.Go, r.Machine.OSArc, r.Command)
+	fmt.Fprintln(w, "| figure | median | runs | target (SPEC §9) | result |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, f := range r.Figures {
+		runs := make([]string, len(f.Runs))
+		for i, v := range f.Runs {
+			runs[i] = formatValue(v, f.Unit)
+		}
+		result := f.Result
+		if result != "" {
+			result = "**" + result + "**"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", f.Label, formatValue(f.Value, f.Unit), strings.Join(runs, ", "), f.Target, result)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+// writeFile writes a report with write to path, creating its directory.
+func writeFile(path string, r *Report, write func(io.Writer, *Report) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	if err := write(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// writeJSON writes the report as indented JSON.
+func writeJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
 }

@@ -70,12 +70,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cybridge-bench:", err)
 		return 1
 	}
-	if p.JSON != "" {
-		if err := writeJSON(p.JSON, rep); err != nil {
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer, *Report) error
+	}{{p.JSON, writeJSON}, {p.Markdown, writeMarkdown}} {
+		if out.path == "" {
+			continue
+		}
+		if err := writeFile(out.path, rep, out.write); err != nil {
 			fmt.Fprintln(stderr, "cybridge-bench:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "results written to %s\n", p.JSON)
+		fmt.Fprintf(stdout, "results written to %s\n", out.path)
 	}
 	if p.Strict && len(rep.Missed) > 0 {
 		return 1
