@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +68,7 @@ commands:
   revoke LOGIN             revoke whatever the scope says (a pin)
   unpin LOGIN              let the scope decide again from the next run
   check LOGIN              check a CalDAV target against its server
-  record-error LOGIN forbidden|server
+  record-error LOGIN -kind forbidden|server
                            the sync engine reports an error (Forbidden stops at once;
                            120 errors within 24 hours stop)
 
@@ -120,20 +119,17 @@ func (c *calendarCmd) parse(args []string, want ...string) ([]string, error) {
 	for len(args) > 0 && !strings.HasPrefix(args[0], "-") && len(pos) < len(want) {
 		pos, args = append(pos, args[0]), args[1:]
 	}
-	if err := c.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil, err
-		}
-		return nil, usageErrorf("%v", err)
+	if err := c.afterParse(c.Parse(args)); err != nil {
+		return nil, err
 	}
 	pos = append(pos, c.Args()...)
 	if len(pos) < len(want) {
 		return nil, usageErrorf("%s: give %s", c.Name(), strings.Join(want, " "))
 	}
 	if len(pos) > len(want) {
-		return nil, usageErrorf("%s: unexpected argument %q", c.Name(), pos[len(want)])
+		return nil, usageErrorf("%s: unexpected argument %q (values are given with flags)", c.Name(), pos[len(want)])
 	}
-	return pos, c.checkFormat()
+	return pos, nil
 }
 
 // open loads the configuration and opens the database.
@@ -528,11 +524,15 @@ func calendarCheck(ctx context.Context, e *env, args []string) error {
 
 func calendarRecordError(ctx context.Context, e *env, args []string) error {
 	c := newCalendarCmd(e, "record-error")
-	pos, err := c.parse(args, "LOGIN", "forbidden|server")
+	kindFlag := c.String("kind", "", "what the calendar server answered: forbidden (stops at once) or server (120 within 24 hours stop)")
+	pos, err := c.parse(args, "LOGIN")
 	if err != nil {
 		return err
 	}
-	kind, err := calendar.ParseSyncError(pos[1])
+	if *kindFlag == "" {
+		return usageErrorf("%s: give -kind forbidden or -kind server", c.Name())
+	}
+	kind, err := calendar.ParseSyncError(*kindFlag)
 	if err != nil {
 		return err
 	}

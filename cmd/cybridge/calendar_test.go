@@ -136,8 +136,8 @@ func TestCalendarCommands(t *testing.T) {
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "ito"}, "", 0, "target caldav", ""}, // keeps the stored password
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "other"}, "", 1, "", "needs a password"},
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "ito", "-password", "x"}, "", 1, "", "flag provided but not defined: -password"},
-		{[]string{"calendar", "record-error", "s.ito", "forbidden"}, "", 0, "auto-stopped: the calendar server answered Forbidden", ""},
-		{[]string{"calendar", "record-error", "s.ito", "oops"}, "", 1, "", "unknown sync error kind"},
+		{[]string{"calendar", "record-error", "s.ito", "-kind", "forbidden"}, "", 0, "auto-stopped: the calendar server answered Forbidden", ""},
+		{[]string{"calendar", "record-error", "s.ito", "-kind", "oops"}, "", 1, "", "unknown sync error kind"},
 		{[]string{"calendar", "show", "s.ito"}, "", 0, "caldav password: set (stored encrypted)", ""},
 		{[]string{"calendar", "show", "nobody"}, "", 1, "", "[enrolment_not_found]"},
 		{[]string{"calendar", "check", "t.yamada"}, "", 1, "", "only CalDAV targets can be checked"},

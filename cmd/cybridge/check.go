@@ -50,6 +50,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	if err := src.check(); err != nil {
+		return err
+	}
 	cfg, err := e.loadConfig(*fs.config)
 	if err != nil {
 		return err

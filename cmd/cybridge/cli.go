@@ -143,15 +143,15 @@ func (e *env) finish(err error) int {
 		return code
 	}
 	ec, msg := ErrorCode(err), e.redact(err.Error())
-	if ec == "usage" {
-		fmt.Fprintf(e.stderr, "cybridge: %s\n", msg)
-		return code
-	}
 	if e.jsonErrors {
 		out := map[string]any{"error": map[string]string{"code": ec, "message": msg}}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
+	}
+	if ec == "usage" {
+		fmt.Fprintf(e.stderr, "cybridge: %s\n", msg)
+		return code
 	}
 	fmt.Fprintf(e.stderr, "cybridge: error [%s]: %s\n", ec, msg)
 	return code
@@ -236,10 +236,21 @@ func (e *env) commandFlags(name string, formats ...string) *commandFlags {
 // parse parses args, rejecting positional arguments (see parse), and
 // checks -format.
 func (c *commandFlags) parse(args []string) error {
-	if err := parse(c.FlagSet, args); err != nil {
+	return c.afterParse(parse(c.FlagSet, args))
+}
+
+// afterParse checks -format once the flags are parsed, whether or not
+// parsing failed (err, returned as a usage error): with -format json, a
+// mistake on the rest of the command line is reported as JSON too.
+func (c *commandFlags) afterParse(err error) error {
+	ferr := c.checkFormat()
+	switch {
+	case err == nil:
+		return ferr
+	case errors.Is(err, flag.ErrHelp), ErrorCode(err) == "usage":
 		return err
 	}
-	return c.checkFormat()
+	return usageErrorf("%v", err)
 }
 
 // checkFormat checks -format (see env.checkFormat).

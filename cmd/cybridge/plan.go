@@ -139,6 +139,18 @@ func (e *env) runFlags(name, switchDomainUsage string) *runFlags {
 	return &runFlags{commandFlags: c, src: addSourceFlags(c.FlagSet), switchDomain: c.Bool("switch-domain", false, switchDomainUsage)}
 }
 
+// start parses args, refuses a bad -source before anything is recorded,
+// loads the configuration and opens the database.
+func (f *runFlags) start(ctx context.Context, args []string) (*config.Config, *sqlite.Store, error) {
+	if err := f.parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := f.src.check(); err != nil {
+		return nil, nil, err
+	}
+	return f.e.openStore(ctx, *f.config)
+}
+
 // source is a run's source from the flags and cfg: described before it is
 // read (runSource), and read by readSource.
 func (f *runFlags) source(cfg *config.Config) (provision.RunSource, func(context.Context) (*directory.Snapshot, error)) {

@@ -99,16 +99,13 @@ func runRunsShow(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		idArg, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageErrorf("%v", err)
+	if err := fs.afterParse(fs.Parse(args)); err != nil {
+		return err
 	}
 	if idArg == "" && fs.NArg() > 0 {
 		idArg = fs.Arg(0)
 	} else if fs.NArg() > 0 {
 		return usageErrorf("runs show: unexpected argument %q", fs.Arg(0))
-	}
-	if err := fs.checkFormat(); err != nil {
-		return err
 	}
 	id, err := strconv.ParseInt(idArg, 10, 64)
 	if err != nil || id < 1 {

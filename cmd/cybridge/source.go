@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"flag"
+	"slices"
+	"strings"
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
@@ -36,6 +38,25 @@ func addSourceFlags(fs *flag.FlagSet) *sourceFlags {
 	fs.StringVar(&s.csvEncoding, "csv-encoding", "", "CSV encoding: auto, shift_jis, utf-8, latin1, gbk (default from config, else auto)")
 	fs.StringVar(&s.csvSeparator, "csv-separator", "", "CSV separator: auto, comma, semicolon, tab, space (default from config, else auto)")
 	return s
+}
+
+// check refuses unknown -source, -csv-encoding and -csv-separator values
+// (the values the configuration keys take) before anything is read or
+// recorded.
+func (s *sourceFlags) check() error {
+	for _, f := range []struct {
+		name, value string
+		allowed     []string
+	}{
+		{"source", s.kind, []string{"api", "csv"}},
+		{"csv-encoding", s.csvEncoding, []string{"auto", "shift_jis", "utf-8", "latin1", "gbk"}},
+		{"csv-separator", s.csvSeparator, []string{"auto", "comma", "semicolon", "tab", "space"}},
+	} {
+		if f.value != "" && !slices.Contains(f.allowed, f.value) {
+			return usageErrorf("-%s %q: use %s", f.name, f.value, strings.Join(f.allowed, ", "))
+		}
+	}
+	return nil
 }
 
 // resolvedKind is the source kind after flags and config: explicit CSV
