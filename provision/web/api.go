@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -238,12 +239,17 @@ func (s *Server) apiRoster(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEnrolments(w http.ResponseWriter, r *http.Request) {
+	state := r.URL.Query().Get("state")
+	if state != "" && !slices.Contains(enrolmentStates, state) {
+		s.apiError(w, &Error{Code: "invalid", Msg: fmt.Sprintf("state %q: give %s", state, strings.Join(enrolmentStates, ", "))})
+		return
+	}
 	es, err := s.o.Backend.Enrolments(r.Context())
 	if err != nil {
 		s.apiError(w, err)
 		return
 	}
-	es = filterEnrolments(es, r.URL.Query().Get("state"), r.URL.Query().Get("q"))
+	es = filterEnrolments(es, state, r.URL.Query().Get("q"))
 	if es == nil {
 		es = []Enrolment{}
 	}

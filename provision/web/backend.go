@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/cybridge/cybridge/config"
@@ -111,7 +112,7 @@ type Run struct {
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 	Summary    Summary   `json:"summary"`
-	Error      *Problem  `json:"error,omitempty"`
+	Error      *Problem  `json:"error"` // null when the run did not fail
 	// AppliedBy is the run that applied this run's plan, if any.
 	AppliedBy int64 `json:"applied_by,omitempty"`
 	Plan      *Plan `json:"plan,omitempty"`
@@ -155,6 +156,23 @@ type Plan struct {
 	Safeguards []Problem `json:"safeguards,omitempty"`
 }
 
+// MarshalJSON writes "changes", "errors" and "warnings" as lists even when
+// they are empty (SPEC §8.1).
+func (p Plan) MarshalJSON() ([]byte, error) {
+	type plain Plan
+	q := plain(p)
+	if q.Changes == nil {
+		q.Changes = []Change{}
+	}
+	if q.Errors == nil {
+		q.Errors = []Problem{}
+	}
+	if q.Warnings == nil {
+		q.Warnings = []Problem{}
+	}
+	return json.Marshal(q)
+}
+
 // Change is one planned change.
 type Change struct {
 	Target string               `json:"target"`
@@ -162,9 +180,23 @@ type Change struct {
 	Action string               `json:"action"`
 	Key    string               `json:"key"`
 	Label  string               `json:"label,omitempty"`
-	Reason string               `json:"reason,omitempty"`
-	Flags  []string             `json:"flags,omitempty"`
-	Fields map[string]FieldDiff `json:"fields,omitempty"`
+	Reason string               `json:"reason"`
+	Flags  []string             `json:"flags"`
+	Fields map[string]FieldDiff `json:"fields"`
+}
+
+// MarshalJSON writes "flags" as a list and "fields" as an object even when
+// they are empty, as the CLI's plan does (SPEC §8.1).
+func (c Change) MarshalJSON() ([]byte, error) {
+	type plain Change
+	p := plain(c)
+	if p.Flags == nil {
+		p.Flags = []string{}
+	}
+	if p.Fields == nil {
+		p.Fields = map[string]FieldDiff{}
+	}
+	return json.Marshal(p)
 }
 
 // FieldDiff is a field's old and new value.
@@ -240,7 +272,7 @@ type Department struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
 	Parent string `json:"parent"`
-	Origin string `json:"origin,omitempty"` // directory or local
+	Origin string `json:"origin"` // directory or local
 }
 
 // DepartmentEdit changes a department; nil fields stay.
@@ -257,7 +289,7 @@ type Member struct {
 	Email       string   `json:"email"`
 	Phone       string   `json:"phone"`
 	Departments []string `json:"departments"`
-	Origin      string   `json:"origin,omitempty"`
+	Origin      string   `json:"origin"`
 }
 
 // MemberEdit changes a member; nil fields stay, Departments replaces the
