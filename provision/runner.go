@@ -193,6 +193,9 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 		}
 	} else {
 		req.Source = RunSource{Kind: plan.Source.Kind, Domain: plan.Source.Domain}
+		if err := r.checkStored(plan); err != nil {
+			return res, err
+		}
 		if len(plan.Errors) > 0 {
 			res.Plan = plan
 			return res, &PlanError{Issues: plan.Errors}
@@ -347,6 +350,60 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		return r.Store.FinishRun(ctx, q, id, r.Store.Now())
 	})
 	return runID, err
+}
+
+// checkStored refuses a stored plan (a plan file, or a run's plan) whose
+// parts do not fit together — edited by hand or damaged: every change must
+// name a target the plan lists once, and a kind and action that target
+// has. Apply goes target by target, so a change outside them would be
+// skipped silently and the plan applied only in part. The summary is then
+// counted again from the changes, so that the history tells what was
+// applied.
+func (r *Runner) checkStored(p *Plan) error {
+	bad := func(format string, args ...any) error {
+		return &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan does not hold together: "+format+
+			"; it was edited or damaged, and nothing was applied — make the plan again with cybridge plan -out FILE", args...)}
+	}
+	live := map[string]Target{}
+	for _, t := range r.Targets {
+		live[t.Name()] = t
+	}
+	kinds := map[string][]KindInfo{}
+	for _, ti := range p.Targets {
+		if _, dup := kinds[ti.Name]; dup {
+			return bad("it lists target %q twice", ti.Name)
+		}
+		kinds[ti.Name] = ti.Kinds
+		if t := live[ti.Name]; t != nil {
+			kinds[ti.Name] = t.Kinds() // what the target can really do
+		}
+	}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		ks, ok := kinds[c.Target]
+		if !ok {
+			return bad("change %d (%s %s %q) names target %q, which the plan does not list", i+1, c.Action, c.Kind, c.Key, c.Target)
+		}
+		if !hasAction(ks, c.Kind, c.Action) {
+			return bad("change %d (%s %s %q): target %s has no %s %s", i+1, c.Action, c.Kind, c.Key, c.Target, c.Kind, c.Action)
+		}
+	}
+	p.Summary = summarize(p.Changes, p.Targets)
+	return nil
+}
+
+// hasAction reports whether kind is among ks and has action a.
+func hasAction(ks []KindInfo, kind string, a Action) bool {
+	for _, k := range ks {
+		if k.Kind == kind {
+			for _, x := range k.Actions {
+				if x == a {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // checkFresh refuses a plan whose targets' states (objects and links) or

@@ -3,6 +3,7 @@ package provision_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -223,16 +224,23 @@ func TestDryRunReportsSafeguardsWithoutBlocking(t *testing.T) {
 	}
 }
 
-func TestStalePlanRefused(t *testing.T) {
-	e := newEnv(t)
+// savedPlan applies the company, then saves the dry-run plan of the
+// changes scenario as plan -out writes it.
+func (e *env) savedPlan() []byte {
+	e.t.Helper()
 	e.mustRun(company())
 	res := e.mustRun(changed(), dryRun)
-	// Write the plan to a file and read it back, as plan -out / apply -plan do.
 	var buf bytes.Buffer
 	if err := res.Plan.WriteJSON(&buf); err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	saved, err := provision.ReadPlan(&buf)
+	return buf.Bytes()
+}
+
+func TestStalePlanRefused(t *testing.T) {
+	e := newEnv(t)
+	// Read the saved plan back, as apply -plan does.
+	saved, err := provision.ReadPlan(bytes.NewReader(e.savedPlan()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +254,7 @@ func TestStalePlanRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump := e.dump()
-	res, err = e.runner.Run(context.Background(), provision.Request{Trigger: provision.TriggerCLI, Plan: saved})
+	res, err := e.runner.Run(context.Background(), provision.Request{Trigger: provision.TriggerCLI, Plan: saved})
 	var pe *provision.Error
 	if !errors.As(err, &pe) || pe.Code != provision.CodeStalePlan || res.RunID != 0 {
 		t.Fatalf("apply a stale plan: %v (run %d)", err, res.RunID)
@@ -485,5 +493,65 @@ func TestHistoryPruned(t *testing.T) {
 	runs, _ := e.store.ListRuns(context.Background(), 10)
 	if len(runs) != 1 {
 		t.Errorf("%d runs after 91 days with history_days = 90, want 1", len(runs))
+	}
+}
+
+// TestEditedPlanRefusedWhole: a saved plan edited by hand so that some of
+// its changes no longer fit together (a change naming a target the plan
+// does not list, a kind or action the target does not have) is refused
+// before anything is written — never applied in part.
+func TestEditedPlanRefusedWhole(t *testing.T) {
+	edits := []struct {
+		name string
+		edit func(p map[string]any)
+	}{
+		{"a change names a target the plan does not list", func(p map[string]any) {
+			for _, c := range p["changes"].([]any) {
+				if c := c.(map[string]any); c["action"] == "delete" {
+					c["target"] = "Safety"
+				}
+			}
+		}},
+		{"the targets are removed", func(p map[string]any) { p["targets"] = []any{} }},
+		{"a target is listed twice", func(p map[string]any) {
+			ts := p["targets"].([]any)
+			p["targets"] = append(ts, ts[0])
+		}},
+		{"an action the kind does not have", func(p map[string]any) {
+			p["changes"].([]any)[0].(map[string]any)["action"] = "disable"
+		}},
+		{"a kind the target does not have", func(p map[string]any) {
+			p["changes"].([]any)[0].(map[string]any)["kind"] = "enrolment"
+		}},
+	}
+	for _, tc := range edits {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			var m map[string]any
+			if err := json.Unmarshal(e.savedPlan(), &m); err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(m)
+			b, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved, err := provision.ReadPlan(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dump := e.dump()
+			res, err := e.runner.Run(context.Background(), provision.Request{Trigger: provision.TriggerCLI, Plan: saved, AllowDeletes: true})
+			var pe *provision.Error
+			if !errors.As(err, &pe) || pe.Code != provision.CodePlanFormat {
+				t.Fatalf("apply the edited plan: %v (status %s), want plan_format", err, res.Status)
+			}
+			if !strings.Contains(err.Error(), "make the plan again") {
+				t.Errorf("message %q does not say what to do", err)
+			}
+			if d := e.dump(); d != dump {
+				t.Errorf("a refused plan wrote something:\n%s", diffLines(dump, d))
+			}
+		})
 	}
 }
