@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -359,5 +360,54 @@ func TestServeConsoleRoster(t *testing.T) {
 		if m.Login == "a.okada" && strings.Join(m.Departments, ",") != "R&D/1,drill" {
 			t.Errorf("after a run a.okada is in %v; want R&D/1 and drill", m.Departments)
 		}
+	}
+}
+
+// TestServeAPIRosterEdits: roster-only departments and members through
+// the API, on the real roster; an imported member joins one.
+func TestServeAPIRosterEdits(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/roster/departments", map[string]string{"code": "bcp", "name": "BCP team", "parent": "admin"}, nil)
+	st.mustAPI(409, "POST", "/api/v1/roster/departments", map[string]string{"code": "bcp", "name": "again"}, nil)
+	st.mustAPI(400, "POST", "/api/v1/roster/departments", map[string]string{"code": "", "name": "no code"}, nil)
+	var d struct{ Code, Name, Parent, Origin string }
+	st.mustAPI(200, "PATCH", "/api/v1/roster/departments/bcp", map[string]string{"parent": ""}, &d)
+	if d != (struct{ Code, Name, Parent, Origin string }{"bcp", "BCP team", "", "local"}) {
+		t.Errorf("edited department = %+v", d)
+	}
+	st.mustAPI(404, "PATCH", "/api/v1/roster/departments/nope", map[string]string{"name": "x"}, nil)
+	st.mustAPI(201, "POST", "/api/v1/roster/members", map[string]any{"login": "guard", "name": "警備 員", "departments": []string{"bcp"}}, nil)
+	var m struct {
+		Login, Origin string
+		Departments   []string
+	}
+	yamada := func() []string {
+		var roster struct {
+			Members []struct {
+				Login       string
+				Departments []string
+			}
+		}
+		st.mustAPI(200, "GET", "/api/v1/roster", nil, &roster)
+		for _, mm := range roster.Members {
+			if mm.Login == "t.yamada" {
+				return mm.Departments
+			}
+		}
+		t.Fatal("t.yamada is not in the roster")
+		return nil
+	}
+	imported := yamada()
+	st.mustAPI(200, "PATCH", "/api/v1/roster/members/t.yamada", map[string]any{"departments": append(slices.Clone(imported), "bcp")}, &m)
+	if m.Origin != "directory" || !slices.Contains(m.Departments, "bcp") || len(m.Departments) != len(imported)+1 {
+		t.Errorf("imported member after the edit = %+v", m)
+	}
+	st.mustAPI(404, "PATCH", "/api/v1/roster/members/nobody", map[string]string{"name": "x"}, nil)
+	// The next run has nothing to do and keeps the roster-only membership.
+	st.mustAPI(200, "POST", "/api/v1/runs", nil, nil)
+	if got := yamada(); !slices.Contains(got, "bcp") {
+		t.Errorf("the run dropped t.yamada's roster-only department: %v", got)
 	}
 }

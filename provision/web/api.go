@@ -238,6 +238,96 @@ func (s *Server) apiRoster(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
+// apiAddDepartment adds a roster-only department:
+// {"code":…,"name":…,"parent":…} → 201 with the department.
+func (s *Server) apiAddDepartment(w http.ResponseWriter, r *http.Request) {
+	var d Department
+	if err := decodeJSON(r.Body, &d); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	d.Code, d.Name, d.Origin = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name), "local" // added here: roster-only
+	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	s.apiDepartment(w, r, http.StatusCreated, d.Code)
+}
+
+// apiEditDepartment edits a department: the fields given change, the
+// others stay; "parent":"" moves it to the first level.
+func (s *Server) apiEditDepartment(w http.ResponseWriter, r *http.Request) {
+	var e DepartmentEdit
+	if err := decodeJSON(r.Body, &e); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	code := r.PathValue("code")
+	if err := s.o.Backend.EditDepartment(r.Context(), code, e); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	s.apiDepartment(w, r, http.StatusOK, code)
+}
+
+// apiDepartment answers with the department as the roster now has it.
+func (s *Server) apiDepartment(w http.ResponseWriter, r *http.Request, status int, code string) {
+	d, _, err := s.findDepartment(r.Context(), code)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, status, d)
+}
+
+// apiAddMember adds a roster-only member: {"login","name","reading",
+// "email","phone","departments":[codes]} → 201 with the member.
+func (s *Server) apiAddMember(w http.ResponseWriter, r *http.Request) {
+	var m Member
+	if err := decodeJSON(r.Body, &m); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	for _, f := range []*string{&m.Login, &m.Name, &m.Reading, &m.Email, &m.Phone} {
+		*f = strings.TrimSpace(*f)
+	}
+	m.Origin = "local" // added here: roster-only
+	if m.Departments == nil {
+		m.Departments = []string{}
+	}
+	if err := s.o.Backend.AddMember(r.Context(), m); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	s.apiMember(w, r, http.StatusCreated, m.Login)
+}
+
+// apiEditMember edits a member (imported ones too): the fields given
+// change, "departments" replaces the list.
+func (s *Server) apiEditMember(w http.ResponseWriter, r *http.Request) {
+	var e MemberEdit
+	if err := decodeJSON(r.Body, &e); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	login := r.PathValue("login")
+	if err := s.o.Backend.EditMember(r.Context(), login, e); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	s.apiMember(w, r, http.StatusOK, login)
+}
+
+// apiMember answers with the member as the roster now has it.
+func (s *Server) apiMember(w http.ResponseWriter, r *http.Request, status int, login string) {
+	m, err := s.findMember(r.Context(), login)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, status, m)
+}
+
 func (s *Server) apiEnrolments(w http.ResponseWriter, r *http.Request) {
 	state := r.URL.Query().Get("state")
 	if state != "" && !slices.Contains(enrolmentStates, state) {

@@ -276,3 +276,50 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestAPIRosterEdits: the console's roster actions (add and edit
+// roster-only departments and members, edit imported members) are in the
+// API too (SPEC §8.2 "JSON API for the same actions").
+func TestAPIRosterEdits(t *testing.T) {
+	e := newTestEnv(t)
+	st, body := e.api("POST", "/api/v1/roster/departments", map[string]any{"code": "local-1", "name": "Local", "parent": ""})
+	if st != http.StatusCreated {
+		t.Fatalf("add department = %d %s", st, body)
+	}
+	var d Department
+	if err := json.Unmarshal([]byte(body), &d); err != nil || d != (Department{Code: "local-1", Name: "Local", Origin: "local"}) {
+		t.Errorf("added department = %s (%v)", body, err)
+	}
+	if st, body = e.api("POST", "/api/v1/roster/departments", map[string]any{"code": "local-1", "name": "Again"}); st != http.StatusConflict {
+		t.Errorf("the same code again = %d %s", st, body)
+	}
+	if st, body = e.api("PATCH", "/api/v1/roster/departments/local-1", map[string]any{"name": "Local One"}); st != 200 || !strings.Contains(body, `"name": "Local One"`) {
+		t.Errorf("edit department = %d %s", st, body)
+	}
+	if st, body = e.api("PATCH", "/api/v1/roster/departments/nope", map[string]any{"name": "x"}); st != http.StatusNotFound {
+		t.Errorf("edit a missing department = %d %s", st, body)
+	}
+	if st, body = e.api("POST", "/api/v1/roster/departments", map[string]any{"code": "x", "colour": "red"}); st != http.StatusBadRequest {
+		t.Errorf("unknown field = %d %s", st, body)
+	}
+
+	st, body = e.api("POST", "/api/v1/roster/members", map[string]any{"login": "local.m", "name": "Local M", "departments": []string{"local-1"}})
+	if st != http.StatusCreated {
+		t.Fatalf("add member = %d %s", st, body)
+	}
+	var m Member
+	json.Unmarshal([]byte(body), &m)
+	if diff := cmp.Diff(Member{Login: "local.m", Name: "Local M", Departments: []string{"local-1"}, Origin: "local"}, m); diff != "" {
+		t.Errorf("added member (-want +got):\n%s", diff)
+	}
+	if st, body = e.api("PATCH", "/api/v1/roster/members/local.m", map[string]any{"email": "m@example.co.jp", "departments": []string{}}); st != 200 {
+		t.Fatalf("edit member = %d %s", st, body)
+	}
+	json.Unmarshal([]byte(body), &m)
+	if m.Email != "m@example.co.jp" || len(m.Departments) != 0 || m.Name != "Local M" {
+		t.Errorf("edited member = %+v", m)
+	}
+	if st, body = e.api("PATCH", "/api/v1/roster/members/nobody", map[string]any{"name": "x"}); st != http.StatusNotFound {
+		t.Errorf("edit a missing member = %d %s", st, body)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sort"
@@ -105,20 +106,41 @@ type departmentData struct {
 	Departments []Department
 }
 
+// findDepartment reads the roster and finds the department with code.
+func (s *Server) findDepartment(ctx context.Context, code string) (Department, RosterView, error) {
+	v, err := s.o.Backend.Roster(ctx)
+	if err != nil {
+		return Department{}, v, err
+	}
+	for _, d := range v.Departments {
+		if d.Code == code {
+			return d, v, nil
+		}
+	}
+	return Department{}, v, &Error{Code: "not_found", Msg: "no department with code " + code}
+}
+
+// findMember reads the roster and finds the member with login.
+func (s *Server) findMember(ctx context.Context, login string) (Member, error) {
+	v, err := s.o.Backend.Roster(ctx)
+	if err != nil {
+		return Member{}, err
+	}
+	for _, m := range v.Members {
+		if m.Login == login {
+			return m, nil
+		}
+	}
+	return Member{}, &Error{Code: "not_found", Msg: "no member with login " + login}
+}
+
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.o.Backend.Roster(r.Context())
+	d, v, err := s.findDepartment(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	code := r.PathValue("code")
-	for _, d := range v.Departments {
-		if d.Code == code {
-			s.render(w, r, http.StatusOK, "department", sess, departmentData{Department: d, Departments: v.Departments})
-			return
-		}
-	}
-	s.renderError(w, r, &Error{Code: "not_found", Msg: "no department with code " + code})
+	s.render(w, r, http.StatusOK, "department", sess, departmentData{Department: d, Departments: v.Departments})
 }
 
 func (s *Server) editDepartment(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -159,19 +181,12 @@ type memberData struct {
 }
 
 func (s *Server) memberPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.o.Backend.Roster(r.Context())
+	m, err := s.findMember(r.Context(), r.PathValue("login"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	login := r.PathValue("login")
-	for _, m := range v.Members {
-		if m.Login == login {
-			s.render(w, r, http.StatusOK, "member", sess, memberData{Member: m, Departments: strings.Join(m.Departments, ", ")})
-			return
-		}
-	}
-	s.renderError(w, r, &Error{Code: "not_found", Msg: "no member with login " + login})
+	s.render(w, r, http.StatusOK, "member", sess, memberData{Member: m, Departments: strings.Join(m.Departments, ", ")})
 }
 
 func (s *Server) editMember(w http.ResponseWriter, r *http.Request, sess *session) {
