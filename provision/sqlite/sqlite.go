@@ -35,7 +35,7 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	driver "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/cybridge/cybridge/provision"
 )
@@ -73,7 +73,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
+	err = connect(ctx, db)
+	if err == nil {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, &provision.Error{Code: "db_open", Message: fmt.Sprintf("cannot open the database %s: %v", path, err), Err: err}
 	}
@@ -85,6 +89,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	ro.SetMaxOpenConns(4)
 	s.ro = ro
 	return s, nil
+}
+
+// connect makes the writer's first connection. Processes that open a new
+// database at once race to switch it to WAL, and SQLite answers the losers
+// SQLITE_BUSY at once instead of waiting busy_timeout; they try again for
+// as long as busy_timeout.
+func connect(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		var se *driver.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != 5 /* SQLITE_BUSY */ || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // Close closes the database.
@@ -179,7 +203,8 @@ func migrations() ([]migration, error) {
 }
 
 // migrate applies the migrations not yet applied, each in its own
-// transaction. An up-to-date database is only read.
+// transaction. An up-to-date database is only read. Processes opening a
+// new database at once each apply a migration only if no other did first.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
@@ -216,6 +241,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			continue
 		}
 		err := s.Update(ctx, func(q provision.Querier) error {
+			// Another process may have applied it since we looked: the
+			// write lock taken now makes this check final.
+			var done int
+			if err := q.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&done); err != nil || done > 0 {
+				return err
+			}
 			if _, err := q.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}

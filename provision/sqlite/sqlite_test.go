@@ -241,3 +241,32 @@ func TestDumpIsStable(t *testing.T) {
 		t.Errorf("dump:\n%s", a.String())
 	}
 }
+
+// TestConcurrentOpensOfANewDatabase: two processes starting at once on a
+// database that does not exist yet (a cron run and a hand run on the first
+// day) both open it; the one that loses the race to migrate finds the
+// migrations done instead of failing with "table already exists".
+func TestConcurrentOpensOfANewDatabase(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		path := filepath.Join(t.TempDir(), "new.db")
+		const n = 4
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func() {
+				<-start
+				s, err := Open(context.Background(), path)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		close(start)
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: concurrent open: %v", round, err)
+			}
+		}
+	}
+}
