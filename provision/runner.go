@@ -85,7 +85,8 @@ type Store interface {
 	InsertRun(ctx context.Context, q Querier, r *Run) (int64, error)
 	// FinishRun sets a recorded run's finish time.
 	FinishRun(ctx context.Context, q Querier, id int64, at time.Time) error
-	// PruneRuns deletes runs started before the given time.
+	// PruneRuns deletes runs started before the given time, keeping the
+	// last applied one (the baseline of min_source_ratio).
 	PruneRuns(ctx context.Context, q Querier, before time.Time) error
 
 	// AcquireLease takes the one-run-at-a-time lease for ttl, or returns

@@ -555,3 +555,28 @@ func TestEditedPlanRefusedWhole(t *testing.T) {
 		})
 	}
 }
+
+// TestMinSourceRatioOutlivesHistoryDays: a directory that did not change
+// for longer than history_days writes no runs, so the last applied run is
+// older than the history kept; pruning must not take the baseline of
+// min_source_ratio with it.
+func TestMinSourceRatioOutlivesHistoryDays(t *testing.T) {
+	e := newEnv(t)
+	e.mustRun(company())
+	e.runner.Safeguards = provision.Safeguards{MaxDeletes: 100, MaxDeletePercent: 100, MinSourceRatio: 90}
+	e.now = e.now.Add(91 * 24 * time.Hour)
+	// A failed read is recorded, and pruning runs.
+	_, err := e.run(nil, func(r *provision.Request) {
+		r.Read = func(context.Context) (*directory.Snapshot, error) {
+			return nil, &provision.Error{Code: "source_unavailable", Message: "busy"}
+		}
+	})
+	if err == nil {
+		t.Fatal("the failed read did not fail")
+	}
+	_, err = e.run(leavers(6))
+	var be *provision.BlockedError
+	if !errors.As(err, &be) || len(be.Reasons) != 1 || be.Reasons[0].Code != provision.SafeguardMinSourceRatio {
+		t.Fatalf("run with 6 of 41 users gone after 91 quiet days: %v, want blocked by min_source_ratio", err)
+	}
+}

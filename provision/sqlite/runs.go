@@ -51,9 +51,12 @@ func (s *Store) FinishRun(ctx context.Context, q provision.Querier, id int64, at
 	return err
 }
 
-// PruneRuns deletes runs started before the given time.
+// PruneRuns deletes runs started before the given time, except the last
+// applied run: it is the baseline of min_source_ratio (LastAppliedUsers),
+// and a directory that does not change for months records no newer one.
 func (s *Store) PruneRuns(ctx context.Context, q provision.Querier, before time.Time) error {
-	_, err := q.ExecContext(ctx, "DELETE FROM runs WHERE started_at < ?", millis(before))
+	_, err := q.ExecContext(ctx, `DELETE FROM runs WHERE started_at < ?
+AND id IS NOT (SELECT max(id) FROM runs WHERE status = 'applied')`, millis(before))
 	return err
 }
 

@@ -222,8 +222,9 @@ func TestRuns(t *testing.T) {
 	if err := s.Update(ctx, func(q provision.Querier) error { return s.PruneRuns(ctx, q, now.Add(time.Hour)) }); err != nil {
 		t.Fatal(err)
 	}
-	if runs, _ := s.ListRuns(ctx, 10); len(runs) != 0 {
-		t.Errorf("%d runs after pruning", len(runs))
+	// The last applied run stays: it is min_source_ratio's baseline.
+	if runs, _ := s.ListRuns(ctx, 10); len(runs) != 1 || runs[0].ID != ids[0] {
+		t.Errorf("runs after pruning: %+v, want only the last applied one", runs)
 	}
 }
 
