@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,13 @@ var _ provision.Store = (*Store)(nil)
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, &provision.Error{Code: "db_path", Message: fmt.Sprintf("database path %q: give a file path without ? or #", path)}
+	}
+	// The roster is personal data: a new database is created readable by
+	// its owner only (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, &provision.Error{Code: "db_open", Message: fmt.Sprintf("cannot create the database %s: %v; check db (CYBRIDGE_DB) and that its folder exists and is writable", path, err), Err: err}
 	}
 	params := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)", busyTimeout.Milliseconds())
 	db, err := sql.Open("sqlite", path+"?"+params+"&_pragma=journal_mode(WAL)&_txlock=immediate")

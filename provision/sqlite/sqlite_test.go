@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,6 +269,27 @@ func TestConcurrentOpensOfANewDatabase(t *testing.T) {
 			if err := <-errs; err != nil {
 				t.Fatalf("round %d: concurrent open: %v", round, err)
 			}
+		}
+	}
+}
+
+// TestNewDatabaseReadableByOwnerOnly: the database holds the roster
+// (names, emails, phone numbers, password hashes); like a saved plan, a
+// new one is readable by its owner only, and so are its WAL files.
+func TestNewDatabaseReadableByOwnerOnly(t *testing.T) {
+	s, _ := openTest(t)
+	if err := s.Update(context.Background(), func(q provision.Querier) error {
+		return s.SetLinkedDomain(context.Background(), q, "x.cybozu.com")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		fi, err := os.Stat(s.Path() + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group and others", filepath.Base(s.Path()+suffix), perm)
 		}
 	}
 }
