@@ -343,12 +343,26 @@ func (d *lineDecoder) decode(raw []byte) []byte {
 		nDst = len(out)
 	}
 	out := d.buf[:nDst]
-	if bytes.Contains(out, []byte("\uFFFD")) {
+	if bytes.Contains(out, []byte("\uFFFD")) || (d.enc == encLatin1 && hasC1(raw)) {
 		// U+FFFD cannot be encoded in these encodings, so each one marks an
 		// invalid sequence. Find them by decoding character by character.
 		d.locateBad(raw)
 	}
 	return out
+}
+
+// hasC1 reports whether raw holds a byte 0x80–0x9F: a C1 control
+// character in Latin-1, which no exported text holds, but the lead byte of
+// most Shift_JIS and many GBK characters. Latin-1 decodes every byte, so
+// this is how a file in another encoding read as Latin-1 is told apart
+// from mojibake the plan would write into the roster.
+func hasC1(raw []byte) bool {
+	for _, c := range raw {
+		if c >= 0x80 && c <= 0x9f {
+			return true
+		}
+	}
+	return false
 }
 
 // locateBad records each invalid sequence of a non-UTF-8 line.
@@ -359,7 +373,10 @@ func (d *lineDecoder) locateBad(raw []byte) {
 	for i := 0; i < len(raw); {
 		n := d.enc.charLen(raw[i:])
 		ch, _, err := transform.Bytes(dec, raw[i:i+n])
-		if err != nil || bytes.HasPrefix(ch, []byte(replacement)) {
+		if d.enc == encLatin1 && hasC1(raw[i:i+n]) {
+			d.bad = append(d.bad, badSeq{line: d.line, col: col + 1, rawByte: i + 1, raw: []byte{raw[i]}})
+			col += len(ch)
+		} else if err != nil || bytes.HasPrefix(ch, []byte(replacement)) {
 			// The decoder either rejected the pair as a whole (one U+FFFD)
 			// or only the lead byte, decoding the next byte on its own.
 			if n == 2 && len(ch) > len(replacement) {

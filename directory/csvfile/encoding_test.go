@@ -114,6 +114,21 @@ func TestInvalidBytes(t *testing.T) {
 	}
 }
 
+// TestLatin1RefusesShiftJIS: Latin-1 decodes every byte, so a Shift_JIS
+// export read as Latin-1 by mistake would give every name as mojibake,
+// without an error, and the plan would rename the whole roster. Shift_JIS
+// lead bytes 0x81–0x9F are C1 control characters in Latin-1, which no
+// text in an export holds: they are reported as invalid.
+func TestLatin1RefusesShiftJIS(t *testing.T) {
+	english := csvLines(",", headerOf(userColumns, true))
+	sjis := encode(t, japanese.ShiftJIS, english+csvLines(",", urow("a", "山田")))
+	_, err := readMap(t, map[Kind]string{KindUsers: sjis}, Options{Encoding: "latin1"})
+	wantProblems(t, err, "user.csv:2:2 (Display Name): invalid Latin-1 byte sequence 8E at byte 3 of the line: the file is not Latin-1 (choose the right encoding)")
+	if !errors.Is(err, ErrInvalidEncoding) {
+		t.Error("not ErrInvalidEncoding")
+	}
+}
+
 // TestTooLarge: a huge field stops the file with a clean error.
 func TestTooLarge(t *testing.T) {
 	huge := strings.Repeat("x", 10<<20)
