@@ -78,7 +78,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			r.Administrator = &admin
 		}
 	case "csv":
-		s, err := e.readCSVSource(ctx, cfg, src)
+		s, err := e.readCSVSource(ctx, cfg, src, false)
 		var verr *directory.ValidationError
 		switch {
 		case errors.As(err, &verr) && s == nil:

@@ -19,8 +19,9 @@ import (
 )
 
 // uploadFixture posts the fixture CSV export folder dir to path as a
-// multipart upload with the given fields, with the bearer token when api.
-func uploadFixture(t *testing.T, dir string, fields map[string]string) (*bytes.Buffer, string) {
+// multipart upload with the given fields, with the bearer token when api;
+// only, when given, names the files of dir to upload.
+func uploadFixture(t *testing.T, dir string, fields map[string]string, only ...string) (*bytes.Buffer, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -30,6 +31,9 @@ func uploadFixture(t *testing.T, dir string, fields map[string]string) (*bytes.B
 		t.Fatal(err)
 	}
 	for _, e := range entries {
+		if len(only) > 0 && !slices.Contains(only, e.Name()) {
+			continue
+		}
 		b, err := fs.ReadFile(fsys, dir+"/"+e.Name())
 		if err != nil {
 			t.Fatal(err)
@@ -44,9 +48,9 @@ func uploadFixture(t *testing.T, dir string, fields map[string]string) (*bytes.B
 	return &buf, mw.FormDataContentType()
 }
 
-func (st *stack) upload(dir string, fields map[string]string) (int, string) {
+func (st *stack) upload(dir string, fields map[string]string, only ...string) (int, string) {
 	st.t.Helper()
-	body, ctype := uploadFixture(st.t, dir, fields)
+	body, ctype := uploadFixture(st.t, dir, fields, only...)
 	req, _ := http.NewRequest("POST", st.url+"/api/v1/csv", body)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Authorization", "Bearer "+serveAPIToken)
@@ -230,6 +234,14 @@ func TestServeCSVUploadAPI(t *testing.T) {
 	code, body = st.upload("broken-short-row", nil)
 	if code != 400 || !strings.Contains(body, `"line_errors"`) || !strings.Contains(body, `"line": `) {
 		t.Errorf("broken upload = %d %.600s", code, body)
+	}
+	// The users export alone would read every department as gone.
+	code, body = st.upload("export-sjis", map[string]string{"apply": "true", "allow_deletes": "true"}, "user.csv")
+	if code != 400 || !strings.Contains(body, "organization.csv and userOrganizations.csv are needed to plan departments") {
+		t.Errorf("users-only upload = %d %.600s", code, body)
+	}
+	if runs := st.runs(); runs[0].Status != "applied" || runs[0].Trigger != "csv_upload" {
+		t.Errorf("newest run after the users-only upload = %+v; want the earlier applied upload", runs[0])
 	}
 }
 

@@ -53,7 +53,8 @@ func (b *serveBackend) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CS
 	if ferr == nil {
 		var snap *directory.Snapshot
 		// As -source csv reads them: the domain is the configured one's.
-		opt := csvfile.Options{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header, Domain: domainOf(b.cfg.Cybozu.URL)}
+		opt := csvfile.Options{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header, Domain: domainOf(b.cfg.Cybozu.URL),
+			NeedOrganizations: b.cfg.Safety.Enabled}
 		snap, ferr = csvfile.Read(ctx, files, opt)
 		if ferr == nil {
 			if !b.cfg.Cybozu.IncludeAdministrator {

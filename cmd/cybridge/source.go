@@ -82,7 +82,7 @@ func (e *env) readSource(ctx context.Context, cfg *config.Config, s *sourceFlags
 	case "api":
 		snap, err = e.readAPISource(ctx, cfg)
 	case "csv":
-		snap, err = e.readCSVSource(ctx, cfg, s)
+		snap, err = e.readCSVSource(ctx, cfg, s, true)
 	default:
 		return nil, usageErrorf("-source %q: use api or csv", k)
 	}

@@ -15,16 +15,20 @@ import (
 // row, with -csv-users, -csv-orgs, … naming or overriding single files;
 // the encoding and separator from -csv-encoding / -csv-separator, else the
 // config. It returns a complete, valid snapshot, or a *csvfile.Error
-// (csv_invalid) listing every problem with file, line and column.
-func (e *env) readCSVSource(ctx context.Context, cfg *config.Config, s *sourceFlags) (*directory.Snapshot, error) {
+// (csv_invalid) listing every problem with file, line and column. forPlan
+// says the snapshot is planned from: the safety roster then needs the
+// organization files (the users file alone would read every department as
+// gone); check summarizes whatever files it is given.
+func (e *env) readCSVSource(ctx context.Context, cfg *config.Config, s *sourceFlags, forPlan bool) (*directory.Snapshot, error) {
 	files, err := s.csvFiles(cfg)
 	if err != nil {
 		return nil, err
 	}
 	opt := csvfile.Options{
-		Encoding:  first(s.csvEncoding, cfg.Source.CSVEncoding),
-		Separator: first(s.csvSeparator, cfg.Source.CSVSeparator),
-		Domain:    domainOf(cfg.Cybozu.URL),
+		Encoding:          first(s.csvEncoding, cfg.Source.CSVEncoding),
+		Separator:         first(s.csvSeparator, cfg.Source.CSVSeparator),
+		NeedOrganizations: forPlan && cfg.Safety.Enabled,
+		Domain:            domainOf(cfg.Cybozu.URL),
 	}
 	return csvfile.Read(ctx, files, opt)
 }

@@ -157,6 +157,15 @@ func TestFilesRules(t *testing.T) {
 
 	_, err = Read(context.Background(), Files{Users: filepath.Join(t.TempDir(), "none.csv")}, Options{})
 	wantProblems(t, err, "none.csv: cannot open the users (ユーザー) file")
+
+	// Planning departments from the users file alone would read every
+	// organization as gone.
+	users := usersOnly(csvLines(",", urow("a", "A")))
+	if _, err := readMap(t, users, Options{}); err != nil {
+		t.Errorf("users alone, for a summary: %v", err)
+	}
+	_, err = readMap(t, users, Options{NeedOrganizations: true})
+	wantProblems(t, err, "(files): organization.csv and userOrganizations.csv are needed to plan departments")
 }
 
 // TestProblemsCapped: a file full of errors lists MaxProblems and counts

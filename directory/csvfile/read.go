@@ -73,6 +73,10 @@ type Options struct {
 	// columns after 削除 of a user file without a header row. With a
 	// header row the header names them.
 	CustomItems []string
+	// NeedOrganizations requires organization.csv and userOrganizations.csv:
+	// the snapshot is planned for a target that keeps departments, and
+	// without them every organization and membership would read as gone.
+	NeedOrganizations bool
 	// Domain is recorded as the snapshot's domain (the files do not say).
 	Domain string
 	// Now gives the read time; time.Now when nil.
@@ -228,6 +232,11 @@ func (r *reader) options(files Files, opt Options) (*readOptions, error) {
 		}
 	}
 	together(KindOrgs, KindUserOrgs, "organizations without memberships would read as nobody belonging anywhere")
+	if opt.NeedOrganizations && files.Orgs == "" && files.UserOrgs == "" {
+		usage("%s and %s are needed to plan departments: without them every department would read as gone and be deleted, "+
+			"and every member would lose its departments — export %s and %s from cybozu.com too",
+			KindOrgs.FileName(), KindUserOrgs.FileName(), KindOrgs.What(), KindUserOrgs.What())
+	}
 	together(KindGroups, KindUserGroups, "groups without members would read as empty groups")
 	if err := p.err(); err != nil {
 		return nil, err
