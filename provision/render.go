@@ -53,7 +53,12 @@ func RenderText(w io.Writer, p *Plan) error {
 	if p.SwitchesDomain() {
 		fmt.Fprintf(bw, "\nlinked domain\n  ~ %s → %s\n", p.LinkedDomain, p.Source.Domain)
 	}
-	if !p.HasChanges() {
+	switch {
+	case !p.HasChanges() && len(p.Errors) > 0:
+		// An error can stop planning (another domain): nothing is known
+		// to be up to date.
+		fmt.Fprintln(bw, "\nNo changes can be planned until the errors below are fixed.")
+	case !p.HasChanges():
 		fmt.Fprintln(bw, "\nNo changes: every target is up to date.")
 	}
 	if len(p.Errors) > 0 {
