@@ -23,7 +23,8 @@
 //   - Unknown subdomain (Options.UnknownDomain): 404 HTML for every path.
 //   - Maintenance (Options.Maintenance): 503 HTML for every API path.
 //   - More than Options.MaxConcurrent requests in flight (default 10): 429
-//     JSON, answered at once (without the latency).
+//     JSON, answered at once (without the latency). A request is in flight
+//     from its arrival until its answer starts.
 //   - size outside 1..100, or a bad offset: 400 CB_VA01 with "errors" keyed
 //     by the parameter. A GET carrying Content-Type: 400 CB_IL02. A missing
 //     or unknown code on a per-organization/group/user endpoint: 400 CB_VA01.

@@ -214,7 +214,14 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, seq, http.StatusTooManyRequests, "CB_TM01", "同時に処理できるリクエスト数の上限を超えました。", nil)
 		return
 	}
-	defer s.leave()
+	// The request stops counting as in flight when its answer starts, as on
+	// a server that counts the requests it is working on. Leaving only when
+	// the handler returned let a client that keeps exactly MaxConcurrent in
+	// flight get a 429: an answer too large to buffer is on the wire, and
+	// the client's next request can arrive, before the handler returns.
+	lw := &leaveWriter{ResponseWriter: w, leave: s.leave}
+	defer lw.release()
+	w = lw
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)
 		select {
@@ -377,6 +384,39 @@ func writeBody(w http.ResponseWriter, status int, ctype string, b []byte) {
 	w.Header().Set("Content-Length", fmt.Sprint(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// leaveWriter calls leave once, when the answer starts (or when release is
+// called, for a request that is never answered). One handler goroutine
+// uses it.
+type leaveWriter struct {
+	http.ResponseWriter
+	leave func()
+	left  bool
+}
+
+func (l *leaveWriter) release() {
+	if !l.left {
+		l.left = true
+		l.leave()
+	}
+}
+
+func (l *leaveWriter) WriteHeader(status int) {
+	l.release()
+	l.ResponseWriter.WriteHeader(status)
+}
+
+func (l *leaveWriter) Write(b []byte) (int, error) {
+	l.release()
+	return l.ResponseWriter.Write(b)
+}
+
+// Flush lets cutWriter flush through.
+func (l *leaveWriter) Flush() {
+	if f, ok := l.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // cutWriter passes a response through, or with cut set sends only the first
