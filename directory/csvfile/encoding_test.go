@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func encode(t *testing.T, e encoding.Encoding, s string) string {
@@ -126,6 +127,29 @@ func TestLatin1RefusesShiftJIS(t *testing.T) {
 	wantProblems(t, err, "user.csv:2:2 (Display Name): invalid Latin-1 byte sequence 8E at byte 3 of the line: the file is not Latin-1 (choose the right encoding)")
 	if !errors.Is(err, ErrInvalidEncoding) {
 		t.Error("not ErrInvalidEncoding")
+	}
+}
+
+// TestUTF16Refused: Excel saves 「Unicode テキスト」 as UTF-16, which
+// no export is; one problem says so, instead of hundreds of invalid
+// Shift_JIS bytes that tell the admin to choose an encoding there is none
+// of.
+func TestUTF16Refused(t *testing.T) {
+	text := usersOnly(csvLines("\t", urow("a", "山田")))[KindUsers]
+	for _, tc := range []struct {
+		name string
+		enc  encoding.Encoding
+	}{
+		{"little endian", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)},
+		{"big endian", unicode.UTF16(unicode.BigEndian, unicode.UseBOM)},
+	} {
+		for _, option := range []string{"", "shift_jis"} {
+			_, err := readMap(t, map[Kind]string{KindUsers: encode(t, tc.enc, text)}, Options{Encoding: option})
+			wantProblems(t, err, "user.csv:1:1: the file is UTF-16")
+			if !errors.Is(err, ErrInvalidEncoding) {
+				t.Errorf("%s, encoding %q: not ErrInvalidEncoding", tc.name, option)
+			}
+		}
 	}
 }
 

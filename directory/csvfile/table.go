@@ -157,7 +157,15 @@ func openTable(ctx context.Context, open opener, name string, kind Kind, o *read
 		return nil
 	}
 	t.rc = rc
-	t.dec = newLineDecoder(rc, t.enc)
+	raw := bufio.NewReaderSize(rc, 64<<10) // newLineDecoder reads through it
+	if b, _ := raw.Peek(2); string(b) == "\xff\xfe" || string(b) == "\xfe\xff" {
+		t.probs.add(&RowError{File: t.file, Line: 1, Column: 1, Err: problemf(ErrInvalidEncoding,
+			"the file is UTF-16 (as Excel saves 「Unicode テキスト」), which no cybozu.com export is: "+
+				"read the file exported from cybozu.com, or save it from Excel as 「CSV UTF-8」")})
+		rc.Close()
+		return nil
+	}
+	t.dec = newLineDecoder(raw, t.enc)
 	br := bufio.NewReaderSize(t.dec, 64<<10)
 	if t.sep == 0 {
 		peek, _ := br.Peek(64 << 10)
