@@ -178,3 +178,22 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("params %+v, machine %+v", rep.Params, rep.Machine)
 	}
 }
+
+// TestUsage: -h is not an error; bad flags exit 2 before anything runs.
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-h"}, 0},
+		{[]string{"-runs", "0"}, 2},
+		{[]string{"-pool", "11"}, 2},
+		{[]string{"-only", "read,nope"}, 2},
+		{[]string{"extra"}, 2},
+	} {
+		var stdout, stderr bytes.Buffer
+		if got := run(context.Background(), tc.args, &stdout, &stderr); got != tc.want || stdout.Len() != 0 {
+			t.Errorf("%v: exit %d, want %d; stdout %q", tc.args, got, tc.want, &stdout)
+		}
+	}
+}
