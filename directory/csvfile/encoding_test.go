@@ -153,6 +153,23 @@ func TestUTF16Refused(t *testing.T) {
 	}
 }
 
+// TestBinaryFileRefused: a file that is not text (a program, a ZIP or
+// .xlsx workbook, an image) holds NUL bytes, which no export does; one
+// problem names where, instead of one per undecodable byte.
+func TestBinaryFileRefused(t *testing.T) {
+	text := usersOnly(csvLines(",", urow("a", "A")))[KindUsers]
+	for _, tc := range []struct{ name, data, want string }{
+		{"zip", "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe", "user.csv:1: the file is not text (a NUL byte at byte 6 of the line"},
+		{"nul on line 2", text[:strings.Index(text, "\n")+1] + "a,\x00\x00", "user.csv:2: the file is not text (a NUL byte at byte 3 of the line"},
+	} {
+		_, err := readMap(t, map[Kind]string{KindUsers: tc.data}, Options{})
+		wantProblems(t, err, tc.want)
+		if !errors.Is(err, ErrInvalidEncoding) {
+			t.Errorf("%s: not ErrInvalidEncoding", tc.name)
+		}
+	}
+}
+
 // TestTooLarge: a huge field stops the file with a clean error.
 func TestTooLarge(t *testing.T) {
 	huge := strings.Repeat("x", 10<<20)

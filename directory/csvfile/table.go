@@ -2,6 +2,7 @@ package csvfile
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -158,10 +159,9 @@ func openTable(ctx context.Context, open opener, name string, kind Kind, o *read
 	}
 	t.rc = rc
 	raw := bufio.NewReaderSize(rc, 64<<10) // newLineDecoder reads through it
-	if b, _ := raw.Peek(2); string(b) == "\xff\xfe" || string(b) == "\xfe\xff" {
-		t.probs.add(&RowError{File: t.file, Line: 1, Column: 1, Err: problemf(ErrInvalidEncoding,
-			"the file is UTF-16 (as Excel saves 「Unicode テキスト」), which no cybozu.com export is: "+
-				"read the file exported from cybozu.com, or save it from Excel as 「CSV UTF-8」")})
+	head, _ := raw.Peek(64 << 10)
+	if e := notText(t.file, head); e != nil {
+		t.probs.add(e)
 		rc.Close()
 		return nil
 	}
@@ -179,6 +179,27 @@ func openTable(ctx context.Context, open opener, name string, kind Kind, o *read
 	t.cr.Comma = t.sep
 	t.cr.FieldsPerRecord = -1
 	return t
+}
+
+// notText reports a file that is no export at all, from its first bytes:
+// UTF-16 (which Excel saves as 「Unicode テキスト」), or binary (a NUL
+// byte: a program, a ZIP or .xlsx workbook, an image). No encoding an
+// export uses has NUL bytes; one problem says so, rather than one per
+// byte that does not decode.
+func notText(file string, head []byte) *RowError {
+	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
+		return &RowError{File: file, Line: 1, Column: 1, Err: problemf(ErrInvalidEncoding,
+			"the file is UTF-16 (as Excel saves 「Unicode テキスト」), which no cybozu.com export is: "+
+				"read the file exported from cybozu.com, or save it from Excel as 「CSV UTF-8」")}
+	}
+	i := bytes.IndexByte(head, 0)
+	if i < 0 {
+		return nil
+	}
+	line := bytes.Count(head[:i], []byte{'\n'}) + 1
+	col := i - bytes.LastIndexByte(head[:i], '\n')
+	return &RowError{File: file, Line: line, Err: problemf(ErrInvalidEncoding,
+		"the file is not text (a NUL byte at byte %d of the line; a program, a ZIP or Excel workbook?): give the CSV file exported from cybozu.com", col)}
 }
 
 func (t *table) close() {
