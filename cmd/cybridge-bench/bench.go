@@ -175,7 +175,7 @@ func durations(ds []time.Duration) []float64 {
 
 // benchRead measures the smart read of the full directory.
 func benchRead(ctx context.Context, p Params, sim *cybozutest.Server, full *directory.Snapshot, logf func(string, ...any)) ([]Figure, error) {
-	min := minimumRequests(full)
+	min := cybozutest.MinimumRequests(full)
 	var reqs, ratios, peaks, walls, bounds, tooMany []float64
 	for i := range p.Runs {
 		r, err := readSmart(ctx, sim, full, p.Pool)

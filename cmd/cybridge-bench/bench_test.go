@@ -28,8 +28,8 @@ func TestMain(m *testing.M) {
 
 func TestPages(t *testing.T) {
 	for n, want := range map[int]int{0: 1, 1: 1, 99: 1, 100: 2, 101: 2, 199: 2, 200: 3, 100_000: 1001} {
-		if got := pages(n); got != want {
-			t.Errorf("pages(%d) = %d, want %d", n, got, want)
+		if got := cybozutest.Pages(n); got != want {
+			t.Errorf("cybozutest.Pages(%d) = %d, want %d", n, got, want)
 		}
 	}
 }
@@ -52,7 +52,7 @@ func TestMinimumRequests(t *testing.T) {
 		}
 		s.Users = append(s.Users, u)
 	}
-	if got, want := minimumRequests(s), 3+1+1+2+2+1; got != want {
+	if got, want := cybozutest.MinimumRequests(s), 3+1+1+2+2+1; got != want {
 		t.Errorf("minimumRequests = %d, want %d", got, want)
 	}
 	if got, want := naiveRequests(s), 3+1+1+250+1; got != want {
@@ -88,7 +88,7 @@ func TestReadRequestCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := readResult{Requests: minimumRequests(snap), PeakInFlight: min(got.PeakInFlight, 10), Wall: got.Wall}
+	want := readResult{Requests: cybozutest.MinimumRequests(snap), PeakInFlight: min(got.PeakInFlight, 10), Wall: got.Wall}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("smart read (-want +got):\n%s", diff)
 	}

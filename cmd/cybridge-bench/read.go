@@ -10,40 +10,14 @@ import (
 	"github.com/cybridge/cybridge/directory/cybozutest"
 )
 
-// pages is how many requests a paged list of n items needs (SPEC §9): the
-// last page is short, possibly empty.
-func pages(n int) int { return n/100 + 1 }
-
-// minimumRequests is SPEC §9's minimum for reading the served snapshot s:
-// one paged list per resource — users, organizations, groups, each
-// organization's members, each group's members with everyone skipped.
-func minimumRequests(s *directory.Snapshot) int {
-	members := make(map[string]int, len(s.Organizations))
-	for _, u := range s.Users {
-		for _, m := range u.Memberships {
-			members[m.OrgCode]++
-		}
-	}
-	n := pages(len(s.Users)) + pages(len(s.Organizations)) + pages(len(s.Groups))
-	for _, o := range s.Organizations {
-		n += pages(members[o.Code])
-	}
-	for _, g := range s.Groups {
-		if g.Code != directory.EveryoneGroup {
-			n += pages(len(g.Members))
-		}
-	}
-	return n
-}
-
 // naiveRequests is what the naive strategy needs for s: the user,
 // organization and group lists, one /v1/user/organizations.json per user,
 // and each group's member list (everyone skipped).
 func naiveRequests(s *directory.Snapshot) int {
-	n := pages(len(s.Users)) + pages(len(s.Organizations)) + pages(len(s.Groups)) + len(s.Users)
+	n := cybozutest.Pages(len(s.Users)) + cybozutest.Pages(len(s.Organizations)) + cybozutest.Pages(len(s.Groups)) + len(s.Users)
 	for _, g := range s.Groups {
 		if g.Code != directory.EveryoneGroup {
-			n += pages(len(g.Members))
+			n += cybozutest.Pages(len(g.Members))
 		}
 	}
 	return n

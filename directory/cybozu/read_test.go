@@ -68,28 +68,6 @@ func canonical(s *directory.Snapshot) *directory.Snapshot {
 	return s
 }
 
-// minimumRequests is SPEC §9's minimum for reading s: one paged list per
-// resource, floor(n/100)+1 requests for a list of n.
-func minimumRequests(s *directory.Snapshot) int {
-	pages := func(n int) int { return n/100 + 1 }
-	members := map[string]int{}
-	for _, u := range s.Users {
-		for _, m := range u.Memberships {
-			members[m.OrgCode]++
-		}
-	}
-	n := pages(len(s.Users)) + pages(len(s.Organizations)) + pages(len(s.Groups))
-	for _, o := range s.Organizations {
-		n += pages(members[o.Code])
-	}
-	for _, g := range s.Groups {
-		if g.Code != directory.EveryoneGroup {
-			n += pages(len(g.Members))
-		}
-	}
-	return n
-}
-
 // TestReadFixtureCompany: the fixture company read through the API is the
 // fixture, and dropping the Administrator leaves the 41 people.
 func TestReadFixtureCompany(t *testing.T) {
@@ -109,8 +87,8 @@ func TestReadFixtureCompany(t *testing.T) {
 	if err := got.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
-	if st := sim.Stats(); int(st.Requests) != minimumRequests(want) {
-		t.Errorf("%d requests, minimum %d", st.Requests, minimumRequests(want))
+	if st := sim.Stats(); int(st.Requests) != cybozutest.MinimumRequests(want) {
+		t.Errorf("%d requests, minimum %d", st.Requests, cybozutest.MinimumRequests(want))
 	}
 	if !got.DropUser(directory.AdministratorLogin) {
 		t.Error("the Administrator was not read")
@@ -140,7 +118,7 @@ func TestReadSizes(t *testing.T) {
 				t.Errorf("%d users, want %d and the Administrator", len(got.Users), n)
 			}
 			st := sim.Stats()
-			if min := minimumRequests(want); int(st.Requests) != min {
+			if min := cybozutest.MinimumRequests(want); int(st.Requests) != min {
 				t.Errorf("%d requests, minimum %d", st.Requests, min)
 			}
 			if st.PeakInFlight > DefaultConcurrency {
@@ -172,7 +150,7 @@ func TestReadUnderConcurrencyLimit(t *testing.T) {
 	if st.TooMany == 0 {
 		t.Error("the simulator never answered 429: the test does not test the limit")
 	}
-	t.Logf("%d requests (minimum %d), %d answered 429, peak in flight %d", st.Requests, minimumRequests(want), st.TooMany, st.PeakInFlight)
+	t.Logf("%d requests (minimum %d), %d answered 429, peak in flight %d", st.Requests, cybozutest.MinimumRequests(want), st.TooMany, st.PeakInFlight)
 }
 
 // TestReadRetriesFailedPage: one failing or truncated answer in the middle
@@ -195,8 +173,8 @@ func TestReadRetriesFailedPage(t *testing.T) {
 			if diff := cmp.Diff(want, got, ignoreReadDetails); diff != "" {
 				t.Errorf("snapshot (-want +got):\n%s", diff)
 			}
-			if st := sim.Stats(); int(st.Requests) != minimumRequests(want)+1 || st.Faults != 1 {
-				t.Errorf("%d requests with %d faults, want minimum %d + 1 retry", st.Requests, st.Faults, minimumRequests(want))
+			if st := sim.Stats(); int(st.Requests) != cybozutest.MinimumRequests(want)+1 || st.Faults != 1 {
+				t.Errorf("%d requests with %d faults, want minimum %d + 1 retry", st.Requests, st.Faults, cybozutest.MinimumRequests(want))
 			}
 		})
 	}
@@ -361,7 +339,7 @@ func BenchmarkReadSnapshot(b *testing.B) {
 	sim := cybozutest.NewServer(b, cybozutest.Options{Snapshot: want, Latency: latency})
 	cfg := simConfig(sim)
 	cfg.Concurrency = pool
-	min := minimumRequests(want)
+	min := cybozutest.MinimumRequests(want)
 	b.ResetTimer()
 	for range b.N {
 		sim.ResetStats()
