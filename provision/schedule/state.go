@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -12,6 +13,7 @@ const (
 	ReasonConsecutiveFailures = "consecutive_failures"
 	ReasonFailureRate         = "failure_rate"
 	ReasonBlocked             = "blocked"
+	ReasonAuthFailed          = "auth_failed"
 	ReasonAdmin               = "admin"
 )
 
@@ -57,11 +59,22 @@ type Policy struct {
 	// the calendar-sync manual's auto-stop).
 	FailureLimit  int
 	FailureWindow time.Duration
+	// PauseAtOnce lists error codes that pause at the first failed run:
+	// retrying cannot help and does harm.
+	PauseAtOnce []string
 }
 
-// DefaultPolicy is SPEC §7.1's.
+// credentialsRejected are the error codes of credentials cybozu.com
+// rejected (directory/cybozu): every retry is one more failed login, and
+// cybozu.com locks an account after a few (SPEC §3.3: authentication
+// failures are never retried), so a schedule must not try again every
+// few minutes until pause_after_failures is reached.
+var credentialsRejected = []string{"auth_failed", "basic_auth_failed"}
+
+// DefaultPolicy is SPEC §7.1's, and pauses at once when cybozu.com rejects
+// the credentials.
 func DefaultPolicy(pauseAfterFailures int) Policy {
-	return Policy{PauseAfterFailures: pauseAfterFailures, FailureLimit: 120, FailureWindow: 24 * time.Hour}
+	return Policy{PauseAfterFailures: pauseAfterFailures, FailureLimit: 120, FailureWindow: 24 * time.Hour, PauseAtOnce: credentialsRejected}
 }
 
 // Outcome is how one run ended.
@@ -87,6 +100,9 @@ func (p Policy) Record(s *State, o Outcome, now time.Time) (paused bool) {
 		s.Failures = append(s.Failures, now)
 		s.prune(now, p.FailureWindow)
 		switch {
+		case slices.Contains(p.PauseAtOnce, o.ErrorCode):
+			return s.pause(ReasonAuthFailed,
+				"cybozu.com rejected the credentials; scheduled runs stop so that more failed logins do not lock the account — fix them, then resume: "+o.Message, o.RunID, now)
 		case p.PauseAfterFailures > 0 && s.ConsecutiveFailures >= p.PauseAfterFailures:
 			return s.pause(ReasonConsecutiveFailures,
 				fmt.Sprintf("%d scheduled runs failed in a row; the last said: %s", s.ConsecutiveFailures, o.Message), o.RunID, now)

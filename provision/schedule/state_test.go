@@ -56,6 +56,20 @@ func TestPolicyRecord(t *testing.T) {
 			wantPaused: true, wantReason: ReasonBlocked,
 		},
 		{
+			// Every scheduled retry with a rejected password is another
+			// failed login, and cybozu.com locks accounts after a few.
+			name:       "rejected credentials pause at once",
+			policy:     DefaultPolicy(12),
+			steps:      []step{{Outcome{Status: StatusFailed, ErrorCode: "auth_failed", Message: "cybozu.com rejected the login name or password"}, 0}},
+			wantPaused: true, wantReason: ReasonAuthFailed, wantConsec: 1, wantFails: 1,
+		},
+		{
+			name:       "rejected Basic credentials pause at once",
+			policy:     DefaultPolicy(12),
+			steps:      []step{{Outcome{Status: StatusFailed, ErrorCode: "basic_auth_failed", Message: "Basic authentication rejected"}, 0}},
+			wantPaused: true, wantReason: ReasonAuthFailed, wantConsec: 1, wantFails: 1,
+		},
+		{
 			name:       "the first pause reason is kept",
 			policy:     DefaultPolicy(1),
 			steps:      []step{{failed, 0}, {Outcome{Status: StatusBlocked}, time.Minute}},
