@@ -38,6 +38,9 @@ import (
 // group lists first (the user list is the longest chain; the organization
 // and group lists unlock member lists), then member lists in the order they
 // were found, then speculation.
+//
+// The pool opens only once a first page was read: until then one request
+// is in flight, so that wrong credentials cost one failed login per read.
 const specPagesPerExtra = 50
 
 type listKind int
@@ -196,7 +199,14 @@ func (c *Client) ReadSnapshot(ctx context.Context) (*directory.Snapshot, error) 
 	results := make(chan pageResult)
 	var fatal *Error
 	for {
-		for fatal == nil && r.inflight < int(c.limit.Load()) {
+		// One request until a page was read: wrong credentials then cost
+		// one failed login, not one per list started (cybozu.com locks an
+		// account after a few), at the price of one latency.
+		limit := int(c.limit.Load())
+		if r.successes == 0 {
+			limit = 1
+		}
+		for fatal == nil && r.inflight < limit {
 			l, idx, ok := r.next()
 			if !ok {
 				break
