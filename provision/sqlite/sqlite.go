@@ -107,8 +107,7 @@ func connect(ctx context.Context, db *sql.DB) error {
 	deadline := time.Now().Add(busyTimeout)
 	for {
 		err := db.PingContext(ctx)
-		var se *driver.Error
-		if err == nil || !errors.As(err, &se) || se.Code()&0xff != 5 /* SQLITE_BUSY */ || time.Now().After(deadline) {
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -117,6 +116,23 @@ func connect(ctx context.Context, db *sql.DB) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY: another connection
+// holds the lock.
+func isBusy(err error) bool {
+	var se *driver.Error
+	return errors.As(err, &se) && se.Code()&0xff == 5 // SQLITE_BUSY
+}
+
+// CodeDatabaseBusy: another process held the write lock for longer than
+// busy_timeout.
+const CodeDatabaseBusy = "database_busy"
+
+// busyError explains a write that waited busy_timeout for the lock.
+func busyError(err error) error {
+	return &provision.Error{Code: CodeDatabaseBusy, Err: err, Message: fmt.Sprintf(
+		"the database is busy: another cybridge process (an apply, or cybridge serve) kept it locked for more than %s; nothing was changed — try again when it is done", busyTimeout)}
 }
 
 // Close closes the database.
@@ -153,6 +169,9 @@ func (s *Store) View(ctx context.Context, fn func(q provision.Querier) error) er
 // fn returns nil and rolling back otherwise.
 func (s *Store) Update(ctx context.Context, fn func(q provision.Querier) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
+	if isBusy(err) {
+		return busyError(err)
+	}
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
@@ -160,7 +179,9 @@ func (s *Store) Update(ctx context.Context, fn func(q provision.Querier) error) 
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(); isBusy(err) {
+		return busyError(err)
+	} else if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

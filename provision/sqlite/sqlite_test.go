@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -291,5 +292,36 @@ func TestNewDatabaseReadableByOwnerOnly(t *testing.T) {
 		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
 			t.Errorf("%s has mode %v, want no access for group and others", filepath.Base(s.Path()+suffix), perm)
 		}
+	}
+}
+
+// TestBusyDatabaseHasACode: when another process holds the write lock for
+// longer than busy_timeout (a long first apply under serve), a write gets
+// database_busy saying what to do, not an internal SQLITE_BUSY.
+func TestBusyDatabaseHasACode(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	// Do not wait: the test would take busy_timeout otherwise.
+	if _, err := s.db.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	err = s.Update(ctx, func(q provision.Querier) error { return s.SetLinkedDomain(ctx, q, "x.cybozu.com") })
+	var pe *provision.Error
+	if !errors.As(err, &pe) || pe.Code != "database_busy" || !strings.Contains(pe.Message, "try again") {
+		t.Errorf("write while another process holds the lock: %v, want database_busy", err)
 	}
 }
