@@ -141,6 +141,7 @@ var messages = map[string][2]string{
 	"pause.reason.failure_rate":         {"24 時間以内の失敗が多すぎるため自動停止しました。", "Paused after too many failed runs within 24 hours."},
 	"pause.reason.blocked":              {"安全装置が実行を止めました。計画を確認してから再開してください。", "A safeguard blocked a run. Check the plan, then resume."},
 	"pause.reason.admin":                {"管理者が一時停止しました。", "Paused by an admin."},
+	"pause.reason.auth_failed":          {"cybozu.com がログインを拒否したため、すぐに自動停止しました（失敗を繰り返すとアカウントがロックされます）。ログイン名・パスワード（または Basic 認証）を確認してから再開してください。", "Paused at once because cybozu.com rejected the login (repeated failures lock the account). Check the login name and password (or Basic authentication), then resume."},
 	"pause.resumed":                     {"スケジュール実行を再開しました。", "Scheduled runs resumed."},
 	"pause.not_paused":                  {"スケジュール実行は停止していません。", "Scheduled runs were not paused."},
 	"pause.paused":                      {"スケジュール実行を一時停止しました。", "Scheduled runs paused."},

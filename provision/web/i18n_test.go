@@ -59,7 +59,7 @@ func TestEveryMessageInBothLanguages(t *testing.T) {
 		"cal.done.":      {"permit", "revoke", "unpin"},
 		"roster.origin.": {"directory", "local"},
 		"cal.check.":     {"reachable", "unauthorized", "not_calendar"},
-		"pause.reason.":  {"consecutive_failures", "failure_rate", "blocked", "admin"},
+		"pause.reason.":  {"consecutive_failures", "failure_rate", "blocked", "admin", "auth_failed"},
 		"fix.":           {"stale_plan", "run_in_progress", "blocked"},
 	} {
 		for _, v := range values {
