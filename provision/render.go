@@ -74,7 +74,7 @@ func RenderText(w io.Writer, p *Plan) error {
 		}
 	}
 	if len(p.Safeguards) > 0 {
-		fmt.Fprintln(bw, "\nSafeguards (apply is blocked unless run with -allow-deletes):")
+		fmt.Fprintln(bw, "\nSafeguards tripped (an apply of this plan needs -allow-deletes):")
 		for _, e := range p.Safeguards {
 			fmt.Fprintf(bw, "  # [%s] %s\n", e.Code, e.Message)
 		}

@@ -36,7 +36,7 @@ func (s Safeguards) Check(p *Plan, lastUsers int) []Issue {
 		}
 		if n > s.MaxDeletes {
 			out = append(out, Issue{Code: SafeguardMaxDeletes, Target: t.Name, Message: fmt.Sprintf(
-				"%s: this run would delete or disable %d objects, more than max_deletes = %d", t.Name, n, s.MaxDeletes)})
+				"%s: this run would delete or disable %d %s, more than max_deletes = %d", t.Name, n, plural(n, "object", "objects"), s.MaxDeletes)})
 		}
 		if t.Linked > 0 && n*100 > s.MaxDeletePercent*t.Linked {
 			out = append(out, Issue{Code: SafeguardMaxDeletePercent, Target: t.Name, Message: fmt.Sprintf(
@@ -51,4 +51,12 @@ func (s Safeguards) Check(p *Plan, lastUsers int) []Issue {
 			p.Source.Users, s.MinSourceRatio, lastUsers)})
 	}
 	return out
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
