@@ -323,3 +323,23 @@ func TestEnvName(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownEnv(t *testing.T) {
+	got := UnknownEnv([]string{
+		"CYBRIDGE_CYBOZU_PASWORD=x",        // typo
+		"CYBRIDGE_CYBOZU_PASSWORD=x",       // known
+		"CYBRIDGE_CYBOZU_PASSWORD_FILE=/p", // secret file form
+		"CYBRIDGE_DB=/x.db",
+		"CYBRIDGE_DB_FILE=/x", // not a secret: no _FILE form
+		"HOME=/root",
+		"CYBRIDGE_SECRET_KEY_FILE=/k",
+		"CYBRIDGE_EMPTY_TYPO=", // empty is unset
+	})
+	var names []string
+	for _, p := range got {
+		names = append(names, p.Key)
+	}
+	if diff := cmp.Diff([]string{"CYBRIDGE_CYBOZU_PASWORD", "CYBRIDGE_DB_FILE"}, names); diff != "" {
+		t.Errorf("unknown (-want +got):\n%s", diff)
+	}
+}

@@ -386,3 +386,28 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// UnknownEnv reports every CYBRIDGE_* variable in environ (NAME=value, as
+// os.Environ) with a value that names no configuration key, so that a mistyped name
+// (CYBRIDGE_CYBOZU_PASWORD) is an error instead of a setting silently not
+// made. Secrets also accept their _FILE form.
+func UnknownEnv(environ []string) []Problem {
+	known := map[string]bool{}
+	var cfg Config
+	for _, f := range fields(&cfg) {
+		known[EnvName(f.key)] = true
+		if f.secret {
+			known[EnvName(f.key)+"_FILE"] = true
+		}
+	}
+	var out []Problem
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		// An empty variable is treated as unset, as for known keys.
+		if strings.HasPrefix(name, "CYBRIDGE_") && !known[name] && val != "" {
+			out = append(out, Problem{Key: name, File: true, Message: "unknown environment variable: no configuration key has this name (see the README's cybridge.toml example; CYBRIDGE_<SECTION>_<KEY>)"})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}

@@ -60,8 +60,7 @@ func calendarEnv(t *testing.T) map[string]string {
 func runCLIWithInput(t *testing.T, env map[string]string, stdin string, args ...string) cliResult {
 	t.Helper()
 	var out, errb bytes.Buffer
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	code := Main(context.Background(), args, lookup, strings.NewReader(stdin), &out, &errb)
+	code := Main(context.Background(), args, environ(env), strings.NewReader(stdin), &out, &errb)
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
 

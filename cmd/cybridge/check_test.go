@@ -28,9 +28,17 @@ type cliResult struct {
 func runCLI(t *testing.T, env map[string]string, args ...string) cliResult {
 	t.Helper()
 	var out, errb bytes.Buffer
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	code := Main(context.Background(), args, lookup, strings.NewReader(""), &out, &errb)
+	code := Main(context.Background(), args, environ(env), strings.NewReader(""), &out, &errb)
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// environ turns a map into an os.Environ-style list.
+func environ(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	return out
 }
 
 // simEnv is the environment pointing cybridge at sim with its default

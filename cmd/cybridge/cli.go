@@ -29,10 +29,11 @@ const (
 // subcommand gets it instead of touching os.* so that tests run the real
 // command in-process.
 type env struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	lookup func(string) (string, bool)
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	lookup  func(string) (string, bool)
+	environ []string // NAME=value, as os.Environ
 
 	// jsonErrors makes the final error print as {"error":{...}} on stdout;
 	// a command sets it once it has parsed -format json.
@@ -49,10 +50,17 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) error
 }
 
-// Main runs cybridge with args (without the program name) and returns the
-// exit code.
-func Main(ctx context.Context, args []string, lookup func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup}
+// Main runs cybridge with args (without the program name) in the
+// environment environ (NAME=value, as os.Environ) and returns the exit code.
+func Main(ctx context.Context, args []string, environ []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup, environ: environ}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
@@ -276,6 +284,17 @@ func (e *env) loadConfig(path string) (*config.Config, error) {
 		path = "cybridge.toml"
 	}
 	cfg, err := config.Load(path, required, e.lookup)
+	// A mistyped variable would otherwise be ignored in silence, and the
+	// setting the admin meant to make would not be made.
+	if unknown := config.UnknownEnv(e.environ); len(unknown) > 0 {
+		var ce *config.Error
+		switch {
+		case err == nil:
+			err = &config.Error{Problems: unknown}
+		case errors.As(err, &ce):
+			ce.Problems = append(ce.Problems, unknown...)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

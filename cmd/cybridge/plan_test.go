@@ -59,10 +59,9 @@ func TestPlanAndApplyExitCodes(t *testing.T) {
 		"CYBRIDGE_SAFEGUARDS_MAX_DELETES":  "0",
 		"CYBRIDGE_CYBOZU_URL":              "https://demo.cybozu.com",
 	}
-	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	run := func(args ...string) (int, string) {
 		var out, errb bytes.Buffer
-		code := Main(context.Background(), args, lookup, strings.NewReader(""), &out, &errb)
+		code := Main(context.Background(), args, environ(vars), strings.NewReader(""), &out, &errb)
 		return code, out.String() + errb.String()
 	}
 	all, leaver := "-csv-dir="+filepath.Join(dir, "all"), "-csv-dir="+filepath.Join(dir, "leaver")

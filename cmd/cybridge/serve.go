@@ -138,7 +138,7 @@ func newServeBackend(e *env, cfg *config.Config, store *sqlite.Store) (*serveBac
 	}
 	// The same runner as plan and apply. Reads and runs in the daemon show
 	// no progress line: several may run at once, and stderr is the log.
-	quiet := &env{stdout: io.Discard, stderr: io.Discard, lookup: e.lookup}
+	quiet := &env{stdout: io.Discard, stderr: io.Discard, lookup: e.lookup, environ: e.environ}
 	runner, err := quiet.newRunner(cfg, store)
 	if err != nil {
 		return nil, err

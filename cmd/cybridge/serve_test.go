@@ -269,12 +269,7 @@ func TestServeSchedule(t *testing.T) {
 
 	// `cybridge resume`, as an admin would run it next to the daemon.
 	var out bytes.Buffer
-	code := Main(context.Background(), []string{"resume"}, func(k string) (string, bool) {
-		if k == "CYBRIDGE_DB" {
-			return st.cfg.DB, true
-		}
-		return "", false
-	}, nil, &out, io.Discard)
+	code := Main(context.Background(), []string{"resume"}, []string{"CYBRIDGE_DB=" + st.cfg.DB}, nil, &out, io.Discard)
 	if code != 0 || !strings.Contains(out.String(), "resumed") {
 		t.Fatalf("cybridge resume = %d: %s", code, out.String())
 	}
