@@ -24,10 +24,11 @@
 //     with a few bad bytes is reported as damaged UTF-8 rather than decoded
 //     as Shift_JIS into plausible garbage. Every invalid byte sequence is
 //     reported with its line, column (field) and byte offset.
-//   - Separator: comma, semicolon, tab or space, detected from the first
-//     rows (up to 20, so that a first row with a single column does not
-//     decide) outside quotes; space only when the others are nearly absent,
-//     because display names contain spaces.
+//   - Separator: comma, semicolon, tab or space: the one found outside
+//     quotes on the most of the first rows (up to 20, so that a first row
+//     with a single column does not decide); space only when it is on more
+//     of them than the others, because display names and English header
+//     names contain spaces.
 //   - Header row optional (detected by its names; Options.Header forces
 //     it). With a header, columns are matched by name — Japanese as the
 //     manual and the newer help write them (E-mail/メールアドレス,
@@ -61,12 +62,19 @@
 //   - userOrganizations.csv: ログイン名, then 組織コードN / 役職コードN pairs.
 //     The first organization is the user's primary (User.PrimaryOrg); the
 //     others follow in organization-code order, as the API reader gives
-//     them. A row without organizations, and a user without a row, belong
-//     to none. Titles come from title.csv; without it, the titles used in
+//     them. A row with only the login name means the user belongs to none.
+//     Every user of user.csv (but the built-in Administrator) must have a
+//     row, as the export gives: cybozu.com's import reads a missing row as
+//     "unchanged", not "none", so a missing row means a truncated or
+//     filtered file, and is an error (ErrMissingRow) at the user's
+//     ログイン名 in user.csv — not the user's organizations removed in
+//     silence. Titles come from title.csv; without it, the titles used in
 //     memberships are listed with their code and no name.
 //   - userGroups.csv: ログイン名, then グループコードN. Members of the built-in
 //     everyone group are not listed (the API reader skips them). Rows of
 //     the built-in Administrator are skipped: user.csv never contains it.
+//     As in userOrganizations.csv, a row with only the login name means no
+//     groups, and a user without a row is an error.
 //   - group.csv's タイプ (static/dynamic) is kept as Group.Type; the API does
 //     not return it.
 //

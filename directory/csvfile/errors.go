@@ -118,6 +118,8 @@ var (
 	ErrUnknownReference = errors.New("unknown reference")
 	// ErrDuplicate: a login or code appears twice.
 	ErrDuplicate = errors.New("duplicate")
+	// ErrMissingRow: a user of the users file has no row in a membership file.
+	ErrMissingRow = errors.New("missing row")
 	// ErrNoUsersFile: FindInDir found no users export in the folder.
 	ErrNoUsersFile = errors.New("no users export")
 )

@@ -71,13 +71,21 @@ func readMembershipHeader(t *table, o *readOptions) bool {
 }
 
 // membershipRows reads the data rows of a membership file: for each row
-// with a known user, cells holds the trimmed cells after the login.
+// with a known user, cells holds the trimmed cells after the login. Then
+// it reports the users of user.csv the file has no row for (requireRows).
 func (r *reader) membershipRows(t *table, each func(rec *record, ui int, login string)) {
 	seen := map[string]int{}
+	badLogin := false
+	defer func() { r.requireRows(t, seen, badLogin) }()
 	for {
 		rec, more := t.next()
 		if !more {
 			return
+		}
+		if rec.isBad(0) {
+			// Reported as an invalid byte sequence; whose row this is
+			// cannot be known.
+			badLogin = true
 		}
 		login := strings.TrimSpace(rec.fields[0])
 		if login == "" {
@@ -104,13 +112,65 @@ func (r *reader) membershipRows(t *table, each func(rec *record, ui int, login s
 	}
 }
 
+// requireRows reports, at its row of user.csv, every user the membership
+// file t has no row for (seen: the logins it has rows for). cybozu.com's
+// export lists every user — one without organizations or groups as a row
+// with only the login name — and its import reads a missing row as
+// "unchanged", not "none" (ファイルにログイン名を記述していないユーザーの
+// 所属組織情報は、ファイルを読み込んでも変更されません). So a missing row
+// means a truncated or filtered file, and reading it as "belongs to none"
+// would strip those users' departments or groups in silence.
+//
+// Nothing is reported when the rows cannot be trusted to be complete for
+// another reason already reported: t or user.csv was not read to its end,
+// or a login cell held an invalid byte sequence. A file with no rows at
+// all is one problem, not one per user.
+func (r *reader) requireRows(t *table, seen map[string]int, badLogin bool) {
+	if t.err != nil || t.broken || badLogin || r.failed[KindUsers] {
+		return
+	}
+	none := "organization"
+	if t.kind == KindUserGroups {
+		none = "group"
+	}
+	rows := len(seen)
+	var missing []int // indices in r.snap.Users
+	for i, u := range r.snap.Users {
+		if _, ok := seen[u.Login]; ok || u.Login == directory.AdministratorLogin {
+			continue
+		}
+		seen[u.Login] = 0 // a login used twice in user.csv: reported once (Validate reports the second)
+		missing = append(missing, i)
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if rows == 0 {
+		// Not one row: an empty or header-only file.
+		users := fmt.Sprintf("%d users", len(missing))
+		if len(missing) == 1 {
+			users = "1 user"
+		}
+		r.probs.add(&RowError{File: t.file, Err: problemf(ErrMissingRow,
+			"the file has no rows, though %s lists %s and the export lists every user: export the files again together, unfiltered (a user in no %s has a row with only the login name)",
+			KindUsers.FileName(), users, none)})
+		return
+	}
+	for _, i := range missing {
+		u := &r.snap.Users[i]
+		r.probs.add(&RowError{File: u.Origin.File, Line: u.Origin.Line, Column: u.Origin.Column, Field: r.nameOf(u.Origin.File, u.Origin.Column-1),
+			Err: problemf(ErrMissingRow, "user %q has no row in %s, though the export lists every user: export the files again together, unfiltered (a user in no %s has a row with only the login name)",
+				u.Login, t.file, none)})
+	}
+}
+
 // readUserOrgs reads userOrganizations.csv into the users' memberships.
 // The first organization of a row is the user's primary (優先する組織);
-// a row with no organizations means the user belongs to none, and so does
-// a user without a row. Memberships are kept in the order the User API
-// reader gives them — primary first, then by organization code — so that
-// both sources give the same snapshot whatever order the export lists
-// the other organizations in.
+// a row with no organizations means the user belongs to none; a user
+// without a row is an error (see requireRows). Memberships are kept in
+// the order the User API reader gives them — primary first, then by
+// organization code — so that both sources give the same snapshot
+// whatever order the export lists the other organizations in.
 func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
 	if !readMembershipHeader(t, o) {
 		return false

@@ -3,6 +3,7 @@ package csvfile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,14 +33,25 @@ func company(userOrgs, userGroups string) map[Kind]string {
 	}
 }
 
+// loginRows is membership rows with only the login name: users in no
+// organization or group, as the export lists them (every user has a row).
+func loginRows(logins ...string) string {
+	var b strings.Builder
+	for _, l := range logins {
+		b.WriteString(l + "\r\n")
+	}
+	return b.String()
+}
+
 func TestMemberships(t *testing.T) {
 	files := company(
 		"a,sales,boss,hq,lead,dev,\r\n"+ // primary sales; the others by code
 			"b,,,dev,\r\n"+ // first cell empty: dev is primary
 			"c\r\n"+ // in no organization
 			",,,,\r\n"+ // a blank row from a spreadsheet
-			"Administrator,hq,\r\n", // exports may list the Administrator; user.csv never does
-		"a,g1,g2\r\nb,everyone,g1\r\nAdministrator,g1\r\n")
+			"Administrator,hq,\r\n"+ // exports may list the Administrator; user.csv never does
+			loginRows("d", "e"),
+		"a,g1,g2\r\nb,everyone,g1\r\nAdministrator,g1\r\n"+loginRows("c", "d", "e"))
 	s, err := readMap(t, files, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +87,9 @@ func TestMembershipProblems(t *testing.T) {
 			"b,,lead\r\n"+ // a title without organization
 			"zz,hq,\r\n"+ // unknown user
 			"a,dev,\r\n"+ // a second row for a
-			" ,hq,\r\n", // no login
-		"c,g3,g1,g1\r\n")
+			" ,hq,\r\n"+ // no login
+			loginRows("c", "d", "e"),
+		"c,g3,g1,g1\r\n"+loginRows("a", "b", "d", "e"))
 	_, err := readMap(t, files, Options{})
 	wantProblems(t, err,
 		`userOrganizations.csv:2:3 (役職コード1): title "chief" is not in the titles file (title.csv)`,
@@ -92,7 +105,7 @@ func TestMembershipProblems(t *testing.T) {
 
 // TestNoTitleFile: without title.csv, the titles used are listed by code.
 func TestNoTitleFile(t *testing.T) {
-	files := company("a,sales,boss\r\nb,dev,lead\r\nc,hq,boss\r\n", "")
+	files := company("a,sales,boss\r\nb,dev,lead\r\nc,hq,boss\r\n"+loginRows("d", "e"), loginRows("a", "b", "c", "d", "e"))
 	delete(files, KindTitles)
 	s, err := readMap(t, files, Options{})
 	if err != nil {
@@ -106,13 +119,13 @@ func TestNoTitleFile(t *testing.T) {
 // TestMembershipHeader: a wrong header is named; a file without a header
 // is read in the documented order; the English header works.
 func TestMembershipHeader(t *testing.T) {
-	files := company("", "")
+	files := company("", loginRows("a", "b", "c", "d", "e"))
 	files[KindUserOrgs] = "ログイン名,組織コード1,グループコード1\r\na,sales,\r\n"
 	_, err := readMap(t, files, Options{})
 	wantProblems(t, err, `userOrganizations.csv:1:3 (グループコード1): column 3 of the header should be 役職コード1, not "グループコード1"`)
 
-	files[KindUserOrgs] = "a,sales,boss\r\n"
-	files[KindUserGroups] = "Login Name,Group Code 1\r\na,g1\r\n"
+	files[KindUserOrgs] = "a,sales,boss\r\n" + loginRows("b", "c", "d", "e")
+	files[KindUserGroups] = "Login Name,Group Code 1\r\na,g1\r\n" + loginRows("b", "c", "d", "e")
 	s, err := readMap(t, files, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +134,7 @@ func TestMembershipHeader(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 
-	files[KindUserOrgs] = "ログイン名\r\n" // nobody belongs anywhere
+	files[KindUserOrgs] = "ログイン名\r\n" + loginRows("a", "b", "c", "d", "e") // nobody belongs anywhere
 	if _, err := readMap(t, files, Options{}); err != nil {
 		t.Error(err)
 	}
@@ -131,7 +144,7 @@ func TestMembershipHeader(t *testing.T) {
 // rules, each at its cell; a row left out is not reported again where
 // another file names it.
 func TestReferenceProblems(t *testing.T) {
-	files := company("a,sales,\r\nb,tokyo,\r\nc,dev,\r\n", "")
+	files := company("a,sales,\r\nb,tokyo,\r\nc,dev,\r\n", loginRows("a", "b", "c"))
 	files[KindOrgs] = orgFile("hq,本社,*,,,,", "sales,営業,*,,,hq,", "dev,,*,,,hq,", "x,X,*,,,nowhere,", "c1,C1,*,,,c2,", "c2,C2,*,,,c1,", "hq,本社2,*,,,,")
 	files[KindUsers] = usersOnly(csvLines(",", urow("a", "A"), urow("b", "B"), urow("c", "C"), urow("a", "A2")))[KindUsers]
 	_, err := readMap(t, files, Options{})
@@ -205,7 +218,7 @@ func TestFindInDir(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files := company("a,sales,\r\n", "a,g1\r\n")
+	files := company("a,sales,\r\n"+loginRows("b", "c", "d", "e"), "a,g1\r\n"+loginRows("b", "c", "d", "e"))
 
 	// By name (any case), with unrelated files around.
 	dir := t.TempDir()
@@ -256,7 +269,7 @@ func TestFindInDir(t *testing.T) {
 // TestEveryoneWithoutGroupRow: everyone's members are skipped even when
 // group.csv does not list the group.
 func TestEveryoneWithoutGroupRow(t *testing.T) {
-	files := company("", "a,everyone,g1\r\n")
+	files := company(loginRows("a", "b", "c", "d", "e"), "a,everyone,g1\r\n"+loginRows("b", "c", "d", "e"))
 	files[KindGroups] = strings.Replace(files[KindGroups], "everyone,Everyone,*,dynamic,,\r\n", "", 1)
 	s, err := readMap(t, files, Options{})
 	if err != nil {
@@ -264,5 +277,164 @@ func TestEveryoneWithoutGroupRow(t *testing.T) {
 	}
 	if len(s.Groups) != 2 || len(s.Groups[0].Members) != 1 {
 		t.Errorf("groups %+v", s.Groups)
+	}
+}
+
+// TestMissingRows: the export lists every user in the membership files (a
+// user in nothing as a row with only the login name), and cybozu.com's
+// import reads a missing row as "unchanged", not "none"; so a user without
+// a row is an error at the user's row of user.csv, never a user in no
+// organization or group. Problems that make the rows untrustworthy anyway
+// are not followed by one missing row per user.
+func TestMissingRows(t *testing.T) {
+	all := loginRows("a", "b", "c", "d", "e")
+	orgs := "a,sales,boss\r\nb,dev,\r\nc,hq,\r\nd,sales,\r\ne,dev,lead\r\n"
+	for _, tc := range []struct {
+		name   string
+		files  map[Kind]string
+		opt    Options
+		want   []string
+		none   bool // no ErrMissingRow among the problems
+		capped int  // want MaxProblems listed and this many more
+	}{{
+		name:  "no row in userOrganizations.csv",
+		files: company(loginRows("a", "b", "c", "e"), all),
+		want:  []string{`user.csv:5:1 (ログイン名): user "d" has no row in userOrganizations.csv, though the export lists every user: export the files again together, unfiltered (a user in no organization has a row with only the login name)`},
+	}, {
+		name:  "no row in userGroups.csv",
+		files: company(all, "a,g1\r\nc,g1\r\n"+loginRows("d", "e")),
+		want:  []string{`user.csv:3:1 (ログイン名): user "b" has no row in userGroups.csv, though the export lists every user: export the files again together, unfiltered (a user in no group has a row with only the login name)`},
+	}, {
+		name:  "truncated: the last 2 rows cut",
+		files: company(orgs[:strings.Index(orgs, "d,")], all),
+		want: []string{
+			`user.csv:5:1 (ログイン名): user "d" has no row in userOrganizations.csv`,
+			`user.csv:6:1 (ログイン名): user "e" has no row in userOrganizations.csv`,
+		},
+	}, {
+		name:  "filtered: rows of one organization kept",
+		files: company("a,sales,boss\r\nd,sales,\r\n", all),
+		want: []string{
+			`user.csv:3:1 (ログイン名): user "b" has no row in userOrganizations.csv`,
+			`user.csv:4:1 (ログイン名): user "c" has no row in userOrganizations.csv`,
+			`user.csv:6:1 (ログイン名): user "e" has no row in userOrganizations.csv`,
+		},
+	}, {
+		name:  "header only: one problem, not one per user",
+		files: company("", all),
+		want:  []string{`userOrganizations.csv: the file has no rows, though user.csv lists 5 users and the export lists every user`},
+	}, {
+		name:  "with other problems in the file",
+		files: company("a,sales,chief\r\n"+loginRows("b", "c", "d"), all),
+		want: []string{
+			`userOrganizations.csv:2:3 (役職コード1): title "chief" is not in the titles file`,
+			`user.csv:6:1 (ログイン名): user "e" has no row in userOrganizations.csv`,
+		},
+	}, {
+		name: "a login used twice in user.csv: missing once",
+		files: func() map[Kind]string {
+			f := company(loginRows("b", "c", "d", "e"), all)
+			f[KindUsers] += csvLines(",", urow("a", "A2"))
+			return f
+		}(),
+		want: []string{
+			`user.csv:2:1 (ログイン名): user "a" has no row in userOrganizations.csv`,
+			`user.csv:7:1 (ログイン名): login name "a" is used twice (first at user.csv:2:1)`,
+		},
+	}, {
+		name: "the Administrator needs no row",
+		files: func() map[Kind]string {
+			f := company(all, all)
+			f[KindUsers] += csvLines(",", urow(directory.AdministratorLogin, "Administrator"))
+			return f
+		}(),
+	}, {
+		name:  "a quote error stops the file: no missing rows after it",
+		files: company("a,sales,\r\nb,\"dev,\r\n"+loginRows("c"), all),
+		want:  []string{`userOrganizations.csv:4: extraneous or missing " in quoted-field`},
+		none:  true,
+	}, {
+		name:  "a login cell that does not decode: whose row it is is unknown",
+		files: company(loginRows("a", "b", "\xffc", "d", "e"), all),
+		opt:   Options{Encoding: "utf-8"},
+		want:  []string{`userOrganizations.csv:4:1 (ログイン名): invalid UTF-8 byte sequence FF`},
+		none:  true,
+	}, {
+		name: "user.csv not read: no missing rows",
+		files: func() map[Kind]string {
+			f := company("", "")
+			f[KindUsers] = strings.Replace(f[KindUsers], "表示名,", "", 1)
+			return f
+		}(),
+		want: []string{`user.csv:1:2 (表示名): the 表示名 column (column 2 of the export) is missing from the header`},
+		none: true,
+	}, {
+		name: "user.csv not read to its end: no missing rows",
+		files: func() map[Kind]string {
+			f := company("", "")
+			f[KindUsers] = strings.Replace(f[KindUsers], ",B,", `,B "quoted",`, 1)
+			return f
+		}(),
+		want: []string{`user.csv:3: bare " in non-quoted-field`},
+		none: true,
+	}, {
+		name: "capped",
+		files: func() map[Kind]string {
+			var rows [][]string
+			for i := range 150 {
+				rows = append(rows, urow(fmt.Sprintf("u%03d", i), "U"))
+			}
+			f := company(loginRows("u000"), "")
+			f[KindUsers] = usersOnly(csvLines(",", rows...))[KindUsers]
+			delete(f, KindGroups)
+			delete(f, KindUserGroups)
+			return f
+		}(),
+		capped: 49,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := readMap(t, tc.files, tc.opt)
+			if s != nil && err != nil {
+				t.Error("a snapshot came back with the error")
+			}
+			if tc.capped > 0 {
+				var e *Error
+				if !errors.As(err, &e) || len(e.Problems) != MaxProblems || e.More != tc.capped {
+					t.Fatalf("got %v", err)
+				}
+				if !errors.Is(err, ErrMissingRow) || !strings.HasPrefix(e.Problems[0].Error(), `user.csv:3:1 (ログイン名): user "u001" has no row`) {
+					t.Errorf("first problem %v", e.Problems[0])
+				}
+				return
+			}
+			wantProblems(t, err, tc.want...)
+			if len(tc.want) == 0 {
+				return
+			}
+			if got := errors.Is(err, ErrMissingRow); got == tc.none {
+				t.Errorf("errors.Is(ErrMissingRow) = %v", got)
+			}
+		})
+	}
+}
+
+// TestLoginOnlyRow: a row with only the login name means the user belongs
+// to no organization and no group.
+func TestLoginOnlyRow(t *testing.T) {
+	s, err := readMap(t, company("a,sales,boss\r\nb,dev,\r\nc,hq,\r\nd\r\ne,dev,\r\n", "a,g1\r\nb,g1\r\nc,g1\r\nd\r\ne,g1\r\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range s.Users {
+		if u.Login == "d" && (u.PrimaryOrg != "" || u.Memberships != nil) {
+			t.Errorf("d: primary %q, memberships %v", u.PrimaryOrg, u.Memberships)
+		}
+	}
+	for _, g := range s.Groups {
+		if g.Code == "g1" {
+			if d := cmp.Diff([]string{"a", "b", "c", "e"}, g.Members); d != "" {
+				t.Errorf("g1 members (-want +got):\n%s", d)
+			}
+		}
 	}
 }

@@ -65,7 +65,11 @@ const userHeader = "ログイン名,表示名,新ログイン名,パスワード
 // The rows of the help's examples (「ユーザーを読み込むファイルの作成例」,
 // 「組織を読み込むファイルの作成例」, …), with the columns the help elides
 // ("…") filled in, and the custom items 拠点情報 and 座席情報 of its custom
-// item example.
+// item example. The membership examples are import files, which may leave
+// users out (cybozu.com leaves their memberships unchanged); an export lists
+// every user and Read requires a row for each, so suzuki, in no
+// organization or group, is added after the example's rows as a row with
+// only the login name.
 var helpExample = map[Kind]string{
 	KindUsers: userHeader + ",拠点情報,座席情報\r\n" +
 		"takahashi,高橋 健太,*,xxxxx,高橋,健太,たかはし,けんた,Kenta Takahashi,en,takahashi@example.com,1,ja,Asia/Tokyo,03-1234-5678,101,090-1111-2222,,E001,2015/04/01,1990-01-05,,10,k_takahashi,*,本社,20階\r\n" +
@@ -77,7 +81,8 @@ var helpExample = map[Kind]string{
 		"org003,第ニ営業部,*,Sales Dept#2,en,org001,担当業界:金融\r\n",
 	KindUserOrgs: "ログイン名,組織コード1,役職コード1,組織コード2,役職コード2\r\n" +
 		"takahashi,org001,director,org002,manager\r\n" +
-		"kato,org001,,org002,\r\n",
+		"kato,org001,,org002,\r\n" +
+		"suzuki\r\n", // not in the example: see above
 	KindTitles: "役職コード1,役職名,新役職コード,説明,削除\r\n" +
 		"director,本部長,*,,*\r\n" +
 		"manager,マネージャー,*,,*\r\n",
@@ -86,7 +91,8 @@ var helpExample = map[Kind]string{
 		"grp002,派遣社員,*,dynamic,派遣社員グループ,*\r\n",
 	KindUserGroups: "ログイン名,グループコード1,グループコード2\r\n" +
 		"takahashi,grp001,grp021\r\n" +
-		"kato,grp001,\r\n",
+		"kato,grp001,\r\n" +
+		"suzuki\r\n", // not in the example: see above
 }
 
 func helpExampleWithout(k Kind, drop string) map[Kind]string {

@@ -170,7 +170,7 @@ func TestQuoting(t *testing.T) {
 			strings.Join(urow("q3", "\"two\r\nlines\""), ",") + "\r\n" +
 			csvLines(",", urow("q4", "Four", "valid=2")),
 		KindOrgs:     "組織コード,表示名,新組織コード,別言語での表示名,別言語の名前を表示する言語,親組織コード,説明\r\no,Org,*,,,,\"line 1\r\nline 2, with comma\"\r\n",
-		KindUserOrgs: "ログイン名,組織コード1,役職コード1\r\n",
+		KindUserOrgs: "ログイン名,組織コード1,役職コード1\r\n" + loginRows("q1", "q2", "q3", "q4"),
 	}
 	_, err := readMap(t, files, Options{})
 	wantProblems(t, err, "user.csv:6:12 (使用状態)") // q3 takes lines 4 and 5
@@ -251,6 +251,11 @@ func TestSniffSeparator(t *testing.T) {
 		"\"Smith, John\";a;b\n":           ';',
 		"山田 太郎,a,b\n":                     ',',
 		"name\tdesc\n\"a\nb,c,d,e\"\tx\n": '\t',
+		// An English header, then mostly users in no group: the header's
+		// spaces do not outweigh its commas.
+		"Login Name,Group Code 1\r\na,g1\r\nb\r\nc\r\nd\r\ne\r\n":  ',',
+		"ログイン名 組織コード1\nb\nc\nd\na org1\n":                          ' ',
+		"sato, org001,\nkato, org001, , org002, manager\ntanaka\n": ',',
 	} {
 		if got := sniffSeparator([]byte(text)); got != want {
 			t.Errorf("sniff %q = %q, want %q", text, got, want)

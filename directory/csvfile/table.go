@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -49,13 +50,25 @@ func separatorName(r rune) string {
 }
 
 // sniffSeparator picks the separator of decoded text from its first rows
-// (the export offers comma, semicolon, tab and space): the one of comma,
-// tab and semicolon that occurs most often outside quotes in the first 20
-// lines; space only when those are (nearly) absent, because display names
-// contain spaces. A file with a single column (a membership file of users
-// without organizations) gets comma.
+// (the export offers comma, semicolon, tab and space): of comma, tab and
+// semicolon, the one found outside quotes on the most of the first 20
+// lines (then the most often); space only when it is on more of those
+// lines than that one, because display names and English header names
+// (Login Name, Group Code 1) contain spaces, and a membership file's rows
+// of users in nothing contain no separator at all. A file with a single
+// column gets comma.
 func sniffSeparator(b []byte) rune {
-	counts := map[rune]int{}
+	seps := []rune{',', '\t', ';', ' '}
+	var onLines, counts [4]int
+	var onLine [4]bool
+	endLine := func() {
+		for i := range seps {
+			if onLine[i] {
+				onLines[i]++
+			}
+			onLine[i] = false
+		}
+	}
 	lines, inQuotes := 0, false
 	for _, r := range string(b) {
 		switch {
@@ -63,27 +76,29 @@ func sniffSeparator(b []byte) rune {
 			inQuotes = !inQuotes
 		case inQuotes:
 		case r == '\n':
+			endLine()
 			lines++
-		case r == ',' || r == '\t' || r == ';' || r == ' ':
-			counts[r]++
+		default:
+			if i := slices.Index(seps, r); i >= 0 {
+				counts[i]++
+				onLine[i] = true
+			}
 		}
 		if lines >= 20 {
 			break
 		}
 	}
-	if lines == 0 {
-		lines = 1
-	}
-	best, n := ',', 0
-	for _, r := range []rune{',', '\t', ';'} {
-		if counts[r] > n {
-			best, n = r, counts[r]
+	endLine() // a last line without a line break
+	best := 0
+	for i := 1; i < 3; i++ {
+		if onLines[i] > onLines[best] || onLines[i] == onLines[best] && counts[i] > counts[best] {
+			best = i
 		}
 	}
-	if n < lines && counts[' '] > n {
+	if onLines[3] > onLines[best] {
 		return ' '
 	}
-	return best
+	return seps[best]
 }
 
 // record is one CSV record with where it came from.
