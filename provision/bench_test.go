@@ -70,26 +70,10 @@ func benchRun(b *testing.B, r *provision.Runner, snap *directory.Snapshot) *prov
 	return res
 }
 
-func loadRequest(b *testing.B, r *provision.Runner, store *sqlite.Store, snap *directory.Snapshot) provision.PlanRequest {
+// mustPlanRequest loads the states and links snap is planned against.
+func mustPlanRequest(b *testing.B, r *provision.Runner, snap *directory.Snapshot) provision.PlanRequest {
 	b.Helper()
-	ctx := context.Background()
-	req := provision.PlanRequest{Snapshot: snap, Now: time.Now()}
-	err := store.View(ctx, func(q provision.Querier) error {
-		for _, t := range r.Targets {
-			st, err := t.Load(ctx, q)
-			if err != nil {
-				return err
-			}
-			links, err := store.Links(ctx, q, t.Name())
-			if err != nil {
-				return err
-			}
-			req.Targets = append(req.Targets, provision.Loaded{Target: t, State: st, Links: links})
-		}
-		var err error
-		req.LinkedDomain, err = store.LinkedDomain(ctx, q)
-		return err
-	})
+	req, err := r.PlanRequest(context.Background(), snap, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +107,7 @@ func BenchmarkPlan100k(b *testing.B) {
 	r, store := benchRunner(b, filepath.Join(b.TempDir(), "bench.db"))
 	defer store.Close()
 	b.Run("first", func(b *testing.B) {
-		req := loadRequest(b, r, store, snap)
+		req := mustPlanRequest(b, r, snap)
 		var p *provision.Plan
 		for b.Loop() {
 			p = provision.MakePlan(req)
@@ -132,7 +116,7 @@ func BenchmarkPlan100k(b *testing.B) {
 	})
 	benchRun(b, r, snap)
 	b.Run("no-change", func(b *testing.B) {
-		req := loadRequest(b, r, store, snap)
+		req := mustPlanRequest(b, r, snap)
 		var p *provision.Plan
 		for b.Loop() {
 			p = provision.MakePlan(req)

@@ -257,6 +257,18 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 // Plan loads every target's state in one read transaction and computes the
 // plan from snap. It writes nothing.
 func (r *Runner) Plan(ctx context.Context, snap *directory.Snapshot, switchDomain bool) (*Plan, error) {
+	req, err := r.PlanRequest(ctx, snap, switchDomain)
+	if err != nil {
+		return nil, err
+	}
+	return MakePlan(req), nil
+}
+
+// PlanRequest loads what MakePlan needs besides snap — the linked domain
+// and every target's state and links — in one read transaction. Plan is
+// PlanRequest then MakePlan; the two are apart so that benchmarks can time
+// loading and planning separately.
+func (r *Runner) PlanRequest(ctx context.Context, snap *directory.Snapshot, switchDomain bool) (PlanRequest, error) {
 	req := PlanRequest{Snapshot: snap, SwitchDomain: switchDomain, Now: r.Store.Now()}
 	err := r.Store.View(ctx, func(q Querier) error {
 		var err error
@@ -267,10 +279,7 @@ func (r *Runner) Plan(ctx context.Context, snap *directory.Snapshot, switchDomai
 		req.Targets, err = r.load(ctx, q)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return MakePlan(req), nil
+	return req, err
 }
 
 func (r *Runner) load(ctx context.Context, q Querier) ([]Loaded, error) {

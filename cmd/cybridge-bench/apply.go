@@ -51,39 +51,16 @@ func newRunner(ctx context.Context, path string) (*provision.Runner, *sqlite.Sto
 	return r, store, nil
 }
 
-// loadAll loads every target's state and links in one read transaction,
-// as Runner.Plan does, so that loading and planning can be timed apart.
-func loadAll(ctx context.Context, r *provision.Runner, store *sqlite.Store) (domain string, loaded []provision.Loaded, err error) {
-	err = store.View(ctx, func(q provision.Querier) error {
-		if domain, err = store.LinkedDomain(ctx, q); err != nil {
-			return err
-		}
-		for _, t := range r.Targets {
-			st, err := t.Load(ctx, q)
-			if err != nil {
-				return err
-			}
-			links, err := store.Links(ctx, q, t.Name())
-			if err != nil {
-				return err
-			}
-			loaded = append(loaded, provision.Loaded{Target: t, State: st, Links: links})
-		}
-		return nil
-	})
-	return domain, loaded, err
-}
-
 // timedPlan loads the state and plans snap, timing the two apart.
 func timedPlan(ctx context.Context, r *provision.Runner, store *sqlite.Store, snap *directory.Snapshot) (plan *provision.Plan, load, planning time.Duration, err error) {
 	start := time.Now()
-	domain, loaded, err := loadAll(ctx, r, store)
+	req, err := r.PlanRequest(ctx, snap, false)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("load state: %w", err)
 	}
 	load = time.Since(start)
 	start = time.Now()
-	plan = provision.MakePlan(provision.PlanRequest{Snapshot: snap, Targets: loaded, LinkedDomain: domain, Now: store.Now()})
+	plan = provision.MakePlan(req)
 	planning = time.Since(start)
 	if len(plan.Errors) > 0 {
 		return nil, 0, 0, &provision.PlanError{Issues: plan.Errors}
