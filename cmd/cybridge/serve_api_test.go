@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -421,5 +424,71 @@ func TestServeAPIRosterEdits(t *testing.T) {
 	st.mustAPI(200, "POST", "/api/v1/runs", nil, nil)
 	if got := yamada(); !slices.Contains(got, "bcp") {
 		t.Errorf("the run dropped t.yamada's roster-only department: %v", got)
+	}
+}
+
+// TestServePlanDownloadAppliesWithCLI: the plan the console offers for
+// download (and the API's run plan) is the plan as `cybridge plan -out`
+// writes it: `cybridge apply -plan FILE` applies exactly it, and refuses
+// it with stale_plan once the roster or the enrolments moved on.
+func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	var dry apiRun
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &dry)
+
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	postForm(t, c, st.url+"/login", url.Values{"password": {serveAdminPassword}})
+	resp, err := c.Get(fmt.Sprint(st.url, "/runs/", dry.ID, "/plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	download, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("download = %d %.300s", resp.StatusCode, download)
+	}
+	env := map[string]string{
+		"CYBRIDGE_DB":                      st.cfg.DB,
+		"CYBRIDGE_CYBOZU_URL":              st.cfg.Cybozu.URL,
+		"CYBRIDGE_SAFETY_INITIAL_PASSWORD": serveInitialPassword,
+		"CYBRIDGE_SECRET_KEY":              serveSecretKey,
+	}
+	apply := func(plan []byte) cliResult {
+		t.Helper()
+		f := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(f, plan, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return runCLI(t, env, "apply", "-plan", f, "-format", "json")
+	}
+	r := apply(download)
+	if r.code != exitOK || !strings.Contains(r.stdout, `"status": "applied"`) {
+		t.Fatalf("apply -plan of the console's download: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	runs := st.runs()
+	if runs[0].Trigger != "cli" || runs[0].Status != "applied" {
+		t.Errorf("newest run = %+v; want the CLI's apply", runs[0])
+	}
+	// It applied the whole plan: planning again finds nothing to do.
+	var after apiRun
+	st.mustAPI(200, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &after)
+	if after.Status != "no_changes" {
+		t.Errorf("a dry run after the apply = %+v; want no_changes", after)
+	}
+
+	// The same plan, downloaded again through the API, after the state
+	// moved on (the first apply): refused, nothing applied.
+	var again struct {
+		Plan json.RawMessage `json:"plan"`
+	}
+	st.mustAPI(200, "GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil, &again)
+	r = apply(again.Plan)
+	if r.code != exitError || !strings.Contains(r.stdout, `"code": "stale_plan"`) {
+		t.Errorf("apply -plan of a stale plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(st.runs()); n != len(runs) {
+		t.Errorf("%d runs after the stale apply; want %d", n, len(runs))
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -200,17 +201,20 @@ func toWebSummary(s provision.Summary) web.Summary {
 	return out
 }
 
-// toWebPlan converts a plan through its JSON shape (SPEC §8.1), which is
-// what the console shows and the API returns.
+// toWebPlan converts a plan through its JSON as `cybridge plan -out` writes
+// it (SPEC §8.1): the console shows the fields, and the API and the
+// console's download serve that JSON itself, which `cybridge apply -plan`
+// reads.
 func toWebPlan(p *provision.Plan) (*web.Plan, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
+	var b bytes.Buffer
+	if err := p.WriteJSON(&b); err != nil {
 		return nil, err
 	}
 	var out web.Plan
-	if err := json.Unmarshal(b, &out); err != nil {
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
 		return nil, err
 	}
+	out.Stored = b.Bytes()
 	return &out, nil
 }
 

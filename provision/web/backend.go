@@ -154,11 +154,20 @@ type Plan struct {
 	// Safeguards are the safeguards this plan trips (it is blocked unless
 	// deletes are allowed).
 	Safeguards []Problem `json:"safeguards,omitempty"`
+	// Stored is the plan exactly as `cybridge plan -out` writes it, target
+	// digests included, so that `cybridge apply -plan FILE` applies it (or
+	// refuses it as stale). When set, it is what the API answers and the
+	// console's download is; the fields above are what the console shows.
+	Stored json.RawMessage `json:"-"`
 }
 
-// MarshalJSON writes "changes", "errors" and "warnings" as lists even when
-// they are empty (SPEC §8.1).
+// MarshalJSON writes the stored plan when there is one; otherwise the
+// fields, with "changes", "errors" and "warnings" as lists even when they
+// are empty (SPEC §8.1).
 func (p Plan) MarshalJSON() ([]byte, error) {
+	if len(p.Stored) > 0 {
+		return p.Stored, nil
+	}
 	type plain Plan
 	q := plain(p)
 	if q.Changes == nil {

@@ -266,7 +266,8 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) 
 	s.render(w, r, http.StatusOK, "run", sess, &v)
 }
 
-// runPlanJSON downloads a run's whole plan.
+// runPlanJSON downloads a run's whole plan, as `cybridge plan -out` writes
+// it.
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
 	run, err := s.getRun(r)
 	if err == nil && run.Plan == nil {
@@ -277,7 +278,13 @@ func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *sessi
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+strconv.FormatInt(run.ID, 10)+`.json"`)
-	writeJSON(w, http.StatusOK, run.Plan)
+	if len(run.Plan.Stored) == 0 {
+		writeJSON(w, http.StatusOK, run.Plan)
+		return
+	}
+	// As plan -out wrote it, byte for byte: apply -plan takes it.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(run.Plan.Stored)
 }
 
 // runPath is a run's console page.
