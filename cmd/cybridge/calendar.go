@@ -15,6 +15,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
+	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 )
@@ -165,36 +166,10 @@ func (c *calendarCmd) start(ctx context.Context, e *env, args []string, want ...
 	return pos, ed, done, nil
 }
 
-// enrolmentJSON is one enrolment in `calendar list -format json` (SPEC
-// §8.1; add fields freely, never rename). The CalDAV password is never
-// part of it: only whether one is stored.
-type enrolmentJSON struct {
-	Login          string `json:"login"`
-	Email          string `json:"email"`
-	Name           string `json:"name"`
-	Permitted      bool   `json:"permitted"`
-	Pinned         bool   `json:"pinned"`
-	State          string `json:"state"`
-	Target         string `json:"target"`
-	CalendarID     string `json:"calendar_id"`
-	CalDAVURL      string `json:"caldav_url"`
-	AuthStatus     string `json:"auth_status"`
-	AutoStopReason string `json:"auto_stop_reason"`
-	// Added fields.
-	ID                int64  `json:"id"`
-	Pin               string `json:"pin"`
-	UserSwitch        string `json:"user_switch"`
-	StopReason        string `json:"stop_reason"`
-	AutoStopAt        string `json:"auto_stop_at"`
-	CalendarIDDefault bool   `json:"calendar_id_default"`
-	CalDAVURLDefault  bool   `json:"caldav_url_default"`
-	CalDAVAuthID      string `json:"caldav_auth_id"`
-	CalDAVPasswordSet bool   `json:"caldav_password_set"`
-	GoneSince         string `json:"gone_since"`
-}
-
-func toJSON(en *calendar.Enrolment) enrolmentJSON {
-	return enrolmentJSON{
+// toJSON is one enrolment as `calendar list -format json` prints it and
+// the console and the API show it (SPEC §8.1).
+func toJSON(en *calendar.Enrolment) web.Enrolment {
+	return web.Enrolment{
 		Login: en.Login, Email: en.Email, Name: en.Name, Permitted: en.Permitted, Pinned: en.Pin != calendar.PinNone,
 		State: string(en.State()), Target: string(en.Target), CalendarID: en.CalendarID, CalDAVURL: en.CalDAVURL,
 		AuthStatus: string(en.AuthStatus), AutoStopReason: en.AutoStop.Reason,
@@ -202,6 +177,26 @@ func toJSON(en *calendar.Enrolment) enrolmentJSON {
 		AutoStopAt: timeText(en.AutoStop.At), CalendarIDDefault: en.CalendarIDDefault, CalDAVURLDefault: en.CalDAVURLDefault,
 		CalDAVAuthID: en.CalDAVAuthID, CalDAVPasswordSet: en.HasPassword, GoneSince: timeText(en.GoneSince),
 	}
+}
+
+// toShow is one enrolment with its history as `calendar show -format json`
+// prints it and the console and the API show it.
+func toShow(en *calendar.Enrolment, hist []calendar.HistoryEntry) web.EnrolmentDetail {
+	d := web.EnrolmentDetail{Enrolment: toJSON(en), History: make([]web.HistoryEntry, 0, len(hist))}
+	for _, h := range hist {
+		var fields map[string]web.FieldDiff
+		if len(h.Fields) > 0 {
+			fields = make(map[string]web.FieldDiff, len(h.Fields))
+			for _, f := range h.Fields {
+				fields[f.Name] = web.FieldDiff{Old: f.Old, New: f.New}
+			}
+		}
+		d.History = append(d.History, web.HistoryEntry{
+			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: fields, Flags: h.Flags, Message: h.Message,
+			Detail: strings.TrimPrefix(historyDetailText(h), "; "),
+		})
+	}
+	return d
 }
 
 func timeText(t time.Time) string {
@@ -231,7 +226,7 @@ func calendarList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := []enrolmentJSON{}
+	out := []web.Enrolment{}
 	for i := range ens {
 		if *state == "" || ens[i].State() == calendar.DisplayState(*state) {
 			out = append(out, toJSON(&ens[i]))
@@ -255,7 +250,7 @@ func calendarList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-func stateText(j enrolmentJSON) string {
+func stateText(j web.Enrolment) string {
 	if j.State == string(calendar.StateStopped) {
 		return j.State + " (" + j.StopReason + ")"
 	}
@@ -265,7 +260,7 @@ func stateText(j enrolmentJSON) string {
 	return j.State
 }
 
-func permitText(j enrolmentJSON) string {
+func permitText(j web.Enrolment) string {
 	s := "no"
 	if j.Permitted {
 		s = "yes"
@@ -276,7 +271,7 @@ func permitText(j enrolmentJSON) string {
 	return s
 }
 
-func calendarText(j enrolmentJSON) string {
+func calendarText(j web.Enrolment) string {
 	v := j.CalendarID
 	if j.Target == string(calendar.KindCalDAV) {
 		v = j.CalDAVURL
@@ -298,11 +293,8 @@ func calendarShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if hist == nil {
-		hist = []calendar.HistoryEntry{}
-	}
 	if *c.format == "json" {
-		return writeJSON(e.stdout, map[string]any{"enrolment": toJSON(en), "history": hist})
+		return writeJSON(e.stdout, toShow(en, hist))
 	}
 	writeEnrolment(e.stdout, en)
 	fmt.Fprintln(e.stdout, "\nhistory:")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -27,15 +26,6 @@ func consoleError(err error) error {
 	return err
 }
 
-func toConsole(en *calendar.Enrolment) web.Enrolment {
-	j := toJSON(en)
-	return web.Enrolment{
-		Login: j.Login, Email: j.Email, Name: j.Name, Permitted: j.Permitted, Pinned: j.Pinned, State: j.State,
-		Target: j.Target, CalendarID: j.CalendarID, CalDAVURL: j.CalDAVURL, AuthStatus: j.AuthStatus,
-		AutoStopReason: j.AutoStopReason,
-	}
-}
-
 func (c *calendarConsole) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
 	ens, err := c.ed.List(ctx)
 	if err != nil {
@@ -43,7 +33,7 @@ func (c *calendarConsole) Enrolments(ctx context.Context) ([]web.Enrolment, erro
 	}
 	out := make([]web.Enrolment, len(ens))
 	for i := range ens {
-		out[i] = toConsole(&ens[i])
+		out[i] = toJSON(&ens[i])
 	}
 	return out, nil
 }
@@ -53,14 +43,7 @@ func (c *calendarConsole) Enrolment(ctx context.Context, login string) (web.Enro
 	if err != nil {
 		return web.EnrolmentDetail{}, consoleError(err)
 	}
-	d := web.EnrolmentDetail{
-		Enrolment: toConsole(en), Switch: string(en.Switch), AuthID: en.CalDAVAuthID, HasSecret: en.HasPassword,
-		AutoStopAt: en.AutoStop.At, History: make([]web.HistoryEntry, 0, len(hist)),
-	}
-	for _, h := range hist {
-		d.History = append(d.History, web.HistoryEntry{At: h.At, Actor: h.Actor, Action: h.Action, Detail: strings.TrimPrefix(historyDetailText(h), "; ")})
-	}
-	return d, nil
+	return toShow(en, hist), nil
 }
 
 func (c *calendarConsole) SetTarget(ctx context.Context, login string, t web.TargetEdit) error {
@@ -114,5 +97,5 @@ func (c *calendarConsole) RecordError(ctx context.Context, login, kind string) (
 	if err != nil {
 		return web.Enrolment{}, consoleError(err)
 	}
-	return toConsole(en), nil
+	return toJSON(en), nil
 }

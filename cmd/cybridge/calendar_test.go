@@ -246,7 +246,7 @@ func TestCalendarConsoleAdapter(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := c.Enrolment(ctx, "s.ito")
-	if err != nil || !d.HasSecret || d.Target != "caldav" || d.AuthID != "ito" || len(d.History) != 2 {
+	if err != nil || !d.CalDAVPasswordSet || d.Target != "caldav" || d.CalDAVAuthID != "ito" || len(d.History) != 2 {
 		t.Errorf("detail = %+v, %v", d, err)
 	}
 	for _, h := range d.History {

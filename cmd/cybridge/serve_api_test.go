@@ -130,14 +130,16 @@ func TestServeAPI(t *testing.T) {
 	login := list.Enrolments[0].Login
 	path := "/api/v1/enrolments/" + login
 	var d struct {
-		Login     string
-		Permitted bool
-		Pinned    bool
-		State     string
-		Target    string
-		CalDAVURL string `json:"caldav_url"`
-		HasSecret bool   `json:"caldav_password_set"`
-		History   []struct{ Actor, Action string }
+		Enrolment struct {
+			Login     string
+			Permitted bool
+			Pinned    bool
+			State     string
+			Target    string
+			CalDAVURL string `json:"caldav_url"`
+			HasSecret bool   `json:"caldav_password_set"`
+		}
+		History []struct{ Actor, Action string }
 	}
 	keep(st.mustAPI(200, "GET", path, nil, &d))
 	for _, step := range []struct {
@@ -145,15 +147,15 @@ func TestServeAPI(t *testing.T) {
 		permitted, pinned bool
 	}{{"revoke", false, true}, {"permit", true, true}, {"unpin", true, false}} {
 		keep(st.mustAPI(200, "POST", path+"/"+step.action, nil, &d))
-		if d.Permitted != step.permitted || d.Pinned != step.pinned {
-			t.Errorf("after %s: permitted %v, pinned %v", step.action, d.Permitted, d.Pinned)
+		if d.Enrolment.Permitted != step.permitted || d.Enrolment.Pinned != step.pinned {
+			t.Errorf("after %s: permitted %v, pinned %v", step.action, d.Enrolment.Permitted, d.Enrolment.Pinned)
 		}
 	}
 	keep(st.mustAPI(200, "PUT", path+"/target", map[string]string{"target": "google", "calendar_id": "team@group.calendar.google.com"}, nil))
 	const davPassword = "dav-Secret-never-shown"
 	// Nothing listens on 127.0.0.1:1: the check below is refused at once.
 	keep(st.mustAPI(200, "PUT", path+"/target", map[string]string{"target": "caldav", "url": "http://127.0.0.1:1/cal/" + login + "/", "auth_id": login, "password": davPassword}, &d))
-	if d.Target != "caldav" || !d.HasSecret {
+	if d.Enrolment.Target != "caldav" || !d.Enrolment.HasSecret {
 		t.Errorf("after set caldav: %+v", d)
 	}
 	keep(st.mustAPI(400, "PUT", path+"/target", map[string]string{"target": "caldav", "url": "ftp://x"}, nil))

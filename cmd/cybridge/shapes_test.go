@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The JSON shapes of SPEC §8.1, key by key. A shape is:
@@ -223,4 +225,48 @@ func TestServeAPIJSONShapes(t *testing.T) {
 	checkShape(t, "GET /api/v1/enrolments", st.mustAPI(200, "GET", "/api/v1/enrolments", nil, nil), enrolmentsShape, "enrolments")
 	checkShape(t, "GET /api/v1/enrolments?state=stopped", st.mustAPI(200, "GET", "/api/v1/enrolments?state=stopped", nil, nil), enrolmentsShape)
 	st.mustAPI(400, "GET", "/api/v1/enrolments?state=bogus", nil, nil)
+}
+
+// TestServeAPIEnrolmentsAsCLI: GET /api/v1/enrolments/{login} answers
+// what `calendar show -format json` prints, and GET /api/v1/enrolments
+// what `calendar list -format json` prints, key by key, on an enrolment
+// with a CalDAV target, a pin, an auto-stop and a history.
+func TestServeAPIEnrolmentsAsCLI(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	const login, davPassword = "a.okada", "dav-Shapes-secret-7"
+	path := "/api/v1/enrolments/" + login
+	st.mustAPI(200, "PUT", path+"/target", map[string]string{"target": "caldav", "url": "https://dav.example.co.jp/cal/" + login + "/", "auth_id": login, "password": davPassword}, nil)
+	st.mustAPI(200, "POST", path+"/permit", nil, nil)
+	st.mustAPI(200, "POST", path+"/errors", map[string]string{"kind": "forbidden"}, nil)
+	env := map[string]string{"CYBRIDGE_DB": st.cfg.DB, "CYBRIDGE_SECRET_KEY": serveSecretKey}
+	for _, tt := range []struct {
+		api   string
+		cli   []string
+		shape any
+	}{
+		{path, []string{"calendar", "show", login, "-format", "json"}, map[string]any{"enrolment": enrolmentsShape["enrolments"].([]any)[0], "history": []any{map[string]any{"at": "string", "actor": "string", "action": "string"}}}},
+		{"/api/v1/enrolments", []string{"calendar", "list", "-format", "json"}, enrolmentsShape},
+	} {
+		api := st.mustAPI(200, "GET", tt.api, nil, nil)
+		r := runCLI(t, env, tt.cli...)
+		if r.code != exitOK {
+			t.Fatalf("cybridge %s: exit %d\n%s", strings.Join(tt.cli, " "), r.code, r.stderr)
+		}
+		checkShape(t, "GET "+tt.api, api, tt.shape)
+		var a, c any
+		if err := json.Unmarshal([]byte(api), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &c); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c, a); diff != "" {
+			t.Errorf("GET %s differs from cybridge %s (-cli +api):\n%s", tt.api, strings.Join(tt.cli, " "), diff)
+		}
+		if strings.Contains(api+r.stdout, davPassword) {
+			t.Errorf("GET %s or the CLI shows the CalDAV password", tt.api)
+		}
+	}
 }

@@ -311,8 +311,10 @@ type MemberEdit struct {
 	Departments *[]string `json:"departments,omitempty"`
 }
 
-// Enrolment is a calendar-sync enrolment (SPEC §8.1 `calendar list`
-// shape).
+// Enrolment is a calendar-sync enrolment as `calendar list -format json`
+// shows it (SPEC §8.1; add fields freely, never rename): the CLI writes
+// this type too. The CalDAV password is never part of it: only whether one
+// is stored.
 type Enrolment struct {
 	Login          string `json:"login"`
 	Email          string `json:"email"`
@@ -325,24 +327,43 @@ type Enrolment struct {
 	CalDAVURL      string `json:"caldav_url"`
 	AuthStatus     string `json:"auth_status"`
 	AutoStopReason string `json:"auto_stop_reason"`
+	// Added fields.
+	ID                int64  `json:"id"`
+	Pin               string `json:"pin"`
+	UserSwitch        string `json:"user_switch"` // sync or stopped
+	StopReason        string `json:"stop_reason"`
+	AutoStopAt        string `json:"auto_stop_at"` // RFC 3339, "" when not auto-stopped
+	CalendarIDDefault bool   `json:"calendar_id_default"`
+	CalDAVURLDefault  bool   `json:"caldav_url_default"`
+	CalDAVAuthID      string `json:"caldav_auth_id"`
+	CalDAVPasswordSet bool   `json:"caldav_password_set"`
+	GoneSince         string `json:"gone_since"` // RFC 3339, "" when in the directory
 }
 
-// EnrolmentDetail is one enrolment with the user's switch and history.
+// AutoStopTime is AutoStopAt as a time (zero when not auto-stopped).
+func (e Enrolment) AutoStopTime() time.Time {
+	t, _ := time.Parse(time.RFC3339, e.AutoStopAt)
+	return t
+}
+
+// EnrolmentDetail is one enrolment with its history, as `calendar show
+// -format json` shows it: {"enrolment":{…},"history":[…]}.
 type EnrolmentDetail struct {
-	Enrolment
-	Switch     string         `json:"switch"` // sync or stopped
-	AuthID     string         `json:"auth_id,omitempty"`
-	HasSecret  bool           `json:"caldav_password_set"`
-	AutoStopAt time.Time      `json:"auto_stopped_at,omitzero"`
-	History    []HistoryEntry `json:"history"`
+	Enrolment `json:"enrolment"`
+	History   []HistoryEntry `json:"history"`
 }
 
 // HistoryEntry is one change to an enrolment.
 type HistoryEntry struct {
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Action string    `json:"action"`
-	Detail string    `json:"detail,omitempty"`
+	At      time.Time            `json:"at"`
+	Actor   string               `json:"actor"`
+	RunID   int64                `json:"run_id,omitempty"`
+	Action  string               `json:"action"`
+	Fields  map[string]FieldDiff `json:"fields,omitempty"`
+	Flags   []string             `json:"flags,omitempty"`
+	Message string               `json:"message,omitempty"`
+	// Detail is the fields, flags and message as the console shows them.
+	Detail string `json:"-"`
 }
 
 // TargetEdit is the admin edit of a user's target. Password is kept only

@@ -54,7 +54,8 @@ func newFakeBackend() *fakeBackend {
 		{Login: "suzuki", Email: "suzuki@example.com", Name: "鈴木 花子", Permitted: true, State: "syncing", Target: "caldav", CalDAVURL: "https://dav.example.com/suzuki/", AuthStatus: "none"},
 		{Login: "tanaka", Email: "tanaka@example.com", Name: "田中 次郎", Permitted: false, State: "disabled", Target: "google", CalendarID: "tanaka@example.com", AuthStatus: "none"},
 	} {
-		f.enrolments[e.Login] = &EnrolmentDetail{Enrolment: e, Switch: "sync", AuthID: e.Login, HasSecret: e.Target == "caldav"}
+		e.UserSwitch, e.CalDAVAuthID, e.CalDAVPasswordSet = "sync", e.Login, e.Target == "caldav"
+		f.enrolments[e.Login] = &EnrolmentDetail{Enrolment: e}
 	}
 	return f
 }
@@ -315,10 +316,10 @@ func (f *fakeBackend) SetTarget(_ context.Context, login string, t TargetEdit) e
 	if t.Target != "google" && t.Target != "caldav" {
 		return &codedErr{"target_invalid", "target: give google or caldav"}
 	}
-	e.Target, e.CalendarID, e.CalDAVURL, e.AuthID = t.Target, t.CalendarID, t.URL, t.AuthID
+	e.Target, e.CalendarID, e.CalDAVURL, e.CalDAVAuthID = t.Target, t.CalendarID, t.URL, t.AuthID
 	if t.Password.IsSet() {
 		f.secret = t.Password.Reveal()
-		e.HasSecret = true
+		e.CalDAVPasswordSet = true
 	}
 	e.History = append(e.History, HistoryEntry{At: f.now, Actor: "admin", Action: "set target"})
 	return nil
@@ -366,7 +367,7 @@ func (f *fakeBackend) CheckCalDAV(_ context.Context, login string) (CheckResult,
 	if e.Target != "caldav" {
 		return CheckResult{}, &codedErr{"not_caldav", login + " syncs to Google Calendar; only CalDAV targets can be checked"}
 	}
-	return CheckResult{Outcome: "unauthorized", Message: "the server answered 401 for auth id " + e.AuthID}, nil
+	return CheckResult{Outcome: "unauthorized", Message: "the server answered 401 for auth id " + e.CalDAVAuthID}, nil
 }
 
 func (f *fakeBackend) RecordError(_ context.Context, login, kind string) (Enrolment, error) {
