@@ -53,6 +53,29 @@ func TestLoginRedirectsBackToThePageAsked(t *testing.T) {
 	}
 }
 
+// TestNextNeverLeavesTheSite: browsers drop tabs and newlines from a URL
+// (WHATWG URL parsing), so "/\t/evil.example" is "//evil.example" to them;
+// no next may redirect off the site, at login or once logged in.
+func TestNextNeverLeavesTheSite(t *testing.T) {
+	bad := []string{"//evil.example/x", "/\\evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "/\r/evil.example/x",
+		"\t//evil.example/x", "/\\\tevil.example/x", "https://evil.example/x", "/\x00/evil.example"}
+	for _, next := range bad {
+		e := newTestEnv(t)
+		_, h, _ := e.post("/login", url.Values{"password": {testPassword}, "next": {next}})
+		if loc := h.Get("Location"); loc != "/" {
+			t.Errorf("login with next %q redirected to %q; want /", next, loc)
+		}
+		_, h, _ = e.get("/login?next=" + url.QueryEscape(next))
+		if loc := h.Get("Location"); loc != "/" {
+			t.Errorf("GET /login?next=%q when logged in redirected to %q; want /", next, loc)
+		}
+		_, h, _ = e.post("/lang", url.Values{"lang": {"en"}, "next": {next}})
+		if loc := h.Get("Location"); loc != "/" {
+			t.Errorf("POST /lang with next %q redirected to %q; want /", next, loc)
+		}
+	}
+}
+
 func TestAPIWithoutTokenIs401(t *testing.T) {
 	e := newTestEnv(t)
 	type req struct{ method, path string }
