@@ -249,3 +249,45 @@ func TestGoldenPages(t *testing.T) {
 		})
 	}
 }
+
+// TestLinksCarryEscapedLoginsAndCodes: cybozu.com login names and codes may
+// hold characters that mean something in a URL (the fixture company has
+// sato#ken and R&D/1). Every link and form of the console must reach that
+// user or department, not /calendar/sato with a fragment.
+func TestLinksCarryEscapedLoginsAndCodes(t *testing.T) {
+	e := newTestEnv(t)
+	const login, code = "sato#ken?x=1", "R&D/1"
+	e.backend.enrolments[login] = &EnrolmentDetail{Enrolment: Enrolment{Login: login, Name: "佐藤 健", Permitted: true, Pinned: true,
+		State: "syncing", Target: "caldav", CalDAVURL: "https://dav.example.com/k/", UserSwitch: "sync"}}
+	e.backend.roster.Departments = append(e.backend.roster.Departments, Department{Code: code, Name: "研究開発部", Origin: "local"})
+	e.backend.roster.Members = append(e.backend.roster.Members, Member{Login: login, Name: "佐藤 健", Origin: "local"})
+	e.login()
+	escLogin, escCode := url.PathEscape(login), url.PathEscape(code)
+	for _, c := range []struct{ page, want string }{
+		{"/calendar", `href="/calendar/` + escLogin + `"`},
+		{"/calendar", `action="/calendar/` + escLogin + `/revoke"`},
+		{"/calendar", `action="/calendar/` + escLogin + `/unpin"`},
+		{"/calendar/" + escLogin, `action="/calendar/` + escLogin + `/revoke"`},
+		{"/calendar/" + escLogin, `action="/calendar/` + escLogin + `/unpin"`},
+		{"/calendar/" + escLogin, `action="/calendar/` + escLogin + `/check"`},
+		{"/calendar/" + escLogin, `action="/calendar/` + escLogin + `/target"`},
+		{"/roster", `href="/roster/members/` + escLogin + `"`},
+		{"/roster", `href="/roster/departments/` + strings.ReplaceAll(escCode, "&", "&amp;") + `"`},
+		{"/roster/members/" + escLogin, `action="/roster/members/` + escLogin + `"`},
+		{"/roster/departments/" + escCode, `action="/roster/departments/` + strings.ReplaceAll(escCode, "&", "&amp;") + `"`},
+	} {
+		st, _, body := e.get(c.page)
+		if st != http.StatusOK {
+			t.Errorf("GET %s = %d", c.page, st)
+			continue
+		}
+		if !strings.Contains(body, c.want) {
+			t.Errorf("GET %s: no %s", c.page, c.want)
+		}
+	}
+	// The forms reach the right user.
+	e.post("/calendar/"+escLogin+"/revoke", url.Values{})
+	if d, _ := e.backend.Enrolment(context.Background(), login); d.Permitted {
+		t.Errorf("revoke through the escaped action did not reach %s", login)
+	}
+}

@@ -18,7 +18,9 @@ var pageNames = []string{"login", "overview", "plan", "runs", "run", "upload", "
 
 var funcs = template.FuncMap{
 	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
+	// seg escapes one path segment: logins and codes may hold # ? / %.
+	"seg": url.PathEscape,
+	"add": func(a, b int) int { return a + b },
 	"query": func(kv ...string) template.URL {
 		v := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {
