@@ -49,6 +49,9 @@
 //     unlinked enrolment is matched by login name. A user whose login now
 //     belongs to a different user id is someone else: the old enrolment is
 //     disabled as gone and the new user gets a new one.
+//   - An id or URL set to exactly the default the enrolment already
+//     follows stays defaulted: the admin form shows the current value, and
+//     saving it unchanged must not stop the id following the email.
 //   - When a user leaves the directory the plan records gone_since (the
 //     plan's time); delete_after_days counts from it.
 //   - An admin setting a Google target or calendar id resets the auth

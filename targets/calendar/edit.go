@@ -236,8 +236,11 @@ func (ed *Editor) SetGoogle(ctx context.Context, login string, s GoogleSettings)
 	return ed.edit(ctx, login, "set", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		var f fieldSet
 		id, def := s.CalendarID, false
-		if id == "" {
+		switch {
+		case id == "":
 			id, def = ed.Policy.DefaultCalendarID(e.Email), true
+		case e.CalendarIDDefault && id == ed.Policy.DefaultCalendarID(e.Email):
+			def = true // the form saved as shown: still the default
 		}
 		changed := e.Target != KindGoogle || e.CalendarID != id
 		f.set("target", string(e.Target), string(KindGoogle))
@@ -270,11 +273,14 @@ func (ed *Editor) SetCalDAV(ctx context.Context, login string, s CalDAVSettings)
 			return nil, historyDetail{}, &Error{Code: CodeInvalidInput, Message: "a CalDAV target needs a password (from standard input or -password-file): none is stored for this auth id"}
 		}
 		url, def := s.URL, false
-		if url == "" {
+		switch {
+		case url == "":
 			url, def = ed.Policy.DefaultCalDAVURL(e.Login, e.Email), true
 			if url == "" {
 				return nil, historyDetail{}, &Error{Code: CodeInvalidInput, Message: "give the calendar URL (-url): no default can be made (calendar.caldav_url_template is not set, or needs an email this user lacks)"}
 			}
+		case e.CalDAVURLDefault && url == ed.Policy.DefaultCalDAVURL(e.Login, e.Email):
+			def = true // the form saved as shown: still the default
 		}
 		var f fieldSet
 		f.set("target", string(e.Target), string(KindCalDAV))

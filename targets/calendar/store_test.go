@@ -426,3 +426,48 @@ func TestNoPasswordInDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestSavingTheDefaultKeepsItDefaulted: the admin's form shows the
+// enrolment's current calendar id and URL; saving it unchanged (or sending
+// the same value through the API) must not turn a defaulted value into a
+// hand-set one, or the id would silently stop following the email (rules 4
+// and 5).
+func TestSavingTheDefaultKeepsItDefaulted(t *testing.T) {
+	w := newWorld(t, calConfig(), testKey)
+	ctx := context.Background()
+	w.run(company())
+	if _, err := w.editor.SetGoogle(ctx, "sato", GoogleSettings{CalendarID: "sato@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.editor.SetCalDAV(ctx, "suzuki", CalDAVSettings{AuthID: "suzuki", Password: "suzuki-dav-password"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.editor.SetCalDAV(ctx, "suzuki", CalDAVSettings{URL: "https://dav.example.com/suzuki/calendar/", AuthID: "suzuki", KeepPassword: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := w.list()
+	if s := got["sato"]; !s.CalendarIDDefault {
+		t.Errorf("sato: saving the default calendar id made it hand-set: %+v", s)
+	}
+	if s := got["suzuki"]; !s.CalDAVURLDefault {
+		t.Errorf("suzuki: saving the default URL made it hand-set: %+v", s)
+	}
+	_, hist, err := w.editor.Show(ctx, "sato")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(hist); n != 1 {
+		t.Errorf("sato: %d history rows, want 1 (the create; an unchanged save writes nothing)", n)
+	}
+	snap := company()
+	user(snap, "sato").Email = "ichiro@example.com"
+	user(snap, "suzuki").Email = "hanako@example.com"
+	w.run(snap)
+	got = w.list()
+	if s := got["sato"]; s.CalendarID != "ichiro@example.com" {
+		t.Errorf("sato: calendar id %q did not follow the email", s.CalendarID)
+	}
+	if s := got["suzuki"]; s.CalDAVURL != "https://dav.example.com/hanako/calendar/" {
+		t.Errorf("suzuki: CalDAV URL %q did not follow the email", s.CalDAVURL)
+	}
+}
