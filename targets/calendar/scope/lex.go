@@ -7,17 +7,42 @@ import (
 )
 
 // SyntaxError is a scope that cannot be parsed. Column is the 1-based
-// character (not byte) position of the problem in the expression.
+// character (not byte) position of the problem in the expression. For an
+// expression written over several lines, Line and LineColumn give the
+// place within its line too (both 0 for a one-line expression).
 type SyntaxError struct {
-	Column int
-	Msg    string
+	Column     int
+	Line       int
+	LineColumn int
+	Msg        string
 }
 
 // ErrorCode is the stable error code.
 func (e *SyntaxError) ErrorCode() string { return "scope_syntax" }
 
 func (e *SyntaxError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("calendar scope, line %d, column %d: %s", e.Line, e.LineColumn, e.Msg)
+	}
 	return fmt.Sprintf("calendar scope, column %d: %s", e.Column, e.Msg)
+}
+
+// locate fills in Line and LineColumn when src spans several lines.
+func (e *SyntaxError) locate(src string) {
+	if !strings.Contains(src, "\n") {
+		return
+	}
+	e.Line, e.LineColumn = 1, 1
+	for i, r := range []rune(src) {
+		if i >= e.Column-1 {
+			break
+		}
+		if r == '\n' {
+			e.Line, e.LineColumn = e.Line+1, 1
+		} else {
+			e.LineColumn++
+		}
+	}
 }
 
 type tokenKind int

@@ -1,6 +1,7 @@
 package scope
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -86,6 +87,18 @@ func Parse(src string) (*Scope, error) {
 	if strings.TrimFunc(src, isSpace) == "" {
 		return nil, nil
 	}
+	root, err := parse(src)
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			se.locate(src)
+		}
+		return nil, err
+	}
+	return &Scope{src: src, root: root}, nil
+}
+
+func parse(src string) (node, error) {
 	toks, err := lex(src)
 	if err != nil {
 		return nil, err
@@ -102,7 +115,7 @@ func Parse(src string) (*Scope, error) {
 		}
 		return nil, &SyntaxError{Column: t.col, Msg: msg}
 	}
-	return &Scope{src: src, root: root}, nil
+	return root, nil
 }
 
 // Source returns the expression as written.

@@ -313,3 +313,25 @@ func FuzzParse(f *testing.F) {
 		_ = s.Unknown(d)
 	})
 }
+
+// TestErrorOnALaterLine: a scope written over several lines (a TOML
+// multi-line string) is reported by line and column within that line; a
+// count of characters across lines would send the admin to the wrong place.
+func TestErrorOnALaterLine(t *testing.T) {
+	src := "organization <= \"sales\"\n  and titel in (\"manager\")"
+	_, err := Parse(src)
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("Parse = %v; want a *SyntaxError", err)
+	}
+	if se.Column != 31 || se.Line != 2 || se.LineColumn != 7 {
+		t.Errorf("column %d, line %d, line column %d; want 31, 2, 7", se.Column, se.Line, se.LineColumn)
+	}
+	if want := "calendar scope, line 2, column 7: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Error() = %q; want it to start %q", err.Error(), want)
+	}
+	_, err = Parse(`user in ("a") and`)
+	if want := "calendar scope, column 18: "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("one-line Error() = %v; want it to start %q", err, want)
+	}
+}
