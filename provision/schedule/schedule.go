@@ -84,6 +84,7 @@ type Scheduler struct {
 	cancelJobs context.CancelFunc
 
 	running      atomic.Bool
+	canceled     atomic.Bool  // a run was canceled by Stop
 	skipped      atomic.Int64 // triggers skipped because a run was still going
 	pausedSkips  atomic.Int64 // triggers skipped because paused
 	mu           sync.Mutex
@@ -132,22 +133,21 @@ func (s *Scheduler) Start(ctx context.Context) {
 
 // Stop stops triggering and waits for a running run to finish until ctx is
 // done; then it cancels the run (its apply rolls back) and waits for it to
-// end.
+// end. It reports an error only when it canceled a run.
 func (s *Scheduler) Stop(ctx context.Context) error {
 	done := s.cron.Stop()
 	select {
 	case <-done.Done():
-		if s.cancelJobs != nil {
-			s.cancelJobs()
-		}
-		return nil
 	case <-ctx.Done():
 	}
 	if s.cancelJobs != nil {
 		s.cancelJobs()
 	}
 	<-done.Done()
-	return errors.New("scheduled run canceled: it did not finish within the shutdown grace period")
+	if s.canceled.Load() {
+		return errors.New("scheduled run canceled: it did not finish within the shutdown grace period")
+	}
+	return nil
 }
 
 // Info is what the console shows about the schedule.
@@ -230,6 +230,7 @@ func (s *Scheduler) tick() {
 		s.log.Info("scheduled run skipped: another run holds the lease")
 		return
 	case o.ErrorCode == "canceled" || ctx.Err() != nil:
+		s.canceled.Store(true)
 		s.log.Info("scheduled run canceled by shutdown", "run", o.RunID)
 		return
 	}

@@ -229,3 +229,23 @@ func TestScheduleOff(t *testing.T) {
 		t.Errorf("Info = %+v, %v; want disabled with no next run", in, err)
 	}
 }
+
+// TestStopWithNothingRunning: when the grace period is already over (the
+// console's requests used it up), a schedule with no run going has nothing
+// to cancel and must not say it canceled one.
+func TestStopWithNothingRunning(t *testing.T) {
+	t.Parallel()
+	for i := 0; i < 20; i++ {
+		r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}}
+		s, err := New(Config{Spec: "@every 1h", Policy: DefaultPolicy(3)}, r, &MemoryStore{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Start(context.Background())
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := s.Stop(ctx); err != nil {
+			t.Fatalf("Stop with no run going = %v; want nil", err)
+		}
+	}
+}
