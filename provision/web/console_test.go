@@ -291,3 +291,20 @@ func TestLinksCarryEscapedLoginsAndCodes(t *testing.T) {
 		t.Errorf("revoke through the escaped action did not reach %s", login)
 	}
 }
+
+// TestAutoStopReasonInBothLanguages: the list and the enrolment page say
+// why an enrolment was auto-stopped in the admin's language, not as a code.
+func TestAutoStopReasonInBothLanguages(t *testing.T) {
+	e := newTestEnv(t)
+	d := e.backend.enrolments["sato"]
+	d.State, d.AutoStopReason, d.AutoStopAt = "stopped", "forbidden", "2025-04-01T09:00:00Z"
+	e.login()
+	for lang, want := range map[string]string{"ja": "Forbidden 応答", "en": "Forbidden answer"} {
+		for _, page := range []string{"/calendar", "/calendar/sato"} {
+			_, _, body := e.get(page, "Accept-Language", lang)
+			if !strings.Contains(body, want) {
+				t.Errorf("%s in %s: no %q for the auto-stop reason", page, lang, want)
+			}
+		}
+	}
+}

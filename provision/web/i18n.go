@@ -290,6 +290,8 @@ var messages = map[string][2]string{
 	"cal.calendar":                 {"カレンダー", "Calendar"},
 	"cal.auth":                     {"認証", "Auth"},
 	"cal.auto_stop":                {"自動停止", "Auto-stop"},
+	"cal.stop.forbidden":           {"Forbidden 応答 (変更権限がありません)", "Forbidden answer (no write access)"},
+	"cal.stop.error_limit":         {"24 時間以内に 120 回以上のエラー", "120 errors within 24 hours"},
 	"cal.permit":                   {"許可", "Permit"},
 	"cal.revoke":                   {"無効にする", "Revoke"},
 	"cal.unpin":                    {"固定を解除", "Unpin"},
