@@ -115,7 +115,10 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 	}
 
 	// Match enrolments to users: by link (user id when known, else login
-	// name), then unlinked enrolments by login name.
+	// name), then unlinked enrolments by login name. Enrolments of present
+	// users go first: a read without ids (CSV) finds a leaver's link and
+	// the link of a new user who got the same login both naming that login,
+	// and the new user's enrolment must keep him.
 	type match struct {
 		user   *directory.User
 		reason string
@@ -123,7 +126,15 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 	}
 	matches := make([]match, len(ens.List))
 	taken := make(map[*directory.User]int64, len(users))
-	for i := range ens.List {
+	order := make([]int, 0, len(ens.List))
+	for _, gone := range []bool{false, true} {
+		for i := range ens.List {
+			if ens.List[i].Gone() == gone {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
 		e := &ens.List[i]
 		l, ok := links[e.objectID()]
 		if !ok {

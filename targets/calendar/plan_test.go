@@ -390,6 +390,29 @@ func TestRule6_CSVSourceWithoutIDsKeepsLinks(t *testing.T) {
 	}
 }
 
+// TestRule6_CSVReadAfterLoginReuse: sato (id 1) left and a new sato (id 77)
+// was hired; both enrolments are linked, the old one gone. A CSV read has
+// no ids, so both links name login "sato": the present user's enrolment
+// must keep him, not the leaver's (which would be permitted again with the
+// leaver's settings while the new user's is disabled).
+func TestRule6_CSVReadAfterLoginReuse(t *testing.T) {
+	snap := company()
+	old := enrolment(1, user(snap, "sato"), false)
+	old.GoneSince = now.Add(-72 * time.Hour)
+	old.CalendarID, old.CalendarIDDefault = "leaver@group.calendar.google.com", false
+	cur := enrolment(2, user(snap, "sato"), true)
+	for i := range snap.Users {
+		snap.Users[i].ID = ""
+	}
+	snap.Source.Kind = "csv"
+	p := makePlan(t, newTarget(t, calConfig()), snap, []Enrolment{old, cur}, []provision.Link{link(old, "1"), link(cur, "77")})
+	for _, c := range p.Changes {
+		if c.ObjectID == "1" || c.ObjectID == "2" || c.Key == "sato" {
+			t.Errorf("a CSV read changed sato's enrolments: %+v (object %s)", briefs(&provision.Plan{Changes: []provision.Change{c}}), c.ObjectID)
+		}
+	}
+}
+
 func TestRule7_AutoStoppedNeverRestarted(t *testing.T) {
 	snap := company()
 	sato := enrolment(1, user(snap, "sato"), false) // was out of scope; now back in
