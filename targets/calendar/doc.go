@@ -42,6 +42,9 @@
 //     target only.
 //   - google_domains empty means no Google calendar id is defaulted (the
 //     user sets it), as SPEC §6 says the id defaults only for those domains.
+//   - An email whose case alone changed leaves a defaulted Google calendar
+//     id as it is: Google addresses ignore case, so it names the same
+//     calendar, and a new id would discard the sync state (resets_sync).
 //   - A defaulted CalDAV URL that changes (its template uses {email} and the
 //     email changed) is flagged resets_sync like a calendar id: it points
 //     at another calendar. Setting an id where there was none is not.

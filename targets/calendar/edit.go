@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/provision"
@@ -239,7 +240,7 @@ func (ed *Editor) SetGoogle(ctx context.Context, login string, s GoogleSettings)
 		switch {
 		case id == "":
 			id, def = ed.Policy.DefaultCalendarID(e.Email), true
-		case e.CalendarIDDefault && id == ed.Policy.DefaultCalendarID(e.Email):
+		case e.CalendarIDDefault && strings.EqualFold(id, ed.Policy.DefaultCalendarID(e.Email)):
 			def = true // the form saved as shown: still the default
 		}
 		changed := e.Target != KindGoogle || e.CalendarID != id

@@ -3,6 +3,7 @@ package calendar
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/config"
@@ -256,7 +257,9 @@ func (p Policy) planPresent(e *Enrolment, u *directory.User, reason string, link
 	diff("permitted", e.Permitted, d.Permitted)
 	switch {
 	case e.Target == KindGoogle && e.CalendarIDDefault:
-		if want := p.DefaultCalendarID(u.Email); want != e.CalendarID {
+		// Google addresses ignore case: an id that differs in case alone
+		// names the same calendar, and changing it would discard sync state.
+		if want := p.DefaultCalendarID(u.Email); !strings.EqualFold(want, e.CalendarID) {
 			d.CalendarID = &want
 			diff("calendar_id", e.CalendarID, want)
 			if e.CalendarID != "" {

@@ -315,6 +315,28 @@ func TestRule5_EmailChangeResetsSync(t *testing.T) {
 	}
 }
 
+// TestRule5_CaseOnlyEmailChangeKeepsCalendar: Google addresses (and so
+// primary calendar ids) ignore case; an email whose case alone changed
+// (an admin tidying the directory) names the same calendar, and must not
+// discard every such user's sync state.
+func TestRule5_CaseOnlyEmailChangeKeepsCalendar(t *testing.T) {
+	snap := company()
+	sato := enrolment(1, user(snap, "sato"), true)
+	user(snap, "sato").Email = "Sato@Example.com"
+	p := makePlan(t, newTarget(t, calConfig()), snap, []Enrolment{sato}, []provision.Link{link(sato, "1")})
+	want := []brief{{provision.Update, "sato", provision.ReasonLink, nil, map[string][2]any{
+		"email": {"sato@example.com", "Sato@Example.com"}}}}
+	var got []brief
+	for _, b := range briefs(p) {
+		if b.Key == "sato" {
+			got = append(got, b)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+}
+
 func TestRule5_FirstDefaultDoesNotResetSync(t *testing.T) {
 	snap := company()
 	ito := enrolment(5, user(snap, "ito"), true)

@@ -470,4 +470,15 @@ func TestSavingTheDefaultKeepsItDefaulted(t *testing.T) {
 	if s := got["suzuki"]; s.CalDAVURL != "https://dav.example.com/hanako/calendar/" {
 		t.Errorf("suzuki: CalDAV URL %q did not follow the email", s.CalDAVURL)
 	}
+	// An email whose case alone changed keeps the id (same calendar); the
+	// form then shows the id in its old case, and saving it keeps it
+	// defaulted too.
+	user(snap, "sato").Email = "Ichiro@Example.com"
+	w.run(snap)
+	if _, err := w.editor.SetGoogle(ctx, "sato", GoogleSettings{CalendarID: "ichiro@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := w.list()["sato"]; !s.CalendarIDDefault || s.CalendarID != "ichiro@example.com" {
+		t.Errorf("sato after a case-only email change and a save: %+v", s)
+	}
 }
