@@ -177,7 +177,9 @@ func (iv *inputValidator) check(s any) error {
 // shared one's owner address) or a secondary calendar's
 // "…@group.calendar.google.com".
 func validCalendarID(id string) error {
-	if id == "" || strings.ContainsAny(id, " \t\r\n<>\"") {
+	// 254: the longest address SMTP carries; [ ]: an address literal,
+	// never a Google account.
+	if id == "" || len(id) > 254 || strings.ContainsAny(id, " \t\r\n<>\"[]") {
 		return badCalendarID(id)
 	}
 	if strings.HasSuffix(id, "@group.calendar.google.com") && len(id) > len("@group.calendar.google.com") {
