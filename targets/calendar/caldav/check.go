@@ -96,6 +96,7 @@ func Check(ctx context.Context, hc *http.Client, t Target) Result {
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout}
 	}
+	hc = keepTLS(hc)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
@@ -119,6 +120,29 @@ func Check(ctx context.Context, hc *http.Client, t Target) Result {
 		}
 	}
 	return res.with(NotCalendar, rec.status, "the server answered, but this URL is not a calendar collection; open the calendar's own URL (for example https://HOST/USER/CALENDAR/) in the CalDAV server's settings and use that.")
+}
+
+// errPlainRedirect stops a redirect from https:// to http://: Go's client
+// would send the Basic credentials along, in clear.
+var errPlainRedirect = errors.New("redirect from https:// to http:// refused")
+
+// keepTLS returns a copy of hc that refuses redirects leaving https.
+func keepTLS(hc *http.Client) *http.Client {
+	c := *hc
+	next := hc.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+			return errPlainRedirect
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }
 
 func (r Result) with(o Outcome, status int, msg string) Result {
@@ -147,6 +171,9 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 }
 
 func classify(ctx context.Context, res Result, status int, err error) Result {
+	if errors.Is(err, errPlainRedirect) {
+		return res.with(ServerFailure, status, fmt.Sprintf("the server redirected (HTTP %d) to a plain http:// address, where the password would travel in clear; it was not sent: use the server's https:// calendar URL.", status))
+	}
 	switch status {
 	case 0: // no HTTP answer: a transport failure
 	case http.StatusUnauthorized:

@@ -218,3 +218,34 @@ func TestExpandTemplate(t *testing.T) {
 		t.Error("CheckTemplate accepted an unknown placeholder")
 	}
 }
+
+// TestCheckNeverFollowsARedirectToPlainHTTP: the URL must be https so that
+// the password travels encrypted; a server (or anyone in the way of a
+// misconfigured one) answering with a redirect to http:// must not get the
+// Basic credentials in clear.
+func TestCheckNeverFollowsARedirectToPlainHTTP(t *testing.T) {
+	leaked := make(chan string, 4)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			leaked <- a
+		}
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer plain.Close()
+	for _, code := range []int{http.StatusFound, http.StatusTemporaryRedirect} {
+		tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, plain.URL+"/alice/calendar/", code)
+		}))
+		got := Check(context.Background(), tlsSrv.Client(), Target{URL: tlsSrv.URL + "/alice/calendar/", AuthID: "alice", Password: "redirect-secret"})
+		tlsSrv.Close()
+		select {
+		case a := <-leaked:
+			t.Errorf("redirect %d: the plain-http server got Authorization %q", code, a)
+		default:
+		}
+		if got.Outcome != ServerFailure || !strings.Contains(got.Message, "plain http://") {
+			t.Errorf("redirect %d: Check = %+v; want server_error saying the redirect leaves https", code, got)
+		}
+		assertNoSecret(t, got, "redirect-secret")
+	}
+}
