@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
 
@@ -52,7 +53,26 @@ type server struct {
 	store   *sqlite.Store
 	served  chan error
 	backend *serveBackend
+	// requests counts the requests being served: a run cut off at
+	// shutdown records itself before the database closes.
+	requests *inflight
 }
+
+// inflight is a handler that counts the requests it is serving.
+type inflight struct {
+	h  http.Handler
+	wg sync.WaitGroup
+}
+
+func (f *inflight) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.wg.Add(1)
+	defer f.wg.Done()
+	f.h.ServeHTTP(w, r)
+}
+
+// recordGrace bounds the wait, after requests were cut off, for their runs
+// to roll back and record themselves as canceled.
+const recordGrace = 5 * time.Second
 
 // startServe opens the database, starts the schedule and starts serving
 // the console and API on cfg.Console.Listen. It returns once listening.
@@ -109,9 +129,10 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		store.Close()
 		return nil, &cliError{code: "listen_failed", msg: fmt.Sprintf("cannot listen on %s (console.listen, -listen): %v", cfg.Console.Listen, err)}
 	}
-	s := &server{addr: ln.Addr().String(), log: log, sched: b.sched, store: store, served: make(chan error, 1), backend: b}
+	s := &server{addr: ln.Addr().String(), log: log, sched: b.sched, store: store, served: make(chan error, 1), backend: b,
+		requests: &inflight{h: console}}
 	s.http = &http.Server{
-		Handler:           console,
+		Handler:           s.requests,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -168,6 +189,12 @@ func (s *server) shutdown(grace time.Duration) error {
 		// (their applies roll back).
 		s.http.Close()
 		errs = append(errs, fmt.Errorf("console requests cut off after %s: %w", grace, httpErr))
+		ended := make(chan struct{})
+		go func() { s.requests.wg.Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-time.After(recordGrace):
+		}
 	}
 	if err := <-s.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		errs = append(errs, err)

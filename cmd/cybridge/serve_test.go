@@ -18,7 +18,9 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
 // Secrets of the test stack: none may ever appear in a page or API answer.
@@ -304,6 +306,41 @@ func TestServeShutdownLetsRunFinish(t *testing.T) {
 	}
 	if _, err := http.Get(st.url + "/healthz"); err == nil {
 		t.Error("still serving after shutdown")
+	}
+}
+
+// TestServeShutdownRecordsCanceledRun: a console or API sync still going
+// when the grace period ends is canceled, and recorded as such in run
+// history before the database closes (it went unrecorded: "database is
+// closed").
+func TestServeShutdownRecordsCanceledRun(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, nil)
+	st.slow.Store(int64(200 * time.Millisecond))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req, _ := http.NewRequest("POST", st.url+"/api/v1/runs", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+serveAPIToken)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	waitUntil(t, 5*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
+	st.srv.shutdown(50 * time.Millisecond)
+	st.stop = func() error { return nil } // shut down already
+	<-done
+	store, err := sqlite.Open(context.Background(), st.cfg.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	runs, err := store.ListRuns(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Status != provision.StatusFailed || runs[0].Error == nil || runs[0].Error.Code != "canceled" {
+		t.Fatalf("runs after shutdown = %+v; want the canceled sync recorded as failed (canceled)\n%s", runs, st.log)
 	}
 }
 
