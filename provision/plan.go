@@ -228,6 +228,12 @@ type Change struct {
 // so that the JSON shape is the same for every change.
 func (c Change) MarshalJSON() ([]byte, error) { return appendChange(nil, &c) }
 
+// FlagResetsSync marks a change that discards the object's sync state (a
+// calendar id or URL that changes: sync starts over). Such changes count
+// toward the safeguards like deletes: a settings mistake (a wrong
+// google_domains, say) must not reset the whole company unattended.
+const FlagResetsSync = "resets_sync"
+
 // HasFlag reports whether the change carries flag f.
 func (c *Change) HasFlag(f string) bool {
 	for _, x := range c.Flags {
@@ -348,11 +354,13 @@ func (p *Plan) ChangesFor(target string) []Change {
 	return out
 }
 
-// Removals counts a target's deletes and disables.
+// Removals counts target's changes that lose something the target cannot
+// get back: deletes and disables, and updates flagged FlagResetsSync (sync
+// state discarded). The safeguards count them.
 func (p *Plan) Removals(target string) int {
 	n := 0
 	for _, c := range p.Changes {
-		if c.Target == target && c.Action.Removes() {
+		if c.Target == target && (c.Action.Removes() || c.HasFlag(FlagResetsSync)) {
 			n++
 		}
 	}

@@ -14,7 +14,8 @@ const (
 // read (an account that sees only part of the domain). They block the whole
 // run; -allow-deletes releases them.
 type Safeguards struct {
-	// MaxDeletes: a target's deletes + disables above this block the run.
+	// MaxDeletes: a target's deletes + disables (+ sync resets, see
+	// Plan.Removals) above this block the run.
 	// 0 means any delete blocks.
 	MaxDeletes int
 	// MaxDeletePercent: a target's deletes + disables above this percentage
@@ -36,11 +37,11 @@ func (s Safeguards) Check(p *Plan, lastUsers int) []Issue {
 		}
 		if n > s.MaxDeletes {
 			out = append(out, Issue{Code: SafeguardMaxDeletes, Target: t.Name, Message: fmt.Sprintf(
-				"%s: this run would delete or disable %d %s, more than max_deletes = %d", t.Name, n, plural(n, "object", "objects"), s.MaxDeletes)})
+				"%s: this run would delete, disable or reset %d %s, more than max_deletes = %d", t.Name, n, plural(n, "object", "objects"), s.MaxDeletes)})
 		}
 		if t.Linked > 0 && n*100 > s.MaxDeletePercent*t.Linked {
 			out = append(out, Issue{Code: SafeguardMaxDeletePercent, Target: t.Name, Message: fmt.Sprintf(
-				"%s: this run would delete or disable %d of %d linked objects (%.1f%%), more than max_delete_percent = %d%%",
+				"%s: this run would delete, disable or reset %d of %d linked objects (%.1f%%), more than max_delete_percent = %d%%",
 				t.Name, n, t.Linked, float64(n)*100/float64(t.Linked), s.MaxDeletePercent)})
 		}
 	}

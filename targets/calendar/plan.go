@@ -20,11 +20,11 @@ const KindEnrolment = "enrolment"
 
 // Flags a change can carry.
 const (
-	FlagResetsSync  = "resets_sync"  // the calendar id or URL changes: sync state is discarded and starts over
-	FlagSuspended   = "suspended"    // the user is 停止中
-	FlagOutOfScope  = "out_of_scope" // the user is not in the scope
-	FlagPinned      = "pinned"       // a pin, not the scope, decides permitted
-	FlagAutoStopped = "auto_stopped" // the enrolment is auto-stopped (the bridge does not restart it)
+	FlagResetsSync  = provision.FlagResetsSync // the calendar id or URL changes: sync state is discarded and starts over
+	FlagSuspended   = "suspended"              // the user is 停止中
+	FlagOutOfScope  = "out_of_scope"           // the user is not in the scope
+	FlagPinned      = "pinned"                 // a pin, not the scope, decides permitted
+	FlagAutoStopped = "auto_stopped"           // the enrolment is auto-stopped (the bridge does not restart it)
 )
 
 // Warning codes.

@@ -313,6 +313,16 @@ func TestRule5_EmailChangeResetsSync(t *testing.T) {
 			}
 		}
 	}
+	// A sync reset loses state like a disable does: the safeguards count
+	// it, so a settings mistake (a wrong google_domains) that would reset
+	// the whole company is blocked, not applied unattended.
+	if n := p.Removals(Name); n != 2 {
+		t.Errorf("removals = %d, want 2 (resets_sync counts for the safeguards)", n)
+	}
+	issues := provision.Safeguards{MaxDeletes: 1, MaxDeletePercent: 100}.Check(p, 0)
+	if len(issues) != 1 || issues[0].Code != provision.SafeguardMaxDeletes {
+		t.Errorf("safeguards = %+v, want max_deletes for two sync resets", issues)
+	}
 }
 
 // TestRule5_CaseOnlyEmailChangeKeepsCalendar: Google addresses (and so
