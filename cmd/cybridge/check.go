@@ -78,20 +78,13 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			r.Administrator = &admin
 		}
 	case "csv":
+		// The CSV reader reports the directory's problems itself, with
+		// file, line and column (csv_invalid): no snapshot to summarize then.
 		s, err := e.readCSVSource(ctx, cfg, src, false)
-		var verr *directory.ValidationError
-		switch {
-		case errors.As(err, &verr) && s == nil:
-			r.Source = directory.Source{Kind: directory.SourceCSV}
-			r.Problems = verr.Problems
-		case err != nil:
+		if err != nil {
 			return err
-		default:
-			snap = s
-			if !cfg.Cybozu.IncludeAdministrator {
-				snap.DropUser(directory.AdministratorLogin)
-			}
 		}
+		snap = s
 	default:
 		return usageErrorf("-source %q: use api or csv", kind)
 	}

@@ -76,21 +76,12 @@ func (s *sourceFlags) resolvedKind(cfg *config.Config) string {
 // source. It returns a snapshot only when the read was complete and valid:
 // nothing downstream may act on a partial read.
 func (e *env) readSource(ctx context.Context, cfg *config.Config, s *sourceFlags) (*directory.Snapshot, error) {
-	var snap *directory.Snapshot
-	var err error
 	switch k := s.resolvedKind(cfg); k {
 	case "api":
-		snap, err = e.readAPISource(ctx, cfg)
+		return e.readAPISource(ctx, cfg)
 	case "csv":
-		snap, err = e.readCSVSource(ctx, cfg, s, true)
+		return e.readCSVSource(ctx, cfg, s, true)
 	default:
 		return nil, usageErrorf("-source %q: use api or csv", k)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if !cfg.Cybozu.IncludeAdministrator {
-		snap.DropUser(directory.AdministratorLogin)
-	}
-	return snap, nil
 }

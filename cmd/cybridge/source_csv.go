@@ -14,7 +14,8 @@ import (
 // the files of -csv-dir (else source.csv_dir), found by name or header
 // row, with -csv-users, -csv-orgs, … naming or overriding single files;
 // the encoding and separator from -csv-encoding / -csv-separator, else the
-// config. It returns a complete, valid snapshot, or a *csvfile.Error
+// config. Like readAPI it drops the built-in Administrator unless configured
+// otherwise. It returns a complete, valid snapshot, or a *csvfile.Error
 // (csv_invalid) listing every problem with file, line and column. forPlan
 // says the snapshot is planned from: the safety roster then needs the
 // organization files (the users file alone would read every department as
@@ -30,7 +31,14 @@ func (e *env) readCSVSource(ctx context.Context, cfg *config.Config, s *sourceFl
 		NeedOrganizations: forPlan && cfg.Safety.Enabled,
 		Domain:            domainOf(cfg.Cybozu.URL),
 	}
-	return csvfile.Read(ctx, files, opt)
+	snap, err := csvfile.Read(ctx, files, opt)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Cybozu.IncludeAdministrator {
+		snap.DropUser(directory.AdministratorLogin)
+	}
+	return snap, nil
 }
 
 // csvFiles works out which files to read: the folder's, then the files
