@@ -1,0 +1,146 @@
+package msg
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRender(t *testing.T) {
+	for _, tc := range []struct {
+		lang Lang
+		t    string
+		p    Params
+		want string
+	}{
+		{En, "{n} {n|user|users}", Params{"n": 1}, "1 user"},
+		{En, "{n} {n|user|users}", Params{"n": 10000}, "10,000 users"},
+		{En, "{n} {n|user|users}", Params{"n": float64(2)}, "2 users"},
+		{Ja, "{n} 人", Params{"n": 12345}, "12,345 人"},
+		{Ja, "{names}", Params{"names": []string{"a", "b"}}, "a、b"},
+		{En, "{names}", Params{"names": []any{"a", "b"}}, "a, b"},
+		{En, "{missing} x", nil, "{missing} x"},
+		{En, "{{literal}", nil, "{literal}"},
+		{En, "{p}%", Params{"p": 12.5}, "12.5%"},
+		{En, "open {", nil, "open {"},
+	} {
+		if got := Render(tc.lang, tc.t, tc.p); got != tc.want {
+			t.Errorf("Render(%s, %q, %v) = %q, want %q", tc.lang, tc.t, tc.p, got, tc.want)
+		}
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want Lang
+	}{
+		{map[string]string{"LANG": "ja_JP.UTF-8"}, Ja},
+		{map[string]string{"LANG": "C"}, En},
+		{map[string]string{}, En},
+		{map[string]string{"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, En},
+		{map[string]string{"LANG": "C", "LC_MESSAGES": "ja_JP"}, Ja},
+		{map[string]string{"LANG": "C", "LC_ALL": ""}, En},
+	} {
+		got := FromEnv(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+		if got != tc.want {
+			t.Errorf("FromEnv(%v) = %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		h              string
+		fallback, want Lang
+	}{
+		{"", Ja, Ja},
+		{"", En, En},
+		{"en-US,en;q=0.9", Ja, En},
+		{"ja,en;q=0.5", En, Ja},
+		{"fr", Ja, Ja},
+	} {
+		if got := FromAcceptLanguage(tc.h, tc.fallback); got != tc.want {
+			t.Errorf("FromAcceptLanguage(%q, %s) = %s, want %s", tc.h, tc.fallback, got, tc.want)
+		}
+	}
+}
+
+func TestErrorKinds(t *testing.T) {
+	e := New(KindNotFound, "not_found", Params{"what": "member", "name": "sato"})
+	wrapped := fmt.Errorf("reading: %w", e)
+	if got := Code(wrapped); got != "not_found" {
+		t.Errorf("Code = %q", got)
+	}
+	if got := KindOf(wrapped); got != KindNotFound {
+		t.Errorf("KindOf = %v", got)
+	}
+	if got := HTTPStatus(KindOf(wrapped)); got != http.StatusNotFound {
+		t.Errorf("HTTPStatus = %d", got)
+	}
+	if got := Localize(Ja, wrapped); got != "member「sato」が見つかりません。" {
+		t.Errorf("Localize(Ja) = %q", got)
+	}
+	if got := Code(errors.New("x")); got != "internal" {
+		t.Errorf("Code(plain) = %q", got)
+	}
+	if got := ExitCode(KindBlocked); got != ExitBlocked {
+		t.Errorf("ExitCode(blocked) = %d", got)
+	}
+	if diff := cmp.Diff(Params{"what": "member", "name": "sato"}, ParamsOf(wrapped)); diff != "" {
+		t.Errorf("ParamsOf (-want +got):\n%s", diff)
+	}
+}
+
+// cliAdvice matches a CLI flag (" -allow-deletes") or command
+// ("cybridge plan") inside a text.
+var cliAdvice = regexp.MustCompile(`(^|[\s(「（])--?[a-z][a-z-]+|cybridge (plan|apply|serve|runs|check|roster|calendar|resume|version)\b`)
+
+// TestCatalogue: every text exists in both languages, the Japanese one is
+// Japanese, both use the same parameters, and neither gives CLI advice.
+func TestCatalogue(t *testing.T) {
+	param := regexp.MustCompile(`\{([a-z_]+)[|}]`)
+	for _, key := range Keys() {
+		e := catalogue[key]
+		if strings.TrimSpace(e.ja) == "" || strings.TrimSpace(e.en) == "" {
+			t.Errorf("%s: a text is missing (ja %q, en %q)", key, e.ja, e.en)
+			continue
+		}
+		if !IsJapanese(e.ja) && !neutral(e.ja, e.en) {
+			t.Errorf("%s: the Japanese text is not Japanese: %q", key, e.ja)
+		}
+		for _, s := range []string{e.ja, e.en} {
+			if m := cliAdvice.FindString(s); m != "" {
+				t.Errorf("%s: names a CLI flag or command (%q): %q", key, m, s)
+			}
+		}
+		names := func(s string) map[string]bool {
+			out := map[string]bool{}
+			for _, m := range param.FindAllStringSubmatch(s, -1) {
+				out[m[1]] = true
+			}
+			return out
+		}
+		if diff := cmp.Diff(names(e.en), names(e.ja)); diff != "" {
+			t.Errorf("%s: the two texts use different parameters (-en +ja):\n%s", key, diff)
+		}
+	}
+}
+
+// neutral: a text that is the same word in both languages (API, CSV).
+func neutral(ja, en string) bool { return ja == en && len(ja) <= 8 }
+
+// IsJapanese reports whether s has a kana or kanji: a Japanese sentence
+// always has one.
+func TestIsJapanese(t *testing.T) {
+	for s, want := range map[string]bool{"変更なし": true, "no changes": false, "{n} 人": true, "CSV": false} {
+		if got := IsJapanese(s); got != want {
+			t.Errorf("IsJapanese(%q) = %v", s, got)
+		}
+	}
+}

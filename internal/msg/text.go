@@ -1,0 +1,184 @@
+package msg
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Params are the values a text needs, by name. They travel through JSON
+// (the API, stored plans), so a number may come back as float64.
+type Params map[string]any
+
+// entry is one text in both languages.
+type entry struct{ ja, en string }
+
+// Has reports whether the catalogue has a text for key.
+func Has(key string) bool { _, ok := catalogue[key]; return ok }
+
+// Keys lists every key of the catalogue, sorted.
+func Keys() []string {
+	keys := make([]string, 0, len(catalogue))
+	for k := range catalogue {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Template is key's raw text in lang, and false when the catalogue has no
+// such key.
+func Template(lang Lang, key string) (string, bool) {
+	e, ok := catalogue[key]
+	if !ok {
+		return "", false
+	}
+	if lang == En {
+		return e.en, true
+	}
+	return e.ja, true
+}
+
+// Text renders key in lang with p. A key the catalogue does not know
+// renders as itself, so a gap is visible rather than blank.
+func Text(lang Lang, key string, p Params) string {
+	t, ok := Template(lang, key)
+	if !ok {
+		return key
+	}
+	return Render(lang, t, p)
+}
+
+// TextOr renders key in lang with p, or fallback when the catalogue has
+// no such key (a message stored by an older version).
+func TextOr(lang Lang, key string, p Params, fallback string) string {
+	t, ok := Template(lang, key)
+	if !ok {
+		return fallback
+	}
+	return Render(lang, t, p)
+}
+
+// Render fills template t: {name} is the parameter's value (numbers with
+// thousands separators), {name|one|other} is "one" when the parameter is
+// 1 and "other" otherwise, and {{ is a literal brace. A parameter that is
+// missing renders as its name in braces.
+func Render(lang Lang, t string, p Params) string {
+	if !strings.Contains(t, "{") {
+		return t
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			b.WriteString(t)
+			return b.String()
+		}
+		b.WriteString(t[:i])
+		t = t[i:]
+		if strings.HasPrefix(t, "{{") {
+			b.WriteByte('{')
+			t = t[2:]
+			continue
+		}
+		j := strings.IndexByte(t, '}')
+		if j < 0 {
+			b.WriteString(t)
+			return b.String()
+		}
+		b.WriteString(field(lang, t[1:j], p))
+		t = t[j+1:]
+	}
+}
+
+func field(lang Lang, spec string, p Params) string {
+	name, forms, plural := strings.Cut(spec, "|")
+	v, ok := p[name]
+	if !ok {
+		return "{" + spec + "}"
+	}
+	if plural {
+		one, other, _ := strings.Cut(forms, "|")
+		if n, isNum := number(v); isNum && n == 1 {
+			return one
+		}
+		return other
+	}
+	return Format(lang, v)
+}
+
+// number is v as a float64 when it is a number.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case uint:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+// Format shows one parameter value: integers with thousands separators,
+// a list joined with the language's separator, anything else as %v.
+func Format(lang Lang, v any) string {
+	if n, ok := number(v); ok {
+		if n == math.Trunc(n) && math.Abs(n) < 1e15 {
+			return printer(lang).Sprintf("%d", int64(n))
+		}
+		return printer(lang).Sprintf("%.1f", n)
+	}
+	switch s := v.(type) {
+	case string:
+		return s
+	case []string:
+		return strings.Join(s, listSep(lang))
+	case []any:
+		parts := make([]string, len(s))
+		for i, x := range s {
+			parts[i] = Format(lang, x)
+		}
+		return strings.Join(parts, listSep(lang))
+	}
+	return fmt.Sprint(v)
+}
+
+func listSep(lang Lang) string {
+	if lang == Ja {
+		return "、"
+	}
+	return ", "
+}
+
+func printer(lang Lang) *message.Printer {
+	if lang == Ja {
+		return message.NewPrinter(language.Japanese)
+	}
+	return message.NewPrinter(language.English)
+}
+
+// IsJapanese reports whether s has a kana or kanji, as every Japanese
+// sentence does; tests use it to catch an English text in the Japanese
+// column.
+func IsJapanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
+}
