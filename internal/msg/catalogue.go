@@ -9,7 +9,22 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = map[string]entry{
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, consoleTexts)
+
+// join merges the per-area tables into one; a key in two tables is a bug
+// that TestCatalogueKeysUnique reports.
+func join(tables ...map[string]entry) map[string]entry {
+	out := map[string]entry{}
+	for _, t := range tables {
+		for k, v := range t {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreTexts: failures any surface shows, runs and the plan's vocabulary.
+var coreTexts = map[string]entry{
 	// Failures any surface can show.
 	"internal": {"内部エラーが発生しました。何も変更していません。繰り返し起きる場合はログを添えて管理者にお問い合わせください。",
 		"An internal error occurred; nothing was changed. If it happens again, report it with the log."},

@@ -144,3 +144,20 @@ func TestIsJapanese(t *testing.T) {
 		}
 	}
 }
+
+func TestCatalogueKeysUnique(t *testing.T) {
+	tables := map[string]map[string]entry{"core": coreTexts, "config": configTexts, "directory": directoryTexts, "csv": csvTexts,
+		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "console": consoleTexts}
+	seen := map[string]string{}
+	for name, tab := range tables {
+		for k := range tab {
+			if other, dup := seen[k]; dup {
+				t.Errorf("%s is in both %s and %s", k, other, name)
+			}
+			seen[k] = name
+		}
+	}
+	if len(seen) != len(catalogue) {
+		t.Errorf("the catalogue has %d keys, the tables %d: a table is not joined", len(catalogue), len(seen))
+	}
+}

@@ -1,0 +1,4 @@
+package msg
+
+// calendarTexts: calendar-sync enrolment (targets/calendar).
+var calendarTexts = map[string]entry{}

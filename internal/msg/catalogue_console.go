@@ -1,0 +1,4 @@
+package msg
+
+// consoleTexts: the console and API (provision/web).
+var consoleTexts = map[string]entry{}

@@ -1,0 +1,4 @@
+package msg
+
+// csvTexts: CSV exports and uploads (directory/csvfile).
+var csvTexts = map[string]entry{}

@@ -1,0 +1,4 @@
+package msg
+
+// planTexts: the planner (package provision).
+var planTexts = map[string]entry{}

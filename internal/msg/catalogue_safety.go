@@ -1,0 +1,4 @@
+package msg
+
+// safetyTexts: the safety roster (targets/safety).
+var safetyTexts = map[string]entry{}
