@@ -1,6 +1,8 @@
 package provision
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -250,6 +252,9 @@ type Issue struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Target  string `json:"target,omitempty"`
+	// Params are what the message needs, by name: a surface renders the
+	// code's text from them in the admin's language (msg.TextOr).
+	Params msg.Params `json:"params,omitempty"`
 }
 
 // Source says what directory a plan was computed from.

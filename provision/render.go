@@ -6,33 +6,47 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// reasonText is how the text report explains a change's reason.
-var reasonText = map[string]string{
-	ReasonLink:       "matched by link",
-	ReasonLogin:      "matched by login name",
-	ReasonEmail:      "matched by email",
-	ReasonCode:       "matched by code",
-	ReasonNew:        "new",
-	ReasonGone:       "gone from the directory",
-	"parent_deleted": "its parent department is deleted",
+// TextOptions say how the text report is written: in which language, and
+// in which time zone times are shown (with their offset). The zero value is
+// English in UTC.
+type TextOptions struct {
+	Lang     msg.Lang
+	Location *time.Location
+	// SafeguardHeading, when set, replaces the safeguard heading: the
+	// surface says how it releases a safeguard (the CLI names its flag).
+	SafeguardHeading string
 }
+
+// TimeFormat is how every surface shows a time: in the configured zone,
+// with its offset.
+const TimeFormat = "2006-01-02 15:04:05 -07:00"
 
 // RenderText writes the human report of a plan: the source, each target's
 // changes as a diff (+ create, ~ update, ! disable, - delete, with old → new
 // field values and why each object was matched), errors, warnings, tripped
-// safeguards, and one summary line per target.
-func RenderText(w io.Writer, p *Plan) error {
+// safeguards, and one summary line per target — every word from the
+// catalogue, in o.Lang.
+func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	src := p.Source
-	fmt.Fprintf(bw, "Plan from %s", src.Kind)
-	if src.Domain != "" {
-		fmt.Fprintf(bw, " %s", src.Domain)
+	l := o.Lang
+	if l == "" {
+		l = msg.En
 	}
-	fmt.Fprintf(bw, " (%d users, %d organizations)", src.Users, src.Organizations)
+	src := p.Source
+	domain := ""
+	if src.Domain != "" {
+		domain = " " + src.Domain
+	}
+	bw.WriteString(msg.Text(l, "report.header", msg.Params{"source": msg.TextOr(l, "source."+src.Kind, nil, src.Kind),
+		"domain": domain, "users": src.Users, "orgs": src.Organizations}))
 	if !src.ReadAt.IsZero() {
-		fmt.Fprintf(bw, ", read %s", src.ReadAt.Format("2006-01-02 15:04:05Z07:00"))
+		bw.WriteString(msg.Text(l, "report.sep", nil))
+		bw.WriteString(msg.Text(l, "report.read_at", msg.Params{"time": FormatTime(src.ReadAt, o.Location)}))
 	}
 	bw.WriteByte('\n')
 
@@ -44,62 +58,109 @@ func RenderText(w io.Writer, p *Plan) error {
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		kinfo := kindInfo(infos[c.Target], c.Kind)
-		if s := c.Target + ": " + kinfo.Plural; s != section {
+		if s := TargetName(l, c.Target) + ": " + KindName(l, kinfo.Plural); s != section {
 			section = s
 			fmt.Fprintf(bw, "\n%s\n", s)
 		}
-		writeChange(bw, c, kinfo)
+		writeChange(bw, l, c, kinfo)
 	}
 	if p.SwitchesDomain() {
-		fmt.Fprintf(bw, "\nlinked domain\n  ~ %s → %s\n", p.LinkedDomain, p.Source.Domain)
+		fmt.Fprintf(bw, "\n%s\n  ~ %s → %s\n", msg.Text(l, "report.linked_domain", nil), p.LinkedDomain, p.Source.Domain)
 	}
 	switch {
 	case !p.HasChanges() && len(p.Errors) > 0:
 		// An error can stop planning (another domain): nothing is known
 		// to be up to date.
-		fmt.Fprintln(bw, "\nNo changes can be planned until the errors below are fixed.")
+		fmt.Fprintf(bw, "\n%s\n", msg.Text(l, "report.blocked_errors", nil))
 	case !p.HasChanges():
-		fmt.Fprintln(bw, "\nNo changes: every target is up to date.")
+		fmt.Fprintf(bw, "\n%s\n", msg.Text(l, "report.no_changes", nil))
 	}
-	if len(p.Errors) > 0 {
-		fmt.Fprintln(bw, "\nErrors (nothing is applied until they are fixed):")
-		for _, e := range p.Errors {
-			fmt.Fprintf(bw, "  x [%s] %s\n", e.Code, e.Message)
-		}
-	}
-	if len(p.Warnings) > 0 {
-		fmt.Fprintln(bw, "\nWarnings:")
-		for _, e := range p.Warnings {
-			fmt.Fprintf(bw, "  ! [%s] %s\n", e.Code, e.Message)
-		}
-	}
+	writeIssues(bw, l, msg.Text(l, "report.errors", nil), "x", p.Errors)
+	writeIssues(bw, l, msg.Text(l, "report.warnings", nil), "!", p.Warnings)
 	if len(p.Safeguards) > 0 {
-		fmt.Fprintln(bw, "\nSafeguards tripped (an apply of this plan needs -allow-deletes):")
-		for _, e := range p.Safeguards {
-			fmt.Fprintf(bw, "  # [%s] %s\n", e.Code, e.Message)
+		head := msg.Text(l, "report.safeguards", nil)
+		if o.SafeguardHeading != "" {
+			head = o.SafeguardHeading
 		}
+		writeIssues(bw, l, head, "#", p.Safeguards)
 	}
 	fmt.Fprintln(bw)
 	for _, t := range p.Targets {
-		fmt.Fprintln(bw, SummaryLine(p.Summary, t))
+		fmt.Fprintln(bw, SummaryLine(l, p.Summary, t))
 	}
 	return bw.Flush()
 }
 
+func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue) {
+	if len(issues) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", head)
+	for _, e := range issues {
+		fmt.Fprintf(w, "  %s [%s] %s\n", glyph, e.Code, IssueText(l, e))
+	}
+}
+
+// IssueText is an error, warning or safeguard reason in l: rendered from
+// its code and parameters, or its stored English message when it has no
+// parameters (a plan stored by an older version).
+func IssueText(l msg.Lang, i Issue) string {
+	return msg.TextOr(l, i.Code, i.Params, i.Message)
+}
+
+// FormatTime shows t in loc (UTC when nil) with its offset.
+func FormatTime(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(TimeFormat)
+}
+
+// TargetName is a target's name in l ("安否確認" for safety); an unknown
+// target (a SCIM instance) shows as its own name.
+func TargetName(l msg.Lang, name string) string { return msg.TextOr(l, "target."+name, nil, name) }
+
+// KindName is a kind's plural name in l ("部署" for departments).
+func KindName(l msg.Lang, plural string) string { return msg.TextOr(l, "kind."+plural, nil, plural) }
+
+// FieldName is a field's name in l for a kind of object ("表示名" for a
+// member's name, "部署名" for a department's).
+func FieldName(l msg.Lang, kind, name string) string {
+	if t, ok := msg.Template(l, "field."+kind+"."+name); ok {
+		return t
+	}
+	return msg.TextOr(l, "field."+name, nil, name)
+}
+
+// ActionName, ReasonText and FlagText are the plan's vocabulary in l.
+func ActionName(l msg.Lang, a Action) string {
+	return msg.TextOr(l, "action."+string(a), nil, string(a))
+}
+
+// ReasonText says why a change's object was matched.
+func ReasonText(l msg.Lang, r string) string { return msg.TextOr(l, "reason."+r, nil, r) }
+
+// FlagText names a change's flag.
+func FlagText(l msg.Lang, f string) string { return msg.TextOr(l, "flag."+f, nil, f) }
+
 // SummaryLine is one target's one-line summary, e.g. "safety: departments
 // 3 to create, 1 to update, 0 to delete; members 40 to create, 0 to
 // update, 0 to delete."
-func SummaryLine(s Summary, t TargetInfo) string {
+func SummaryLine(l msg.Lang, s Summary, t TargetInfo) string {
 	var parts []string
 	for _, k := range t.Kinds {
 		counts := s[t.Name][k.Plural]
 		var as []string
 		for _, a := range k.Actions {
-			as = append(as, fmt.Sprintf("%d to %s", counts[a], a))
+			as = append(as, msg.Text(l, "report.summary_count", msg.Params{"count": counts[a], "action": ActionName(l, a)}))
 		}
-		parts = append(parts, k.Plural+" "+strings.Join(as, ", "))
+		parts = append(parts, msg.Text(l, "report.summary_kind", msg.Params{"kind": KindName(l, k.Plural), "counts": strings.Join(as, msg.Text(l, "report.sep", nil))}))
 	}
-	return t.Name + ": " + strings.Join(parts, "; ") + "."
+	end := "."
+	if l == msg.Ja {
+		end = "。"
+	}
+	return TargetName(l, t.Name) + ": " + strings.Join(parts, msg.Text(l, "report.kind_sep", nil)) + end
 }
 
 func kindInfo(t TargetInfo, kind string) KindInfo {
@@ -111,60 +172,83 @@ func kindInfo(t TargetInfo, kind string) KindInfo {
 	return KindInfo{Kind: kind, Plural: kind}
 }
 
-func writeChange(w *bufio.Writer, c *Change, k KindInfo) {
+func writeChange(w *bufio.Writer, l msg.Lang, c *Change, k KindInfo) {
 	fmt.Fprintf(w, "  %s %s", c.Action.Glyph(), c.Key)
 	if c.Label != "" && c.Label != c.Key {
 		fmt.Fprintf(w, " (%s)", c.Label)
 	}
 	if r := c.Reason; r != "" {
-		if t, ok := reasonText[r]; ok {
-			r = t
-		}
-		fmt.Fprintf(w, "  — %s", r)
+		fmt.Fprintf(w, "  — %s", ReasonText(l, r))
 	}
 	for _, f := range c.Flags {
-		fmt.Fprintf(w, " [%s]", f)
+		fmt.Fprintf(w, " [%s]", FlagText(l, f))
 	}
 	w.WriteByte('\n')
+	names := make([]string, len(c.Fields))
 	width := 0
-	for _, f := range c.Fields {
-		if len(f.Name) > width {
-			width = len(f.Name)
+	for i, f := range c.Fields {
+		names[i] = FieldName(l, k.Kind, f.Name) + ":"
+		if n := displayWidth(names[i]); n > width {
+			width = n
 		}
 	}
-	for _, f := range c.Fields {
-		fmt.Fprintf(w, "      %-*s ", width+1, f.Name+":")
+	for i, f := range c.Fields {
+		fmt.Fprintf(w, "      %s%s ", names[i], strings.Repeat(" ", width-displayWidth(names[i])))
+		empty := emptyText(l, k.EmptyText[f.Name])
 		if c.Action == Create || f.Old == nil {
-			w.WriteString(value(f.New, k.EmptyText[f.Name]))
+			w.WriteString(Value(l, f.New, empty))
 		} else {
-			w.WriteString(value(f.Old, k.EmptyText[f.Name]))
+			w.WriteString(Value(l, f.Old, empty))
 			w.WriteString(" → ")
-			w.WriteString(value(f.New, k.EmptyText[f.Name]))
+			w.WriteString(Value(l, f.New, empty))
 		}
 		w.WriteByte('\n')
 	}
 }
 
-// value renders one field value: strings quoted, lists in brackets,
-// booleans as words; empty per the kind's EmptyText.
-func value(v any, empty string) string {
+// emptyText translates a kind's EmptyText ("(root)", "[]").
+func emptyText(l msg.Lang, s string) string {
+	switch s {
+	case "(root)":
+		return msg.Text(l, "report.root", nil)
+	}
+	return s
+}
+
+// displayWidth counts a wide (Japanese) character as two columns, so the
+// field values line up in a terminal.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+			n += 2
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// Value renders one field value: strings quoted, lists in brackets,
+// booleans as words in l; empty as the kind says.
+func Value(l msg.Lang, v any, empty string) string {
 	switch x := v.(type) {
 	case nil:
-		return "(none)"
+		return msg.Text(l, "report.none", nil)
 	case string:
 		if x == "" && empty != "" {
 			return empty
 		}
 		return strconv.Quote(x)
 	case bool:
-		return strconv.FormatBool(x)
+		return msg.Text(l, "report."+strconv.FormatBool(x), nil)
 	case []string, []any:
-		l := Strings(x)
-		if len(l) == 0 && empty != "" {
+		ls := Strings(x)
+		if len(ls) == 0 && empty != "" {
 			return empty
 		}
-		q := make([]string, len(l))
-		for i, s := range l {
+		q := make([]string, len(ls))
+		for i, s := range ls {
 			q[i] = strconv.Quote(s)
 		}
 		return "[" + strings.Join(q, ", ") + "]"

@@ -5,17 +5,19 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/internal/golden"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
 func renderings(t *testing.T, p *provision.Plan) (text, js []byte) {
 	t.Helper()
 	var tb, jb bytes.Buffer
-	if err := provision.RenderText(&tb, p); err != nil {
+	if err := provision.RenderText(&tb, p, provision.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.WriteJSON(&jb); err != nil {
@@ -38,6 +40,13 @@ func TestPlanRenderingsGolden(t *testing.T) {
 	text, js = renderings(t, second.Plan)
 	golden.Check(t, filepath.Join("testdata", "company-second.txt"), text)
 	golden.Check(t, filepath.Join("testdata", "company-second.json"), js)
+
+	// The same report in Japanese, times in Tokyo time.
+	var ja bytes.Buffer
+	if err := provision.RenderText(&ja, second.Plan, provision.TextOptions{Lang: msg.Ja, Location: time.FixedZone("JST", 9*3600)}); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join("testdata", "company-second.ja.txt"), ja.Bytes())
 
 	// The JSON reads back to the same plan.
 	back, err := provision.ReadPlan(bytes.NewReader(js))

@@ -53,7 +53,7 @@ func runApply(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, applyResult{Status: res.Status, RunID: res.RunID, Plan: res.Plan})
 	}
 	if res != nil && res.Plan != nil {
-		if werr := provision.RenderText(e.stdout, res.Plan); werr != nil {
+		if werr := provision.RenderText(e.stdout, res.Plan, e.textOptions()); werr != nil {
 			return werr
 		}
 	}

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
@@ -150,18 +152,22 @@ func (e *env) finish(err error) int {
 	if err == errChanges {
 		return code
 	}
-	ec, msg := ErrorCode(err), e.redact(err.Error())
+	ec, text := ErrorCode(err), e.redact(msg.Localize(e.lang(), err))
 	if e.jsonErrors {
-		out := map[string]any{"error": map[string]string{"code": ec, "message": msg}}
+		body := map[string]any{"code": ec, "message": text}
+		if p := msg.ParamsOf(err); len(p) > 0 {
+			body["params"] = p
+		}
+		out := map[string]any{"error": body}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
 	}
 	if ec == "usage" {
-		fmt.Fprintf(e.stderr, "cybridge: %s\n", msg)
+		fmt.Fprintf(e.stderr, "cybridge: %s\n", text)
 		return code
 	}
-	fmt.Fprintf(e.stderr, "cybridge: error [%s]: %s\n", ec, msg)
+	fmt.Fprintf(e.stderr, "cybridge: %s [%s]: %s\n", msg.Text(e.lang(), "cli.error", nil), ec, text)
 	return code
 }
 

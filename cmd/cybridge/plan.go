@@ -62,7 +62,7 @@ func (e *env) writePlan(p *provision.Plan, format string) error {
 		e.jsonErrors = false
 		return p.WriteJSON(e.stdout)
 	}
-	return provision.RenderText(e.stdout, p)
+	return provision.RenderText(e.stdout, p, e.textOptions())
 }
 
 // writePlanFile saves a plan for apply -plan. Plans name people (logins,

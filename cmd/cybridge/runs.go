@@ -123,10 +123,10 @@ func runRunsShow(ctx context.Context, e *env, args []string) error {
 	if *fs.format == "json" {
 		return writeJSON(e.stdout, r)
 	}
-	return writeRunText(e.stdout, r)
+	return writeRunText(e.stdout, r, e.textOptions())
 }
 
-func writeRunText(w io.Writer, r *provision.Run) error {
+func writeRunText(w io.Writer, r *provision.Run, o provision.TextOptions) error {
 	fmt.Fprintf(w, "Run %d: %s", r.ID, r.Status)
 	if r.DryRun {
 		fmt.Fprint(w, " (dry run)")
@@ -141,5 +141,5 @@ func writeRunText(w io.Writer, r *provision.Run) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	return provision.RenderText(w, r.Plan)
+	return provision.RenderText(w, r.Plan, o)
 }

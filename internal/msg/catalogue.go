@@ -9,7 +9,7 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, consoleTexts)
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, consoleTexts, reportTexts, cliTexts)
 
 // join merges the per-area tables into one; a key in two tables is a bug
 // that TestCatalogueKeysUnique reports.
@@ -75,25 +75,25 @@ var coreTexts = map[string]entry{
 	"trigger.csv_upload": {"CSV アップロード", "CSV upload"},
 	"trigger.api":        {"API", "API"},
 
-	"action.create":  {"追加", "add"},
-	"action.update":  {"変更", "change"},
+	"action.create":  {"追加", "create"},
+	"action.update":  {"変更", "update"},
 	"action.delete":  {"削除", "delete"},
 	"action.disable": {"無効化", "disable"},
 
-	"reason.link":           {"連携済み", "linked"},
-	"reason.login":          {"ログイン名が一致", "login name matched"},
-	"reason.email":          {"メールアドレスが一致", "email matched"},
-	"reason.code":           {"組織コードが一致", "organization code matched"},
+	"reason.link":           {"連携済み", "matched by link"},
+	"reason.login":          {"ログイン名が一致", "matched by login name"},
+	"reason.email":          {"メールアドレスが一致", "matched by email"},
+	"reason.code":           {"組織コードが一致", "matched by code"},
 	"reason.new":            {"新規", "new"},
-	"reason.gone":           {"cybozu.com から削除済み", "gone from cybozu.com"},
+	"reason.gone":           {"cybozu.com から削除済み", "gone from the directory"},
 	"reason.parent_deleted": {"上位の部署が削除されるため", "its parent department is deleted"},
 
-	"flag.resets_sync":  {"同期状態をリセット", "resets sync"},
-	"flag.suspended":    {"停止中のユーザー", "suspended user"},
-	"flag.out_of_scope": {"対象範囲外", "out of scope"},
+	"flag.resets_sync":  {"同期状態をリセット", "resets_sync"},
+	"flag.suspended":    {"停止中のユーザー", "suspended"},
+	"flag.out_of_scope": {"対象範囲外", "out_of_scope"},
 	"flag.pinned":       {"固定", "pinned"},
-	"flag.auto_stopped": {"自動停止中", "auto-stopped"},
+	"flag.auto_stopped": {"自動停止中", "auto_stopped"},
 
-	"source.api": {"cybozu.com（User API 経由）", "cybozu.com (User API)"},
-	"source.csv": {"CSV ファイル", "CSV files"},
+	"source.api": {"cybozu.com（User API 経由）", "api"},
+	"source.csv": {"CSV ファイル", "csv"},
 }

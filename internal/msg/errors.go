@@ -110,7 +110,9 @@ func ParamsOf(err error) Params {
 
 // Localize is err's text in lang: the error's own rendering when it has
 // one (a list of problems, say), its code's text with its parameters when
-// the catalogue knows the code, otherwise err.Error().
+// it has parameters and the catalogue knows the code, otherwise
+// err.Error() (an error from outside cybridge, or not yet converted: an
+// internal error keeps its detail for the log).
 func Localize(lang Lang, err error) string {
 	if err == nil {
 		return ""
@@ -119,11 +121,14 @@ func Localize(lang Lang, err error) string {
 	if errors.As(err, &l) {
 		return l.Localize(lang)
 	}
-	code := Code(err)
-	if code == "canceled" || code == "internal" {
+	var p paramer
+	if errors.As(err, &p) {
+		return TextOr(lang, Code(err), p.ErrorParams(), err.Error())
+	}
+	if code := Code(err); code == "canceled" {
 		return Text(lang, code, nil)
 	}
-	return TextOr(lang, code, ParamsOf(err), err.Error())
+	return err.Error()
 }
 
 var statusOf = map[Kind]int{

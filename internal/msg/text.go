@@ -55,13 +55,18 @@ func Text(lang Lang, key string, p Params) string {
 }
 
 // TextOr renders key in lang with p, or fallback when the catalogue has
-// no such key (a message stored by an older version).
+// no such key or p lacks a parameter the text needs (a message stored by
+// an older version, without parameters).
 func TextOr(lang Lang, key string, p Params, fallback string) string {
 	t, ok := Template(lang, key)
 	if !ok {
 		return fallback
 	}
-	return Render(lang, t, p)
+	s, complete := render(lang, t, p)
+	if !complete {
+		return fallback
+	}
+	return s
 }
 
 // Render fills template t: {name} is the parameter's value (numbers with
@@ -69,15 +74,22 @@ func TextOr(lang Lang, key string, p Params, fallback string) string {
 // 1 and "other" otherwise, and {{ is a literal brace. A parameter that is
 // missing renders as its name in braces.
 func Render(lang Lang, t string, p Params) string {
+	s, _ := render(lang, t, p)
+	return s
+}
+
+// render is Render, and whether every parameter was there.
+func render(lang Lang, t string, p Params) (string, bool) {
 	if !strings.Contains(t, "{") {
-		return t
+		return t, true
 	}
 	var b strings.Builder
+	complete := true
 	for {
 		i := strings.IndexByte(t, '{')
 		if i < 0 {
 			b.WriteString(t)
-			return b.String()
+			return b.String(), complete
 		}
 		b.WriteString(t[:i])
 		t = t[i:]
@@ -89,27 +101,29 @@ func Render(lang Lang, t string, p Params) string {
 		j := strings.IndexByte(t, '}')
 		if j < 0 {
 			b.WriteString(t)
-			return b.String()
+			return b.String(), complete
 		}
-		b.WriteString(field(lang, t[1:j], p))
+		f, ok := field(lang, t[1:j], p)
+		complete = complete && ok
+		b.WriteString(f)
 		t = t[j+1:]
 	}
 }
 
-func field(lang Lang, spec string, p Params) string {
+func field(lang Lang, spec string, p Params) (string, bool) {
 	name, forms, plural := strings.Cut(spec, "|")
 	v, ok := p[name]
 	if !ok {
-		return "{" + spec + "}"
+		return "{" + spec + "}", false
 	}
 	if plural {
 		one, other, _ := strings.Cut(forms, "|")
 		if n, isNum := number(v); isNum && n == 1 {
-			return one
+			return one, true
 		}
-		return other
+		return other, true
 	}
-	return Format(lang, v)
+	return Format(lang, v), true
 }
 
 // number is v as a float64 when it is a number.
@@ -171,12 +185,12 @@ func printer(lang Lang) *message.Printer {
 	return message.NewPrinter(language.English)
 }
 
-// IsJapanese reports whether s has a kana or kanji, as every Japanese
+// IsJapanese reports whether s has a kana, kanji or Japanese punctuation, as every Japanese
 // sentence does; tests use it to catch an English text in the Japanese
 // column.
 func IsJapanese(s string) bool {
 	for _, r := range s {
-		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff01 && r <= 0xff60) {
 			return true
 		}
 	}

@@ -39,7 +39,7 @@ func TestPlanRenderingGolden(t *testing.T) {
 		[]Enrolment{sato, suzuki, tanaka, ito, kato, old},
 		[]provision.Link{link(sato, "1"), link(suzuki, "2"), link(tanaka, "3"), link(ito, "5"), link(kato, "8"), link(old, "9")})
 	var text, js bytes.Buffer
-	if err := provision.RenderText(&text, p); err != nil {
+	if err := provision.RenderText(&text, p, provision.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.WriteJSON(&js); err != nil {
