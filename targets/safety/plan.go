@@ -49,7 +49,7 @@ type deptRef struct {
 // (match.go, pure, returns the decisions and the ambiguous matches), emit
 // (changes.go, the create, update and delete changes), check (conflicts.go,
 // the errors and warnings about the result). The order of the steps is the
-// order of the plan's changes, errors and warnings.
+// order of the plan's errors and warnings (MakePlan sorts the changes).
 type planner struct {
 	cfg Config
 	in  provision.PlanInput
@@ -108,12 +108,12 @@ func (p *planner) planDepartments() {
 func (p *planner) planMembers() {
 	mm := matchMembers(p.in.Snapshot.Users, p.cfg.IncludeSuspended, p.st.Members, p.memberLink)
 	p.out.Errors = append(p.out.Errors, mm.errors...)
-	p.checkDuplicateEmails(mm.users)
 
 	p.createMembers(&mm)
 	p.updateMembers(&mm)
 	p.deleteMembers(&mm)
 
+	p.checkDuplicateEmails(mm.users)
 	p.checkMemberConflicts(&mm)
 	p.warnLocalMemberships(&mm)
 	p.checkInitialPassword(len(mm.unmatched))
