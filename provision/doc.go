@@ -28,4 +28,10 @@
 //   - Plans with errors are recorded as failed runs (dry run or not).
 //   - The summary lists exactly the targets that took part in the plan
 //     (a disabled target is absent), each with zeros for every action it has.
+//
+// Files: the plan is a plain value (plan.go); its JSON form — the
+// order-keeping Fields codec, EncodeCompact and ReadPlan — is planjson.go,
+// over the hand-written encoder in encode.go (terraform's plans vs
+// planfile, in one package). MakePlan is planner.go, the text report
+// render.go, the Runner runner.go and the safeguards safeguard.go.
 package provision

@@ -1,23 +1,14 @@
 package provision
 
 import (
-	"github.com/cybridge/cybridge/internal/msg"
-
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
-
-// FormatVersion is the version of the plan JSON written by this build.
-// A plan file with another version is refused.
-const FormatVersion = 1
 
 // Action is what a change does to one target object. Its glyph is the diff
 // mark in the text report.
@@ -145,40 +136,6 @@ func (fs Fields) Get(name string) (FieldDiff, bool) {
 	return FieldDiff{}, false
 }
 
-// MarshalJSON writes the fields as an object in order.
-func (fs Fields) MarshalJSON() ([]byte, error) { return appendFields(nil, fs) }
-
-// UnmarshalJSON reads the object back keeping the key order.
-func (fs *Fields) UnmarshalJSON(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil {
-		return err
-	} else if t == nil {
-		*fs = nil
-		return nil
-	} else if d, ok := t.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("fields: want an object")
-	}
-	var out Fields
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name, _ := t.(string)
-		var v struct {
-			Old any `json:"old"`
-			New any `json:"new"`
-		}
-		if err := dec.Decode(&v); err != nil {
-			return fmt.Errorf("field %q: %w", name, err)
-		}
-		out = append(out, FieldDiff{Name: name, Old: v.Old, New: v.New})
-	}
-	*fs = out
-	return nil
-}
-
 // String returns a string value ("" for nil or a non-string).
 func String(v any) string {
 	s, _ := v.(string)
@@ -225,10 +182,6 @@ type Change struct {
 	// Data is target-specific extra input for apply.
 	Data json.RawMessage `json:"data,omitempty"`
 }
-
-// MarshalJSON keeps "flags" a list and "fields" an object even when empty,
-// so that the JSON shape is the same for every change.
-func (c Change) MarshalJSON() ([]byte, error) { return appendChange(nil, &c) }
 
 // FlagResetsSync marks a change that discards the object's sync state (a
 // calendar id or URL that changes: sync starts over). Such changes count
@@ -370,145 +323,4 @@ func (p *Plan) Removals(target string) int {
 		}
 	}
 	return n
-}
-
-// sortChanges puts changes in the deterministic order (target as listed,
-// kind as the target lists them, action, key).
-func sortChanges(changes []Change, targets []TargetInfo) {
-	tOrder := map[string]int{}
-	kOrder := map[string]int{}
-	for i, t := range targets {
-		tOrder[t.Name] = i
-		for j, k := range t.Kinds {
-			kOrder[t.Name+"\x00"+k.Kind] = j
-		}
-	}
-	sort.SliceStable(changes, func(i, j int) bool {
-		a, b := &changes[i], &changes[j]
-		if a.Target != b.Target {
-			ta, oka := tOrder[a.Target]
-			tb, okb := tOrder[b.Target]
-			if oka && okb {
-				return ta < tb
-			}
-			return a.Target < b.Target
-		}
-		if a.Kind != b.Kind {
-			return kOrder[a.Target+"\x00"+a.Kind] < kOrder[b.Target+"\x00"+b.Kind]
-		}
-		if a.Action != b.Action {
-			return a.Action.rank() < b.Action.rank()
-		}
-		return a.Key < b.Key
-	})
-}
-
-// summarize counts changes, with zeros for every action of every kind.
-func summarize(changes []Change, targets []TargetInfo) Summary {
-	s := Summary{}
-	plural := map[string]string{}
-	for _, t := range targets {
-		kinds := map[string]map[Action]int{}
-		for _, k := range t.Kinds {
-			counts := map[Action]int{}
-			for _, a := range k.Actions {
-				counts[a] = 0
-			}
-			kinds[k.Plural] = counts
-			plural[t.Name+"\x00"+k.Kind] = k.Plural
-		}
-		s[t.Name] = kinds
-	}
-	for _, c := range changes {
-		kinds := s[c.Target]
-		if kinds == nil {
-			kinds = map[string]map[Action]int{}
-			s[c.Target] = kinds
-		}
-		p := plural[c.Target+"\x00"+c.Kind]
-		if p == "" {
-			p = c.Kind
-		}
-		if kinds[p] == nil {
-			kinds[p] = map[Action]int{}
-		}
-		kinds[p][c.Action]++
-	}
-	return s
-}
-
-// WriteJSON writes the plan as indented JSON (the SPEC §8.1 shape).
-func (p *Plan) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(p)
-}
-
-// MarshalCompact returns the plan as compact JSON.
-func (p *Plan) MarshalCompact() ([]byte, error) {
-	var b bytes.Buffer
-	if err := p.EncodeCompact(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// EncodeCompact writes the plan as compact JSON, one change at a time, so
-// that a plan of a whole directory (200,000 changes, ~100 MB of JSON) is
-// never held as one buffer: runs store plans through a compressor.
-func (p *Plan) EncodeCompact(w io.Writer) error {
-	head := *p
-	head.Changes = nil
-	b, err := marshalNoEscape(&head)
-	if err != nil {
-		return err
-	}
-	const hole = `"changes":null`
-	i := bytes.Index(b, []byte(hole))
-	if i < 0 {
-		return fmt.Errorf("encode plan: no changes key")
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(b[:i])
-	bw.WriteString(`"changes":[`)
-	var cb []byte
-	for j := range p.Changes {
-		if j > 0 {
-			bw.WriteByte(',')
-		}
-		if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
-			return err
-		}
-		bw.Write(cb)
-	}
-	bw.WriteByte(']')
-	bw.Write(b[i+len(hole):])
-	return bw.Flush()
-}
-
-// marshalNoEscape is json.Marshal without HTML escaping (plans are not
-// HTML; names like "R&D/1" stay readable).
-func marshalNoEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
-
-// ReadPlan decodes a plan written by WriteJSON, refusing other format
-// versions.
-func ReadPlan(r io.Reader) (*Plan, error) {
-	var p Plan
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&p); err != nil {
-		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file is not a cybridge plan (%v); write one with cybridge plan -out FILE", err)}
-	}
-	if p.FormatVersion != FormatVersion {
-		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file has format version %d; this cybridge reads version %d: make the plan again with this version", p.FormatVersion, FormatVersion)}
-	}
-	return &p, nil
 }

@@ -135,3 +135,68 @@ func StateDigest(st State, links []Link) string {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// sortChanges puts changes in the deterministic order (target as listed,
+// kind as the target lists them, action, key).
+func sortChanges(changes []Change, targets []TargetInfo) {
+	tOrder := map[string]int{}
+	kOrder := map[string]int{}
+	for i, t := range targets {
+		tOrder[t.Name] = i
+		for j, k := range t.Kinds {
+			kOrder[t.Name+"\x00"+k.Kind] = j
+		}
+	}
+	sort.SliceStable(changes, func(i, j int) bool {
+		a, b := &changes[i], &changes[j]
+		if a.Target != b.Target {
+			ta, oka := tOrder[a.Target]
+			tb, okb := tOrder[b.Target]
+			if oka && okb {
+				return ta < tb
+			}
+			return a.Target < b.Target
+		}
+		if a.Kind != b.Kind {
+			return kOrder[a.Target+"\x00"+a.Kind] < kOrder[b.Target+"\x00"+b.Kind]
+		}
+		if a.Action != b.Action {
+			return a.Action.rank() < b.Action.rank()
+		}
+		return a.Key < b.Key
+	})
+}
+
+// summarize counts changes, with zeros for every action of every kind.
+func summarize(changes []Change, targets []TargetInfo) Summary {
+	s := Summary{}
+	plural := map[string]string{}
+	for _, t := range targets {
+		kinds := map[string]map[Action]int{}
+		for _, k := range t.Kinds {
+			counts := map[Action]int{}
+			for _, a := range k.Actions {
+				counts[a] = 0
+			}
+			kinds[k.Plural] = counts
+			plural[t.Name+"\x00"+k.Kind] = k.Plural
+		}
+		s[t.Name] = kinds
+	}
+	for _, c := range changes {
+		kinds := s[c.Target]
+		if kinds == nil {
+			kinds = map[string]map[Action]int{}
+			s[c.Target] = kinds
+		}
+		p := plural[c.Target+"\x00"+c.Kind]
+		if p == "" {
+			p = c.Kind
+		}
+		if kinds[p] == nil {
+			kinds[p] = map[Action]int{}
+		}
+		kinds[p][c.Action]++
+	}
+	return s
+}

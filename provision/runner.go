@@ -178,18 +178,8 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{Status: StatusFailed}
 	plan := req.Plan
 	if plan == nil {
-		r.progress("reading the directory")
-		snap, err := req.Read(ctx)
-		if err == nil {
-			err = snap.Validate()
-		}
-		if err != nil {
-			return r.failed(ctx, res, req, started, nil, err)
-		}
-		req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
-		r.progress("planning")
-		plan, err = r.Plan(ctx, snap, req.SwitchDomain)
-		if err != nil {
+		var err error
+		if plan, err = r.readAndPlan(ctx, &req); err != nil {
 			return r.failed(ctx, res, req, started, nil, err)
 		}
 	} else {
@@ -204,12 +194,8 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Plan = plan
 
-	var lastUsers int
-	if err := r.Store.View(ctx, func(q Querier) error {
-		var err error
-		lastUsers, err = r.Store.LastAppliedUsers(ctx, q)
-		return err
-	}); err != nil {
+	lastUsers, err := r.lastAppliedUsers(ctx)
+	if err != nil {
 		return r.failed(ctx, res, req, started, plan, err)
 	}
 	plan.Safeguards = r.Safeguards.Check(plan, lastUsers)
@@ -240,18 +226,59 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 
 	id, err := r.apply(ctx, req, started, plan)
 	if err != nil {
-		var coded interface{ ErrorCode() string }
-		if errors.As(err, &coded) && (coded.ErrorCode() == CodeRunInProgress || coded.ErrorCode() == CodeStalePlan) {
-			// Refused before anything was attempted: not a run.
-			return res, err
+		if refusedBeforeApply(err) {
+			return res, err // not a run: nothing to record
 		}
-		if !errors.As(err, &coded) {
-			err = &Error{Code: "apply_failed", Message: fmt.Sprintf("applying the plan failed, and nothing was changed: %v", err), Err: err}
-		}
-		return r.failed(ctx, res, req, started, plan, err)
+		return r.failed(ctx, res, req, started, plan, applyFailed(err))
 	}
 	res.RunID, res.Status = id, StatusApplied
 	return res, nil
+}
+
+// readAndPlan reads and validates the directory and makes a fresh plan.
+// It sets req.Source from the snapshot, for the run's history.
+func (r *Runner) readAndPlan(ctx context.Context, req *Request) (*Plan, error) {
+	r.progress("reading the directory")
+	snap, err := req.Read(ctx)
+	if err == nil {
+		err = snap.Validate()
+	}
+	if err != nil {
+		return nil, err
+	}
+	req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
+	r.progress("planning")
+	return r.Plan(ctx, snap, req.SwitchDomain)
+}
+
+// lastAppliedUsers is the directory user count of the last applied run
+// (0 when none), which min_source_ratio compares against.
+func (r *Runner) lastAppliedUsers(ctx context.Context) (int, error) {
+	var n int
+	err := r.Store.View(ctx, func(q Querier) error {
+		var err error
+		n, err = r.Store.LastAppliedUsers(ctx, q)
+		return err
+	})
+	return n, err
+}
+
+// refusedBeforeApply reports whether apply refused the plan before
+// attempting anything (run_in_progress, stale_plan): such a run is not
+// recorded.
+func refusedBeforeApply(err error) bool {
+	var coded interface{ ErrorCode() string }
+	return errors.As(err, &coded) && (coded.ErrorCode() == CodeRunInProgress || coded.ErrorCode() == CodeStalePlan)
+}
+
+// applyFailed gives an apply error without a stable code the code
+// apply_failed; the transaction rolled back, so nothing was changed.
+func applyFailed(err error) error {
+	var coded interface{ ErrorCode() string }
+	if errors.As(err, &coded) {
+		return err
+	}
+	return &Error{Code: "apply_failed", Message: fmt.Sprintf("applying the plan failed, and nothing was changed: %v", err), Err: err}
 }
 
 // Plan loads every target's state in one read transaction and computes the

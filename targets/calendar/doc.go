@@ -69,4 +69,16 @@
 //     plan ever holds one.
 //   - The plan's state digest leaves out the sync engine's error count, so
 //     error reports between plan and apply do not make the plan stale.
+//
+// # Layout
+//
+// As in targets/safety: target.go holds Target and New; state.go the
+// enrolments as the planner reads them (Enrolments, the digest, loading);
+// plan.go the planner; apply.go writes a plan in the run's transaction;
+// list.go reads enrolments for list and show (safety's export.go); edit.go
+// is the Editor's commands, and history.go the history rows they and apply
+// write. Besides these: enrolment.go is the Enrolment record, policy.go the
+// settings and input validation (safety's validate.go), autostop.go the
+// sync engine's auto-stop, secret.go the CalDAV password cipher, errors.go
+// the error codes.
 package calendar

@@ -2,9 +2,6 @@ package calendar
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -43,101 +40,6 @@ type Editor struct {
 // NewEditor makes an Editor. cipher may be nil (no secret key configured).
 func NewEditor(db DB, p Policy, cipher *Cipher) *Editor {
 	return &Editor{DB: db, Policy: p, Cipher: cipher, Actor: ActorAdmin, valid: newInputValidator()}
-}
-
-// HistoryEntry is one line of an enrolment's history.
-type HistoryEntry struct {
-	At      time.Time        `json:"at"`
-	Actor   string           `json:"actor"`
-	RunID   int64            `json:"run_id,omitempty"`
-	Action  string           `json:"action"`
-	Fields  provision.Fields `json:"fields,omitempty"`
-	Flags   []string         `json:"flags,omitempty"`
-	Message string           `json:"message,omitempty"`
-}
-
-// List returns every enrolment, by login (then id).
-func (ed *Editor) List(ctx context.Context) ([]Enrolment, error) {
-	var out []Enrolment
-	err := ed.DB.View(ctx, func(q provision.Querier) error {
-		rows, err := q.QueryContext(ctx, "SELECT "+enrolmentColumns+" FROM calendar_enrolments ORDER BY login, id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanEnrolment(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list enrolments: %w", err)
-	}
-	return out, nil
-}
-
-// Show returns one enrolment and its history, oldest first.
-func (ed *Editor) Show(ctx context.Context, login string) (*Enrolment, []HistoryEntry, error) {
-	var e *Enrolment
-	var hist []HistoryEntry
-	err := ed.DB.View(ctx, func(q provision.Querier) error {
-		var err error
-		if e, err = find(ctx, q, login); err != nil {
-			return err
-		}
-		hist, err = history(ctx, q, e.ID)
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return e, hist, nil
-}
-
-// find returns the enrolment of login: the one of a present user when a
-// gone user's disabled enrolment has the same login.
-func find(ctx context.Context, q provision.Querier, login string) (*Enrolment, error) {
-	row := q.QueryRowContext(ctx, "SELECT "+enrolmentColumns+" FROM calendar_enrolments WHERE login = ? ORDER BY gone_since IS NOT NULL, id LIMIT 1", login)
-	e, err := scanEnrolment(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("there is no calendar enrolment for %q; enrolments are created for every directory user by `cybridge apply` (see `cybridge calendar list`)", login)}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read enrolment %s: %w", login, err)
-	}
-	return &e, nil
-}
-
-func history(ctx context.Context, q provision.Querier, id int64) ([]HistoryEntry, error) {
-	rows, err := q.QueryContext(ctx, "SELECT at, actor, run_id, action, detail FROM calendar_history WHERE enrolment_id = ? ORDER BY id", id)
-	if err != nil {
-		return nil, fmt.Errorf("read history: %w", err)
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var h HistoryEntry
-		var at int64
-		var run sql.NullInt64
-		var detail string
-		if err := rows.Scan(&at, &h.Actor, &run, &h.Action, &detail); err != nil {
-			return nil, err
-		}
-		h.At, h.RunID = fromMillis(at), run.Int64
-		var d historyDetail
-		if detail != "" {
-			if err := json.Unmarshal([]byte(detail), &d); err != nil {
-				return nil, fmt.Errorf("history detail: %w", err)
-			}
-		}
-		h.Fields, h.Flags, h.Message = d.Fields, d.Flags, d.Message
-		out = append(out, h)
-	}
-	return out, rows.Err()
 }
 
 // edit runs fn on the enrolment of login in one write transaction. fn
@@ -197,15 +99,6 @@ func updateColumns(ctx context.Context, q provision.Querier, id int64, now time.
 	args = append(args, now.UnixMilli(), id)
 	if _, err := q.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("update enrolment %d: %w", id, err)
-	}
-	return nil
-}
-
-func addHistory(ctx context.Context, q provision.Querier, id int64, now time.Time, actor, action string, d historyDetail) error {
-	_, err := q.ExecContext(ctx, "INSERT INTO calendar_history (enrolment_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-		id, now.UnixMilli(), actor, action, string(mustJSON(d)))
-	if err != nil {
-		return fmt.Errorf("write history: %w", err)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package calendar
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -115,32 +112,3 @@ func (e *Enrolment) StopReason() string {
 func (e *Enrolment) Gone() bool { return !e.GoneSince.IsZero() }
 
 func (e *Enrolment) objectID() string { return strconv.FormatInt(e.ID, 10) }
-
-// Enrolments is the calendar target's loaded state, sorted by id.
-type Enrolments struct {
-	List []Enrolment
-}
-
-// Digest covers what the planner reads, so that a stored plan is refused
-// (stale_plan) once any of it changed. The sync engine's error count is
-// left out on purpose: it changes every few minutes and plays no part in
-// planning; an auto-stop (which the report lists) is in.
-func (s *Enrolments) Digest() string {
-	h := sha256.New()
-	for _, e := range s.List {
-		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%t\x00%s\x00%s\x00%s\x00%s\x00%t\x00%s\x00%t\x00%s\x00%s\x00%s\n",
-			e.ID, e.Login, e.Email, e.Name, e.Permitted, e.Pin, e.Switch, e.Target,
-			e.CalendarID, e.CalendarIDDefault, e.CalDAVURL, e.CalDAVURLDefault, e.AutoStop.Reason,
-			formatTime(e.AutoStop.At), formatTime(e.GoneSince))
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// formatTime renders a time for storage and digests: RFC 3339 in UTC with
-// nanoseconds, "" for the zero time.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}

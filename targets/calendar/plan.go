@@ -6,17 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
-
-// Name is the target's name in plans, summaries and links.
-const Name = "calendar"
-
-// KindEnrolment is the one kind of object this target manages.
-const KindEnrolment = "enrolment"
 
 // Flags a change can carry.
 const (
@@ -33,35 +26,6 @@ const (
 	WarnScopeUnknown  = "scope_unknown_code"
 	WarnDuplicateLink = "duplicate_enrolment"
 )
-
-// Target is the calendar-sync enrolment target (SPEC §6).
-type Target struct {
-	Policy Policy
-}
-
-var _ provision.Target = (*Target)(nil)
-
-// New makes the target from the configuration; an invalid scope or URL
-// template is an error (config.Load reports them too).
-func New(c config.Calendar) (*Target, error) {
-	p, err := NewPolicy(c)
-	if err != nil {
-		return nil, err
-	}
-	return &Target{Policy: p}, nil
-}
-
-// Name is "calendar".
-func (t *Target) Name() string { return Name }
-
-// Kinds lists enrolments, which can be created, updated, disabled and
-// deleted.
-func (t *Target) Kinds() []provision.KindInfo {
-	return []provision.KindInfo{{
-		Kind: KindEnrolment, Plural: "enrolments",
-		Actions: []provision.Action{provision.Create, provision.Update, provision.Disable, provision.Delete},
-	}}
-}
 
 // changeData is what Apply needs of a change: the bridge-owned values to
 // write. Pointers are written only when set; the bridge never sends the

@@ -33,4 +33,17 @@
 //   - Suspended users are imported (rule 13) and flagged "suspended" in the
 //     plan; with include_suspended = false they count as absent, so a
 //     linked member whose user is suspended is deleted.
+//
+// # Layout
+//
+// target.go holds Target, Config and New; state.go the roster as the
+// planner reads it (State, Load, the digest); plan.go the planner, which
+// plans each kind in three steps — match.go matches departments to
+// organizations and members to users (pure, returning the decisions and
+// the ambiguous matches), changes.go emits the create, update and delete
+// changes, conflicts.go adds the errors and warnings about the result.
+// apply.go writes a plan in the run's transaction. export.go is the
+// roster as `roster export` shows it, edit.go the admin's edits (Roster,
+// EditRoster) and validate.go the checks on their input. targets/calendar
+// is laid out the same way.
 package safety

@@ -7,97 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/cybridge/cybridge/provision"
 )
-
-// enrolmentColumns are read by Load and the edit commands, in scan order.
-// The sealed password is not among them: only whether there is one.
-const enrolmentColumns = `id, login, email, name, permitted, pin, user_switch, target, calendar_id,
-calendar_id_default, auth_status, caldav_url, caldav_url_default, caldav_auth_id,
-caldav_password IS NOT NULL, auto_stop_reason, auto_stop_at, sync_errors, gone_since, created_at, updated_at`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanEnrolment(s scanner) (Enrolment, error) {
-	var e Enrolment
-	var stopAt, gone sql.NullInt64
-	var created, updated int64
-	var errorsJSON string
-	err := s.Scan(&e.ID, &e.Login, &e.Email, &e.Name, &e.Permitted, &e.Pin, &e.Switch, &e.Target, &e.CalendarID,
-		&e.CalendarIDDefault, &e.AuthStatus, &e.CalDAVURL, &e.CalDAVURLDefault, &e.CalDAVAuthID,
-		&e.HasPassword, &e.AutoStop.Reason, &stopAt, &errorsJSON, &gone, &created, &updated)
-	if err != nil {
-		return e, err
-	}
-	if stopAt.Valid {
-		e.AutoStop.At = fromMillis(stopAt.Int64)
-	}
-	if gone.Valid {
-		e.GoneSince = fromMillis(gone.Int64)
-	}
-	var ms []int64
-	if err := json.Unmarshal([]byte(errorsJSON), &ms); err != nil {
-		return e, fmt.Errorf("enrolment %d: sync_errors: %w", e.ID, err)
-	}
-	for _, m := range ms {
-		e.AutoStop.Errors = append(e.AutoStop.Errors, fromMillis(m))
-	}
-	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return e, nil
-}
-
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-// nullMillis is a nullable time column value.
-func nullMillis(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMilli()
-}
-
-// Load reads every enrolment, by id.
-func (t *Target) Load(ctx context.Context, q provision.Querier) (provision.State, error) {
-	return loadAll(ctx, q)
-}
-
-func loadAll(ctx context.Context, q provision.Querier) (*Enrolments, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+enrolmentColumns+" FROM calendar_enrolments ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("read enrolments: %w", err)
-	}
-	defer rows.Close()
-	st := &Enrolments{}
-	for rows.Next() {
-		e, err := scanEnrolment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read enrolments: %w", err)
-		}
-		st.List = append(st.List, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read enrolments: %w", err)
-	}
-	return st, nil
-}
-
-// Actors in the history.
-const (
-	ActorBridge = "bridge" // a run (plan/apply)
-	ActorAdmin  = "admin"  // the CLI, console or API acting for the admin
-	ActorUser   = "user"   // the user's own settings screen
-	ActorSync   = "sync"   // the sync engine reporting errors
-)
-
-// historyDetail is a history row's detail: field changes, flags, or a
-// message. Never a password.
-type historyDetail struct {
-	Fields  provision.Fields `json:"fields,omitempty"`
-	Flags   []string         `json:"flags,omitempty"`
-	Message string           `json:"message,omitempty"`
-}
 
 // applyStmts are prepared once per apply (a first run may create every
 // enrolment of a large directory).

@@ -1,0 +1,131 @@
+package provision
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// The plan's JSON form (SPEC §8.1): what plan -out writes, apply -plan
+// reads, and runs store. The model is plan.go; the hand-written encoder
+// the streaming writer uses is encode.go.
+
+// FormatVersion is the version of the plan JSON written by this build.
+// A plan file with another version is refused.
+const FormatVersion = 1
+
+// MarshalJSON writes the fields as an object in order.
+func (fs Fields) MarshalJSON() ([]byte, error) { return appendFields(nil, fs) }
+
+// UnmarshalJSON reads the object back keeping the key order.
+func (fs *Fields) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil {
+		return err
+	} else if t == nil {
+		*fs = nil
+		return nil
+	} else if d, ok := t.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("fields: want an object")
+	}
+	var out Fields
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := t.(string)
+		var v struct {
+			Old any `json:"old"`
+			New any `json:"new"`
+		}
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("field %q: %w", name, err)
+		}
+		out = append(out, FieldDiff{Name: name, Old: v.Old, New: v.New})
+	}
+	*fs = out
+	return nil
+}
+
+// MarshalJSON keeps "flags" a list and "fields" an object even when empty,
+// so that the JSON shape is the same for every change.
+func (c Change) MarshalJSON() ([]byte, error) { return appendChange(nil, &c) }
+
+// WriteJSON writes the plan as indented JSON (the SPEC §8.1 shape).
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(p)
+}
+
+// MarshalCompact returns the plan as compact JSON.
+func (p *Plan) MarshalCompact() ([]byte, error) {
+	var b bytes.Buffer
+	if err := p.EncodeCompact(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// EncodeCompact writes the plan as compact JSON, one change at a time, so
+// that a plan of a whole directory (200,000 changes, ~100 MB of JSON) is
+// never held as one buffer: runs store plans through a compressor.
+func (p *Plan) EncodeCompact(w io.Writer) error {
+	head := *p
+	head.Changes = nil
+	b, err := marshalNoEscape(&head)
+	if err != nil {
+		return err
+	}
+	const hole = `"changes":null`
+	i := bytes.Index(b, []byte(hole))
+	if i < 0 {
+		return fmt.Errorf("encode plan: no changes key")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(b[:i])
+	bw.WriteString(`"changes":[`)
+	var cb []byte
+	for j := range p.Changes {
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
+			return err
+		}
+		bw.Write(cb)
+	}
+	bw.WriteByte(']')
+	bw.Write(b[i+len(hole):])
+	return bw.Flush()
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping (plans are not
+// HTML; names like "R&D/1" stay readable).
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// ReadPlan decodes a plan written by WriteJSON, refusing other format
+// versions.
+func ReadPlan(r io.Reader) (*Plan, error) {
+	var p Plan
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&p); err != nil {
+		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file is not a cybridge plan (%v); write one with cybridge plan -out FILE", err)}
+	}
+	if p.FormatVersion != FormatVersion {
+		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file has format version %d; this cybridge reads version %d: make the plan again with this version", p.FormatVersion, FormatVersion)}
+	}
+	return &p, nil
+}
