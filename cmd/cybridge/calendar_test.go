@@ -14,6 +14,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -38,7 +39,7 @@ func calendarEnv(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := calendarTarget(cfg)
+	tg, err := calendar.New(cfg.Calendar)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,15 +232,17 @@ func TestCalendarConsoleAdapter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	policy, _ := calendar.NewPolicy(cfg.Calendar)
-	cipher, _ := calendar.NewCipher(cfg.SecretKey)
-	c := &calendarConsole{ed: calendar.NewEditor(st, policy, cipher)}
+	a, err := app.New(cfg, st, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.NewConsole(a, nil)
 
 	ens, err := c.Enrolments(ctx)
 	if err != nil || len(ens) != 41 {
 		t.Fatalf("Enrolments: %d, %v", len(ens), err)
 	}
-	if _, err := c.Enrolment(ctx, "nobody"); ErrorCode(err) != "not_found" {
+	if _, err := c.Enrolment(ctx, "nobody"); app.ErrorCode(err) != "not_found" {
 		t.Errorf("unknown login: %v, want not_found", err)
 	}
 	if err := c.SetTarget(ctx, "s.ito", webTargetEdit("caldav", "https://dav.example.co.jp/ito/", "ito", "pw-console-1")); err != nil {
@@ -267,7 +270,7 @@ func TestCalendarConsoleAdapter(t *testing.T) {
 	if err := c.Unpin(ctx, "t.yamada"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Permit(ctx, "nobody"); ErrorCode(err) != "not_found" {
+	if err := c.Permit(ctx, "nobody"); app.ErrorCode(err) != "not_found" {
 		t.Errorf("permit unknown: %v", err)
 	}
 }

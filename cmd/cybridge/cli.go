@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
@@ -88,12 +89,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'cybridge <command> -h' for a command's flags.")
 }
 
-// codedError is an error with a stable code for the admin.
-type codedError interface {
-	error
-	ErrorCode() string
-}
-
 // exitCoder lets an error choose the exit code (e.g. 3 for a safeguard).
 type exitCoder interface {
 	ExitCode() int
@@ -123,18 +118,6 @@ func usageErrorf(format string, args ...any) error {
 // changes; it is not printed.
 var errChanges = &cliError{code: "changes", exit: exitChanges}
 
-// ErrorCode returns the stable code of err: its own, or "internal".
-func ErrorCode(err error) string {
-	var ce codedError
-	if errors.As(err, &ce) {
-		return ce.ErrorCode()
-	}
-	if errors.Is(err, context.Canceled) {
-		return "canceled"
-	}
-	return "internal"
-}
-
 func (e *env) finish(err error) int {
 	if err == nil {
 		return exitOK
@@ -150,7 +133,7 @@ func (e *env) finish(err error) int {
 	if err == errChanges {
 		return code
 	}
-	ec, msg := ErrorCode(err), e.redact(err.Error())
+	ec, msg := app.ErrorCode(err), e.redact(err.Error())
 	if e.jsonErrors {
 		out := map[string]any{"error": map[string]string{"code": ec, "message": msg}}
 		enc := json.NewEncoder(e.stdout)
@@ -255,7 +238,7 @@ func (c *commandFlags) afterParse(err error) error {
 	switch {
 	case err == nil:
 		return ferr
-	case errors.Is(err, flag.ErrHelp), ErrorCode(err) == "usage":
+	case errors.Is(err, flag.ErrHelp), app.ErrorCode(err) == "usage":
 		return err
 	}
 	return usageErrorf("%v", err)
