@@ -66,8 +66,8 @@ const (
 
 var (
 	errNoTargets = &Error{CodeNoTargets, "no target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)"}
-	// ErrCalendarDisabled is the error of every enrolment use case while
-	// the calendar target is disabled.
+	// errCalendarDisabled is the error of every enrolment use case, on
+	// every surface, while the calendar target is disabled.
 	errCalendarDisabled = &Error{CodeCalendarDisabled, "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
 	errSafetyDisabled   = &Error{CodeSafetyDisabled, "the safety roster target is disabled (safety.enabled = false, CYBRIDGE_SAFETY_ENABLED); enable it to manage the roster"}
 )
@@ -112,12 +112,6 @@ func (a *App) CheckTargets() error {
 	}
 	return nil
 }
-
-// Config is the configuration the App was built from.
-func (a *App) Config() *config.Config { return a.cfg }
-
-// Store is the store the App works on.
-func (a *App) Store() *sqlite.Store { return a.store }
 
 // ErrorCode returns the stable code of err: its own (ErrorCode() string),
 // canceled for a canceled context, else internal.

@@ -316,28 +316,28 @@ func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit)
 }
 
 // edit runs one of the editor's permission edits.
-func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Editor) func(context.Context, string) (*calendar.Enrolment, error)) error {
+func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) error {
 	ed, err := c.editor()
 	if err != nil {
 		return err
 	}
-	_, err = op(ed)(ctx, login)
+	_, err = op(ed, ctx, login)
 	return consoleError(err)
 }
 
 // Permit permits the user (a pin).
 func (c *Console) Permit(ctx context.Context, login string) error {
-	return c.edit(ctx, login, func(ed *calendar.Editor) func(context.Context, string) (*calendar.Enrolment, error) { return ed.Permit })
+	return c.edit(ctx, login, (*calendar.Editor).Permit)
 }
 
 // Revoke revokes the user's permission (a pin).
 func (c *Console) Revoke(ctx context.Context, login string) error {
-	return c.edit(ctx, login, func(ed *calendar.Editor) func(context.Context, string) (*calendar.Enrolment, error) { return ed.Revoke })
+	return c.edit(ctx, login, (*calendar.Editor).Revoke)
 }
 
 // Unpin lets the scope decide again.
 func (c *Console) Unpin(ctx context.Context, login string) error {
-	return c.edit(ctx, login, func(ed *calendar.Editor) func(context.Context, string) (*calendar.Enrolment, error) { return ed.Unpin })
+	return c.edit(ctx, login, (*calendar.Editor).Unpin)
 }
 
 // CheckCalDAV reports the check's outcome as a result (reachable or not);

@@ -52,7 +52,8 @@ type FilePreview struct {
 // PreviewCSV reads uploaded cybozu.com CSV exports — found by name or by
 // header row as a CSV folder is, read with csvfile's own encoding and
 // separator detection — and records a dry run of them (trigger
-// csv_upload), to be applied with ApplyPlan (ApplyCSV). Problems in the
+// csv_upload). Applying an upload is ApplyPlan of that run (the same rules
+// as any stored plan: no second use case). Problems in the
 // files come back in the preview, not as the error; the preview rows are
 // shown either way.
 func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) {
@@ -107,12 +108,6 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) 
 		Read: func(context.Context) (*directory.Snapshot, error) { return snap, nil }, DryRun: true})
 	pv.Run, err = a.RunOutcome(ctx, started, provision.TriggerCSVUpload, res, err)
 	return pv, err
-}
-
-// ApplyCSV applies the plan of an upload's dry run (the run PreviewCSV
-// recorded): ApplyPlan with that run.
-func (a *App) ApplyCSV(ctx context.Context, trigger provision.Trigger, runID int64, allowDeletes bool) (*provision.Result, error) {
-	return a.ApplyPlan(ctx, ApplyRequest{Trigger: trigger, RunID: runID, AllowDeletes: allowDeletes})
 }
 
 // saveUploads writes the files into dir under safe, distinct names and
