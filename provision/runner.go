@@ -136,6 +136,13 @@ type Request struct {
 	AllowDeletes bool
 	// SwitchDomain allows reading from another cybozu.com domain (rule 16).
 	SwitchDomain bool
+	// AfterApply, when set, runs inside the apply transaction once every
+	// target has applied its changes and the run is recorded as runID: what
+	// it writes commits with the apply, and its error rolls the whole apply
+	// back (the run is then recorded as failed). The application layer
+	// marks a stored plan applied here, so that a plan is never applied
+	// without the mark, nor marked without being applied.
+	AfterApply func(ctx context.Context, q Querier, runID int64) error
 }
 
 // Result is how a run ended. RunID is the recorded run (also a failed or
@@ -381,6 +388,11 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 				return err
 			}
 		}
+		if req.AfterApply != nil {
+			if err := req.AfterApply(ctx, q, id); err != nil {
+				return err
+			}
+		}
 		if err := r.prune(ctx, q); err != nil {
 			return err
 		}
@@ -520,6 +532,18 @@ func (r *Runner) failed(ctx context.Context, res *Result, req Request, started t
 	id, err := r.recordFailure(ctx, req, started, plan, cause)
 	res.RunID = id
 	return res, err
+}
+
+// RecordFailure records a failed run that has no record of its own (the
+// scheduler's recovered panic) through the same path as every run, which
+// also prunes the history. cause gives the recorded code (ErrorCode) and
+// message; the returned error is only a failure to record.
+func (r *Runner) RecordFailure(ctx context.Context, req Request, cause error) (int64, error) {
+	id, err := r.recordFailure(ctx, req, r.Store.Now(), nil, cause)
+	if id == 0 {
+		return 0, err
+	}
+	return id, nil
 }
 
 func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Time, plan *Plan, cause error) (int64, error) {

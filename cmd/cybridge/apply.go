@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -17,35 +18,34 @@ type applyResult struct {
 
 // runApply is `cybridge apply`: plan afresh (or take -plan FILE) and apply
 // it in one transaction, unless a safeguard blocks it (exit 3) or the plan
-// has errors (exit 1, nothing applied).
+// has errors (exit 1, nothing applied). A plan file made by a recorded run
+// (plan -out, or a run's plan downloaded from the console) marks that run
+// applied, as the console's "apply this plan" does.
 func runApply(ctx context.Context, e *env, args []string) error {
 	fs := e.runFlags("apply", "link the roster to the cybozu.com domain read now instead of the one it follows")
 	planFile := fs.String("plan", "", "apply exactly the plan saved in `FILE` by plan -out (refused if the roster changed since)")
 	allowDeletes := fs.Bool("allow-deletes", false, "apply even when a safeguard (max_deletes, max_delete_percent, min_source_ratio) would block")
-	cfg, store, err := fs.start(ctx, args)
+	a, done, err := fs.start(ctx, args)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	req := provision.Request{Trigger: provision.TriggerCLI, AllowDeletes: *allowDeletes, SwitchDomain: *fs.switchDomain}
+	defer done()
+	var res *provision.Result
 	if *planFile != "" {
-		f, err := os.Open(*planFile)
-		if err != nil {
-			return &cliError{code: "plan_format", msg: fmt.Sprintf("cannot read the plan file: %v", err)}
+		f, oerr := os.Open(*planFile)
+		if oerr != nil {
+			return &cliError{code: "plan_format", msg: fmt.Sprintf("cannot read the plan file: %v", oerr)}
 		}
-		req.Plan, err = provision.ReadPlan(f)
+		plan, rerr := provision.ReadPlan(f)
 		f.Close()
-		if err != nil {
-			return err
+		if rerr != nil {
+			return rerr
 		}
+		res, err = a.ApplyPlan(ctx, app.ApplyRequest{Trigger: provision.TriggerCLI, Plan: plan, AllowDeletes: *allowDeletes})
 	} else {
-		req.Source, req.Read = fs.source(cfg)
+		res, err = a.Run(ctx, app.RunRequest{Trigger: provision.TriggerCLI, Source: a.WithOverrides(fs.src.o),
+			AllowDeletes: *allowDeletes, SwitchDomain: *fs.switchDomain})
 	}
-	r, err := e.newRunner(cfg, store)
-	if err != nil {
-		return err
-	}
-	res, err := r.Run(ctx, req)
 	if *fs.format == "json" {
 		if err != nil {
 			return err

@@ -8,50 +8,15 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
-	"github.com/cybridge/cybridge/provision"
-	"github.com/cybridge/cybridge/provision/sqlite"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 )
-
-// calendarTarget returns the calendar enrolment target for plan and apply,
-// or nil when calendar.enabled is false.
-func calendarTarget(cfg *config.Config) (provision.Target, error) {
-	if !cfg.Calendar.Enabled {
-		return nil, nil
-	}
-	t, err := calendar.New(cfg.Calendar)
-	if err != nil {
-		return nil, err // not a nil *calendar.Target inside a non-nil interface
-	}
-	return t, nil
-}
-
-// msgCalendarDisabled is the error of every enrolment command, in the CLI
-// and the console, while the calendar target is disabled.
-const msgCalendarDisabled = "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"
-
-// calendarEditing is what an enrolment Editor takes from cfg: the policy,
-// and the cipher for CalDAV passwords when a secret key is set (else nil).
-func calendarEditing(cfg *config.Config) (calendar.Policy, *calendar.Cipher, error) {
-	policy, err := calendar.NewPolicy(cfg.Calendar)
-	if err != nil {
-		return calendar.Policy{}, nil, err
-	}
-	var cipher *calendar.Cipher
-	if cfg.SecretKey.IsSet() {
-		if cipher, err = calendar.NewCipher(cfg.SecretKey); err != nil {
-			return calendar.Policy{}, nil, err
-		}
-	}
-	return policy, cipher, nil
-}
 
 const calendarUsage = `usage: cybridge calendar <command> [LOGIN] [flags]
 
@@ -133,24 +98,19 @@ func (c *calendarCmd) parse(args []string, want ...string) ([]string, error) {
 	return pos, nil
 }
 
-// open loads the configuration and opens the database.
+// open loads the configuration, opens the database and returns the
+// enrolment editor (calendar_disabled while the target is disabled).
 func (c *calendarCmd) open(ctx context.Context, e *env) (*calendar.Editor, func(), error) {
-	cfg, err := e.loadConfig(*c.config)
+	a, done, err := e.openApp(ctx, *c.config)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !cfg.Calendar.Enabled {
-		return nil, nil, &cliError{code: "calendar_disabled", msg: msgCalendarDisabled}
-	}
-	policy, cipher, err := calendarEditing(cfg)
+	ed, err := a.Calendar()
 	if err != nil {
+		done()
 		return nil, nil, err
 	}
-	st, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
-		return nil, nil, err
-	}
-	return calendar.NewEditor(st, policy, cipher), func() { st.Close() }, nil
+	return ed, done, nil
 }
 
 // start parses the arguments (see parse) and opens the editor.
@@ -164,46 +124,6 @@ func (c *calendarCmd) start(ctx context.Context, e *env, args []string, want ...
 		return nil, nil, nil, err
 	}
 	return pos, ed, done, nil
-}
-
-// toJSON is one enrolment as `calendar list -format json` prints it and
-// the console and the API show it (SPEC §8.1).
-func toJSON(en *calendar.Enrolment) web.Enrolment {
-	return web.Enrolment{
-		Login: en.Login, Email: en.Email, Name: en.Name, Permitted: en.Permitted, Pinned: en.Pin != calendar.PinNone,
-		State: string(en.State()), Target: string(en.Target), CalendarID: en.CalendarID, CalDAVURL: en.CalDAVURL,
-		AuthStatus: string(en.AuthStatus), AutoStopReason: en.AutoStop.Reason,
-		ID: en.ID, Pin: string(en.Pin), UserSwitch: string(en.Switch), StopReason: en.StopReason(),
-		AutoStopAt: timeText(en.AutoStop.At), CalendarIDDefault: en.CalendarIDDefault, CalDAVURLDefault: en.CalDAVURLDefault,
-		CalDAVAuthID: en.CalDAVAuthID, CalDAVPasswordSet: en.HasPassword, GoneSince: timeText(en.GoneSince),
-	}
-}
-
-// toShow is one enrolment with its history as `calendar show -format json`
-// prints it and the console and the API show it.
-func toShow(en *calendar.Enrolment, hist []calendar.HistoryEntry) web.EnrolmentDetail {
-	d := web.EnrolmentDetail{Enrolment: toJSON(en), History: make([]web.HistoryEntry, 0, len(hist))}
-	for _, h := range hist {
-		var fields map[string]web.FieldDiff
-		if len(h.Fields) > 0 {
-			fields = make(map[string]web.FieldDiff, len(h.Fields))
-			for _, f := range h.Fields {
-				fields[f.Name] = web.FieldDiff{Old: f.Old, New: f.New}
-			}
-		}
-		d.History = append(d.History, web.HistoryEntry{
-			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: fields, Flags: h.Flags, Message: h.Message,
-			Detail: strings.TrimPrefix(historyDetailText(h), "; "),
-		})
-	}
-	return d
-}
-
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 func calendarList(ctx context.Context, e *env, args []string) error {
@@ -229,7 +149,7 @@ func calendarList(ctx context.Context, e *env, args []string) error {
 	out := []web.Enrolment{}
 	for i := range ens {
 		if *state == "" || ens[i].State() == calendar.DisplayState(*state) {
-			out = append(out, toJSON(&ens[i]))
+			out = append(out, app.EnrolmentJSON(&ens[i]))
 		}
 	}
 	if *c.format == "json" {
@@ -294,7 +214,7 @@ func calendarShow(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *c.format == "json" {
-		return writeJSON(e.stdout, toShow(en, hist))
+		return writeJSON(e.stdout, app.EnrolmentDetailJSON(en, hist))
 	}
 	writeEnrolment(e.stdout, en)
 	fmt.Fprintln(e.stdout, "\nhistory:")
@@ -303,39 +223,13 @@ func calendarShow(ctx context.Context, e *env, args []string) error {
 		if h.RunID != 0 {
 			fmt.Fprintf(e.stdout, " (run %d)", h.RunID)
 		}
-		fmt.Fprintf(e.stdout, "  %s%s\n", h.Action, historyDetailText(h))
+		fmt.Fprintf(e.stdout, "  %s%s\n", h.Action, app.HistoryDetail(h))
 	}
 	return nil
 }
 
-// historyDetailText renders a history entry's field changes, flags and
-// message: `; email: "a" → "b" [resets_sync]; message`.
-func historyDetailText(h calendar.HistoryEntry) string {
-	var b strings.Builder
-	for _, f := range h.Fields {
-		fmt.Fprintf(&b, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
-	}
-	for _, f := range h.Flags {
-		fmt.Fprintf(&b, " [%s]", f)
-	}
-	if h.Message != "" {
-		fmt.Fprintf(&b, "; %s", h.Message)
-	}
-	return b.String()
-}
-
-func historyValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "(none)"
-	case string:
-		return fmt.Sprintf("%q", x)
-	}
-	return fmt.Sprint(v)
-}
-
 func writeEnrolment(w io.Writer, en *calendar.Enrolment) {
-	j := toJSON(en)
+	j := app.EnrolmentJSON(en)
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
 	row("login", j.Login)
@@ -377,9 +271,9 @@ func defaultedText(def bool) string {
 // printEnrolment prints the result of an edit.
 func (c *calendarCmd) printEnrolment(e *env, en *calendar.Enrolment, note string) error {
 	if *c.format == "json" {
-		return writeJSON(e.stdout, map[string]any{"enrolment": toJSON(en)})
+		return writeJSON(e.stdout, map[string]any{"enrolment": app.EnrolmentJSON(en)})
 	}
-	j := toJSON(en)
+	j := app.EnrolmentJSON(en)
 	fmt.Fprintf(e.stdout, "%s: %s, permitted %s", j.Login, stateText(j), permitText(j))
 	if note != "" {
 		fmt.Fprintf(e.stdout, "; %s", note)
@@ -442,7 +336,7 @@ func calendarSet(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.printEnrolment(e, en, "target google "+calendarText(toJSON(en)))
+		return c.printEnrolment(e, en, "target google "+calendarText(app.EnrolmentJSON(en)))
 	}
 	pw, err := e.readCalDAVPassword(*pwFile, pos[0])
 	if err != nil {
@@ -452,7 +346,7 @@ func calendarSet(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.printEnrolment(e, en, "target caldav "+calendarText(toJSON(en)))
+	return c.printEnrolment(e, en, "target caldav "+calendarText(app.EnrolmentJSON(en)))
 }
 
 // readCalDAVPassword reads the password from a file, or from standard

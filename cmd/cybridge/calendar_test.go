@@ -16,7 +16,6 @@ import (
 	"github.com/cybridge/cybridge/fixtures"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
-	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav/caldavtest"
 )
@@ -38,7 +37,7 @@ func calendarEnv(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg, err := calendarTarget(cfg)
+	tg, err := calendar.New(cfg.Calendar)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,61 +216,4 @@ func TestCalendarCheckCLI(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, `"code": "caldav_unauthorized"`) || strings.Contains(r.stdout+r.stderr, "wrong-password") {
 		t.Errorf("check with a wrong password: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-}
-
-func TestCalendarConsoleAdapter(t *testing.T) {
-	env := calendarEnv(t)
-	ctx := context.Background()
-	cfg, err := config.Load("", false, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	policy, _ := calendar.NewPolicy(cfg.Calendar)
-	cipher, _ := calendar.NewCipher(cfg.SecretKey)
-	c := &calendarConsole{ed: calendar.NewEditor(st, policy, cipher)}
-
-	ens, err := c.Enrolments(ctx)
-	if err != nil || len(ens) != 41 {
-		t.Fatalf("Enrolments: %d, %v", len(ens), err)
-	}
-	if _, err := c.Enrolment(ctx, "nobody"); ErrorCode(err) != "not_found" {
-		t.Errorf("unknown login: %v, want not_found", err)
-	}
-	if err := c.SetTarget(ctx, "s.ito", webTargetEdit("caldav", "https://dav.example.co.jp/ito/", "ito", "pw-console-1")); err != nil {
-		t.Fatal(err)
-	}
-	d, err := c.Enrolment(ctx, "s.ito")
-	if err != nil || !d.CalDAVPasswordSet || d.Target != "caldav" || d.CalDAVAuthID != "ito" || len(d.History) != 2 {
-		t.Errorf("detail = %+v, %v", d, err)
-	}
-	for _, h := range d.History {
-		if strings.Contains(h.Detail, "pw-console-1") {
-			t.Errorf("history shows the password: %s", h.Detail)
-		}
-	}
-	if _, err := c.CheckCalDAV(ctx, "t.yamada"); err == nil {
-		t.Error("check of a Google target succeeded")
-	}
-	e, err := c.RecordError(ctx, "t.yamada", "forbidden")
-	if err != nil || e.State != "stopped" || e.AutoStopReason != "forbidden" {
-		t.Errorf("RecordError: %+v, %v", e, err)
-	}
-	if err := c.Revoke(ctx, "t.yamada"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Unpin(ctx, "t.yamada"); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Permit(ctx, "nobody"); ErrorCode(err) != "not_found" {
-		t.Errorf("permit unknown: %v", err)
-	}
-}
-
-func webTargetEdit(target, url, authID, password string) web.TargetEdit {
-	return web.TargetEdit{Target: target, URL: url, AuthID: authID, Password: config.Secret(password)}
 }

@@ -8,42 +8,11 @@ import (
 	"strings"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/app"
 )
 
-// checkReport is what `cybridge check` prints (SPEC §8.1): where the
-// directory was read from, whether the account can see all of it, what it
-// holds and every problem. Its JSON shape is stable: add fields, never
-// rename.
-type checkReport struct {
-	Source directory.Source `json:"source"`
-	// Administrator says whether the API account is a cybozu.com
-	// administrator; null when not checked (CSV source, or the probe failed).
-	Administrator *bool               `json:"administrator"`
-	Summary       *directory.Summary  `json:"summary"` // null when the CSV reader gave only problems
-	Valid         bool                `json:"valid"`
-	Problems      []directory.Problem `json:"problems"`
-	Warnings      []checkWarning      `json:"warnings"`
-	Error         *checkError         `json:"error,omitempty"`
-}
-
-type checkWarning struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-type checkError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// Warning codes of check.
-const (
-	warnPartialVisibility = "partial_visibility"
-	warnAdminUnknown      = "administrator_unknown"
-)
-
-const msgPartialVisibility = "the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"
-
+// runCheck is `cybridge check`: read the directory and report what it
+// holds and every problem (app.Check), as text or JSON.
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := e.commandFlags("check", "text", "json")
 	src := addSourceFlags(fs.FlagSet)
@@ -57,54 +26,18 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-
-	r := &checkReport{Problems: []directory.Problem{}, Warnings: []checkWarning{}}
-	var snap *directory.Snapshot
-	switch kind := src.resolvedKind(cfg); kind {
-	case "api":
-		s, c, err := e.readAPI(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		snap = s
-		admin, err := c.IsAdministrator(ctx)
-		switch {
-		case err != nil:
-			r.Warnings = append(r.Warnings, checkWarning{warnAdminUnknown, "could not tell whether the account is a cybozu.com administrator: " + e.redact(err.Error())})
-		case !admin:
-			r.Administrator = &admin
-			r.Warnings = append(r.Warnings, checkWarning{warnPartialVisibility, msgPartialVisibility})
-		default:
-			r.Administrator = &admin
-		}
-	case "csv":
-		// The CSV reader reports the directory's problems itself, with
-		// file, line and column (csv_invalid): no snapshot to summarize then.
-		s, err := e.readCSVSource(ctx, cfg, src, false)
-		if err != nil {
-			return err
-		}
-		snap = s
-	default:
-		return usageErrorf("-source %q: use api or csv", kind)
+	// check reads no database: it runs before one is set up.
+	s, err := app.NewSource(cfg, src.o, e.appOptions())
+	if err != nil {
+		return err
 	}
-
-	if snap != nil {
-		r.Source = snap.Source
-		sum := snap.Summarize()
-		r.Summary = &sum
-		var verr *directory.ValidationError
-		if err := snap.Validate(); errors.As(err, &verr) {
-			r.Problems = verr.Problems
-		}
+	r, err := app.Check(ctx, s)
+	var invalid *app.CheckIssue
+	if err != nil && !errors.As(err, &invalid) {
+		return err
 	}
-	r.Valid = len(r.Problems) == 0
-	var result error
-	if !r.Valid {
-		ce := &cliError{code: (&directory.ValidationError{}).ErrorCode(), msg: fmt.Sprintf(
-			"the directory has %d problem(s), listed above; fix them in cybozu.com (or the CSV files) and run check again — nothing is planned from a directory with problems", len(r.Problems))}
-		r.Error = &checkError{Code: ce.code, Message: ce.msg}
-		result = ce
+	for i := range r.Warnings {
+		r.Warnings[i].Message = e.redact(r.Warnings[i].Message)
 	}
 	if *fs.format == "json" {
 		if err := writeJSON(e.stdout, r); err != nil {
@@ -113,14 +46,14 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		// The report already carries the error: do not print a second JSON
 		// document on stdout.
 		e.jsonErrors = false
-		return result
+		return err
 	}
 	writeCheckText(e.stdout, r)
-	return result
+	return err
 }
 
 // writeCheckText renders the report for a person.
-func writeCheckText(w io.Writer, r *checkReport) {
+func writeCheckText(w io.Writer, r *app.CheckReport) {
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(w, "%-15s"+format+"\n", append([]any{k + ":"}, args...)...)
 	}

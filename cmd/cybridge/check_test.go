@@ -15,6 +15,7 @@ import (
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/golden"
 )
 
@@ -101,7 +102,7 @@ func TestCheckInvalidDirectory(t *testing.T) {
 	if r.code != exitError {
 		t.Errorf("json: exit %d, want 1", r.code)
 	}
-	var rep checkReport
+	var rep app.CheckReport
 	dec := json.NewDecoder(strings.NewReader(r.stdout))
 	if err := dec.Decode(&rep); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
@@ -131,11 +132,11 @@ func TestCheckNotAdministrator(t *testing.T) {
 		}
 	}
 	r = runCLI(t, simEnvFor(sim), "check", "-format", "json")
-	var rep checkReport
+	var rep app.CheckReport
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Administrator == nil || *rep.Administrator || len(rep.Warnings) != 1 || rep.Warnings[0].Code != warnPartialVisibility {
+	if rep.Administrator == nil || *rep.Administrator || len(rep.Warnings) != 1 || rep.Warnings[0].Code != app.WarnPartialVisibility {
 		t.Errorf("report: administrator=%v warnings=%+v", rep.Administrator, rep.Warnings)
 	}
 }

@@ -90,12 +90,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'cybridge <command> -h' for a command's flags.")
 }
 
-// codedError is an error with a stable code for the admin.
-type codedError interface {
-	error
-	ErrorCode() string
-}
-
 // exitCoder lets an error choose the exit code (e.g. 3 for a safeguard).
 type exitCoder interface {
 	ExitCode() int
@@ -125,18 +119,6 @@ func usageErrorf(format string, args ...any) error {
 // changes; it is not printed.
 var errChanges = &cliError{code: "changes", exit: exitChanges}
 
-// ErrorCode returns the stable code of err: its own, or "internal".
-func ErrorCode(err error) string {
-	var ce codedError
-	if errors.As(err, &ce) {
-		return ce.ErrorCode()
-	}
-	if errors.Is(err, context.Canceled) {
-		return "canceled"
-	}
-	return "internal"
-}
-
 func (e *env) finish(err error) int {
 	if err == nil {
 		return exitOK
@@ -152,7 +134,7 @@ func (e *env) finish(err error) int {
 	if err == errChanges {
 		return code
 	}
-	ec, text := ErrorCode(err), e.redact(msg.Localize(e.lang(), err))
+	ec, text := msg.Code(err), e.redact(msg.Localize(e.lang(), err))
 	if e.jsonErrors {
 		body := map[string]any{"code": ec, "message": text}
 		if p := msg.ParamsOf(err); len(p) > 0 {
@@ -261,7 +243,7 @@ func (c *commandFlags) afterParse(err error) error {
 	switch {
 	case err == nil:
 		return ferr
-	case errors.Is(err, flag.ErrHelp), ErrorCode(err) == "usage":
+	case errors.Is(err, flag.ErrHelp), msg.Code(err) == "usage":
 		return err
 	}
 	return usageErrorf("%v", err)

@@ -7,10 +7,9 @@ import (
 	"runtime/debug"
 
 	"github.com/cybridge/cybridge/config"
-	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
-	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // runPlan is `cybridge plan`: read the directory, plan every enabled
@@ -20,18 +19,12 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 	fs := e.runFlags("plan", "plan for a cybozu.com domain other than the one the roster is linked to")
 	out := fs.String("out", "", "also write the plan as JSON to `FILE`, to apply exactly it later with apply -plan FILE")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes (0: no changes, 1: error)")
-	cfg, store, err := fs.start(ctx, args)
+	a, done, err := fs.start(ctx, args)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	r, err := e.newRunner(cfg, store)
-	if err != nil {
-		return err
-	}
-	req := provision.Request{Trigger: provision.TriggerCLI, DryRun: true, SwitchDomain: *fs.switchDomain}
-	req.Source, req.Read = fs.source(cfg)
-	res, err := r.Run(ctx, req)
+	defer done()
+	res, err := a.Run(ctx, app.RunRequest{Trigger: provision.TriggerCLI, Source: a.WithOverrides(fs.src.o), DryRun: true, SwitchDomain: *fs.switchDomain})
 	if res == nil || res.Plan == nil {
 		return err
 	}
@@ -85,43 +78,44 @@ func writePlanFile(path string, p *provision.Plan) error {
 // twice that, and SPEC §9 wants the whole process under 512 MB.
 const memoryLimit = 384 << 20
 
-// newRunner builds the runner over store with every enabled target, in
-// report order (safety, then calendar), and the configured safeguards.
-func (e *env) newRunner(cfg *config.Config, store *sqlite.Store) (*provision.Runner, error) {
+// newApp builds the application over cfg and store, showing progress on
+// stderr when it is a terminal. The process-wide memory limit is set here,
+// by the process, not by the application layer.
+func (e *env) newApp(cfg *config.Config, store *sqlite.Store) (*app.App, error) {
+	e.limitMemory()
+	return app.New(cfg, store, e.appOptions())
+}
+
+// limitMemory sets the Go heap's soft limit (memoryLimit) unless
+// GOMEMLIMIT is set.
+func (e *env) limitMemory() {
 	if _, set := e.lookup("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	var targets []provision.Target
-	if cfg.Safety.Enabled {
-		targets = append(targets, safety.FromConfig(cfg))
-	}
-	cal, err := calendarTarget(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if cal != nil {
-		targets = append(targets, cal)
-	}
-	if len(targets) == 0 {
-		return nil, &cliError{code: "no_targets", msg: "no target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)"}
-	}
-	r := &provision.Runner{
-		Store:   store,
-		Targets: targets,
-		Safeguards: provision.Safeguards{MaxDeletes: cfg.Safeguards.MaxDeletes,
-			MaxDeletePercent: cfg.Safeguards.MaxDeletePercent, MinSourceRatio: cfg.Safeguards.MinSourceRatio},
-		HistoryDays: cfg.History.Days,
-	}
-	if isTerminal(e.stderr) {
-		r.Progress = func(stage string) { fmt.Fprintf(e.stderr, "cybridge: %s…\n", stage) }
-	}
-	return r, nil
 }
 
-// runSource describes the chosen source before it is read, for the
-// history of a run whose read fails.
-func runSource(cfg *config.Config, s *sourceFlags) provision.RunSource {
-	return provision.RunSource{Kind: s.resolvedKind(cfg), Domain: domainOf(cfg.Cybozu.URL)}
+// appOptions show progress on stderr when it is a terminal.
+func (e *env) appOptions() app.Options {
+	var o app.Options
+	if isTerminal(e.stderr) {
+		o.Progress = e.stderr
+	}
+	return o
+}
+
+// openApp loads the configuration, opens the database it names and builds
+// the application; done closes the database.
+func (e *env) openApp(ctx context.Context, cfgPath string) (*app.App, func(), error) {
+	cfg, store, err := e.openStore(ctx, cfgPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := e.newApp(cfg, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return a, func() { store.Close() }, nil
 }
 
 // runFlags are the flags plan and apply share: -config, -format text|json,
@@ -140,19 +134,13 @@ func (e *env) runFlags(name, switchDomainUsage string) *runFlags {
 }
 
 // start parses args, refuses a bad -source before anything is recorded,
-// loads the configuration and opens the database.
-func (f *runFlags) start(ctx context.Context, args []string) (*config.Config, *sqlite.Store, error) {
+// loads the configuration, opens the database and builds the application.
+func (f *runFlags) start(ctx context.Context, args []string) (*app.App, func(), error) {
 	if err := f.parse(args); err != nil {
 		return nil, nil, err
 	}
 	if err := f.src.check(); err != nil {
 		return nil, nil, err
 	}
-	return f.e.openStore(ctx, *f.config)
-}
-
-// source is a run's source from the flags and cfg: described before it is
-// read (runSource), and read by readSource.
-func (f *runFlags) source(cfg *config.Config) (provision.RunSource, func(context.Context) (*directory.Snapshot, error)) {
-	return runSource(cfg, f.src), func(ctx context.Context) (*directory.Snapshot, error) { return f.e.readSource(ctx, cfg, f.src) }
+	return f.e.openApp(ctx, *f.config)
 }

@@ -53,12 +53,12 @@ func runRosterExport(ctx context.Context, e *env, args []string) error {
 	if *kind != "members" && *kind != "departments" {
 		return usageErrorf("-kind %q: use members or departments", *kind)
 	}
-	_, store, err := e.openStore(ctx, *fs.config)
+	a, done, err := e.openApp(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	ex, err := safety.ReadExport(ctx, store)
+	defer done()
+	ex, err := a.Roster(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,14 +83,14 @@ func runRosterExport(ctx context.Context, e *env, args []string) error {
 	return w.Error()
 }
 
-// editRoster runs fn in one write transaction.
+// editRoster runs fn in one write transaction (app.EditRoster).
 func (e *env) editRoster(ctx context.Context, cfgPath string, fn func(r *safety.Roster) error) error {
-	_, store, err := e.openStore(ctx, cfgPath)
+	a, done, err := e.openApp(ctx, cfgPath)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	return safety.EditRoster(ctx, store, fn)
+	defer done()
+	return a.EditRoster(ctx, fn)
 }
 
 // setFlags returns the names of the flags given on the command line.

@@ -31,12 +31,12 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 	if *limit < 1 {
 		return usageErrorf("-limit must be at least 1")
 	}
-	_, store, err := e.openStore(ctx, *fs.config)
+	a, done, err := e.openApp(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	runs, err := store.ListRuns(ctx, *limit)
+	defer done()
+	runs, err := a.ListRuns(ctx, *limit)
 	if err != nil {
 		return err
 	}
@@ -111,12 +111,12 @@ func runRunsShow(ctx context.Context, e *env, args []string) error {
 	if err != nil || id < 1 {
 		return usageErrorf("usage: cybridge runs show ID (a run id from cybridge runs)")
 	}
-	_, store, err := e.openStore(ctx, *fs.config)
+	a, done, err := e.openApp(ctx, *fs.config)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	r, err := store.GetRun(ctx, id)
+	defer done()
+	r, err := a.GetRun(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,7 +12,7 @@ import (
 	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
 
 	"github.com/cybridge/cybridge/config"
-	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -46,13 +45,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 // server is a running `cybridge serve`.
 type server struct {
-	addr    string // the address it listens on
-	log     *slog.Logger
-	http    *http.Server
-	sched   *schedule.Scheduler
-	store   *sqlite.Store
-	served  chan error
-	backend *serveBackend
+	addr   string // the address it listens on
+	log    *slog.Logger
+	http   *http.Server
+	sched  *schedule.Scheduler
+	store  *sqlite.Store
+	served chan error
+	app    *app.App
 	// requests counts the requests being served: a run cut off at
 	// shutdown records itself before the database closes.
 	requests *inflight
@@ -102,21 +101,27 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	if err != nil {
 		return nil, err
 	}
-	b, err := newServeBackend(e, cfg, store)
+	// The same application as plan and apply. Reads and runs in the daemon
+	// show no progress: several may run at once, and stderr is the log.
+	e.limitMemory()
+	a, err := app.New(cfg, store, app.Options{})
+	if err == nil {
+		err = a.CheckTargets()
+	}
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
-	b.sched, err = schedule.New(schedule.Config{
+	sched, err := schedule.New(schedule.Config{
 		Spec: cfg.Schedule.Cron, Location: loc, Logger: log,
 		Policy: schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),
-	}, scheduledRunner{b}, store)
+	}, a.Scheduled(), store)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
 	console, err := web.New(web.Options{
-		Backend: b, PasswordHash: hash, APIToken: cfg.Console.APIToken,
+		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
 		Secrets: secrets, Logger: log, Version: version,
 	})
@@ -129,7 +134,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		store.Close()
 		return nil, &cliError{code: "listen_failed", msg: fmt.Sprintf("cannot listen on %s (console.listen, -listen): %v", cfg.Console.Listen, err)}
 	}
-	s := &server{addr: ln.Addr().String(), log: log, sched: b.sched, store: store, served: make(chan error, 1), backend: b,
+	s := &server{addr: ln.Addr().String(), log: log, sched: sched, store: store, served: make(chan error, 1), app: a,
 		requests: &inflight{h: console}}
 	s.http = &http.Server{
 		Handler:           s.requests,
@@ -143,34 +148,12 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	if host, _, _ := net.SplitHostPort(s.addr); !net.ParseIP(host).IsLoopback() {
 		log.Warn("the console listens beyond this machine over plain HTTP: put it behind a reverse proxy that terminates TLS (see docs/serve.md)", "listen", s.addr)
 	}
-	b.sched.Start(ctx)
+	sched.Start(ctx)
 	go func() { s.served <- s.http.Serve(ln) }()
-	in, _ := b.sched.Info(ctx)
+	in, _ := sched.Info(ctx)
 	log.Info("cybridge serve started", "console", "http://"+s.addr+"/", "schedule", cfg.Schedule.Cron, "time_zone", loc.String(),
 		"next_run", in.Next, "paused", in.Pause.Paused, "api", cfg.Console.APIToken.IsSet())
 	return s, nil
-}
-
-// newServeBackend wires the runner, the targets and the editors.
-func newServeBackend(e *env, cfg *config.Config, store *sqlite.Store) (*serveBackend, error) {
-	cal, err := newCalendarConsole(cfg, store)
-	if err != nil {
-		return nil, err
-	}
-	// The same runner as plan and apply. Reads and runs in the daemon show
-	// no progress line: several may run at once, and stderr is the log.
-	quiet := &env{stdout: io.Discard, stderr: io.Discard, lookup: e.lookup, environ: e.environ}
-	runner, err := quiet.newRunner(cfg, store)
-	if err != nil {
-		return nil, err
-	}
-	b := &serveBackend{
-		Calendar: cal, cfg: cfg, store: store, runner: runner,
-		read: func(ctx context.Context) (*directory.Snapshot, error) {
-			return quiet.readSource(ctx, cfg, &sourceFlags{})
-		},
-	}
-	return b, nil
 }
 
 // shutdown stops taking requests and triggers, lets a running run finish

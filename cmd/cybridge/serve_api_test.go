@@ -431,8 +431,9 @@ func TestServeAPIRosterEdits(t *testing.T) {
 
 // TestServePlanDownloadAppliesWithCLI: the plan the console offers for
 // download (and the API's run plan) is the plan as `cybridge plan -out`
-// writes it: `cybridge apply -plan FILE` applies exactly it, and refuses
-// it with stale_plan once the roster or the enrolments moved on.
+// writes it: `cybridge apply -plan FILE` applies exactly it and marks the
+// console's run applied (the console no longer offers it), and refuses it
+// with stale_plan once applied.
 func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
@@ -473,6 +474,12 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	if runs[0].Trigger != "cli" || runs[0].Status != "applied" {
 		t.Errorf("newest run = %+v; want the CLI's apply", runs[0])
 	}
+	var planRun apiRun
+	st.mustAPI(200, "GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil, &planRun)
+	if planRun.AppliedBy != runs[0].ID {
+		t.Errorf("the console's run %d shows applied_by %d; want the CLI's apply, run %d", dry.ID, planRun.AppliedBy, runs[0].ID)
+	}
+	st.mustAPI(409, "POST", "/api/v1/plan/apply", map[string]int64{"run_id": dry.ID}, nil)
 	// It applied the whole plan: planning again finds nothing to do.
 	var after apiRun
 	st.mustAPI(200, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &after)

@@ -356,7 +356,7 @@ func TestServeScheduleBlockedPauses(t *testing.T) {
 	// Now a schedule: its first run would delete a member.
 	st.srv.sched.Stop(context.Background())
 	sched, err := schedule.New(schedule.Config{Spec: "* * * * * *", Location: time.UTC, Policy: schedule.DefaultPolicy(12)},
-		scheduledRunner{st.srv.backend}, st.srv.store)
+		st.srv.app.Scheduled(), st.srv.store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func TestServeScheduleBlockedPauses(t *testing.T) {
 func TestServeRecordsPanicAsFailedRun(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
-	id, err := scheduledRunner{st.srv.backend}.RecordFailure(context.Background(), "internal", "internal error (panic: boom)")
+	id, err := st.srv.app.Scheduled().RecordFailure(context.Background(), "internal", "internal error (panic: boom)")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -167,4 +168,69 @@ func decompressPlan(b []byte) (*provision.Plan, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// LatestPlanRun returns the id of the newest run that made a plan to apply
+// (a dry run, or a run a safeguard blocked), or 0 when there is none.
+func (s *Store) LatestPlanRun(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.ro.QueryRowContext(ctx, "SELECT id FROM runs WHERE status IN ('dry_run', 'blocked') AND plan IS NOT NULL ORDER BY id DESC LIMIT 1").Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the latest plan: %w", err)
+	}
+	return id, nil
+}
+
+// PlanRunOf returns the id of the dry run or blocked run that made plan p
+// (a plan written by plan -out, or downloaded from the console, and read
+// back), or 0 when no recorded run made it (its run was pruned, or the
+// plan comes from another database).
+//
+// A plan file does not name its run, so the run is recognised: it is the
+// dry run or blocked run whose time span holds the plan's creation time
+// and whose stored plan has the same creation time, source digest, linked
+// domain and target state digests. The planner is a pure function of
+// those inputs, so two plans that agree on all of them are the same plan.
+func (s *Store) PlanRunOf(ctx context.Context, p *provision.Plan) (int64, error) {
+	at := millis(p.CreatedAt)
+	rows, err := s.ro.QueryContext(ctx, `SELECT id, plan FROM runs WHERE status IN ('dry_run', 'blocked')
+AND plan IS NOT NULL AND started_at <= ? AND finished_at >= ? ORDER BY id DESC`, at, at)
+	if err != nil {
+		return 0, fmt.Errorf("find the run of the plan: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return 0, fmt.Errorf("find the run of the plan: %w", err)
+		}
+		stored, err := decompressPlan(raw)
+		if err != nil {
+			return 0, fmt.Errorf("run %d plan: %w", id, err)
+		}
+		if samePlan(stored, p) {
+			return id, nil
+		}
+	}
+	return 0, rows.Err()
+}
+
+// samePlan reports whether a and b were made from the same inputs (see
+// PlanRunOf).
+func samePlan(a, b *provision.Plan) bool {
+	if !a.CreatedAt.Equal(b.CreatedAt) || a.Source.Digest != b.Source.Digest || a.Source.Domain != b.Source.Domain ||
+		a.LinkedDomain != b.LinkedDomain || a.SwitchDomain != b.SwitchDomain ||
+		len(a.Targets) != len(b.Targets) || len(a.Changes) != len(b.Changes) {
+		return false
+	}
+	for i := range a.Targets {
+		if a.Targets[i].Name != b.Targets[i].Name || a.Targets[i].Digest != b.Targets[i].Digest {
+			return false
+		}
+	}
+	return true
 }

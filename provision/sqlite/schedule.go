@@ -71,15 +71,23 @@ func (s *Store) UpdateState(ctx context.Context, fn func(*schedule.State) error)
 	})
 }
 
-// SetPlanApplied records that run applied applied the plan of run plan.
-func (s *Store) SetPlanApplied(ctx context.Context, plan, applied int64) error {
-	return s.Update(ctx, func(q provision.Querier) error {
-		_, err := q.ExecContext(ctx, "INSERT OR REPLACE INTO plan_applied (plan_run_id, applied_run_id) VALUES (?, ?)", plan, applied)
-		if err != nil {
-			return fmt.Errorf("record the applied plan: %w", err)
-		}
-		return nil
-	})
+// SetPlanApplied records, inside q (the apply's write transaction), that
+// run applied applied the plan of run plan. A plan already marked applied
+// is refused with stale_plan: the mark is written once, by the apply that
+// applied the plan, and never moves to another run.
+func (s *Store) SetPlanApplied(ctx context.Context, q provision.Querier, plan, applied int64) error {
+	var by int64
+	err := q.QueryRowContext(ctx, "SELECT applied_run_id FROM plan_applied WHERE plan_run_id = ?", plan).Scan(&by)
+	switch {
+	case err == nil:
+		return &provision.Error{Code: provision.CodeStalePlan, Message: fmt.Sprintf("the plan of run %d was already applied by run %d; run a dry run again to see what is left", plan, by)}
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("read the applied plan: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, "INSERT INTO plan_applied (plan_run_id, applied_run_id) VALUES (?, ?)", plan, applied); err != nil {
+		return fmt.Errorf("record the applied plan: %w", err)
+	}
+	return nil
 }
 
 // PlanAppliedBy returns the run that applied run plan's plan (0 if none).

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -99,8 +100,16 @@ func TestPlanApplied(t *testing.T) {
 	if by, err := s.PlanAppliedBy(ctx, ids[0]); err != nil || by != 0 {
 		t.Fatalf("PlanAppliedBy before = %d, %v", by, err)
 	}
-	if err := s.SetPlanApplied(ctx, ids[0], ids[1]); err != nil {
+	mark := func() error {
+		return s.Update(ctx, func(q provision.Querier) error { return s.SetPlanApplied(ctx, q, ids[0], ids[1]) })
+	}
+	if err := mark(); err != nil {
 		t.Fatal(err)
+	}
+	// The mark is written once: a second apply of the same plan is refused.
+	var pe *provision.Error
+	if err := mark(); !errors.As(err, &pe) || pe.Code != provision.CodeStalePlan {
+		t.Errorf("second mark = %v; want stale_plan", err)
 	}
 	if by, err := s.PlanAppliedBy(ctx, ids[0]); err != nil || by != ids[1] {
 		t.Errorf("PlanAppliedBy = %d, %v; want %d", by, err, ids[1])

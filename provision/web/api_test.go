@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cybridge/cybridge/directory/csvfile"
 	"net/http"
 	"strings"
 	"testing"
@@ -220,6 +221,15 @@ func TestAPICSVUpload(t *testing.T) {
 	st, body = send(map[string][]byte{"user.csv": users}, map[string]string{"encoding": "ebcdic"})
 	if st != http.StatusBadRequest {
 		t.Errorf("bad encoding = %d %s", st, body)
+	}
+	// Every encoding and separator the CLI and the config take is taken
+	// here too (csvfile's one list).
+	for _, enc := range csvfile.Encodings() {
+		for _, sep := range csvfile.Separators() {
+			if st, body := send(map[string][]byte{"user.csv": users}, map[string]string{"encoding": enc, "separator": sep}); st != 200 {
+				t.Errorf("encoding %s, separator %s = %d %s", enc, sep, st, body)
+			}
+		}
 	}
 	st, body = send(nil, nil)
 	if st != http.StatusBadRequest {

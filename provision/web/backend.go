@@ -223,8 +223,8 @@ type Problem struct {
 // CSVUpload is one upload of cybozu.com CSV exports.
 type CSVUpload struct {
 	Files     []CSVFile
-	Encoding  string // auto, shift_jis, utf-8
-	Separator string // auto, comma, semicolon, tab
+	Encoding  string // one of csvfile.Encodings
+	Separator string // one of csvfile.Separators
 	Header    *bool  // the first row holds column names; nil detects it
 }
 

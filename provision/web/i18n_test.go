@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/cybridge/cybridge/directory/csvfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,20 +48,22 @@ func TestEveryMessageInBothLanguages(t *testing.T) {
 	}
 	// Keys made of a prefix and a value (localizer.Opt, "cal.done."+action).
 	for prefix, values := range map[string][]string{
-		"status.":        {"no_changes", "applied", "dry_run", "failed", "blocked"},
-		"trigger.":       {"cli", "schedule", "console", "csv_upload", "api"},
-		"plan.target.":   {"safety", "calendar"},
-		"plan.kind.":     {"department", "member", "enrolment", "departments", "members", "enrolments"},
-		"plan.action.":   {"create", "update", "disable", "delete"},
-		"cal.state.":     {"disabled", "stopped", "syncing"},
-		"cal.auth.":      {"none", "authenticated", "reauth_required"},
-		"cal.switch.":    {"sync", "stopped"},
-		"cal.":           {"google", "caldav"},
-		"cal.done.":      {"permit", "revoke", "unpin"},
-		"roster.origin.": {"directory", "local"},
-		"cal.check.":     {"reachable", "unauthorized", "not_calendar"},
-		"pause.reason.":  {"consecutive_failures", "failure_rate", "blocked", "admin", "auth_failed"},
-		"fix.":           {"stale_plan", "run_in_progress", "blocked"},
+		"status.":           {"no_changes", "applied", "dry_run", "failed", "blocked"},
+		"trigger.":          {"cli", "schedule", "console", "csv_upload", "api"},
+		"plan.target.":      {"safety", "calendar"},
+		"plan.kind.":        {"department", "member", "enrolment", "departments", "members", "enrolments"},
+		"plan.action.":      {"create", "update", "disable", "delete"},
+		"cal.state.":        {"disabled", "stopped", "syncing"},
+		"cal.auth.":         {"none", "authenticated", "reauth_required"},
+		"cal.switch.":       {"sync", "stopped"},
+		"cal.":              {"google", "caldav"},
+		"cal.done.":         {"permit", "revoke", "unpin"},
+		"roster.origin.":    {"directory", "local"},
+		"cal.check.":        {"reachable", "unauthorized", "not_calendar"},
+		"pause.reason.":     {"consecutive_failures", "failure_rate", "blocked", "admin", "auth_failed"},
+		"fix.":              {"stale_plan", "run_in_progress", "blocked"},
+		"upload.encoding.":  csvfile.Encodings(),
+		"upload.separator.": csvfile.Separators(),
 	} {
 		for _, v := range values {
 			used[prefix+v] = "values of " + prefix

@@ -6,6 +6,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/cybridge/cybridge/directory/csvfile"
 )
 
 // maxUploadFiles bounds the files in one upload (cybozu.com exports six
@@ -16,14 +20,24 @@ type uploadData struct {
 	LimitMB   int64
 	Encoding  string
 	Separator string
-	Header    string // auto, yes, no
-	Preview   *CSVPreview
-	Plan      *planView
-	Error     string
+	// Encodings and Separators are the choices the form offers:
+	// csvfile's lists, as the CLI and the config take them.
+	Encodings  []string
+	Separators []string
+	Header     string // auto, yes, no
+	Preview    *CSVPreview
+	Plan       *planView
+	Error      string
 }
 
 func (s *Server) uploadPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	s.render(w, r, http.StatusOK, "upload", sess, uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: "auto"})
+	s.render(w, r, http.StatusOK, "upload", sess, newUploadData(s.o.UploadLimit))
+}
+
+// newUploadData is an empty form: every setting detected.
+func newUploadData(limit int64) uploadData {
+	return uploadData{LimitMB: limit >> 20, Encoding: "auto", Separator: "auto", Header: "auto",
+		Encodings: csvfile.Encodings(), Separators: csvfile.Separators()}
 }
 
 // readUpload reads a multipart CSV upload under the size cap.
@@ -55,15 +69,13 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 	if up.Separator == "" {
 		up.Separator = "auto"
 	}
-	switch up.Encoding {
-	case "auto", "shift_jis", "utf-8":
-	default:
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("encoding %q: use auto, shift_jis or utf-8", up.Encoding)}
+	// The values the CLI's -csv-encoding / -csv-separator and the config
+	// take: csvfile's one list.
+	if !slices.Contains(csvfile.Encodings(), up.Encoding) {
+		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("encoding %q: use %s", up.Encoding, strings.Join(csvfile.Encodings(), ", "))}
 	}
-	switch up.Separator {
-	case "auto", "comma", "semicolon", "tab":
-	default:
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("separator %q: use auto, comma, semicolon or tab", up.Separator)}
+	if !slices.Contains(csvfile.Separators(), up.Separator) {
+		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("separator %q: use %s", up.Separator, strings.Join(csvfile.Separators(), ", "))}
 	}
 	var headers []*multipart.FileHeader
 	for _, fhs := range r.MultipartForm.File {
@@ -91,7 +103,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 }
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *session) {
-	d := uploadData{LimitMB: s.o.UploadLimit >> 20, Encoding: "auto", Separator: "auto", Header: "auto"}
+	d := newUploadData(s.o.UploadLimit)
 	up, err := s.readUpload(w, r)
 	if up.Encoding != "" {
 		d.Encoding, d.Separator = up.Encoding, up.Separator

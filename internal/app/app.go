@@ -1,0 +1,112 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"sync/atomic"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/sqlite"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
+)
+
+// App is the application: the configuration, the store and what is built
+// from them once (the runner over the enabled targets, the enrolment
+// editor). It is safe for concurrent use: the console serves several
+// requests at once, and the runner's lease keeps applies one at a time.
+type App struct {
+	cfg      *config.Config
+	store    *sqlite.Store
+	progress io.Writer
+
+	// runner is nil when no target is enabled (see CheckTargets).
+	runner *provision.Runner
+	// editor edits calendar enrolments; nil while the calendar target is
+	// disabled, or when it cannot be built (editorErr: a policy or key
+	// problem concerns the enrolment use cases only, not plan and apply).
+	editor    *calendar.Editor
+	editorErr error
+
+	lastRead atomic.Int64 // nanoseconds the last source read took
+	lastOK   atomic.Int64 // Unix ms of the last run that found nothing to do (not in history)
+}
+
+// Options are how an App reports as it works.
+type Options struct {
+	// Progress, when set, is shown what a run is doing: its stages, and a
+	// status line rewritten while the User API is read. The CLI gives its
+	// stderr when that is a terminal; the daemon none (several runs may be
+	// at once, and its stderr is the log).
+	Progress io.Writer
+}
+
+// Error is an error of a use case with a stable code; its message says
+// what to do.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string     { return e.Message }
+func (e *Error) ErrorCode() string { return e.Code }
+
+// Error codes of the use cases.
+const (
+	CodeNoTargets        = "no_targets"
+	CodeSafetyDisabled   = "safety_disabled"
+	CodeCalendarDisabled = "calendar_disabled"
+	CodeNoPlan           = "no_plan"
+	CodeNotFound         = "not_found"
+	CodeUsage            = "usage"
+)
+
+var (
+	errNoTargets = &Error{CodeNoTargets, "no target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)"}
+	// errCalendarDisabled is the error of every enrolment use case, on
+	// every surface, while the calendar target is disabled.
+	errCalendarDisabled = &Error{CodeCalendarDisabled, "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
+	errSafetyDisabled   = &Error{CodeSafetyDisabled, "the safety roster target is disabled (safety.enabled = false, CYBRIDGE_SAFETY_ENABLED); enable it to manage the roster"}
+)
+
+// New builds the application over cfg and store: every enabled target, in
+// report order (safety, then calendar), with the configured safeguards,
+// and the enrolment editor when the calendar target is enabled.
+func New(cfg *config.Config, store *sqlite.Store, o Options) (*App, error) {
+	a := &App{cfg: cfg, store: store, progress: o.Progress}
+	var targets []provision.Target
+	if cfg.Safety.Enabled {
+		targets = append(targets, safety.FromConfig(cfg))
+	}
+	if cfg.Calendar.Enabled {
+		cal, err := calendar.New(cfg.Calendar)
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, cal)
+		a.editor, a.editorErr = newEditor(cfg, store)
+	}
+	if len(targets) > 0 {
+		a.runner = &provision.Runner{
+			Store:   store,
+			Targets: targets,
+			Safeguards: provision.Safeguards{MaxDeletes: cfg.Safeguards.MaxDeletes,
+				MaxDeletePercent: cfg.Safeguards.MaxDeletePercent, MinSourceRatio: cfg.Safeguards.MinSourceRatio},
+			HistoryDays: cfg.History.Days,
+		}
+		if a.progress != nil {
+			a.runner.Progress = func(stage string) { fmt.Fprintf(a.progress, "cybridge: %s…\n", stage) }
+		}
+	}
+	return a, nil
+}
+
+// CheckTargets returns no_targets when no target is enabled, so nothing
+// can run.
+func (a *App) CheckTargets() error {
+	if a.runner == nil {
+		return errNoTargets
+	}
+	return nil
+}

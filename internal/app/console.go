@@ -1,0 +1,452 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/provision/web"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
+)
+
+// Console is the console's and the API's web.Backend: a thin adapter that
+// calls App's use cases and converts their results to web's wire types.
+// It holds no rules of its own (see the package doc for why it is an
+// adapter and not *App itself).
+type Console struct {
+	app   *App
+	sched *schedule.Scheduler
+}
+
+var _ web.Backend = (*Console)(nil)
+
+// NewConsole adapts a and the scheduler running a.Scheduled().
+func NewConsole(a *App, sched *schedule.Scheduler) *Console {
+	return &Console{app: a, sched: sched}
+}
+
+// --- runs ---
+
+// outcome converts the result of a run (see App.RunOutcome).
+func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (web.Run, error) {
+	run, err := c.app.RunOutcome(ctx, started, trigger, res, err)
+	if err != nil {
+		return web.Run{}, err
+	}
+	return c.webRun(ctx, run)
+}
+
+// webRun converts a run with its plan and who applied that plan; an
+// unrecorded no_changes run shows the digest of what was read instead.
+func (c *Console) webRun(ctx context.Context, r *provision.Run) (web.Run, error) {
+	run := toWebRun(r)
+	if r.ID == 0 {
+		if r.Plan != nil {
+			run.Source.Digest = r.Plan.Source.Digest
+		}
+		return run, nil
+	}
+	if r.Plan != nil {
+		p, err := toWebPlan(r.Plan)
+		if err != nil {
+			return web.Run{}, fmt.Errorf("run %d plan: %w", r.ID, err)
+		}
+		run.Plan = p
+	}
+	var err error
+	if run.AppliedBy, err = c.app.PlanAppliedBy(ctx, r.ID); err != nil {
+		return web.Run{}, err
+	}
+	return run, nil
+}
+
+// ListRuns returns the newest runs without plans.
+func (c *Console) ListRuns(ctx context.Context, limit int) ([]web.Run, error) {
+	runs, err := c.app.ListRuns(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.Run, len(runs))
+	for i, r := range runs {
+		out[i] = toWebRun(r)
+	}
+	return out, nil
+}
+
+// GetRun returns one run with its plan and who applied that plan.
+func (c *Console) GetRun(ctx context.Context, id int64) (web.Run, error) {
+	r, err := c.app.GetRun(ctx, id)
+	if err != nil {
+		return web.Run{}, err
+	}
+	return c.webRun(ctx, r)
+}
+
+// LatestPlan is the newest dry run or blocked run.
+func (c *Console) LatestPlan(ctx context.Context) (web.Run, error) {
+	r, err := c.app.LatestPlan(ctx)
+	if err != nil {
+		return web.Run{}, err
+	}
+	return c.webRun(ctx, r)
+}
+
+// RunNow runs from the configured source.
+func (c *Console) RunNow(ctx context.Context, req web.RunRequest) (web.Run, error) {
+	started, trigger := c.app.store.Now(), provision.Trigger(req.Trigger)
+	res, err := c.app.Run(ctx, RunRequest{Trigger: trigger, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
+	return c.outcome(ctx, started, trigger, res, err)
+}
+
+// ApplyPlan applies the plan stored with a dry run (or a blocked run).
+func (c *Console) ApplyPlan(ctx context.Context, req web.ApplyRequest) (web.Run, error) {
+	started, trigger := c.app.store.Now(), provision.Trigger(req.Trigger)
+	res, err := c.app.ApplyPlan(ctx, ApplyRequest{Trigger: trigger, RunID: req.RunID, AllowDeletes: req.AllowDeletes})
+	if res == nil {
+		return web.Run{}, err
+	}
+	return c.outcome(ctx, started, trigger, res, err)
+}
+
+// PreviewCSV previews an upload and records its dry run.
+func (c *Console) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CSVPreview, error) {
+	in := Upload{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header}
+	for _, f := range up.Files {
+		in.Files = append(in.Files, UploadFile{Name: f.Name, Data: f.Data})
+	}
+	pv, err := c.app.PreviewCSV(ctx, in)
+	var out web.CSVPreview
+	for _, f := range pv.Files {
+		out.Files = append(out.Files, web.CSVFilePreview{Name: f.Name, Kind: f.Kind, Encoding: f.Encoding, Rows: f.Rows, Total: f.Total})
+	}
+	if err != nil {
+		return out, err
+	}
+	if ce := pv.Problems; ce != nil {
+		for _, p := range ce.Problems {
+			msg := p.Err.Error()
+			if p.Field != "" {
+				msg = p.Field + ": " + msg
+			}
+			out.LineErrors = append(out.LineErrors, web.LineError{File: p.File, Line: p.Line, Column: p.Column, Code: ce.ErrorCode(), Message: msg})
+		}
+		if ce.More > 0 {
+			out.LineErrors = append(out.LineErrors, web.LineError{Code: ce.ErrorCode(), Message: fmt.Sprintf("… and %d more problems", ce.More)})
+		}
+		return out, nil
+	}
+	if pv.Run != nil {
+		run, err := c.webRun(ctx, pv.Run)
+		if err != nil {
+			return out, err
+		}
+		out.Run = &run
+	}
+	return out, nil
+}
+
+// Metrics reads the run-history figures.
+func (c *Console) Metrics(ctx context.Context) (web.Metrics, error) {
+	s, err := c.app.Stats(ctx)
+	if err != nil {
+		return web.Metrics{}, err
+	}
+	return web.Metrics{RunsByStatus: s.RunsByStatus, LastSuccess: s.LastSuccess, ChangesApplied: s.ChangesApplied,
+		SourceReadDuration: s.SourceReadDuration}, nil
+}
+
+func toWebRun(r *provision.Run) web.Run {
+	run := web.Run{
+		ID: r.ID, Trigger: string(r.Trigger), Status: string(r.Status),
+		Source:    web.Source{Kind: r.Source.Kind, Domain: r.Source.Domain},
+		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Summary: toWebSummary(r.Summary),
+	}
+	if r.Error != nil {
+		run.Error = &web.Problem{Code: r.Error.Code, Message: r.Error.Message}
+	}
+	return run
+}
+
+func toWebSummary(s provision.Summary) web.Summary {
+	out := web.Summary{}
+	for target, kinds := range s {
+		out[target] = map[string]map[string]int{}
+		for kind, acts := range kinds {
+			out[target][kind] = map[string]int{}
+			for a, n := range acts {
+				out[target][kind][string(a)] = n
+			}
+		}
+	}
+	return out
+}
+
+// toWebPlan converts a plan through its JSON as `cybridge plan -out` writes
+// it (SPEC §8.1): the console shows the fields, and the API and the
+// console's download serve that JSON itself, which `cybridge apply -plan`
+// reads.
+func toWebPlan(p *provision.Plan) (*web.Plan, error) {
+	var b bytes.Buffer
+	if err := p.WriteJSON(&b); err != nil {
+		return nil, err
+	}
+	var out web.Plan
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
+		return nil, err
+	}
+	out.Stored = b.Bytes()
+	return &out, nil
+}
+
+// --- roster ---
+
+// Roster reads the roster as `roster export -format json` shows it.
+func (c *Console) Roster(ctx context.Context) (web.RosterView, error) {
+	ex, err := c.app.Roster(ctx)
+	if err != nil {
+		return web.RosterView{}, err
+	}
+	v := web.RosterView{Departments: make([]web.Department, len(ex.Departments)), Members: make([]web.Member, len(ex.Members))}
+	for i, d := range ex.Departments {
+		v.Departments[i] = web.Department{Code: d.Code, Name: d.Name, Parent: d.Parent, Origin: d.Origin}
+	}
+	for i, m := range ex.Members {
+		v.Members[i] = web.Member{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone,
+			Departments: slices.Clone(m.Departments), Origin: m.Origin}
+	}
+	return v, nil
+}
+
+// AddDepartment adds a roster-only department.
+func (c *Console) AddDepartment(ctx context.Context, d web.Department) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+		return r.AddDepartment(ctx, safety.DepartmentInput{Code: d.Code, Name: d.Name, Parent: d.Parent})
+	})
+}
+
+// EditDepartment edits a department.
+func (c *Console) EditDepartment(ctx context.Context, code string, e web.DepartmentEdit) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+		return r.EditDepartment(ctx, safety.DepartmentPatch{Code: code, Name: e.Name, Parent: e.Parent})
+	})
+}
+
+// AddMember adds a roster-only member.
+func (c *Console) AddMember(ctx context.Context, m web.Member) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+		return r.AddMember(ctx, safety.MemberInput{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone, Departments: m.Departments})
+	})
+}
+
+// EditMember edits a member.
+func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+		return r.EditMember(ctx, safety.MemberPatch{Login: login, Name: e.Name, Reading: e.Reading, Email: e.Email, Phone: e.Phone, Departments: e.Departments})
+	})
+}
+
+// --- calendar ---
+
+// consoleError gives an enrolment error the console's codes: not_found for
+// an unknown login (HTTP 404), the editor's own code otherwise.
+func consoleError(err error) error {
+	var ce *calendar.Error
+	if errors.As(err, &ce) && ce.Code == calendar.CodeNotFound {
+		return &Error{Code: CodeNotFound, Message: ce.Message}
+	}
+	return err
+}
+
+// editor is the enrolment editor, or calendar_disabled.
+func (c *Console) editor() (*calendar.Editor, error) { return c.app.Calendar() }
+
+// Enrolments lists every enrolment.
+func (c *Console) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
+	ed, err := c.editor()
+	if err != nil {
+		return nil, err
+	}
+	ens, err := ed.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.Enrolment, len(ens))
+	for i := range ens {
+		out[i] = EnrolmentJSON(&ens[i])
+	}
+	return out, nil
+}
+
+// Enrolment returns one enrolment with its history.
+func (c *Console) Enrolment(ctx context.Context, login string) (web.EnrolmentDetail, error) {
+	ed, err := c.editor()
+	if err != nil {
+		return web.EnrolmentDetail{}, err
+	}
+	en, hist, err := ed.Show(ctx, login)
+	if err != nil {
+		return web.EnrolmentDetail{}, consoleError(err)
+	}
+	return EnrolmentDetailJSON(en, hist), nil
+}
+
+// SetTarget is the admin edit of a user's sync target.
+func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit) error {
+	ed, err := c.editor()
+	if err != nil {
+		return err
+	}
+	switch t.Target {
+	case string(calendar.KindGoogle):
+		_, err = ed.SetGoogle(ctx, login, calendar.GoogleSettings{CalendarID: t.CalendarID})
+	case string(calendar.KindCalDAV):
+		_, err = ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
+	default:
+		err = &calendar.Error{Code: calendar.CodeInvalidInput, Message: "choose the target: google or caldav"}
+	}
+	return consoleError(err)
+}
+
+// edit runs one of the editor's permission edits.
+func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) error {
+	ed, err := c.editor()
+	if err != nil {
+		return err
+	}
+	_, err = op(ed, ctx, login)
+	return consoleError(err)
+}
+
+// Permit permits the user (a pin).
+func (c *Console) Permit(ctx context.Context, login string) error {
+	return c.edit(ctx, login, (*calendar.Editor).Permit)
+}
+
+// Revoke revokes the user's permission (a pin).
+func (c *Console) Revoke(ctx context.Context, login string) error {
+	return c.edit(ctx, login, (*calendar.Editor).Revoke)
+}
+
+// Unpin lets the scope decide again.
+func (c *Console) Unpin(ctx context.Context, login string) error {
+	return c.edit(ctx, login, (*calendar.Editor).Unpin)
+}
+
+// CheckCalDAV reports the check's outcome as a result (reachable or not);
+// only a check that could not be made (no such login, not CalDAV, no key)
+// is an error.
+func (c *Console) CheckCalDAV(ctx context.Context, login string) (web.CheckResult, error) {
+	ed, err := c.editor()
+	if err != nil {
+		return web.CheckResult{}, err
+	}
+	res, err := ed.Check(ctx, login)
+	if err != nil {
+		return web.CheckResult{}, consoleError(err)
+	}
+	return web.CheckResult{Outcome: string(res.Outcome), Message: res.Message}, nil
+}
+
+// RecordError records a sync engine error as the sync engine (actor sync).
+func (c *Console) RecordError(ctx context.Context, login, kind string) (web.Enrolment, error) {
+	ed, err := c.editor()
+	if err != nil {
+		return web.Enrolment{}, err
+	}
+	k, err := calendar.ParseSyncError(kind)
+	if err != nil {
+		return web.Enrolment{}, err
+	}
+	sync := *ed
+	sync.Actor = calendar.ActorSync
+	en, _, err := sync.RecordError(ctx, login, k)
+	if err != nil {
+		return web.Enrolment{}, consoleError(err)
+	}
+	return EnrolmentJSON(en), nil
+}
+
+// EnrolmentJSON is one enrolment as `calendar list -format json` prints it
+// and the console and the API show it (SPEC §8.1).
+func EnrolmentJSON(en *calendar.Enrolment) web.Enrolment {
+	return web.Enrolment{
+		Login: en.Login, Email: en.Email, Name: en.Name, Permitted: en.Permitted, Pinned: en.Pin != calendar.PinNone,
+		State: string(en.State()), Target: string(en.Target), CalendarID: en.CalendarID, CalDAVURL: en.CalDAVURL,
+		AuthStatus: string(en.AuthStatus), AutoStopReason: en.AutoStop.Reason,
+		ID: en.ID, Pin: string(en.Pin), UserSwitch: string(en.Switch), StopReason: en.StopReason(),
+		AutoStopAt: timeText(en.AutoStop.At), CalendarIDDefault: en.CalendarIDDefault, CalDAVURLDefault: en.CalDAVURLDefault,
+		CalDAVAuthID: en.CalDAVAuthID, CalDAVPasswordSet: en.HasPassword, GoneSince: timeText(en.GoneSince),
+	}
+}
+
+// EnrolmentDetailJSON is one enrolment with its history as `calendar show
+// -format json` prints it and the console and the API show it.
+func EnrolmentDetailJSON(en *calendar.Enrolment, hist []calendar.HistoryEntry) web.EnrolmentDetail {
+	d := web.EnrolmentDetail{Enrolment: EnrolmentJSON(en), History: make([]web.HistoryEntry, 0, len(hist))}
+	for _, h := range hist {
+		var fields map[string]web.FieldDiff
+		if len(h.Fields) > 0 {
+			fields = make(map[string]web.FieldDiff, len(h.Fields))
+			for _, f := range h.Fields {
+				fields[f.Name] = web.FieldDiff{Old: f.Old, New: f.New}
+			}
+		}
+		d.History = append(d.History, web.HistoryEntry{
+			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: fields, Flags: h.Flags, Message: h.Message,
+			Detail: strings.TrimPrefix(HistoryDetail(h), "; "),
+		})
+	}
+	return d
+}
+
+// HistoryDetail renders a history entry's field changes, flags and
+// message: `; email: "a" → "b" [resets_sync]; message`.
+func HistoryDetail(h calendar.HistoryEntry) string {
+	var b strings.Builder
+	for _, f := range h.Fields {
+		fmt.Fprintf(&b, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
+	}
+	for _, f := range h.Flags {
+		fmt.Fprintf(&b, " [%s]", f)
+	}
+	if h.Message != "" {
+		fmt.Fprintf(&b, "; %s", h.Message)
+	}
+	return b.String()
+}
+
+func historyValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		return fmt.Sprintf("%q", x)
+	}
+	return fmt.Sprint(v)
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// --- schedule ---
+
+// Info reports the schedule and the pause state.
+func (c *Console) Info(ctx context.Context) (schedule.Info, error) { return c.sched.Info(ctx) }
+
+// Resume lifts a pause.
+func (c *Console) Resume(ctx context.Context) (bool, error) { return c.sched.Resume(ctx) }
+
+// Pause pauses scheduled runs by hand.
+func (c *Console) Pause(ctx context.Context, msg string) error { return c.sched.Pause(ctx, msg) }

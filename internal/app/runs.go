@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
+	"strconv"
+	"time"
+
+	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
+)
+
+// RunRequest asks for a run from a source.
+type RunRequest struct {
+	Trigger provision.Trigger
+	// Source is where the directory is read; nil is the configured source.
+	Source       *Source
+	DryRun       bool
+	AllowDeletes bool
+	SwitchDomain bool
+}
+
+// Run reads the source, plans every enabled target and — unless DryRun,
+// a safeguard or a plan error stops it — applies the plan in one
+// transaction; the run is recorded (a run that finds nothing to do is
+// not). It returns the runner's result together with the error of a run
+// that did not succeed (see provision.Runner.Run).
+func (a *App) Run(ctx context.Context, req RunRequest) (*provision.Result, error) {
+	if err := a.CheckTargets(); err != nil {
+		return nil, err
+	}
+	src := req.Source
+	if src == nil {
+		src = a.Source()
+	}
+	return a.run(ctx, provision.Request{
+		Trigger: req.Trigger, Source: src.Describe(), Read: a.timedRead(src.Read),
+		DryRun: req.DryRun, AllowDeletes: req.AllowDeletes, SwitchDomain: req.SwitchDomain,
+	})
+}
+
+// run runs one request and notes a run that found nothing to do (it is not
+// recorded, but it is a success /metrics reports).
+func (a *App) run(ctx context.Context, req provision.Request) (*provision.Result, error) {
+	res, err := a.runner.Run(ctx, req)
+	if err == nil && res != nil && res.Status == provision.StatusNoChanges {
+		a.lastOK.Store(a.store.Now().UnixMilli())
+	}
+	return res, err
+}
+
+// timedRead reads the directory and remembers how long it took.
+func (a *App) timedRead(read func(ctx context.Context) (*directory.Snapshot, error)) func(ctx context.Context) (*directory.Snapshot, error) {
+	return func(ctx context.Context) (*directory.Snapshot, error) {
+		start := time.Now()
+		snap, err := read(ctx)
+		a.lastRead.Store(int64(time.Since(start)))
+		return snap, err
+	}
+}
+
+// ApplyRequest asks to apply a plan made earlier: the plan of the
+// recorded run RunID (the console's "apply this plan"), or Plan as read
+// from a file (apply -plan FILE).
+type ApplyRequest struct {
+	Trigger      provision.Trigger
+	RunID        int64
+	Plan         *provision.Plan
+	AllowDeletes bool
+}
+
+// ApplyPlan applies a stored plan exactly: refused as stale when a
+// target's state moved on since it was made. Only the plan of a dry run or
+// a blocked run may be applied, and only once: the run whose plan it is
+// is marked applied in the apply transaction. A plan file is recognised
+// as the plan of the run that made it, when that run is still recorded
+// (see the package doc), and handled as that run's plan.
+func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Result, error) {
+	if err := a.CheckTargets(); err != nil {
+		return nil, err
+	}
+	plan, planRun := req.Plan, req.RunID
+	if plan == nil {
+		run, err := a.store.GetRun(ctx, req.RunID)
+		if err != nil {
+			return nil, err
+		}
+		if run.Plan == nil || (run.Status != provision.StatusDryRun && run.Status != provision.StatusBlocked) {
+			return nil, &Error{CodeNoPlan, fmt.Sprintf("run %d is not a dry run or a blocked run, so it has no plan to apply; apply the plan of a dry run", req.RunID)}
+		}
+		plan = run.Plan
+	} else if planRun == 0 {
+		id, err := a.store.PlanRunOf(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		planRun = id
+	}
+	preq := provision.Request{Trigger: req.Trigger, Plan: plan, AllowDeletes: req.AllowDeletes}
+	if planRun != 0 {
+		// Refused at once when already applied; the mark itself is checked
+		// again, and written, in the apply transaction.
+		if by, err := a.store.PlanAppliedBy(ctx, planRun); err != nil {
+			return nil, err
+		} else if by != 0 {
+			return nil, &provision.Error{Code: provision.CodeStalePlan, Message: fmt.Sprintf("the plan of run %d was already applied by run %d; run a dry run again to see what is left", planRun, by)}
+		}
+		preq.AfterApply = func(ctx context.Context, q provision.Querier, runID int64) error {
+			return a.store.SetPlanApplied(ctx, q, planRun, runID)
+		}
+	}
+	return a.run(ctx, preq)
+}
+
+// RunOutcome is a run as the console and the API answer it: the recorded
+// run (also a failed or blocked one), or, for a run that found nothing to
+// do, an unrecorded run with ID 0 and the plan that found nothing (its
+// source digest says what was read). Runs refused before they started
+// (run_in_progress, stale_plan, a stored plan with errors) return only
+// the error.
+func (a *App) RunOutcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
+	switch {
+	case res != nil && res.RunID != 0:
+		return a.store.GetRun(ctx, res.RunID)
+	case err != nil:
+		return nil, err
+	case res == nil || res.Status != provision.StatusNoChanges:
+		return nil, fmt.Errorf("the run ended without a result")
+	}
+	run := &provision.Run{Trigger: trigger, Status: provision.StatusNoChanges, StartedAt: started, FinishedAt: a.store.Now(),
+		Summary: provision.Summary{}, Plan: res.Plan}
+	if res.Plan != nil {
+		run.Source = provision.RunSource{Kind: res.Plan.Source.Kind, Domain: res.Plan.Source.Domain}
+		run.Summary = res.Plan.Summary
+	}
+	return run, nil
+}
+
+// ListRuns returns up to limit runs, newest first, without their plans.
+func (a *App) ListRuns(ctx context.Context, limit int) ([]*provision.Run, error) {
+	return a.store.ListRuns(ctx, limit)
+}
+
+// GetRun returns one run with its plan (not_found if there is none).
+func (a *App) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
+	return a.store.GetRun(ctx, id)
+}
+
+// PlanAppliedBy returns the run that applied run id's plan (0 if none).
+func (a *App) PlanAppliedBy(ctx context.Context, id int64) (int64, error) {
+	return a.store.PlanAppliedBy(ctx, id)
+}
+
+// LatestPlan returns the newest run that made a plan to apply (a dry run,
+// or a run a safeguard blocked), with that plan; not_found when there is
+// none.
+func (a *App) LatestPlan(ctx context.Context) (*provision.Run, error) {
+	id, err := a.store.LatestPlanRun(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 {
+		return nil, &Error{CodeNotFound, "there is no plan yet: run a dry run (the overview's 「ドライラン」, or POST /api/v1/runs with dry_run)"}
+	}
+	return a.store.GetRun(ctx, id)
+}
+
+// Stats are the run figures /metrics exposes.
+type Stats struct {
+	RunsByStatus   map[string]int
+	LastSuccess    time.Time // the last applied run, or run that found nothing to do
+	ChangesApplied int
+	// SourceReadDuration is how long the last read of the source took.
+	SourceReadDuration time.Duration
+}
+
+// Stats reads the run-history figures.
+func (a *App) Stats(ctx context.Context) (Stats, error) {
+	st, err := a.store.RunStats(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	s := Stats{RunsByStatus: st.ByStatus, LastSuccess: st.LastApplied, ChangesApplied: st.ChangesApplied,
+		SourceReadDuration: time.Duration(a.lastRead.Load())}
+	if ms := a.lastOK.Load(); ms != 0 && time.UnixMilli(ms).After(s.LastSuccess) {
+		s.LastSuccess = time.UnixMilli(ms).UTC()
+	}
+	return s, nil
+}
+
+// Scheduled is the scheduler's view of the App (schedule.Runner): every
+// scheduled run is the same use case as a console or CLI run.
+func (a *App) Scheduled() schedule.Runner { return scheduled{a} }
+
+type scheduled struct{ a *App }
+
+// Run runs one scheduled import from the configured source.
+func (s scheduled) Run(ctx context.Context) schedule.Outcome { return s.a.RunScheduled(ctx) }
+
+// RecordFailure records a failed scheduled run for a recovered panic.
+func (s scheduled) RecordFailure(ctx context.Context, code, message string) (string, error) {
+	id, err := s.a.RecordScheduledFailure(ctx, code, message)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// RunScheduled runs one scheduled import from the configured source and
+// says how it ended, for the scheduler's pause policy.
+func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
+	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
+	run, err := a.RunOutcome(ctx, a.store.Now(), provision.TriggerSchedule, res, err)
+	if err != nil {
+		return schedule.Outcome{Status: schedule.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error()}
+	}
+	o := schedule.Outcome{Status: string(run.Status)}
+	if run.ID != 0 {
+		o.RunID = strconv.FormatInt(run.ID, 10)
+	}
+	if run.Error != nil {
+		o.ErrorCode, o.Message = run.Error.Code, run.Error.Message
+	}
+	return o
+}
+
+// RecordScheduledFailure records a failed scheduled run that has no
+// record of its own (a panic the scheduler recovered) through the runner,
+// which also prunes the history, and returns its id.
+func (a *App) RecordScheduledFailure(ctx context.Context, code, message string) (int64, error) {
+	if err := a.CheckTargets(); err != nil {
+		return 0, err
+	}
+	req := provision.Request{Trigger: provision.TriggerSchedule, Source: a.Source().Describe()}
+	return a.runner.RecordFailure(ctx, req, &provision.Error{Code: code, Message: message})
+}
