@@ -275,18 +275,17 @@ func TestCheckAPI(t *testing.T) {
 	}
 }
 
-// TestSecretRedaction: a Secret never prints its value, whatever the
-// format or encoder, alone or inside a Config.
+// TestSecretRedaction: no secret of a Config prints its value, whatever
+// the format or encoder (package secret tests a Secret alone).
 func TestSecretRedaction(t *testing.T) {
 	const v = "s3cr3t-value"
 	cfg := Default()
 	cfg.Cybozu.Password, cfg.Cybozu.Token, cfg.Cybozu.BasicPassword = v, v, v
 	cfg.SecretKey, cfg.AdminPassword, cfg.Console.APIToken, cfg.Safety.InitialPassword = v, v, v, v
-	s := Secret(v)
 
 	var out []string
 	for _, f := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
-		out = append(out, fmt.Sprintf(f, s), fmt.Sprintf(f, cfg), fmt.Sprintf(f, &cfg))
+		out = append(out, fmt.Sprintf(f, cfg), fmt.Sprintf(f, &cfg))
 	}
 	j, err := json.Marshal(cfg)
 	if err != nil {
@@ -305,9 +304,6 @@ func TestSecretRedaction(t *testing.T) {
 	}
 	if !strings.Contains(string(j), `"[redacted]"`) {
 		t.Errorf("JSON does not show the redaction: %s", j)
-	}
-	if s.Reveal() != v || !s.IsSet() || Secret("").IsSet() || Secret("").String() != "" {
-		t.Error("Reveal/IsSet/String of an empty secret")
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/go-playground/validator/v10"
 
+	"github.com/cybridge/cybridge/internal/secret"
+
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -302,6 +304,19 @@ func (cfg *Config) validate() []Problem {
 		}
 	}
 	return problems
+}
+
+// Secrets are the configuration's secrets that are set, for a
+// secret.Redactor: every key tagged secret, so a new secret key is
+// redacted without a list to update.
+func (cfg *Config) Secrets() []secret.Secret {
+	var out []secret.Secret
+	for _, f := range fields(cfg) {
+		if s, ok := f.value.Interface().(secret.Secret); ok && f.secret && s.IsSet() {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // CheckAPI reports what is missing to read from the User API. It is checked

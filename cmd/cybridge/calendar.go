@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -458,7 +459,7 @@ func calendarSet(ctx context.Context, e *env, args []string) error {
 // readCalDAVPassword reads the password from a file, or from standard
 // input (prompting without echo on a terminal). Empty means "keep the
 // stored one". The value is added to the secrets scrubbed from output.
-func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
+func (e *env) readCalDAVPassword(file, login string) (secret.Secret, error) {
 	var raw string
 	switch {
 	case file != "":
@@ -483,10 +484,8 @@ func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
 		raw = line
 	}
 	pw := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
-	if len(pw) >= 3 {
-		e.secrets = append(e.secrets, pw)
-	}
-	return config.Secret(pw), nil
+	e.redactor = e.redactor.With(secret.Secret(pw))
+	return secret.Secret(pw), nil
 }
 
 func calendarCheck(ctx context.Context, e *env, args []string) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -273,5 +274,5 @@ func TestCalendarConsoleAdapter(t *testing.T) {
 }
 
 func webTargetEdit(target, url, authID, password string) web.TargetEdit {
-	return web.TargetEdit{Target: target, URL: url, AuthID: authID, Password: config.Secret(password)}
+	return web.TargetEdit{Target: target, URL: url, AuthID: authID, Password: secret.Secret(password)}
 }

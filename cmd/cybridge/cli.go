@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
@@ -38,9 +39,9 @@ type env struct {
 	// jsonErrors makes the final error print as {"error":{...}} on stdout;
 	// a command sets it once it has parsed -format json.
 	jsonErrors bool
-	// secrets are configured secret values, scrubbed from anything printed
-	// as a last line of defence.
-	secrets []string
+	// redactor scrubs configured secrets (and those read at run time) from
+	// anything printed, as a last line of defence.
+	redactor secret.Redactor
 }
 
 // command is one subcommand.
@@ -166,14 +167,7 @@ func (e *env) finish(err error) int {
 }
 
 // redact scrubs configured secrets from s.
-func (e *env) redact(s string) string {
-	for _, sec := range e.secrets {
-		if len(sec) >= 3 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
-}
+func (e *env) redact(s string) string { return e.redactor.Redact(s) }
 
 // isTerminal reports whether stream (stdin, stdout or stderr) is a
 // terminal: progress is shown, and a password prompted for, only then.
@@ -298,12 +292,7 @@ func (e *env) loadConfig(path string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range []config.Secret{cfg.Cybozu.Password, cfg.Cybozu.Token, cfg.Cybozu.BasicPassword,
-		cfg.Safety.InitialPassword, cfg.SecretKey, cfg.AdminPassword, cfg.Console.APIToken} {
-		if s.IsSet() {
-			e.secrets = append(e.secrets, s.Reveal())
-		}
-	}
+	e.redactor = e.redactor.With(cfg.Secrets()...)
 	return cfg, nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -84,13 +85,8 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	}
 	// From here on only the hash: the clear password is not kept, not
 	// even to scrub messages (it never reaches one).
-	var secrets []string
-	for _, sec := range e.secrets {
-		if sec != cfg.AdminPassword.Reveal() {
-			secrets = append(secrets, sec)
-		}
-	}
 	cfg.AdminPassword = ""
+	redactor := secret.NewRedactor(cfg.Secrets()...)
 	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
 	if err != nil {
 		return nil, &config.Error{Problems: []config.Problem{{Key: "schedule.time_zone", Message: fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo or UTC", cfg.Schedule.TimeZone)}}}
@@ -118,7 +114,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	console, err := web.New(web.Options{
 		Backend: b, PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
-		Secrets: secrets, Logger: log, Version: version,
+		Redactor: redactor, Logger: log, Version: version,
 	})
 	if err != nil {
 		store.Close()

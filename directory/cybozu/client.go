@@ -14,6 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // Defaults and limits of Config.
@@ -36,14 +37,14 @@ type Config struct {
 	BaseURL string
 	// Login and Password: password authentication (X-Cybozu-Authorization).
 	Login    string
-	Password config.Secret
+	Password secret.Secret
 	// Token: User API token authentication (Authorization: Bearer). When
 	// both are set the token is used (cybozu.com's own priority).
-	Token config.Secret
+	Token secret.Secret
 	// BasicUser and BasicPassword: the domain's Basic authentication (IP
 	// restriction); works with password authentication only.
 	BasicUser     string
-	BasicPassword config.Secret
+	BasicPassword secret.Secret
 	// ClientCert is the Secure Access client certificate, if any.
 	ClientCert *tls.Certificate
 	// Concurrency is the request pool size (default 4, at most 10).
@@ -79,10 +80,12 @@ type Progress struct {
 // Client reads one cybozu.com domain through the User API. It is safe for
 // concurrent use.
 type Client struct {
-	cfg     Config
-	rc      *resty.Client
-	domain  string
-	secrets []string
+	cfg    Config
+	rc     *resty.Client
+	domain string
+	// redactor scrubs the credentials, and the header values built from
+	// them, from anything a server or transport echoes back.
+	redactor secret.Redactor
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -144,16 +147,16 @@ func New(cfg Config) (*Client, error) {
 	headers := map[string]string{"Accept": "application/json", "User-Agent": "cybridge"}
 	if cfg.Token.IsSet() {
 		headers["Authorization"] = "Bearer " + cfg.Token.Reveal()
-		c.secrets = append(c.secrets, cfg.Token.Reveal(), headers["Authorization"])
+		c.redactor = c.redactor.With(cfg.Token, secret.Secret(headers["Authorization"]))
 	} else {
 		v := base64.StdEncoding.EncodeToString([]byte(cfg.Login + ":" + cfg.Password.Reveal()))
 		headers["X-Cybozu-Authorization"] = v
-		c.secrets = append(c.secrets, cfg.Password.Reveal(), v)
+		c.redactor = c.redactor.With(cfg.Password, secret.Secret(v))
 	}
 	if cfg.BasicPassword.IsSet() {
 		v := base64.StdEncoding.EncodeToString([]byte(cfg.BasicUser + ":" + cfg.BasicPassword.Reveal()))
 		headers["Authorization"] = "Basic " + v
-		c.secrets = append(c.secrets, cfg.BasicPassword.Reveal(), v)
+		c.redactor = c.redactor.With(cfg.BasicPassword, secret.Secret(v))
 	}
 
 	tr := cfg.Transport
@@ -189,17 +192,6 @@ func (c *Client) Domain() string { return c.domain }
 // included.
 func (c *Client) Requests() int { return int(c.requests.Load()) }
 
-// redact removes every configured secret (and the header values built from
-// them) from s.
-func (c *Client) redact(s string) string {
-	for _, sec := range c.secrets {
-		if len(sec) >= 3 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
-}
-
 // get fetches pathQuery (its query already encoded) and hands a 2xx
 // answer to accept, which may reject it. Transient failures are retried up
 // to MaxAttempts with exponential backoff and full jitter, and the last one
@@ -228,7 +220,7 @@ func (c *Client) get(ctx context.Context, pathQuery string, accept func(http.Hea
 		if ctx.Err() != nil {
 			return canceled(ctx)
 		}
-		err.Detail = c.redact(err.Detail)
+		err.Detail = c.redactor.Redact(err.Detail)
 		if !err.transient {
 			return err
 		}

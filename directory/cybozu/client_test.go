@@ -18,7 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // fastConfig is a Config for tests: quick retries.
@@ -401,9 +401,9 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestConfigSecretType(t *testing.T) {
-	// Config's secrets are config.Secret, which print redacted.
+	// Config's secrets are secret.Secret, which print redacted.
 	var c Config
-	c.Password = config.Secret("x-secret-1")
+	c.Password = secret.Secret("x-secret-1")
 	if s := fmt.Sprintf("%+v", c); strings.Contains(s, "x-secret-1") {
 		t.Errorf("Config %%+v shows the password: %s", s)
 	}

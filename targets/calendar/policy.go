@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -120,7 +121,7 @@ type GoogleSettings struct {
 type CalDAVSettings struct {
 	URL          string        `validate:"omitempty,caldavurl"`
 	AuthID       string        `validate:"required,max=256"`
-	Password     config.Secret `validate:"required_unless=KeepPassword true,max=1024"`
+	Password     secret.Secret `validate:"required_unless=KeepPassword true,max=1024"`
 	KeepPassword bool
 }
 
@@ -154,7 +155,7 @@ func (iv *inputValidator) check(s any) error {
 	}
 	fe := ves[0]
 	val := fmt.Sprint(fe.Value())
-	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(config.Secret("")) {
+	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(secret.Secret("")) {
 		val = "[redacted]"
 	}
 	var msg string
