@@ -51,6 +51,11 @@ type Config struct {
 	Schedule   Schedule   `toml:"schedule"`
 	History    History    `toml:"history"`
 	Console    Console    `toml:"console"`
+
+	// NoFile is the configuration file looked for and not found (the
+	// optional default cybridge.toml, as an absolute path) when the
+	// environment alone was read; it is not a key.
+	NoFile string `toml:"-" json:"-"`
 }
 
 // Cybozu is how to reach the cybozu.com domain.

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
@@ -270,25 +271,19 @@ func (c *commandFlags) start(ctx context.Context, args []string) (*config.Config
 }
 
 // loadConfig loads the configuration from path (or the optional default
-// cybridge.toml) and the environment, and remembers its secrets for
-// redaction.
+// cybridge.toml) and the environment, reports every problem at once (see
+// app.LoadConfig), and remembers its secrets for redaction.
 func (e *env) loadConfig(path string) (*config.Config, error) {
+	return e.loadConfigFor(path, app.Use{})
+}
+
+// loadConfigFor is loadConfig with the settings use needs checked too.
+func (e *env) loadConfigFor(path string, use app.Use) (*config.Config, error) {
 	required := path != ""
 	if path == "" {
 		path = "cybridge.toml"
 	}
-	cfg, err := config.Load(path, required, e.lookup)
-	// A mistyped variable would otherwise be ignored in silence, and the
-	// setting the admin meant to make would not be made.
-	if unknown := config.UnknownEnv(e.environ); len(unknown) > 0 {
-		var ce *config.Error
-		switch {
-		case err == nil:
-			err = &config.Error{Problems: unknown}
-		case errors.As(err, &ce):
-			ce.Problems = append(ce.Problems, unknown...)
-		}
-	}
+	cfg, err := app.LoadConfig(path, required, e.lookup, e.environ, use)
 	if err != nil {
 		return nil, err
 	}

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"sync"
 	"time"
-	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
@@ -30,7 +30,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.loadConfig(*cfgPath)
+	cfg, err := e.loadConfigFor(*cfgPath, app.Use{Serve: true})
 	if err != nil {
 		return err
 	}
@@ -87,11 +87,10 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	// even to scrub messages (it never reaches one).
 	cfg.AdminPassword = ""
 	redactor := secret.NewRedactor(cfg.Secrets()...)
+	// The time zone and cron spec were checked with every other problem
+	// when the configuration was loaded (app.Validate).
 	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
 	if err != nil {
-		return nil, &config.Error{Problems: []config.Problem{{Key: "schedule.time_zone", Message: fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo or UTC", cfg.Schedule.TimeZone)}}}
-	}
-	if _, err := schedule.ParseSpec(cfg.Schedule.Cron); err != nil {
 		return nil, err
 	}
 	store, err := sqlite.Open(ctx, cfg.DB)

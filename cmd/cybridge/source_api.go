@@ -10,6 +10,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/directory/cybozu"
+	"github.com/cybridge/cybridge/internal/app"
 )
 
 // readAPISource reads the whole directory from the cybozu.com User API,
@@ -30,7 +31,7 @@ func (e *env) readAPISource(ctx context.Context, cfg *config.Config) (*directory
 // apiClient builds the User API client from the configuration; progress
 // may be nil.
 func apiClient(cfg *config.Config, progress func(cybozu.Progress)) (*cybozu.Client, error) {
-	if err := cfg.CheckAPI(); err != nil {
+	if err := app.Validate(cfg, app.Use{API: true}); err != nil {
 		return nil, err
 	}
 	cc := cfg.Cybozu
@@ -38,8 +39,7 @@ func apiClient(cfg *config.Config, progress func(cybozu.Progress)) (*cybozu.Clie
 	if cc.ClientCert != "" {
 		c, err := tls.LoadX509KeyPair(cc.ClientCert, cc.ClientKey)
 		if err != nil {
-			return nil, &config.Error{Problems: []config.Problem{{Key: "cybozu.client_cert",
-				Message: fmt.Sprintf("cannot load the Secure Access certificate and key (PEM files): %v", err)}}}
+			return nil, cybozu.ClientCertProblem(err.Error())
 		}
 		cert = &c
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
 
@@ -95,9 +96,12 @@ type Client struct {
 	limit atomic.Int64
 }
 
-// New checks cfg and returns a Client. It rejects http:// except for
-// loopback hosts, credentials in the URL, a missing login or secret, and a
-// token combined with Basic authentication.
+// New checks cfg and returns a Client. The checks are those of the
+// configuration (config.CheckURL and CheckConfig's credential rules, which
+// app.Validate has reported with every other problem at load time), made
+// again because a Client must never be built from settings that cannot
+// work: http:// except for loopback hosts, credentials in the URL, a
+// missing login or secret, and a token combined with Basic authentication.
 func New(cfg Config) (*Client, error) {
 	bad := func(msg string) (*Client, error) {
 		return nil, &Error{Code: CodeConfigInvalid, Message: msg}
@@ -106,27 +110,18 @@ func New(cfg Config) (*Client, error) {
 		return bad("cybozu.url: " + err.Error())
 	}
 	u, _ := url.Parse(cfg.BaseURL)
-	if u.User != nil {
-		return bad("cybozu.url must not contain a user or password; set cybozu.login and cybozu.password instead")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return bad("cybozu.url must be only https://SUBDOMAIN.cybozu.com, without ? or #")
-	}
-	switch {
-	case !cfg.Token.IsSet() && !cfg.Password.IsSet():
-		return bad("no credentials: set cybozu.login and cybozu.password, or cybozu.token")
-	case !cfg.Token.IsSet() && cfg.Login == "":
-		return bad("a password needs its login name: set cybozu.login")
-	case cfg.Token.IsSet() && (cfg.BasicUser != "" || cfg.BasicPassword.IsSet()):
-		return bad("Basic authentication works with password authentication only (the API token and Basic authentication both use the Authorization header): set cybozu.login and cybozu.password instead of cybozu.token")
-	case (cfg.BasicUser != "") != cfg.BasicPassword.IsSet():
-		return bad("set both cybozu.basic_user and cybozu.basic_password, or neither")
+	problems := credentialProblems(cfg.Login, cfg.Password, cfg.Token, cfg.BasicUser, cfg.BasicPassword)
+	if !cfg.Token.IsSet() && !cfg.Password.IsSet() {
+		problems = append(problems, config.Problem{Key: "cybozu.password", Code: "config.cybozu_credentials_required"})
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
 	if cfg.Concurrency > MaxConcurrency {
-		return bad("cybozu.concurrency must be at most 10: cybozu.com counts concurrent requests per domain")
+		problems = append(problems, config.Problem{Key: "cybozu.concurrency", Code: "config.max", Params: msg.Params{"param": MaxConcurrency, "value": cfg.Concurrency}})
+	}
+	if len(problems) > 0 {
+		return bad(problems[0].Line(msg.En))
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout

@@ -32,19 +32,14 @@ type Policy struct {
 	DeleteAfterDays int
 }
 
-// NewPolicy builds the policy from the configuration. The scope is parsed
-// and the URL template checked here; config.Load checks both too, so that a
-// bad value is reported with every other configuration problem.
+// NewPolicy builds the policy from the configuration. It refuses what
+// CheckConfig reports (app.Validate has reported it at load time, with
+// every other configuration problem) as a *config.Error.
 func NewPolicy(c config.Calendar) (Policy, error) {
-	sc, err := scope.Parse(c.Scope)
-	if err != nil {
+	if err := config.NewError(nil, CheckConfig(c)); err != nil {
 		return Policy{}, err
 	}
-	if c.CalDAVURLTemplate != "" {
-		if err := caldav.CheckTemplate(c.CalDAVURLTemplate); err != nil {
-			return Policy{}, err
-		}
-	}
+	sc, _ := scope.Parse(c.Scope) // CheckConfig parsed it
 	p := Policy{
 		Scope: sc, DefaultTarget: Kind(c.DefaultTarget), CalDAVURLTemplate: c.CalDAVURLTemplate,
 		DeleteAfterDays: c.DeleteAfterDays,
