@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,6 +67,9 @@ func Decode(path string, required bool, lookup func(string) (string, bool)) (*Co
 			md, err := toml.Decode(string(b), &cfg)
 			if err != nil {
 				var pe toml.ParseError
+				if p, ok := typeProblem(path, err); ok {
+					return nil, nil, &Error{Problems: []Problem{p}}
+				}
 				if errors.As(err, &pe) {
 					return nil, nil, &Error{Problems: []Problem{{Key: fmt.Sprintf("%s:%d", path, pe.Position.Line), File: true,
 						Code: "config.toml_syntax", Params: msg.Params{"detail": pe.Message}}}}
@@ -81,6 +85,25 @@ func Decode(path string, required bool, lookup func(string) (string, bool)) (*Co
 	problems = append(problems, applyEnv(&cfg, lookup)...)
 	problems = append(problems, cfg.validate()...)
 	return &cfg, problems, nil
+}
+
+// decodeRE matches the TOML decoder's message for a value that does not
+// fit its key: its line, key, and either the type the key wants or the
+// value's own complaint (a duration).
+var decodeRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([a-z_.]+)"\): (?:incompatible types: TOML value has type \w+; destination has type (string|integer|boolean|slice)|time: .*)$`)
+
+// typeProblem is a value of the file that does not fit its key, said of
+// the key, when the decoder's error is one.
+func typeProblem(path string, err error) (Problem, bool) {
+	m := decodeRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return Problem{}, false
+	}
+	code := "config.type_duration"
+	if m[3] != "" {
+		code = "config.type_" + m[3]
+	}
+	return Problem{Key: m[2], Code: code, Params: msg.Params{"file": path, "line": m[1]}}, true
 }
 
 // fileProblem is a file (the configuration, or a secret's) that cannot be

@@ -146,10 +146,29 @@ func TestEveryProblemCodeHasText(t *testing.T) {
 		"config.secret_file_unreadable", "config.env_not_number", "config.env_not_bool", "config.env_not_duration",
 		"config.required", "config.min", "config.max", "config.oneof", "config.hostname", "config.hostname_port",
 		"config.invalid", "config.initial_password_short", "config.url_not_url", "config.url_path", "config.url_http",
-		"config.url_scheme", "config.url_userinfo", "config.url_query",
+		"config.url_scheme", "config.url_userinfo", "config.url_query", "config.type_string", "config.type_integer",
+		"config.type_boolean", "config.type_slice", "config.type_duration",
 	} {
 		if !msg.Has(code) {
 			t.Errorf("%s has no text", code)
+		}
+	}
+}
+
+// TestWrongType: a value of the wrong type is a problem of its key, with
+// the file's line.
+func TestWrongType(t *testing.T) {
+	for content, want := range map[string]string{
+		"db = 3\n":                                "db config.type_string",
+		"[cybozu]\nconcurrency = \"x\"\n":         "cybozu.concurrency config.type_integer",
+		"[cybozu]\ntimeout = \"soon\"\n":          "cybozu.timeout config.type_duration",
+		"[safety]\nenabled = \"yes\"\n":           "safety.enabled config.type_boolean",
+		"[calendar]\ngoogle_domains = \"a.jp\"\n": "calendar.google_domains config.type_slice",
+	} {
+		_, err := Load(writeFile(t, "cybridge.toml", content), true, envMap(nil))
+		ps := Problems(err)
+		if len(ps) != 1 || ps[0].Key+" "+ps[0].Code != want {
+			t.Errorf("%q: %v, want %s", content, err, want)
 		}
 	}
 }

@@ -18,6 +18,13 @@ var configTexts = map[string]entry{
 	"config.toml_syntax":     {"TOML の書き方に誤りがあります（{detail}）。", "not valid TOML: {detail}"},
 	"config.file_invalid":    {"設定ファイルを読み込めません（{detail}）。", "cannot read the configuration: {detail}"},
 
+	// Values of the file that do not fit their key.
+	"config.type_string":   {"{file} の {line} 行目: 文字列を \"\" で囲んで指定してください。", "{file}, line {line}: must be a string in quotes."},
+	"config.type_integer":  {"{file} の {line} 行目: 整数で指定してください（\"\" で囲みません）。", "{file}, line {line}: must be a whole number (without quotes)."},
+	"config.type_boolean":  {"{file} の {line} 行目: true か false で指定してください（\"\" で囲みません）。", "{file}, line {line}: must be true or false (without quotes)."},
+	"config.type_slice":    {"{file} の {line} 行目: 配列（例: [\"example.co.jp\"]）で指定してください。", "{file}, line {line}: must be a list, e.g. [\"example.co.jp\"]."},
+	"config.type_duration": {"{file} の {line} 行目: 時間の長さを \"30s\" や \"2m\" のように指定してください。", "{file}, line {line}: must be a duration such as \"30s\" or \"2m\"."},
+
 	// Keys and sections that name nothing.
 	"config.unknown_section_suggest": {"[{section}] というセクションはありません。[{suggestion}] の誤りではありませんか？",
 		"there is no section [{section}]; did you mean [{suggestion}]?"},
