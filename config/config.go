@@ -1,7 +1,21 @@
 // Package config is cybridge's one configuration struct: decoded once from a
 // TOML file and CYBRIDGE_* environment variables (the environment wins),
-// secrets also from *_FILE paths, validated once with every bad key reported
-// together. Secrets are never accepted as command-line flags.
+// secrets also from *_FILE paths, and each key checked against its tags.
+// Secrets are never accepted as command-line flags.
+//
+// config imports nothing of cybridge but internal/secret and internal/msg.
+// What a setting means is checked by the component it belongs to
+// (cybozu.CheckConfig, calendar.CheckConfig, schedule.CheckConfig), each
+// returning []Problem; app.Validate joins them with Decode's problems into
+// one *Error, so every problem is reported at once. A Problem is a key, a
+// catalogue code and its parameters: *Error renders in Japanese and English
+// (Localize), its English Error() from the same catalogue.
+//
+// Decisions: a misspelt section ([saftey]) is one problem with the nearest
+// section, not one per key under it; an unknown key or CYBRIDGE_* variable
+// names the nearest known one when at most a third of its letters differ;
+// when no configuration file was found and a key needs a value, the error
+// says where the file was looked for.
 //
 // Environment names are CYBRIDGE_<SECTION>_<KEY> for keys in a section
 // (CYBRIDGE_CYBOZU_PASSWORD) and CYBRIDGE_<KEY> for top-level keys
