@@ -1,7 +1,21 @@
 // Package config is cybridge's one configuration struct: decoded once from a
 // TOML file and CYBRIDGE_* environment variables (the environment wins),
-// secrets also from *_FILE paths, validated once with every bad key reported
-// together. Secrets are never accepted as command-line flags.
+// secrets also from *_FILE paths, and each key checked against its tags.
+// Secrets are never accepted as command-line flags.
+//
+// config imports nothing of cybridge but internal/secret and internal/msg.
+// What a setting means is checked by the component it belongs to
+// (cybozu.CheckConfig, calendar.CheckConfig, schedule.CheckConfig), each
+// returning []Problem; app.Validate joins them with Decode's problems into
+// one *Error, so every problem is reported at once. A Problem is a key, a
+// catalogue code and its parameters: *Error renders in Japanese and English
+// (Localize), its English Error() from the same catalogue.
+//
+// Decisions: a misspelt section ([saftey]) is one problem with the nearest
+// section, not one per key under it; an unknown key or CYBRIDGE_* variable
+// names the nearest known one when at most a third of its letters differ;
+// when no configuration file was found and a key needs a value, the error
+// says where the file was looked for.
 //
 // Environment names are CYBRIDGE_<SECTION>_<KEY> for keys in a section
 // (CYBRIDGE_CYBOZU_PASSWORD) and CYBRIDGE_<KEY> for top-level keys
@@ -12,31 +26,9 @@ package config
 
 import (
 	"time"
+
+	"github.com/cybridge/cybridge/internal/secret"
 )
-
-// Secret is a configured secret. It renders as "[redacted]" in every
-// format, so printing a Config or an error that wraps one cannot leak it.
-// Call Reveal to use the value.
-type Secret string
-
-// Reveal returns the secret's value.
-func (s Secret) Reveal() string { return string(s) }
-
-// IsSet reports whether the secret has a value.
-func (s Secret) IsSet() bool { return s != "" }
-
-func (s Secret) String() string {
-	if s == "" {
-		return ""
-	}
-	return "[redacted]"
-}
-
-// GoString keeps %#v from printing the value.
-func (s Secret) GoString() string { return s.String() }
-
-// MarshalText redacts the secret in JSON, TOML and the like.
-func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Duration is a time.Duration written as "30s" in TOML and the environment.
 type Duration struct{ time.Duration }
@@ -60,10 +52,10 @@ type Config struct {
 	DB string `toml:"db" validate:"required"`
 	// SecretKey encrypts stored CalDAV passwords (CYBRIDGE_SECRET_KEY): 32
 	// bytes, given as 64 hex digits or as base64.
-	SecretKey Secret `toml:"secret_key" secret:"true"`
+	SecretKey secret.Secret `toml:"secret_key" secret:"true"`
 	// AdminPassword logs in to the console (CYBRIDGE_ADMIN_PASSWORD). It is
 	// kept only as a hash once read.
-	AdminPassword Secret `toml:"admin_password" secret:"true"`
+	AdminPassword secret.Secret `toml:"admin_password" secret:"true"`
 
 	Cybozu     Cybozu     `toml:"cybozu"`
 	Source     Source     `toml:"source"`
@@ -73,18 +65,23 @@ type Config struct {
 	Schedule   Schedule   `toml:"schedule"`
 	History    History    `toml:"history"`
 	Console    Console    `toml:"console"`
+
+	// NoFile is the configuration file looked for and not found (the
+	// optional default cybridge.toml, as an absolute path) when the
+	// environment alone was read; it is not a key.
+	NoFile string `toml:"-" json:"-"`
 }
 
 // Cybozu is how to reach the cybozu.com domain.
 type Cybozu struct {
 	// URL is https://SUBDOMAIN.cybozu.com (or .kintone.com, .cybozu.cn,
 	// SUBDOMAIN.s.cybozu.com). http:// only for loopback.
-	URL           string `toml:"url" validate:"omitempty,cybozuurl"`
-	Login         string `toml:"login"`
-	Password      Secret `toml:"password" secret:"true"`
-	Token         Secret `toml:"token" secret:"true"`
-	BasicUser     string `toml:"basic_user"`
-	BasicPassword Secret `toml:"basic_password" secret:"true"`
+	URL           string        `toml:"url" validate:"omitempty,cybozuurl"`
+	Login         string        `toml:"login"`
+	Password      secret.Secret `toml:"password" secret:"true"`
+	Token         secret.Secret `toml:"token" secret:"true"`
+	BasicUser     string        `toml:"basic_user"`
+	BasicPassword secret.Secret `toml:"basic_password" secret:"true"`
 	// ClientCert and ClientKey are PEM files for Secure Access (.s.cybozu.com).
 	ClientCert string `toml:"client_cert"`
 	ClientKey  string `toml:"client_key"`
@@ -110,8 +107,8 @@ type Safety struct {
 	Enabled bool `toml:"enabled"`
 	// LoginKey is what a new member's roster login is: the cybozu.com login
 	// name or the email address.
-	LoginKey        string `toml:"login_key" validate:"oneof=login email"`
-	InitialPassword Secret `toml:"initial_password" secret:"true"`
+	LoginKey        string        `toml:"login_key" validate:"oneof=login email"`
+	InitialPassword secret.Secret `toml:"initial_password" secret:"true"`
 	// IncludeSuspended imports 停止中 users too (the manual's behaviour).
 	IncludeSuspended bool `toml:"include_suspended"`
 }
@@ -148,8 +145,8 @@ type History struct {
 
 // Console configures the web console and JSON API.
 type Console struct {
-	Listen   string `toml:"listen" validate:"required,hostname_port"`
-	APIToken Secret `toml:"api_token" secret:"true"`
+	Listen   string        `toml:"listen" validate:"required,hostname_port"`
+	APIToken secret.Secret `toml:"api_token" secret:"true"`
 	// UploadLimitMB caps one CSV upload request.
 	UploadLimitMB int `toml:"upload_limit_mb" validate:"min=1,max=1024"`
 }

@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,40 +17,9 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/go-playground/validator/v10"
 
-	"github.com/cybridge/cybridge/targets/calendar/caldav"
-	"github.com/cybridge/cybridge/targets/calendar/scope"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 )
-
-// Problem is one bad configuration key.
-type Problem struct {
-	Key     string // file key ("cybozu.url") — the env name is derived from it
-	Message string
-	// File marks a problem with the file itself (Key is its path): no
-	// environment variable applies.
-	File bool
-}
-
-// Error lists every configuration problem at once. Its code is
-// "config_invalid".
-type Error struct {
-	Problems []Problem
-}
-
-// ErrorCode is the stable error code.
-func (e *Error) ErrorCode() string { return "config_invalid" }
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("the configuration has problems; fix these keys (in the file or as CYBRIDGE_* environment variables):")
-	for _, p := range e.Problems {
-		if p.File {
-			fmt.Fprintf(&b, "\n  %s: %s", p.Key, p.Message)
-			continue
-		}
-		fmt.Fprintf(&b, "\n  %s (%s): %s", p.Key, EnvName(p.Key), p.Message)
-	}
-	return b.String()
-}
 
 // EnvName returns the environment variable for a file key:
 // "cybozu.password" → "CYBRIDGE_CYBOZU_PASSWORD".
@@ -56,38 +27,56 @@ func EnvName(key string) string {
 	return "CYBRIDGE_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
 
-// Load reads the configuration: defaults, then the TOML file at path (a
-// missing file is fine when required is false — the environment alone must
-// be enough), then the environment (lookup, normally os.LookupEnv). Every
-// problem is reported at once as *Error.
+// Load reads the configuration (see Decode) and reports every problem with
+// its keys at once as *Error. It checks keys one by one (types, tags, the
+// _FILE forms); the checks of each component (the calendar scope, the
+// schedule, the cybozu.com credentials) are app.Validate's.
 func Load(path string, required bool, lookup func(string) (string, bool)) (*Config, error) {
+	cfg, problems, err := Decode(path, required, lookup)
+	if err != nil {
+		return nil, err
+	}
+	if err := NewError(cfg, problems); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Decode reads the configuration: defaults, then the TOML file at path (a
+// missing file is fine when required is false — the environment alone must
+// be enough — and is remembered in Config.NoFile), then the environment
+// (lookup, normally os.LookupEnv), and checks each key against its tags.
+// It returns the configuration with the problems of its keys, so that a
+// caller can add the checks of each component and report every problem at
+// once; a configuration with problems must not be used. err (an *Error) is
+// a file that cannot be read or is not TOML: nothing else can be said then.
+func Decode(path string, required bool, lookup func(string) (string, bool)) (*Config, []Problem, error) {
 	cfg := Default()
 	var problems []Problem
-	fileKeys := map[string]bool{}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && !required:
+			if abs, aerr := filepath.Abs(path); aerr == nil {
+				path = abs
+			}
+			cfg.NoFile = path
 		case err != nil:
-			return nil, &Error{Problems: []Problem{{Key: path, File: true, Message: fmt.Sprintf("cannot read the configuration file: %v", unwrapPath(err))}}}
+			return nil, nil, &Error{Problems: []Problem{fileProblem(path, path, "config.file", err)}}
 		default:
 			md, err := toml.Decode(string(b), &cfg)
 			if err != nil {
 				var pe toml.ParseError
+				if p, ok := typeProblem(path, err); ok {
+					return nil, nil, &Error{Problems: []Problem{p}}
+				}
 				if errors.As(err, &pe) {
-					return nil, &Error{Problems: []Problem{{Key: fmt.Sprintf("%s:%d", path, pe.Position.Line), File: true, Message: "not valid TOML: " + pe.Message}}}
+					return nil, nil, &Error{Problems: []Problem{{Key: fmt.Sprintf("%s:%d", path, pe.Position.Line), File: true,
+						Code: "config.toml_syntax", Params: msg.Params{"detail": pe.Message}}}}
 				}
-				return nil, &Error{Problems: []Problem{{Key: path, File: true, Message: err.Error()}}}
+				return nil, nil, &Error{Problems: []Problem{{Key: path, File: true, Code: "config.file_invalid", Params: msg.Params{"detail": err.Error()}}}}
 			}
-			for _, k := range md.Undecoded() {
-				if strings.HasSuffix(k.String(), "_file") {
-					continue // handled with the secrets below
-				}
-				problems = append(problems, Problem{Key: k.String(), Message: "unknown key"})
-			}
-			for _, k := range md.Keys() {
-				fileKeys[k.String()] = true
-			}
+			problems = append(problems, unknownKeys(md)...)
 			var raw map[string]any
 			_, _ = toml.Decode(string(b), &raw)
 			problems = append(problems, secretFiles(&cfg, md, raw)...)
@@ -95,11 +84,43 @@ func Load(path string, required bool, lookup func(string) (string, bool)) (*Conf
 	}
 	problems = append(problems, applyEnv(&cfg, lookup)...)
 	problems = append(problems, cfg.validate()...)
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Key < problems[j].Key })
-		return nil, &Error{Problems: problems}
+	return &cfg, problems, nil
+}
+
+// decodeRE matches the TOML decoder's message for a value that does not
+// fit its key: its line, key, and either the type the key wants or the
+// value's own complaint (a duration).
+var decodeRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([a-z_.]+)"\): (?:incompatible types: TOML value has type \w+; destination has type (string|integer|boolean|slice)|time: .*)$`)
+
+// typeProblem is a value of the file that does not fit its key, said of
+// the key, when the decoder's error is one.
+func typeProblem(path string, err error) (Problem, bool) {
+	m := decodeRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return Problem{}, false
 	}
-	return &cfg, nil
+	code := "config.type_duration"
+	if m[3] != "" {
+		code = "config.type_" + m[3]
+	}
+	return Problem{Key: m[2], Code: code, Params: msg.Params{"file": path, "line": m[1]}}, true
+}
+
+// fileProblem is a file (the configuration, or a secret's) that cannot be
+// read, by code prefix: "<prefix>_missing", "_denied" or "_unreadable".
+func fileProblem(key, path, prefix string, err error) Problem {
+	p := Problem{Key: key, Params: msg.Params{"path": path}}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.Code = prefix + "_missing"
+	case errors.Is(err, fs.ErrPermission):
+		p.Code = prefix + "_denied"
+	default:
+		p.Code = prefix + "_unreadable"
+		p.Params["detail"] = unwrapPath(err).Error()
+	}
+	p.File = key == path
+	return p
 }
 
 func unwrapPath(err error) error {
@@ -108,6 +129,156 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// unknownKeys reports the keys of the file that name nothing: one problem
+// per unknown section (its keys are not listed again), one per unknown key
+// of a known section, each with the nearest known name when one is close.
+// "<secret>_file" keys are left to secretFiles.
+func unknownKeys(md toml.MetaData) []Problem {
+	var cfg Config
+	known := map[string]bool{}
+	sections := map[string]bool{}
+	for _, f := range fields(&cfg) {
+		known[f.key] = true
+		if s, _, ok := strings.Cut(f.key, "."); ok {
+			sections[s] = true
+		}
+	}
+	var problems []Problem
+	reported := map[string]bool{} // sections and tables already reported
+	for _, k := range md.Undecoded() {
+		ks := k.String()
+		if strings.HasSuffix(ks, "_file") && known[strings.TrimSuffix(ks, "_file")] {
+			continue // a key's file form: secretFiles reads it, or says it cannot be
+		}
+		top := k[0]
+		if !sections[top] && !known[top] && (len(k) > 1 || isTable(md, k)) {
+			// [saftey]: one problem, not one per key below it.
+			if !reported[top] {
+				reported[top] = true
+				problems = append(problems, unknownSection(top, keys(sections)))
+			}
+			continue
+		}
+		if len(k) > 2 {
+			// [cybozu.extra] with keys: one problem for the table.
+			t := k[0] + "." + k[1]
+			if !reported[t] {
+				reported[t] = true
+				problems = append(problems, unknownKey(t, known))
+			}
+			continue
+		}
+		if !reported[ks] {
+			reported[ks] = true
+			problems = append(problems, unknownKey(ks, known))
+		}
+	}
+	return problems
+}
+
+func isTable(md toml.MetaData, k toml.Key) bool {
+	t := md.Type(k...)
+	return t == "Hash" || t == "ArrayHash"
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unknownSection(name string, sections []string) Problem {
+	p := Problem{Key: "[" + name + "]", File: true, Params: msg.Params{"section": name}}
+	if s := nearest(name, sections); s != "" {
+		p.Code, p.Params["suggestion"] = "config.unknown_section_suggest", s
+		return p
+	}
+	p.Code, p.Params["sections"] = "config.unknown_section", bracket(sections)
+	return p
+}
+
+func bracket(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "[" + n + "]"
+	}
+	return out
+}
+
+// unknownKey is a key no setting has, with the nearest known key: in the
+// same section by spelling, or the same name in another section (a key
+// written above its section's header).
+func unknownKey(key string, known map[string]bool) Problem {
+	p := Problem{Key: key, Code: "config.unknown_key", Params: msg.Params{}}
+	section, name, inSection := strings.Cut(key, ".")
+	if !inSection {
+		section, name = "", key
+	}
+	var same []string
+	for k := range known {
+		s, n, ok := strings.Cut(k, ".")
+		if !ok {
+			s, n = "", k
+		}
+		if n == name && s != section {
+			p.Code, p.Params["suggestion"] = "config.unknown_key_suggest", k
+			return p
+		}
+		if s == section {
+			same = append(same, k)
+		}
+	}
+	sort.Strings(same)
+	if k := nearest(key, same); k != "" {
+		p.Code, p.Params["suggestion"] = "config.unknown_key_suggest", k
+	}
+	return p
+}
+
+// nearest is the candidate closest to s by edit distance, or "" when none
+// is close enough to be a misspelling: at most a third of s's letters
+// differ (at least one, at most three).
+func nearest(s string, candidates []string) string {
+	limit := min(max(len(s)/3, 1), 3)
+	best, bestD := "", limit+1
+	for _, c := range candidates {
+		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance of a and b, a swap of two
+// neighbouring letters counting as one edit (saftey → safety).
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }
 
 // field is one settable key of the config.
@@ -125,7 +296,7 @@ func fields(cfg *Config) []field {
 		for i := 0; i < t.NumField(); i++ {
 			sf := t.Field(i)
 			name := sf.Tag.Get("toml")
-			if name == "" {
+			if name == "" || name == "-" {
 				continue
 			}
 			key := name
@@ -154,8 +325,11 @@ func secretFiles(cfg *Config, md toml.MetaData, raw map[string]any) []Problem {
 		}
 		base := strings.TrimSuffix(ks, "_file")
 		f, ok := find(cfg, base)
-		if !ok || !f.secret {
-			problems = append(problems, Problem{Key: ks, Message: "unknown key (only secrets can be read from a file)"})
+		if !ok {
+			continue // unknownKeys reported it
+		}
+		if !f.secret {
+			problems = append(problems, Problem{Key: ks, Code: "config.file_form_not_secret", Params: msg.Params{"key": base}})
 			continue
 		}
 		var v any = raw
@@ -164,9 +338,9 @@ func secretFiles(cfg *Config, md toml.MetaData, raw map[string]any) []Problem {
 			v = m[part]
 		}
 		path, _ := v.(string)
-		val, err := readSecretFile(path)
-		if err != nil {
-			problems = append(problems, Problem{Key: ks, Message: err.Error()})
+		val, p := readSecretFile(ks, path)
+		if p != nil {
+			problems = append(problems, *p)
 			continue
 		}
 		f.value.SetString(val)
@@ -174,13 +348,17 @@ func secretFiles(cfg *Config, md toml.MetaData, raw map[string]any) []Problem {
 	return problems
 }
 
-func readSecretFile(path string) (string, error) {
+// readSecretFile reads the secret file path named by the key or variable
+// from; a problem is reported under key.
+func readSecretFile(from, path string) (string, *Problem) {
 	if path == "" {
-		return "", errors.New("empty path")
+		return "", &Problem{Code: "config.secret_file_empty", Params: msg.Params{"from": from}}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("cannot read secret file %s: %v", path, unwrapPath(err))
+		p := fileProblem(from, path, "config.secret_file", err)
+		p.Params["from"] = from
+		return "", &p
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r"), nil
 }
@@ -201,9 +379,10 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool)) []Problem {
 		val, ok := lookup(env)
 		if f.secret {
 			if path, fok := lookup(env + "_FILE"); fok && path != "" {
-				s, err := readSecretFile(path)
-				if err != nil {
-					problems = append(problems, Problem{Key: f.key, Message: env + "_FILE: " + err.Error()})
+				s, p := readSecretFile(env+"_FILE", path)
+				if p != nil {
+					p.Key = f.key
+					problems = append(problems, *p)
 					continue
 				}
 				val, ok = s, true
@@ -217,16 +396,21 @@ func applyEnv(cfg *Config, lookup func(string) (string, bool)) []Problem {
 		if val == "" && f.value.Kind() != reflect.String && f.value.Kind() != reflect.Slice {
 			continue
 		}
-		if err := set(f.value, val); err != nil {
-			problems = append(problems, Problem{Key: f.key, Message: fmt.Sprintf("%s: %v", env, err)})
+		if code := set(f.value, val); code != "" {
+			problems = append(problems, Problem{Key: f.key, Code: code, Params: msg.Params{"env": env, "value": val}})
 		}
 	}
 	return problems
 }
 
-func set(v reflect.Value, s string) error {
+// set sets v from the environment value s, or returns the code of what
+// is wrong with s.
+func set(v reflect.Value, s string) string {
 	if u, ok := v.Addr().Interface().(interface{ UnmarshalText([]byte) error }); ok {
-		return u.UnmarshalText([]byte(s))
+		if u.UnmarshalText([]byte(s)) != nil {
+			return "config.env_not_duration" // Duration is the only such type
+		}
+		return ""
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -234,13 +418,13 @@ func set(v reflect.Value, s string) error {
 	case reflect.Int:
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
-			return fmt.Errorf("not a whole number: %q", s)
+			return "config.env_not_number"
 		}
 		v.SetInt(int64(n))
 	case reflect.Bool:
 		b, err := strconv.ParseBool(strings.TrimSpace(s))
 		if err != nil {
-			return fmt.Errorf("not true or false: %q", s)
+			return "config.env_not_bool"
 		}
 		v.SetBool(b)
 	case reflect.Slice:
@@ -252,11 +436,13 @@ func set(v reflect.Value, s string) error {
 		}
 		v.Set(reflect.ValueOf(parts))
 	default:
-		return fmt.Errorf("unsupported type %s", v.Type())
+		panic("config: a key of unsupported type " + v.Type().String())
 	}
-	return nil
+	return ""
 }
 
+// validate checks every key against its tags, and the rules that belong to
+// no component (the initial password's length).
 func (cfg *Config) validate() []Problem {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(sf reflect.StructField) string { return sf.Tag.Get("toml") })
@@ -266,60 +452,30 @@ func (cfg *Config) validate() []Problem {
 	var problems []Problem
 	if err := v.Struct(cfg); err != nil {
 		var ves validator.ValidationErrors
-		if errors.As(err, &ves) {
-			for _, fe := range ves {
-				problems = append(problems, Problem{Key: tomlKey(fe.Namespace()), Message: describe(cfg, fe)})
-			}
-		} else {
-			problems = append(problems, Problem{Key: "config", Message: err.Error()})
+		if !errors.As(err, &ves) {
+			panic("config: validator: " + err.Error()) // a bad tag: a bug
 		}
-	}
-	c := cfg.Cybozu
-	if c.Token.IsSet() && c.BasicUser != "" {
-		problems = append(problems, Problem{Key: "cybozu.token", Message: "Basic authentication works with password authentication only (the API token and Basic authentication both use the Authorization header): set cybozu.login and cybozu.password instead of the token, or remove basic_user"})
-	}
-	if (c.BasicUser != "") != c.BasicPassword.IsSet() {
-		problems = append(problems, Problem{Key: "cybozu.basic_password", Message: "set both basic_user and basic_password, or neither"})
-	}
-	if c.Password.IsSet() && c.Login == "" {
-		problems = append(problems, Problem{Key: "cybozu.login", Message: "a password needs the login name it belongs to"})
-	}
-	if (c.ClientCert != "") != (c.ClientKey != "") {
-		problems = append(problems, Problem{Key: "cybozu.client_key", Message: "set both client_cert and client_key, or neither"})
+		for _, fe := range ves {
+			problems = append(problems, describe(tomlKey(fe.Namespace()), fe))
+		}
 	}
 	if p := cfg.Safety.InitialPassword; p.IsSet() && len([]rune(p.Reveal())) < 6 {
-		problems = append(problems, Problem{Key: "safety.initial_password", Message: "the initial password must have at least 6 characters"})
-	}
-	// The calendar scope and CalDAV URL template are checked here so that a
-	// mistake in them is reported with every other configuration problem
-	// (the parsers are leaf packages of targets/calendar).
-	if _, err := scope.Parse(cfg.Calendar.Scope); err != nil {
-		problems = append(problems, Problem{Key: "calendar.scope", Message: err.Error()})
-	}
-	if t := cfg.Calendar.CalDAVURLTemplate; t != "" {
-		if err := caldav.CheckTemplate(t); err != nil {
-			problems = append(problems, Problem{Key: "calendar.caldav_url_template", Message: err.Error()})
-		}
+		problems = append(problems, Problem{Key: "safety.initial_password", Code: "config.initial_password_short", Params: msg.Params{"min": 6}})
 	}
 	return problems
 }
 
-// CheckAPI reports what is missing to read from the User API. It is checked
-// only by commands that read from the API, so that CSV-only and roster-only
-// use need no cybozu.com settings.
-func (cfg *Config) CheckAPI() error {
-	var problems []Problem
-	c := cfg.Cybozu
-	if c.URL == "" {
-		problems = append(problems, Problem{Key: "cybozu.url", Message: "required: the cybozu.com URL, e.g. https://example.cybozu.com"})
+// Secrets are the configuration's secrets that are set, for a
+// secret.Redactor: every key tagged secret, so a new secret key is
+// redacted without a list to update.
+func (cfg *Config) Secrets() []secret.Secret {
+	var out []secret.Secret
+	for _, f := range fields(cfg) {
+		if s, ok := f.value.Interface().(secret.Secret); ok && f.secret && s.IsSet() {
+			out = append(out, s)
+		}
 	}
-	if !c.Token.IsSet() && !c.Password.IsSet() {
-		problems = append(problems, Problem{Key: "cybozu.password", Message: "required: a login name and password, or an API token (cybozu.token)"})
-	}
-	if len(problems) > 0 {
-		return &Error{Problems: problems}
-	}
-	return nil
+	return out
 }
 
 func tomlKey(ns string) string {
@@ -336,35 +492,42 @@ func tomlKey(ns string) string {
 	return strings.Join(parts, ".")
 }
 
-func describe(cfg *Config, fe validator.FieldError) string {
+// describe is the problem of a failed tag.
+func describe(key string, fe validator.FieldError) Problem {
+	value := fmt.Sprint(fe.Value())
+	p := Problem{Key: key, Code: "config." + fe.Tag(), Params: msg.Params{"value": value, "param": fe.Param()}}
 	switch fe.Tag() {
 	case "required":
-		return "required"
-	case "min":
-		return "must be at least " + fe.Param()
-	case "max":
-		return "must be at most " + fe.Param()
+		p.Unset = true
 	case "oneof":
-		return fmt.Sprintf("%q is not one of: %s", fmt.Sprint(fe.Value()), strings.ReplaceAll(fe.Param(), " ", ", "))
+		p.Params["allowed"] = strings.Fields(fe.Param())
 	case "cybozuurl":
-		return CheckURL(fmt.Sprint(fe.Value())).Error()
-	case "hostname":
-		return fmt.Sprintf("%q is not a domain name", fmt.Sprint(fe.Value()))
-	case "hostname_port":
-		return fmt.Sprintf("%q is not host:port", fmt.Sprint(fe.Value()))
+		return Problem{Key: key, Code: msg.Code(CheckURL(value)), Params: msg.ParamsOf(CheckURL(value))}
+	case "min", "max", "hostname", "hostname_port":
+	default:
+		p.Code = "config.invalid"
 	}
-	return "invalid (" + fe.Tag() + ")"
+	return p
 }
 
 // CheckURL checks a cybozu.com base URL: https, or http only for loopback
-// addresses (the simulator), with no path beyond "/".
+// addresses (the simulator), with no user or password, no path beyond "/",
+// no query and no fragment. The error carries a
+// code of the catalogue and the URL as its parameter.
 func CheckURL(raw string) error {
+	bad := func(code string) error { return msg.New(msg.KindInvalid, code, msg.Params{"url": raw}) }
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not a URL; write it as https://SUBDOMAIN.cybozu.com", raw)
+		return bad("config.url_not_url")
+	}
+	if u.User != nil {
+		return msg.New(msg.KindInvalid, "config.url_userinfo", nil) // the URL holds a password: never repeat it
 	}
 	if u.Path != "" && u.Path != "/" {
-		return fmt.Errorf("%q has a path; give only https://SUBDOMAIN.cybozu.com", raw)
+		return bad("config.url_path")
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return bad("config.url_query")
 	}
 	switch u.Scheme {
 	case "https":
@@ -373,9 +536,9 @@ func CheckURL(raw string) error {
 		if IsLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("%q uses http://, which is accepted only for loopback addresses; use https://", raw)
+		return bad("config.url_http")
 	}
-	return fmt.Errorf("%q must start with https://", raw)
+	return bad("config.url_scheme")
 }
 
 // IsLoopback reports whether host is localhost or a loopback IP.
@@ -390,7 +553,7 @@ func IsLoopback(host string) bool {
 // UnknownEnv reports every CYBRIDGE_* variable in environ (NAME=value, as
 // os.Environ) with a value that names no configuration key, so that a mistyped name
 // (CYBRIDGE_CYBOZU_PASWORD) is an error instead of a setting silently not
-// made. Secrets also accept their _FILE form.
+// made, with the nearest known name. Secrets also accept their _FILE form.
 func UnknownEnv(environ []string) []Problem {
 	known := map[string]bool{}
 	var cfg Config
@@ -400,14 +563,28 @@ func UnknownEnv(environ []string) []Problem {
 			known[EnvName(f.key)+"_FILE"] = true
 		}
 	}
+	names := keys(known)
 	var out []Problem
 	for _, kv := range environ {
 		name, val, _ := strings.Cut(kv, "=")
 		// An empty variable is treated as unset, as for known keys.
-		if strings.HasPrefix(name, "CYBRIDGE_") && !known[name] && val != "" {
-			out = append(out, Problem{Key: name, File: true, Message: "unknown environment variable: no configuration key has this name (see the README's cybridge.toml example; CYBRIDGE_<SECTION>_<KEY>)"})
+		if !strings.HasPrefix(name, "CYBRIDGE_") || known[name] || val == "" {
+			continue
 		}
+		p := Problem{Key: name, File: true, Code: "config.unknown_env", Params: msg.Params{"name": name}}
+		if s := nearest(strings.TrimPrefix(name, "CYBRIDGE_"), trimmed(names)); s != "" {
+			p.Code, p.Params["suggestion"] = "config.unknown_env_suggest", "CYBRIDGE_"+s
+		}
+		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func trimmed(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimPrefix(n, "CYBRIDGE_")
+	}
 	return out
 }

@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
@@ -352,7 +352,7 @@ func calendarSet(ctx context.Context, e *env, args []string) error {
 // readCalDAVPassword reads the password from a file, or from standard
 // input (prompting without echo on a terminal). Empty means "keep the
 // stored one". The value is added to the secrets scrubbed from output.
-func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
+func (e *env) readCalDAVPassword(file, login string) (secret.Secret, error) {
 	var raw string
 	switch {
 	case file != "":
@@ -377,10 +377,8 @@ func (e *env) readCalDAVPassword(file, login string) (config.Secret, error) {
 		raw = line
 	}
 	pw := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
-	if len(pw) >= 3 {
-		e.secrets = append(e.secrets, pw)
-	}
-	return config.Secret(pw), nil
+	e.redactor = e.redactor.With(secret.Secret(pw))
+	return secret.Secret(pw), nil
 }
 
 func calendarCheck(ctx context.Context, e *env, args []string) error {

@@ -16,6 +16,8 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
@@ -40,9 +42,9 @@ type env struct {
 	// jsonErrors makes the final error print as {"error":{...}} on stdout;
 	// a command sets it once it has parsed -format json.
 	jsonErrors bool
-	// secrets are configured secret values, scrubbed from anything printed
-	// as a last line of defence.
-	secrets []string
+	// redactor scrubs configured secrets (and those read at run time) from
+	// anything printed, as a last line of defence.
+	redactor secret.Redactor
 }
 
 // command is one subcommand.
@@ -154,14 +156,7 @@ func (e *env) finish(err error) int {
 }
 
 // redact scrubs configured secrets from s.
-func (e *env) redact(s string) string {
-	for _, sec := range e.secrets {
-		if len(sec) >= 3 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
-}
+func (e *env) redact(s string) string { return e.redactor.Redact(s) }
 
 // isTerminal reports whether stream (stdin, stdout or stderr) is a
 // terminal: progress is shown, and a password prompted for, only then.
@@ -264,34 +259,23 @@ func (c *commandFlags) start(ctx context.Context, args []string) (*config.Config
 }
 
 // loadConfig loads the configuration from path (or the optional default
-// cybridge.toml) and the environment, and remembers its secrets for
-// redaction.
+// cybridge.toml) and the environment, reports every problem at once (see
+// app.LoadConfig), and remembers its secrets for redaction.
 func (e *env) loadConfig(path string) (*config.Config, error) {
+	return e.loadConfigFor(path, app.Use{})
+}
+
+// loadConfigFor is loadConfig with the settings use needs checked too.
+func (e *env) loadConfigFor(path string, use app.Use) (*config.Config, error) {
 	required := path != ""
 	if path == "" {
 		path = "cybridge.toml"
 	}
-	cfg, err := config.Load(path, required, e.lookup)
-	// A mistyped variable would otherwise be ignored in silence, and the
-	// setting the admin meant to make would not be made.
-	if unknown := config.UnknownEnv(e.environ); len(unknown) > 0 {
-		var ce *config.Error
-		switch {
-		case err == nil:
-			err = &config.Error{Problems: unknown}
-		case errors.As(err, &ce):
-			ce.Problems = append(ce.Problems, unknown...)
-		}
-	}
+	cfg, err := app.LoadConfig(path, required, e.lookup, e.environ, use)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range []config.Secret{cfg.Cybozu.Password, cfg.Cybozu.Token, cfg.Cybozu.BasicPassword,
-		cfg.Safety.InitialPassword, cfg.SecretKey, cfg.AdminPassword, cfg.Console.APIToken} {
-		if s.IsSet() {
-			e.secrets = append(e.secrets, s.Reveal())
-		}
-	}
+	e.redactor = e.redactor.With(cfg.Secrets()...)
 	return cfg, nil
 }
 

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"sync"
 	"time"
-	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -28,7 +28,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := e.loadConfig(*cfgPath)
+	cfg, err := e.loadConfigFor(*cfgPath, app.Use{Serve: true})
 	if err != nil {
 		return err
 	}
@@ -83,18 +83,12 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	}
 	// From here on only the hash: the clear password is not kept, not
 	// even to scrub messages (it never reaches one).
-	var secrets []string
-	for _, sec := range e.secrets {
-		if sec != cfg.AdminPassword.Reveal() {
-			secrets = append(secrets, sec)
-		}
-	}
 	cfg.AdminPassword = ""
+	redactor := secret.NewRedactor(cfg.Secrets()...)
+	// The time zone and cron spec were checked with every other problem
+	// when the configuration was loaded (app.Validate).
 	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
 	if err != nil {
-		return nil, &config.Error{Problems: []config.Problem{{Key: "schedule.time_zone", Message: fmt.Sprintf("unknown time zone %q: use an IANA name such as Asia/Tokyo or UTC", cfg.Schedule.TimeZone)}}}
-	}
-	if _, err := schedule.ParseSpec(cfg.Schedule.Cron); err != nil {
 		return nil, err
 	}
 	store, err := sqlite.Open(ctx, cfg.DB)
@@ -123,7 +117,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	console, err := web.New(web.Options{
 		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
-		Secrets: secrets, Logger: log, Version: version,
+		Redactor: redactor, Logger: log, Version: version,
 	})
 	if err != nil {
 		store.Close()

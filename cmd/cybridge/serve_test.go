@@ -18,6 +18,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
@@ -99,9 +100,7 @@ func startStack(t *testing.T, mod func(*config.Config)) *stack {
 	}
 	st.cfg = &cfg
 	e := &env{stdout: io.Discard, stderr: st.log, lookup: func(string) (string, bool) { return "", false }}
-	for _, s := range []config.Secret{cfg.Cybozu.Password, cfg.Safety.InitialPassword, cfg.SecretKey, cfg.AdminPassword, cfg.Console.APIToken} {
-		e.secrets = append(e.secrets, s.Reveal())
-	}
+	e.redactor = secret.NewRedactor(cfg.Secrets()...)
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := startServe(ctx, e, &cfg)
 	if err != nil {

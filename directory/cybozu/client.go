@@ -14,6 +14,8 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // Defaults and limits of Config.
@@ -36,14 +38,14 @@ type Config struct {
 	BaseURL string
 	// Login and Password: password authentication (X-Cybozu-Authorization).
 	Login    string
-	Password config.Secret
+	Password secret.Secret
 	// Token: User API token authentication (Authorization: Bearer). When
 	// both are set the token is used (cybozu.com's own priority).
-	Token config.Secret
+	Token secret.Secret
 	// BasicUser and BasicPassword: the domain's Basic authentication (IP
 	// restriction); works with password authentication only.
 	BasicUser     string
-	BasicPassword config.Secret
+	BasicPassword secret.Secret
 	// ClientCert is the Secure Access client certificate, if any.
 	ClientCert *tls.Certificate
 	// Concurrency is the request pool size (default 4, at most 10).
@@ -79,10 +81,12 @@ type Progress struct {
 // Client reads one cybozu.com domain through the User API. It is safe for
 // concurrent use.
 type Client struct {
-	cfg     Config
-	rc      *resty.Client
-	domain  string
-	secrets []string
+	cfg    Config
+	rc     *resty.Client
+	domain string
+	// redactor scrubs the credentials, and the header values built from
+	// them, from anything a server or transport echoes back.
+	redactor secret.Redactor
 
 	requests atomic.Int64
 	retries  atomic.Int64
@@ -92,9 +96,12 @@ type Client struct {
 	limit atomic.Int64
 }
 
-// New checks cfg and returns a Client. It rejects http:// except for
-// loopback hosts, credentials in the URL, a missing login or secret, and a
-// token combined with Basic authentication.
+// New checks cfg and returns a Client. The checks are those of the
+// configuration (config.CheckURL and CheckConfig's credential rules, which
+// app.Validate has reported with every other problem at load time), made
+// again because a Client must never be built from settings that cannot
+// work: http:// except for loopback hosts, credentials in the URL, a
+// missing login or secret, and a token combined with Basic authentication.
 func New(cfg Config) (*Client, error) {
 	bad := func(msg string) (*Client, error) {
 		return nil, &Error{Code: CodeConfigInvalid, Message: msg}
@@ -103,27 +110,18 @@ func New(cfg Config) (*Client, error) {
 		return bad("cybozu.url: " + err.Error())
 	}
 	u, _ := url.Parse(cfg.BaseURL)
-	if u.User != nil {
-		return bad("cybozu.url must not contain a user or password; set cybozu.login and cybozu.password instead")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return bad("cybozu.url must be only https://SUBDOMAIN.cybozu.com, without ? or #")
-	}
-	switch {
-	case !cfg.Token.IsSet() && !cfg.Password.IsSet():
-		return bad("no credentials: set cybozu.login and cybozu.password, or cybozu.token")
-	case !cfg.Token.IsSet() && cfg.Login == "":
-		return bad("a password needs its login name: set cybozu.login")
-	case cfg.Token.IsSet() && (cfg.BasicUser != "" || cfg.BasicPassword.IsSet()):
-		return bad("Basic authentication works with password authentication only (the API token and Basic authentication both use the Authorization header): set cybozu.login and cybozu.password instead of cybozu.token")
-	case (cfg.BasicUser != "") != cfg.BasicPassword.IsSet():
-		return bad("set both cybozu.basic_user and cybozu.basic_password, or neither")
+	problems := credentialProblems(cfg.Login, cfg.Password, cfg.Token, cfg.BasicUser, cfg.BasicPassword)
+	if !cfg.Token.IsSet() && !cfg.Password.IsSet() {
+		problems = append(problems, config.Problem{Key: "cybozu.password", Code: "config.cybozu_credentials_required"})
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
 	if cfg.Concurrency > MaxConcurrency {
-		return bad("cybozu.concurrency must be at most 10: cybozu.com counts concurrent requests per domain")
+		problems = append(problems, config.Problem{Key: "cybozu.concurrency", Code: "config.max", Params: msg.Params{"param": MaxConcurrency, "value": cfg.Concurrency}})
+	}
+	if len(problems) > 0 {
+		return bad(problems[0].Line(msg.En))
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -144,16 +142,16 @@ func New(cfg Config) (*Client, error) {
 	headers := map[string]string{"Accept": "application/json", "User-Agent": "cybridge"}
 	if cfg.Token.IsSet() {
 		headers["Authorization"] = "Bearer " + cfg.Token.Reveal()
-		c.secrets = append(c.secrets, cfg.Token.Reveal(), headers["Authorization"])
+		c.redactor = c.redactor.With(cfg.Token, secret.Secret(headers["Authorization"]))
 	} else {
 		v := base64.StdEncoding.EncodeToString([]byte(cfg.Login + ":" + cfg.Password.Reveal()))
 		headers["X-Cybozu-Authorization"] = v
-		c.secrets = append(c.secrets, cfg.Password.Reveal(), v)
+		c.redactor = c.redactor.With(cfg.Password, secret.Secret(v))
 	}
 	if cfg.BasicPassword.IsSet() {
 		v := base64.StdEncoding.EncodeToString([]byte(cfg.BasicUser + ":" + cfg.BasicPassword.Reveal()))
 		headers["Authorization"] = "Basic " + v
-		c.secrets = append(c.secrets, cfg.BasicPassword.Reveal(), v)
+		c.redactor = c.redactor.With(cfg.BasicPassword, secret.Secret(v))
 	}
 
 	tr := cfg.Transport
@@ -189,17 +187,6 @@ func (c *Client) Domain() string { return c.domain }
 // included.
 func (c *Client) Requests() int { return int(c.requests.Load()) }
 
-// redact removes every configured secret (and the header values built from
-// them) from s.
-func (c *Client) redact(s string) string {
-	for _, sec := range c.secrets {
-		if len(sec) >= 3 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
-}
-
 // get fetches pathQuery (its query already encoded) and hands a 2xx
 // answer to accept, which may reject it. Transient failures are retried up
 // to MaxAttempts with exponential backoff and full jitter, and the last one
@@ -228,7 +215,7 @@ func (c *Client) get(ctx context.Context, pathQuery string, accept func(http.Hea
 		if ctx.Err() != nil {
 			return canceled(ctx)
 		}
-		err.Detail = c.redact(err.Detail)
+		err.Detail = c.redactor.Redact(err.Detail)
 		if !err.transient {
 			return err
 		}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // fastConfig is a Config for tests: quick retries.
@@ -63,10 +63,10 @@ func TestNewRejects(t *testing.T) {
 		{"http to a remote host", func(c *Config) { c.BaseURL = "http://example.cybozu.com" }, "only for loopback"},
 		{"credentials in the URL", func(c *Config) { c.BaseURL = "https://u:p@example.cybozu.com" }, "must not contain a user"},
 		{"a path", func(c *Config) { c.BaseURL = "https://example.cybozu.com/k/" }, "has a path"},
-		{"no credentials", func(c *Config) { c.Password = "" }, "no credentials"},
-		{"password without login", func(c *Config) { c.Login = "" }, "needs its login name"},
+		{"no credentials", func(c *Config) { c.Password = "" }, "a login name and password, or an API token"},
+		{"password without login", func(c *Config) { c.Login = "" }, "needs the login name it belongs to"},
 		{"token with Basic", func(c *Config) { c.Token = "tok"; c.BasicUser = "b"; c.BasicPassword = "bp" }, "password authentication only"},
-		{"half Basic", func(c *Config) { c.BasicUser = "b" }, "both cybozu.basic_user and cybozu.basic_password"},
+		{"half Basic", func(c *Config) { c.BasicUser = "b" }, "set both basic_user and basic_password"},
 		{"too many concurrent", func(c *Config) { c.Concurrency = 11 }, "at most 10"},
 	}
 	for _, tt := range tests {
@@ -401,9 +401,9 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestConfigSecretType(t *testing.T) {
-	// Config's secrets are config.Secret, which print redacted.
+	// Config's secrets are secret.Secret, which print redacted.
 	var c Config
-	c.Password = config.Secret("x-secret-1")
+	c.Password = secret.Secret("x-secret-1")
 	if s := fmt.Sprintf("%+v", c); strings.Contains(s, "x-secret-1") {
 		t.Errorf("Config %%+v shows the password: %s", s)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestConsoleCalendar(t *testing.T) {
 	if _, err := c.Enrolment(ctx, "nobody"); msg.Code(err) != CodeNotFound {
 		t.Errorf("unknown login: %v, want not_found", err)
 	}
-	edit := web.TargetEdit{Target: "caldav", URL: "https://dav.example.co.jp/ito/", AuthID: "ito", Password: config.Secret("pw-console-1")}
+	edit := web.TargetEdit{Target: "caldav", URL: "https://dav.example.co.jp/ito/", AuthID: "ito", Password: secret.Secret("pw-console-1")}
 	if err := c.SetTarget(ctx, "s.ito", edit); err != nil {
 		t.Fatal(err)
 	}

@@ -188,7 +188,7 @@ func (s *Source) readAPI(ctx context.Context) (*directory.Snapshot, *cybozu.Clie
 // apiClient builds the User API client from the configuration; progress
 // may be nil.
 func apiClient(cfg *config.Config, progress func(cybozu.Progress)) (*cybozu.Client, error) {
-	if err := cfg.CheckAPI(); err != nil {
+	if err := Validate(cfg, Use{API: true}); err != nil {
 		return nil, err
 	}
 	cc := cfg.Cybozu
@@ -196,8 +196,7 @@ func apiClient(cfg *config.Config, progress func(cybozu.Progress)) (*cybozu.Clie
 	if cc.ClientCert != "" {
 		c, err := tls.LoadX509KeyPair(cc.ClientCert, cc.ClientKey)
 		if err != nil {
-			return nil, &config.Error{Problems: []config.Problem{{Key: "cybozu.client_cert",
-				Message: fmt.Sprintf("cannot load the Secure Access certificate and key (PEM files): %v", err)}}}
+			return nil, cybozu.ClientCertProblem(err.Error())
 		}
 		cert = &c
 	}

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
@@ -373,7 +373,7 @@ type TargetEdit struct {
 	CalendarID string        `json:"calendar_id,omitempty"`
 	URL        string        `json:"url,omitempty"`
 	AuthID     string        `json:"auth_id,omitempty"`
-	Password   config.Secret `json:"password,omitempty"`
+	Password   secret.Secret `json:"password,omitempty"`
 }
 
 // CheckResult is a CalDAV check's outcome.

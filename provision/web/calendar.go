@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // Enrolment states (SPEC §6), in the order the filter shows them.
@@ -71,7 +71,7 @@ func (s *Server) setTarget(w http.ResponseWriter, r *http.Request, sess *session
 		CalendarID: strings.TrimSpace(r.PostFormValue("calendar_id")),
 		URL:        strings.TrimSpace(r.PostFormValue("url")),
 		AuthID:     strings.TrimSpace(r.PostFormValue("auth_id")),
-		Password:   config.Secret(r.PostFormValue("password")),
+		Password:   secret.Secret(r.PostFormValue("password")),
 	}
 	back := "/calendar/" + url.PathEscape(login)
 	if err := s.o.Backend.SetTarget(r.Context(), login, t); err != nil {

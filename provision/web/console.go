@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/cybridge/cybridge/provision/schedule"
 )
@@ -308,11 +307,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // scrub removes configured secrets from text shown.
-func (s *Server) scrub(msg string) string {
-	for _, sec := range s.o.Secrets {
-		if len(sec) >= 3 {
-			msg = strings.ReplaceAll(msg, sec, "[redacted]")
-		}
-	}
-	return msg
-}
+func (s *Server) scrub(msg string) string { return s.o.Redactor.Redact(msg) }

@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 //go:embed templates/*.html static/*
@@ -29,20 +29,20 @@ type Options struct {
 	// PasswordHash is the bcrypt hash of the admin password (HashPassword).
 	PasswordHash []byte
 	// APIToken is the API bearer token; unset disables the API.
-	APIToken config.Secret
+	APIToken secret.Secret
 	// UploadLimit caps one upload request, in bytes.
 	UploadLimit int64
 	// Location is the time zone times are shown in.
 	Location *time.Location
-	// Secrets are scrubbed from every error message shown.
-	Secrets []string
-	Logger  *slog.Logger
-	Now     func() time.Time
-	Version string
+	// Redactor scrubs configured secrets from every error message shown.
+	Redactor secret.Redactor
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Version  string
 }
 
 // HashPassword hashes the admin password for Options.PasswordHash.
-func HashPassword(pw config.Secret) ([]byte, error) {
+func HashPassword(pw secret.Secret) ([]byte, error) {
 	if !pw.IsSet() {
 		return nil, &Error{Code: "admin_password_missing", Msg: "the console needs an admin password: set admin_password (CYBRIDGE_ADMIN_PASSWORD or CYBRIDGE_ADMIN_PASSWORD_FILE)"}
 	}

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 const (
@@ -38,9 +38,9 @@ func newTestEnv(t *testing.T, opts ...func(*Options)) *testEnv {
 	}
 	b := newFakeBackend()
 	o := Options{
-		Backend: b, PasswordHash: hash, APIToken: config.Secret(testToken),
+		Backend: b, PasswordHash: hash, APIToken: secret.Secret(testToken),
 		UploadLimit: 1 << 20, Location: time.UTC, Version: "test",
-		Secrets: []string{testPassword, testToken},
+		Redactor: secret.NewRedactor(testPassword, testToken),
 	}
 	for _, f := range opts {
 		f(&o)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -31,19 +32,14 @@ type Policy struct {
 	DeleteAfterDays int
 }
 
-// NewPolicy builds the policy from the configuration. The scope is parsed
-// and the URL template checked here; config.Load checks both too, so that a
-// bad value is reported with every other configuration problem.
+// NewPolicy builds the policy from the configuration. It refuses what
+// CheckConfig reports (app.Validate has reported it at load time, with
+// every other configuration problem) as a *config.Error.
 func NewPolicy(c config.Calendar) (Policy, error) {
-	sc, err := scope.Parse(c.Scope)
-	if err != nil {
+	if err := config.NewError(nil, CheckConfig(c)); err != nil {
 		return Policy{}, err
 	}
-	if c.CalDAVURLTemplate != "" {
-		if err := caldav.CheckTemplate(c.CalDAVURLTemplate); err != nil {
-			return Policy{}, err
-		}
-	}
+	sc, _ := scope.Parse(c.Scope) // CheckConfig parsed it
 	p := Policy{
 		Scope: sc, DefaultTarget: Kind(c.DefaultTarget), CalDAVURLTemplate: c.CalDAVURLTemplate,
 		DeleteAfterDays: c.DeleteAfterDays,
@@ -120,7 +116,7 @@ type GoogleSettings struct {
 type CalDAVSettings struct {
 	URL          string        `validate:"omitempty,caldavurl"`
 	AuthID       string        `validate:"required,max=256"`
-	Password     config.Secret `validate:"required_unless=KeepPassword true,max=1024"`
+	Password     secret.Secret `validate:"required_unless=KeepPassword true,max=1024"`
 	KeepPassword bool
 }
 
@@ -154,7 +150,7 @@ func (iv *inputValidator) check(s any) error {
 	}
 	fe := ves[0]
 	val := fmt.Sprint(fe.Value())
-	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(config.Secret("")) {
+	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(secret.Secret("")) {
 		val = "[redacted]"
 	}
 	var msg string

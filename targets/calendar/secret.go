@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // sealedPrefix starts every sealed password: a format tag, so that a later
@@ -30,7 +30,7 @@ type Cipher struct {
 // hex digits or as base64 (standard or URL alphabet, padded or not).
 // Without a key it fails with secret_key_missing, so that nothing can store
 // a CalDAV password in clear.
-func NewCipher(key config.Secret) (*Cipher, error) {
+func NewCipher(key secret.Secret) (*Cipher, error) {
 	if !key.IsSet() {
 		return nil, &Error{Code: CodeSecretKeyMissing, Message: "no secret key is configured, so CalDAV passwords cannot be stored; set CYBRIDGE_SECRET_KEY (or secret_key in the file) to 32 random bytes, e.g. the output of `openssl rand -hex 32`"}
 	}
@@ -81,7 +81,7 @@ func (c *Cipher) Seal(password string, enrolmentID int64) ([]byte, error) {
 // Open decrypts a sealed password of one enrolment. A wrong key, a changed
 // value or a value sealed for another enrolment fails with
 // secret_key_mismatch.
-func (c *Cipher) Open(sealed []byte, enrolmentID int64) (config.Secret, error) {
+func (c *Cipher) Open(sealed []byte, enrolmentID int64) (secret.Secret, error) {
 	mismatch := &Error{Code: CodeSecretKeyMismatch, Message: "the stored CalDAV password cannot be decrypted with the configured secret key (was CYBRIDGE_SECRET_KEY changed?); restore the old key, or set the password again"}
 	n := len(sealedPrefix) + c.aead.NonceSize()
 	if len(sealed) < n+c.aead.Overhead() || !bytes.HasPrefix(sealed, sealedPrefix) {
@@ -91,5 +91,5 @@ func (c *Cipher) Open(sealed []byte, enrolmentID int64) (config.Secret, error) {
 	if err != nil {
 		return "", mismatch
 	}
-	return config.Secret(plain), nil
+	return secret.Secret(plain), nil
 }

@@ -8,20 +8,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // testKey is a fixed 32-byte key in hex.
-const testKey = config.Secret("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+const testKey = secret.Secret("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
 
 func TestCipherRoundTrip(t *testing.T) {
 	raw := bytes.Repeat([]byte{7}, 32)
-	keys := map[string]config.Secret{
+	keys := map[string]secret.Secret{
 		"hex":          testKey,
-		"base64":       config.Secret(base64.StdEncoding.EncodeToString(raw)),
-		"base64 raw":   config.Secret(base64.RawStdEncoding.EncodeToString(raw)),
-		"base64 url":   config.Secret(base64.URLEncoding.EncodeToString(raw)),
-		"hex with \\n": config.Secret(string(testKey) + "\n"),
+		"base64":       secret.Secret(base64.StdEncoding.EncodeToString(raw)),
+		"base64 raw":   secret.Secret(base64.RawStdEncoding.EncodeToString(raw)),
+		"base64 url":   secret.Secret(base64.URLEncoding.EncodeToString(raw)),
+		"hex with \\n": secret.Secret(string(testKey) + "\n"),
 	}
 	for name, key := range keys {
 		t.Run(name, func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestCipherRefuses(t *testing.T) {
 		t.Errorf("no key: %v, want %s", err, CodeSecretKeyMissing)
 	}
 	for _, bad := range []string{"short", strings.Repeat("z", 64), base64.StdEncoding.EncodeToString(make([]byte, 16))} {
-		_, err := NewCipher(config.Secret(bad))
+		_, err := NewCipher(secret.Secret(bad))
 		if code(err) != CodeSecretKeyInvalid {
 			t.Errorf("key %q: %v, want %s", bad, err, CodeSecretKeyInvalid)
 		}
@@ -62,7 +62,7 @@ func TestCipherRefuses(t *testing.T) {
 		}
 	}
 	c, _ := NewCipher(testKey)
-	other, _ := NewCipher(config.Secret(strings.Repeat("ab", 32)))
+	other, _ := NewCipher(secret.Secret(strings.Repeat("ab", 32)))
 	sealed, _ := c.Seal("pw", 1)
 	tampered := append([]byte{}, sealed...)
 	tampered[len(tampered)-1] ^= 1

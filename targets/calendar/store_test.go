@@ -15,6 +15,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
@@ -31,7 +32,7 @@ type world struct {
 	clock  time.Time
 }
 
-func newWorld(t *testing.T, c config.Calendar, key config.Secret) *world {
+func newWorld(t *testing.T, c config.Calendar, key secret.Secret) *world {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cybridge.db"))
@@ -342,7 +343,7 @@ func TestRule9_CalDAVCheck(t *testing.T) {
 	ctx := context.Background()
 	w.run(company())
 	ed := w.editor
-	if _, err := ed.SetCalDAV(ctx, "sato", CalDAVSettings{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: config.Secret(caldavtest.Users["alice"])}); err != nil {
+	if _, err := ed.SetCalDAV(ctx, "sato", CalDAVSettings{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: secret.Secret(caldavtest.Users["alice"])}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := ed.Check(ctx, "sato")
@@ -355,7 +356,7 @@ func TestRule9_CalDAVCheck(t *testing.T) {
 	if res, _ := ed.Check(ctx, "sato"); res.Outcome != caldav.Unauthorized {
 		t.Errorf("check with a wrong password = %+v", res)
 	}
-	if _, err := ed.SetCalDAV(ctx, "sato", CalDAVSettings{URL: srv.URL("/alice/contacts/"), AuthID: "alice", Password: config.Secret(caldavtest.Users["alice"])}); err != nil {
+	if _, err := ed.SetCalDAV(ctx, "sato", CalDAVSettings{URL: srv.URL("/alice/contacts/"), AuthID: "alice", Password: secret.Secret(caldavtest.Users["alice"])}); err != nil {
 		t.Fatal(err)
 	}
 	if res, _ := ed.Check(ctx, "sato"); res.Outcome != caldav.NotCalendar {
@@ -372,7 +373,7 @@ func TestRule9_CalDAVCheck(t *testing.T) {
 		t.Errorf("history has %d checks, want 3", checks)
 	}
 	// A key other than the one the password was sealed with cannot open it.
-	other, _ := NewCipher(config.Secret(strings.Repeat("cd", 32)))
+	other, _ := NewCipher(secret.Secret(strings.Repeat("cd", 32)))
 	if _, err := NewEditor(w.store, w.target.Policy, other).Check(ctx, "sato"); err == nil || !strings.Contains(err.Error(), "secret key") {
 		t.Errorf("check with another key: %v", err)
 	}

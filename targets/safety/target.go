@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -30,7 +31,7 @@ type Config struct {
 	IncludeSuspended bool
 	// InitialPassword is every new member's password (rule 9). Needed only
 	// when a plan creates members; stored only as a hash.
-	InitialPassword config.Secret
+	InitialPassword secret.Secret
 	// PasswordCost is the bcrypt cost (0 = bcrypt.DefaultCost).
 	PasswordCost int
 }

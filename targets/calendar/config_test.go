@@ -1,0 +1,45 @@
+package calendar
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
+)
+
+// TestCheckConfig: a scope with a syntax error points at its column (and
+// line), a template's unknown placeholder is named, a template that makes
+// no usable URL says why; good settings have no problem.
+func TestCheckConfig(t *testing.T) {
+	type problem struct {
+		Key, Code string
+		Params    msg.Params
+	}
+	for _, tc := range []struct {
+		name string
+		c    config.Calendar
+		want []problem
+	}{
+		{"good", config.Calendar{Scope: `(organization in ("sales") or user in ("sato")) and title in “manager”`, CalDAVURLTemplate: "https://dav.example.com/{login}/calendar/"}, nil},
+		{"scope", config.Calendar{Scope: `organization <= "sales" and title inn ("manager")`}, []problem{
+			{"calendar.scope", "config.calendar_scope_syntax", msg.Params{"column": 35, "detail": `expected an operator (in, not in, =, !=, <, <=, >, >=), found "inn"`}}}},
+		{"scope on two lines", config.Calendar{Scope: "organization <= \"sales\"\nand title inn (\"manager\")"}, []problem{
+			{"calendar.scope", "config.calendar_scope_syntax_line", msg.Params{"line": 2, "column": 11, "detail": `expected an operator (in, not in, =, !=, <, <=, >, >=), found "inn"`}}}},
+		{"placeholder", config.Calendar{CalDAVURLTemplate: "https://dav.example.com/{user}/"}, []problem{
+			{"calendar.caldav_url_template", "config.calendar_template_placeholder", msg.Params{"placeholder": "{user}"}}}},
+		{"not https", config.Calendar{CalDAVURLTemplate: "http://dav.example.com/{login}/"}, []problem{
+			{"calendar.caldav_url_template", "config.calendar_template_url", msg.Params{"detail": "http:// is accepted only for loopback addresses; use https://"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []problem
+			for _, p := range CheckConfig(tc.c) {
+				got = append(got, problem{p.Key, p.Code, p.Params})
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
