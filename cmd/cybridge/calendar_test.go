@@ -133,7 +133,7 @@ func TestCalendarCommands(t *testing.T) {
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-url", "http://dav.example.co.jp/x/", "-auth-id", "ito"}, "pw-xyz\n", 1, "", "loopback"},
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "ito"}, "", 0, "target caldav", ""}, // keeps the stored password
 		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "other"}, "", 1, "", "needs a password"},
-		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "ito", "-password", "x"}, "", 1, "", "flag provided but not defined: -password"},
+		{[]string{"calendar", "set", "s.ito", "-target", "caldav", "-auth-id", "ito", "-password", "x"}, "", 1, "", "unknown flag -password"},
 		{[]string{"calendar", "record-error", "s.ito", "-kind", "forbidden"}, "", 0, "auto-stopped: the calendar server answered Forbidden", ""},
 		{[]string{"calendar", "record-error", "s.ito", "-kind", "oops"}, "", 1, "", "unknown sync error kind"},
 		{[]string{"calendar", "show", "s.ito"}, "", 0, "caldav password: set (stored encrypted)", ""},

@@ -3,99 +3,135 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// runCheck is `cybridge check`: read the directory and report what it
-// holds and every problem (app.Check), as text or JSON.
-func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := e.commandFlags("check", "text", "json")
-	src := addSourceFlags(fs.FlagSet)
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if err := src.check(); err != nil {
-		return err
-	}
-	cfg, err := e.loadConfig(*fs.config)
+// checkOptions are check's options.
+type checkOptions struct {
+	config string
+	source app.Overrides
+}
+
+func (o *checkOptions) flags(fs *flag.FlagSet) {
+	configFlag(fs, &o.config)
+	sourceFlags(fs, &o.source)
+}
+
+// newCheckCommand is `cybridge check`: read the directory and report what
+// it holds and every problem (app.Check), as text or JSON.
+func newCheckCommand(e *env, o *checkOptions) *cli.Command {
+	return &cli.Command{Name: "check", Summary: "cli.summary.check", Formats: textAndJSON, Flags: o.flags,
+		Check: func(*cli.Invocation) error { return checkSource(o.source) },
+		Run:   func(ctx context.Context, in *cli.Invocation) (cli.Result, error) { return e.check(ctx, o) }}
+}
+
+func (e *env) check(ctx context.Context, o *checkOptions) (cli.Result, error) {
+	cfg, err := e.loadConfig(o.config)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// check reads no database: it runs before one is set up.
-	s, err := app.NewSource(cfg, src.o, e.appOptions())
+	s, err := app.NewSource(cfg, o.source, e.appOptions())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := app.Check(ctx, s)
 	var invalid *app.CheckIssue
 	if err != nil && !errors.As(err, &invalid) {
-		return err
+		return nil, err
 	}
 	for i := range r.Warnings {
 		r.Warnings[i].Message = e.redact(r.Warnings[i].Message)
 	}
-	if *fs.format == "json" {
-		if err := writeJSON(e.stdout, r); err != nil {
-			return err
-		}
-		// The report already carries the error: do not print a second JSON
-		// document on stdout.
-		e.jsonErrors = false
-		return err
-	}
-	writeCheckText(e.stdout, r)
-	return err
+	// The report carries the error too: with -format json it is the one
+	// document on stdout.
+	return &checkResult{r: r, e: e}, err
 }
 
-// writeCheckText renders the report for a person.
-func writeCheckText(w io.Writer, r *app.CheckReport) {
-	row := func(k, format string, args ...any) {
-		fmt.Fprintf(w, "%-15s"+format+"\n", append([]any{k + ":"}, args...)...)
+// checkResult is check's report.
+type checkResult struct {
+	r *app.CheckReport
+	e *env
+}
+
+func (c *checkResult) JSON() any { return c.r }
+
+// Text renders the report for a person.
+func (c *checkResult) Text(w io.Writer) error {
+	r, e, l := c.r, c.e, c.e.lang()
+	var labels []string
+	for _, k := range []string{"source", "administrator", "organizations", "users", "titles", "groups", "memberships", "problems"} {
+		labels = append(labels, e.text("cli.check."+k, nil))
 	}
+	width := 0
+	for _, s := range labels {
+		width = max(width, utf8.RuneCountInString(s)+2)
+	}
+	row := func(key string, v string) {
+		label := e.text("cli.check."+key, nil) + ":"
+		fmt.Fprintf(w, "%s%s%s\n", label, strings.Repeat(" ", max(1, width-utf8.RuneCountInString(label))), v)
+	}
+	src := msg.TextOr(l, "source."+string(r.Source.Kind), nil, string(r.Source.Kind))
 	if r.Source.Domain != "" {
-		row("source", "%s (%s)", r.Source.Kind, r.Source.Domain)
-	} else {
-		row("source", "%s", r.Source.Kind)
+		src += " (" + r.Source.Domain + ")"
 	}
+	row("source", src)
 	switch {
 	case r.Source.Kind == directory.SourceCSV:
-		row("administrator", "not checked (CSV source)")
+		row("administrator", e.text("cli.check.admin_csv", nil))
 	case r.Administrator == nil:
-		row("administrator", "unknown")
+		row("administrator", e.text("cli.check.admin_unknown", nil))
 	case *r.Administrator:
-		row("administrator", "yes (sees the whole directory)")
+		row("administrator", e.text("cli.check.admin_yes", nil))
 	default:
-		row("administrator", "no")
+		row("administrator", e.text("cli.check.admin_no", nil))
 	}
 	if s := r.Summary; s != nil {
 		levels := make([]string, len(s.OrganizationsByLevel))
 		for i, n := range s.OrganizationsByLevel {
-			levels[i] = fmt.Sprintf("level %d: %d", i+1, n)
+			levels[i] = e.text("cli.check.level", msg.Params{"level": i + 1, "count": n})
 		}
+		orgs := fmt.Sprint(s.Organizations)
 		if len(levels) > 0 {
-			row("organizations", "%d (%s)", s.Organizations, strings.Join(levels, ", "))
-		} else {
-			row("organizations", "%d", s.Organizations)
+			orgs += " (" + strings.Join(levels, ", ") + ")"
 		}
-		row("users", "%d (active %d, suspended %d)", s.UsersActive+s.UsersSuspended, s.UsersActive, s.UsersSuspended)
-		row("titles", "%d", s.Titles)
-		row("groups", "%d (%d group memberships)", s.Groups, s.GroupMemberships)
-		row("memberships", "%d (user–organization)", s.Memberships)
+		row("organizations", orgs)
+		row("users", e.text("cli.check.users_count", msg.Params{"users": s.UsersActive + s.UsersSuspended, "active": s.UsersActive, "suspended": s.UsersSuspended}))
+		row("titles", fmt.Sprint(s.Titles))
+		row("groups", e.text("cli.check.groups_count", msg.Params{"groups": s.Groups, "memberships": s.GroupMemberships}))
+		row("memberships", e.text("cli.check.memberships_count", msg.Params{"memberships": s.Memberships}))
 	}
 	if len(r.Problems) == 0 {
-		row("problems", "none")
+		row("problems", e.text("cli.check.none", nil))
 	} else {
-		row("problems", "%d", len(r.Problems))
+		row("problems", fmt.Sprint(len(r.Problems)))
 		for _, p := range r.Problems {
-			fmt.Fprintf(w, "  - [%s] %s\n", p.Code, p)
+			fmt.Fprintf(w, "  - [%s] %s\n", p.Code, localized(l, p, p.String()))
 		}
 	}
 	for _, wn := range r.Warnings {
-		fmt.Fprintf(w, "warning [%s]: %s\n", wn.Code, wn.Message)
+		_, err := fmt.Fprintf(w, "%s [%s]: %s\n", e.text("cli.warning", nil), wn.Code, localized(l, wn, wn.Message))
+		if err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// localized is v's own text in l when it has one (a problem or warning
+// rendered from its code and parameters), else fallback.
+func localized(l msg.Lang, v any, fallback string) string {
+	if lz, ok := v.(interface{ Localize(msg.Lang) string }); ok {
+		return lz.Localize(l)
+	}
+	return fallback
 }

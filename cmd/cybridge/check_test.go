@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/cybridge/cybridge/internal/msg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestCheckGolden(t *testing.T) {
 	} {
 		t.Run(tt.format, func(t *testing.T) {
 			r := runCLI(t, simEnvFor(sim), "check", "-format", tt.format)
-			if r.code != exitOK || r.stderr != "" {
+			if r.code != msg.ExitOK || r.stderr != "" {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
 			// The simulator's port changes every run.
@@ -82,7 +83,7 @@ func TestCheckInvalidDirectory(t *testing.T) {
 	sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: snap})
 
 	r := runCLI(t, simEnvFor(sim), "check")
-	if r.code != exitError {
+	if r.code != msg.ExitError {
 		t.Errorf("exit %d, want 1", r.code)
 	}
 	for _, want := range []string{
@@ -99,7 +100,7 @@ func TestCheckInvalidDirectory(t *testing.T) {
 	}
 
 	r = runCLI(t, simEnvFor(sim), "check", "-format", "json")
-	if r.code != exitError {
+	if r.code != msg.ExitError {
 		t.Errorf("json: exit %d, want 1", r.code)
 	}
 	var rep app.CheckReport
@@ -123,7 +124,7 @@ func TestCheckInvalidDirectory(t *testing.T) {
 func TestCheckNotAdministrator(t *testing.T) {
 	sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: fixtures.Company(), NonAdmin: true})
 	r := runCLI(t, simEnvFor(sim), "check")
-	if r.code != exitOK {
+	if r.code != msg.ExitOK {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	for _, want := range []string{"administrator: no\n", "warning [partial_visibility]: the account is not a cybozu.com administrator"} {
@@ -169,7 +170,7 @@ func TestCheckErrorsJSON(t *testing.T) {
 			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 				t.Fatalf("stdout is not one JSON document: %v\n%s", err, r.stdout)
 			}
-			if r.code != exitError || got.Error.Code != tt.code || got.Error.Message == "" {
+			if r.code != msg.ExitError || got.Error.Code != tt.code || got.Error.Message == "" {
 				t.Errorf("exit %d, error %+v; want 1 and %s", r.code, got.Error, tt.code)
 			}
 			if !strings.Contains(r.stderr, "error ["+tt.code+"]") {
@@ -238,7 +239,7 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 						t.Errorf("-format %s printed the secret %q:\n%s", format, s, all)
 					}
 				}
-				if tt.name != "success" && tt.name != "not an administrator" && r.code == exitOK {
+				if tt.name != "success" && tt.name != "not an administrator" && r.code == msg.ExitOK {
 					t.Errorf("-format %s: exit 0, want a failure:\n%s", format, all)
 				}
 			}

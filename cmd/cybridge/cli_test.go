@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/cybridge/cybridge/internal/msg"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestJSONErrorsForEveryMistake(t *testing.T) {
 		{"roster", "export", "-format", "json", "-kind", "people"},
 	} {
 		res := runCLI(t, env, args...)
-		if res.code != exitError {
+		if res.code != msg.ExitError {
 			t.Errorf("cybridge %s: exit %d, want 1", strings.Join(args, " "), res.code)
 		}
 		var out struct {
@@ -57,7 +58,7 @@ func TestHelpExitsZero(t *testing.T) {
 		{"calendar", "list", "-h"}, {"calendar", "set", "-h"}, {"calendar", "record-error", "-h"},
 	} {
 		res := runCLI(t, nil, args...)
-		if res.code != exitOK || res.stdout != "" {
+		if res.code != msg.ExitOK || res.stdout != "" {
 			t.Errorf("cybridge %s: exit %d, stdout %q, want 0 and nothing\nstderr: %s", strings.Join(args, " "), res.code, res.stdout, res.stderr)
 		}
 	}

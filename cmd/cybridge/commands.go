@@ -1,16 +1,22 @@
 package main
 
-// commands lists every subcommand; each lives in its own file.
-func commands() []command {
-	return []command{
-		{name: "version", summary: "print the version", run: runVersion},
-		{name: "plan", summary: "dry run: read the directory and show what apply would change", run: runPlan},
-		{name: "apply", summary: "plan and apply (or apply a saved plan) in one transaction", run: runApply},
-		{name: "runs", summary: "run history (同期履歴); runs show ID", run: runRuns},
-		{name: "roster", summary: "safety roster: export; add, edit, remove roster-only departments and members", run: runRoster},
-		{name: "check", summary: "connect, read and validate the directory; print a summary", run: runCheck},
-		{name: "calendar", summary: "calendar-sync enrolments: list, show, set, stop/resume, permit/revoke/unpin, check", run: runCalendar},
-		{name: "serve", summary: "run scheduled imports, the admin console and the JSON API", run: runServe},
-		{name: "resume", summary: "lift an auto-pause of scheduled runs", run: runResume},
-	}
+import "github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
+
+// commands is the command tree; each command lives in its own file with
+// its options.
+func (e *env) commands() *cli.Command {
+	return &cli.Command{Summary: "cli.summary.root", Sub: []*cli.Command{
+		newVersionCommand(e),
+		newPlanCommand(e, &planOptions{}),
+		newApplyCommand(e, &applyOptions{}),
+		newRunsCommand(e, &runsOptions{}, &runShowOptions{}),
+		e.rosterCommand(),
+		newCheckCommand(e, &checkOptions{}),
+		e.calendarCommand(),
+		newServeCommand(e, &serveOptions{}),
+		newResumeCommand(e, &resumeOptions{}),
+	}}
 }
+
+// textAndJSON are the formats of most commands.
+var textAndJSON = []string{"text", "json"}

@@ -2,68 +2,100 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"flag"
+	"io"
 	"os"
 	"runtime/debug"
 
+	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 )
 
-// runPlan is `cybridge plan`: read the directory, plan every enabled
-// target, print the dry-run report. It changes nothing; a plan with
-// changes (or errors) is recorded in the run history as a dry run.
-func runPlan(ctx context.Context, e *env, args []string) error {
-	fs := e.runFlags("plan", "plan for a cybozu.com domain other than the one the roster is linked to")
-	out := fs.String("out", "", "also write the plan as JSON to `FILE`, to apply exactly it later with apply -plan FILE")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the plan has changes (0: no changes, 1: error)")
-	a, done, err := fs.start(ctx, args)
-	if err != nil {
-		return err
-	}
-	defer done()
-	res, err := a.Run(ctx, app.RunRequest{Trigger: provision.TriggerCLI, Source: a.WithOverrides(fs.src.o), DryRun: true, SwitchDomain: *fs.switchDomain})
-	if res == nil || res.Plan == nil {
-		return err
-	}
-	if werr := e.writePlan(res.Plan, *fs.format); werr != nil {
-		return werr
-	}
-	if err != nil {
-		return err
-	}
-	if *out != "" {
-		if err := writePlanFile(*out, res.Plan); err != nil {
-			return err
-		}
-	} else if *fs.format == "text" && res.Plan.HasChanges() {
-		fmt.Fprintln(e.stderr, "\nNote: to apply exactly this plan, save it with -out FILE and run cybridge apply -plan FILE; cybridge apply alone plans again.")
-	}
-	if *detailed && res.Plan.HasChanges() {
-		return errChanges
-	}
-	return nil
+// runOptions are the options plan and apply share.
+type runOptions struct {
+	config       string
+	source       app.Overrides
+	switchDomain bool
 }
 
-// writePlan prints a plan as the text report or as JSON. After a JSON plan
-// is printed, a plan error goes to stderr only, so that stdout stays one
-// JSON document.
-func (e *env) writePlan(p *provision.Plan, format string) error {
-	if format == "json" {
-		e.jsonErrors = false
-		return p.WriteJSON(e.stdout)
-	}
-	return provision.RenderText(e.stdout, p, e.textOptions())
+// flags registers -config, the source flags and -switch-domain, which
+// means switchDomainKey's text in this command.
+func (o *runOptions) flags(fs *flag.FlagSet, switchDomainKey string) {
+	configFlag(fs, &o.config)
+	sourceFlags(fs, &o.source)
+	fs.BoolVar(&o.switchDomain, "switch-domain", false, switchDomainKey)
 }
+
+// planOptions are plan's options.
+type planOptions struct {
+	runOptions
+	out      string // -out: also write the plan as JSON here
+	detailed bool   // -detailed-exitcode
+}
+
+func (o *planOptions) flags(fs *flag.FlagSet) {
+	o.runOptions.flags(fs, "cli.flag.switch_domain_plan")
+	fs.StringVar(&o.out, "out", "", "cli.flag.out")
+	fs.BoolVar(&o.detailed, "detailed-exitcode", false, "cli.flag.detailed_exitcode")
+}
+
+// newPlanCommand is `cybridge plan`: read the directory, plan every
+// enabled target, print the dry-run report. It changes nothing; a plan
+// with changes (or errors) is recorded in the run history as a dry run.
+func newPlanCommand(e *env, o *planOptions) *cli.Command {
+	return &cli.Command{Name: "plan", Summary: "cli.summary.plan", Formats: textAndJSON, Flags: o.flags,
+		Check: func(*cli.Invocation) error { return checkSource(o.source) },
+		Run:   func(ctx context.Context, in *cli.Invocation) (cli.Result, error) { return e.plan(ctx, o) }}
+}
+
+func (e *env) plan(ctx context.Context, o *planOptions) (cli.Result, error) {
+	a, done, err := e.openApp(ctx, o.config)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	res, err := a.Run(ctx, app.RunRequest{Trigger: provision.TriggerCLI, Source: a.WithOverrides(o.source), DryRun: true, SwitchDomain: o.switchDomain})
+	if res == nil || res.Plan == nil {
+		return nil, err
+	}
+	r := &planResult{plan: res.Plan, opts: e.textOptions()}
+	if err != nil {
+		return r, err
+	}
+	if o.out != "" {
+		if err := writePlanFile(o.out, res.Plan); err != nil {
+			return r, err
+		}
+	} else if res.Plan.HasChanges() {
+		r.note = e.text("cli.note.plan_out", nil)
+	}
+	if o.detailed && res.Plan.HasChanges() {
+		return r, cli.Exit(msg.ExitChanges)
+	}
+	return r, nil
+}
+
+// planResult is a plan: the text report or the plan's JSON.
+type planResult struct {
+	plan *provision.Plan
+	opts provision.TextOptions
+	note string
+}
+
+func (r *planResult) Text(w io.Writer) error { return provision.RenderText(w, r.plan, r.opts) }
+func (r *planResult) JSON() any              { return r.plan }
+func (r *planResult) Note() string           { return r.note }
 
 // writePlanFile saves a plan for apply -plan. Plans name people (logins,
 // emails), so the file is readable by its owner only.
 func writePlanFile(path string, p *provision.Plan) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return &cliError{code: "write_failed", msg: fmt.Sprintf("cannot write the plan: %v", err)}
+		return &cli.Error{Code: "write_failed", Kind: msg.KindInvalid, Key: "cli.write_failed", Params: msg.Params{"file": path, "detail": err.Error()}, Err: err}
 	}
 	if err := p.WriteJSON(f); err != nil {
 		f.Close()
@@ -116,31 +148,4 @@ func (e *env) openApp(ctx context.Context, cfgPath string) (*app.App, func(), er
 		return nil, nil, err
 	}
 	return a, func() { store.Close() }, nil
-}
-
-// runFlags are the flags plan and apply share: -config, -format text|json,
-// the source flags and -switch-domain.
-type runFlags struct {
-	*commandFlags
-	src          *sourceFlags
-	switchDomain *bool
-}
-
-// runFlags makes the flag set of plan or apply; switchDomainUsage is what
-// -switch-domain does in that command.
-func (e *env) runFlags(name, switchDomainUsage string) *runFlags {
-	c := e.commandFlags(name, "text", "json")
-	return &runFlags{commandFlags: c, src: addSourceFlags(c.FlagSet), switchDomain: c.Bool("switch-domain", false, switchDomainUsage)}
-}
-
-// start parses args, refuses a bad -source before anything is recorded,
-// loads the configuration, opens the database and builds the application.
-func (f *runFlags) start(ctx context.Context, args []string) (*app.App, func(), error) {
-	if err := f.parse(args); err != nil {
-		return nil, nil, err
-	}
-	if err := f.src.check(); err != nil {
-		return nil, nil, err
-	}
-	return f.e.openApp(ctx, *f.config)
 }

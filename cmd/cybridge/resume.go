@@ -2,42 +2,61 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
 
+	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
-// runResume is `cybridge resume`: lift an auto-pause of scheduled runs. A
-// running `cybridge serve` sees it at its next trigger.
-func runResume(ctx context.Context, e *env, args []string) error {
-	fs := e.commandFlags("resume", "text", "json")
-	_, store, err := fs.start(ctx, args)
-	if err != nil {
+// resumeOptions are resume's options.
+type resumeOptions struct{ config string }
+
+func (o *resumeOptions) flags(fs *flag.FlagSet) { configFlag(fs, &o.config) }
+
+// newResumeCommand is `cybridge resume`: lift an auto-pause of scheduled
+// runs. A running `cybridge serve` sees it at its next trigger.
+func newResumeCommand(e *env, o *resumeOptions) *cli.Command {
+	return &cli.Command{Name: "resume", Summary: "cli.summary.resume", Formats: textAndJSON, Flags: o.flags,
+		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
+			a, done, err := e.openApp(ctx, o.config)
+			if err != nil {
+				return nil, err
+			}
+			defer done()
+			was, err := a.ResumeSchedule(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &resumeResult{was: was, e: e}, nil
+		}}
+}
+
+// resumeResult says whether scheduled runs were paused, and why.
+type resumeResult struct {
+	was schedule.State
+	e   *env
+}
+
+func (r *resumeResult) JSON() any {
+	out := struct {
+		Resumed bool            `json:"resumed"`
+		Was     *schedule.State `json:"was,omitempty"`
+	}{Resumed: r.was.Paused}
+	if r.was.Paused {
+		out.Was = &r.was
+	}
+	return out
+}
+
+func (r *resumeResult) Text(w io.Writer) error {
+	if !r.was.Paused {
+		_, err := fmt.Fprintln(w, r.e.text("cli.resume.not_paused", nil))
 		return err
 	}
-	defer store.Close()
-	before, err := store.LoadState(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := schedule.Resume(ctx, store); err != nil {
-		return err
-	}
-	if *fs.format == "json" {
-		out := struct {
-			Resumed bool            `json:"resumed"`
-			Was     *schedule.State `json:"was,omitempty"`
-		}{Resumed: before.Paused}
-		if before.Paused {
-			out.Was = &before
-		}
-		return writeJSON(e.stdout, out)
-	}
-	if !before.Paused {
-		fmt.Fprintln(e.stdout, "scheduled runs were not paused; nothing to do")
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "scheduled runs resumed (paused since %s: %s — %s)\n",
-		before.Since.Local().Format("2006-01-02 15:04:05"), before.Reason, before.Message)
-	return nil
+	reason := msg.TextOr(r.e.lang(), "pause."+r.was.Reason, nil, r.was.Reason)
+	_, err := fmt.Fprintln(w, r.e.text("cli.resume.resumed", msg.Params{"since": r.e.time(r.was.Since), "reason": reason, "message": r.was.Message}))
+	return err
 }

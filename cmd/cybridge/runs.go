@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -10,61 +11,123 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
+
+// runsOptions are `cybridge runs`'s options.
+type runsOptions struct {
+	config string
+	limit  int
+}
+
+func (o *runsOptions) flags(fs *flag.FlagSet) {
+	configFlag(fs, &o.config)
+	fs.IntVar(&o.limit, "limit", 20, "cli.flag.limit")
+}
+
+func (o *runsOptions) check(*cli.Invocation) error {
+	if o.limit < 1 {
+		return cli.Usage("cli.usage.limit", nil)
+	}
+	return nil
+}
+
+// runShowOptions are `cybridge runs show ID`'s options.
+type runShowOptions struct {
+	config string
+	id     int64 // the ID argument
+}
+
+func (o *runShowOptions) flags(fs *flag.FlagSet) { configFlag(fs, &o.config) }
+
+func (o *runShowOptions) check(in *cli.Invocation) error {
+	id, err := strconv.ParseInt(in.Args[0], 10, 64)
+	if err != nil || id < 1 {
+		return cli.Usage("cli.usage.run_id", msg.Params{"arg": in.Args[0]})
+	}
+	o.id = id
+	return nil
+}
+
+// newRunsCommand is `cybridge runs` (the history, newest first) and
+// `cybridge runs show ID` (one run with its plan).
+func newRunsCommand(e *env, o *runsOptions, so *runShowOptions) *cli.Command {
+	show := &cli.Command{Name: "show", Args: []string{"ID"}, Summary: "cli.summary.runs_show", Formats: textAndJSON,
+		Flags: so.flags, Check: so.check,
+		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) { return e.runShow(ctx, so) }}
+	return &cli.Command{Name: "runs", Summary: "cli.summary.runs", Formats: textAndJSON, Flags: o.flags, Check: o.check,
+		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) { return e.runs(ctx, o) },
+		Sub: []*cli.Command{show}}
+}
+
+func (e *env) runs(ctx context.Context, o *runsOptions) (cli.Result, error) {
+	a, done, err := e.openApp(ctx, o.config)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	runs, err := a.ListRuns(ctx, o.limit)
+	if err != nil {
+		return nil, err
+	}
+	return &runsResult{runs: runs, e: e}, nil
+}
+
+// runsResult is the run history.
+type runsResult struct {
+	runs []*provision.Run
+	e    *env
+}
 
 // runsList is what runs -format json prints (SPEC §8.1), newest first.
 type runsList struct {
 	Runs []*provision.Run `json:"runs"`
 }
 
-// runRuns is `cybridge runs` (the history) and `cybridge runs show ID`.
-func runRuns(ctx context.Context, e *env, args []string) error {
-	if len(args) > 0 && args[0] == "show" {
-		return runRunsShow(ctx, e, args[1:])
-	}
-	fs := e.commandFlags("runs", "text", "json")
-	limit := fs.Int("limit", 20, "show at most `N` runs")
-	if err := fs.parse(args); err != nil {
+func (r *runsResult) JSON() any { return runsList{Runs: r.runs} }
+
+func (r *runsResult) Text(w io.Writer) error {
+	e, l := r.e, r.e.lang()
+	if len(r.runs) == 0 {
+		_, err := fmt.Fprintln(w, e.text("cli.runs.none", nil))
 		return err
 	}
-	if *limit < 1 {
-		return usageErrorf("-limit must be at least 1")
-	}
-	a, done, err := e.openApp(ctx, *fs.config)
-	if err != nil {
-		return err
-	}
-	defer done()
-	runs, err := a.ListRuns(ctx, *limit)
-	if err != nil {
-		return err
-	}
-	if *fs.format == "json" {
-		return writeJSON(e.stdout, runsList{Runs: runs})
-	}
-	if len(runs) == 0 {
-		fmt.Fprintln(e.stdout, "No runs yet. (Runs that find nothing to change are not recorded.)")
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED\tTRIGGER\tSTATUS\tSOURCE\tCHANGES\tERROR")
-	for _, r := range runs {
-		src := r.Source.Kind
-		if r.Source.Domain != "" {
-			src += " " + r.Source.Domain
-		}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, e.text("cli.runs.header", nil))
+	for _, run := range r.runs {
+		src := sourceName(l, run.Source)
 		errText := ""
-		if r.Error != nil {
-			errText = r.Error.Code
+		if run.Error != nil {
+			errText = run.Error.Code
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.StartedAt.Format("2006-01-02 15:04:05Z07:00"), r.Trigger, r.Status, src, countChanges(r.Summary), errText)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", run.ID, e.time(run.StartedAt), triggerName(l, run.Trigger), statusName(l, run.Status),
+			src, countChanges(l, run.Summary), errText)
 	}
 	return tw.Flush()
 }
 
-// countChanges renders a summary compactly: "+3 ~1 -0" per target.
-func countChanges(s provision.Summary) string {
+// triggerName, statusName and sourceName are a run's trigger, status and
+// source in l.
+func triggerName(l msg.Lang, t provision.Trigger) string {
+	return msg.TextOr(l, "trigger."+string(t), nil, string(t))
+}
+
+func statusName(l msg.Lang, s provision.Status) string {
+	return msg.TextOr(l, "status."+string(s), nil, string(s))
+}
+
+func sourceName(l msg.Lang, s provision.RunSource) string {
+	name := msg.TextOr(l, "source."+s.Kind, nil, s.Kind)
+	if s.Domain != "" {
+		name += " " + s.Domain
+	}
+	return name
+}
+
+// countChanges renders a summary compactly: "safety +3 ~1 -0" per target.
+func countChanges(l msg.Lang, s provision.Summary) string {
 	if len(s) == 0 {
 		return "-"
 	}
@@ -82,7 +145,7 @@ func countChanges(s provision.Summary) string {
 			x += counts[provision.Disable]
 			d += counts[provision.Delete]
 		}
-		p := fmt.Sprintf("%s +%d ~%d -%d", t, c, u, d)
+		p := fmt.Sprintf("%s +%d ~%d -%d", provision.TargetName(l, t), c, u, d)
 		if x > 0 {
 			p += fmt.Sprintf(" !%d", x)
 		}
@@ -91,55 +154,49 @@ func countChanges(s provision.Summary) string {
 	return strings.Join(parts, ", ")
 }
 
-// runRunsShow is `cybridge runs show ID`: one run with its plan.
-func runRunsShow(ctx context.Context, e *env, args []string) error {
-	fs := e.commandFlags("runs show", "text", "json")
-	// The id may come before or after the flags.
-	var idArg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		idArg, args = args[0], args[1:]
-	}
-	if err := fs.afterParse(fs.Parse(args)); err != nil {
-		return err
-	}
-	if idArg == "" && fs.NArg() > 0 {
-		idArg = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageErrorf("runs show: unexpected argument %q", fs.Arg(0))
-	}
-	id, err := strconv.ParseInt(idArg, 10, 64)
-	if err != nil || id < 1 {
-		return usageErrorf("usage: cybridge runs show ID (a run id from cybridge runs)")
-	}
-	a, done, err := e.openApp(ctx, *fs.config)
+func (e *env) runShow(ctx context.Context, o *runShowOptions) (cli.Result, error) {
+	a, done, err := e.openApp(ctx, o.config)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
-	r, err := a.GetRun(ctx, id)
+	r, err := a.GetRun(ctx, o.id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if *fs.format == "json" {
-		return writeJSON(e.stdout, r)
-	}
-	return writeRunText(e.stdout, r, e.textOptions())
+	return &runResult{run: r, e: e}, nil
 }
 
-func writeRunText(w io.Writer, r *provision.Run, o provision.TextOptions) error {
-	fmt.Fprintf(w, "Run %d: %s", r.ID, r.Status)
-	if r.DryRun {
-		fmt.Fprint(w, " (dry run)")
+// runResult is one run with its plan.
+type runResult struct {
+	run *provision.Run
+	e   *env
+}
+
+func (r *runResult) JSON() any { return r.run }
+
+func (r *runResult) Text(w io.Writer) error {
+	run, e, l := r.run, r.e, r.e.lang()
+	head := e.text("cli.run.head", msg.Params{"id": fmt.Sprint(run.ID), "status": statusName(l, run.Status)})
+	if run.DryRun && run.Status != provision.StatusDryRun {
+		head += e.text("cli.run.dry_run", nil)
 	}
-	fmt.Fprintf(w, "\n  trigger:  %s\n  source:   %s %s\n  started:  %s\n  finished: %s (%s)\n",
-		r.Trigger, r.Source.Kind, r.Source.Domain, r.StartedAt.Format(time.RFC3339), r.FinishedAt.Format(time.RFC3339),
-		r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond))
-	if r.Error != nil {
-		fmt.Fprintf(w, "  error:    [%s] %s\n", r.Error.Code, r.Error.Message)
+	fmt.Fprintln(w, head)
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	row := func(key, v string) { fmt.Fprintf(tw, "  %s:\t%s\n", e.text(key, nil), v) }
+	row("cli.run.trigger", triggerName(l, run.Trigger))
+	row("cli.run.source", sourceName(l, run.Source))
+	row("cli.run.started", e.time(run.StartedAt))
+	row("cli.run.finished", e.time(run.FinishedAt)+" ("+run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond).String()+")")
+	if run.Error != nil {
+		row("cli.run.error", fmt.Sprintf("[%s] %s", run.Error.Code, e.redact(provision.IssueText(l, *run.Error))))
 	}
-	if r.Plan == nil {
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if run.Plan == nil {
 		return nil
 	}
 	fmt.Fprintln(w)
-	return provision.RenderText(w, r.Plan, o)
+	return provision.RenderText(w, run.Plan, e.textOptions())
 }

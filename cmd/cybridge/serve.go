@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -10,37 +11,48 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/internal/app"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
 )
 
-// runServe is `cybridge serve`: scheduled imports, the admin console and
-// the JSON API until SIGTERM (or SIGINT).
-func runServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flagSet("serve")
-	cfgPath := configFlag(fs)
-	listen := fs.String("listen", "", "address to listen on (default console.listen, 127.0.0.1:8080)")
-	grace := fs.Duration("shutdown-timeout", time.Minute, "on SIGTERM, how long a running apply may take to finish")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := e.loadConfigFor(*cfgPath, app.Use{Serve: true})
-	if err != nil {
-		return err
-	}
-	if *listen != "" {
-		cfg.Console.Listen = *listen
-	}
-	srv, err := startServe(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	<-ctx.Done()
-	return srv.shutdown(*grace)
+// serveOptions are serve's options.
+type serveOptions struct {
+	config string
+	listen string        // overrides console.listen
+	grace  time.Duration // -shutdown-timeout
+}
+
+func (o *serveOptions) flags(fs *flag.FlagSet) {
+	configFlag(fs, &o.config)
+	fs.StringVar(&o.listen, "listen", "", "cli.flag.listen")
+	fs.DurationVar(&o.grace, "shutdown-timeout", time.Minute, "cli.flag.shutdown_timeout")
+}
+
+// newServeCommand is `cybridge serve`: scheduled imports, the admin
+// console and the JSON API until SIGTERM (or SIGINT). It logs on stderr.
+func newServeCommand(e *env, o *serveOptions) *cli.Command {
+	return &cli.Command{Name: "serve", Summary: "cli.summary.serve", Flags: o.flags,
+		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
+			cfg, err := e.loadConfigFor(o.config, app.Use{Serve: true})
+			if err != nil {
+				return nil, err
+			}
+			if o.listen != "" {
+				cfg.Console.Listen = o.listen
+			}
+			srv, err := startServe(ctx, e, cfg)
+			if err != nil {
+				return nil, err
+			}
+			<-ctx.Done()
+			return nil, srv.shutdown(o.grace)
+		}}
 }
 
 // server is a running `cybridge serve`.
@@ -126,7 +138,8 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	ln, err := net.Listen("tcp", cfg.Console.Listen)
 	if err != nil {
 		store.Close()
-		return nil, &cliError{code: "listen_failed", msg: fmt.Sprintf("cannot listen on %s (console.listen, -listen): %v", cfg.Console.Listen, err)}
+		return nil, &cli.Error{Code: "listen_failed", Kind: msg.KindUnavailable, Key: "cli.listen_failed",
+			Params: msg.Params{"addr": cfg.Console.Listen, "detail": err.Error()}, Err: err}
 	}
 	s := &server{addr: ln.Addr().String(), log: log, sched: sched, store: store, served: make(chan error, 1), app: a,
 		requests: &inflight{h: console}}
@@ -182,7 +195,7 @@ func (s *server) shutdown(grace time.Duration) error {
 	if len(errs) > 0 {
 		err := errors.Join(errs...)
 		s.log.Error("shutdown", "error", err)
-		return &cliError{code: "shutdown", msg: err.Error()}
+		return &cli.Error{Code: "shutdown", Kind: msg.KindInternal, Key: "cli.shutdown_failed", Params: msg.Params{"detail": err.Error()}, Err: err}
 	}
 	s.log.Info("stopped")
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
 	"io"
 	"io/fs"
 	"mime/multipart"
@@ -467,7 +468,7 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 		return runCLI(t, env, "apply", "-plan", f, "-format", "json")
 	}
 	r := apply(download)
-	if r.code != exitOK || !strings.Contains(r.stdout, `"status": "applied"`) {
+	if r.code != msg.ExitOK || !strings.Contains(r.stdout, `"status": "applied"`) {
 		t.Fatalf("apply -plan of the console's download: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	runs := st.runs()
@@ -494,7 +495,7 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	}
 	st.mustAPI(200, "GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil, &again)
 	r = apply(again.Plan)
-	if r.code != exitError || !strings.Contains(r.stdout, `"code": "stale_plan"`) {
+	if r.code != msg.ExitError || !strings.Contains(r.stdout, `"code": "stale_plan"`) {
 		t.Errorf("apply -plan of a stale plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if n := len(st.runs()); n != len(runs) {

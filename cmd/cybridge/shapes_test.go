@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -169,7 +170,7 @@ func TestCLIJSONShapes(t *testing.T) {
 	must := func(args ...string) string {
 		t.Helper()
 		res := runCLI(t, env, args...)
-		if res.code != exitOK {
+		if res.code != msg.ExitOK {
 			t.Fatalf("cybridge %s: exit %d\n%s%s", strings.Join(args, " "), res.code, res.stdout, res.stderr)
 		}
 		return res.stdout
@@ -251,7 +252,7 @@ func TestServeAPIEnrolmentsAsCLI(t *testing.T) {
 	} {
 		api := st.mustAPI(200, "GET", tt.api, nil, nil)
 		r := runCLI(t, env, tt.cli...)
-		if r.code != exitOK {
+		if r.code != msg.ExitOK {
 			t.Fatalf("cybridge %s: exit %d\n%s", strings.Join(tt.cli, " "), r.code, r.stderr)
 		}
 		checkShape(t, "GET "+tt.api, api, tt.shape)

@@ -144,12 +144,19 @@ func Pause(ctx context.Context, st Store, message string, now time.Time) error {
 // Resume lifts a pause and clears the failure counters. It reports whether
 // the schedule was paused.
 func Resume(ctx context.Context, st Store) (wasPaused bool, err error) {
+	was, err := ResumeState(ctx, st)
+	return was.Paused, err
+}
+
+// ResumeState is Resume returning the state as it was (why and since when
+// it was paused), in the same transaction.
+func ResumeState(ctx context.Context, st Store) (was State, err error) {
 	err = st.UpdateState(ctx, func(s *State) error {
-		wasPaused = s.Paused
+		was = *s
 		*s = State{}
 		return nil
 	})
-	return wasPaused, err
+	return was, err
 }
 
 // MemoryStore is a Store in memory, for tests and for running without a

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cybridge/cybridge/internal/msg"
+)
+
+// Runner runs a command line and prints its outcome.
+type Runner struct {
+	Program        string // "cybridge"
+	Stdout, Stderr io.Writer
+	Lang           msg.Lang
+	// Redact scrubs secrets from every error text printed; nil prints
+	// them as they are.
+	Redact func(string) string
+	// Params fill the flag descriptions ({sources}, {encodings}, …).
+	Params msg.Params
+}
+
+// Run parses args against root, runs the command and prints its result
+// or error; it returns the exit code.
+func (r *Runner) Run(ctx context.Context, root *Command, args []string) int {
+	in, err := Parse(root, args)
+	if err != nil {
+		return r.finish(in, nil, err)
+	}
+	res, err := in.Command.Run(ctx, in)
+	return r.finish(in, res, err)
+}
+
+// finish prints res and err the one way every command does (see the
+// package doc) and returns the exit code.
+func (r *Runner) finish(in *Invocation, res Result, err error) int {
+	asJSON := in.Format == "json"
+	printedJSON := false
+	if res != nil {
+		var werr error
+		if asJSON {
+			if v := res.JSON(); v != nil {
+				werr, printedJSON = WriteJSON(r.Stdout, v), true
+			}
+		} else {
+			werr = res.Text(r.Stdout)
+			var x Exit
+			if n, ok := res.(Noter); ok && (err == nil || errors.As(err, &x)) && werr == nil && n.Note() != "" {
+				fmt.Fprintf(r.Stderr, "\n%s\n", n.Note())
+			}
+		}
+		if err == nil {
+			err = werr
+		}
+	}
+	if err == nil {
+		return msg.ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		r.help(in)
+		return msg.ExitOK
+	}
+	var x Exit
+	if errors.As(err, &x) {
+		return int(x)
+	}
+	code, text := msg.Code(err), r.redact(msg.Localize(r.Lang, err))
+	advice := r.redact(adviceOf(r.Lang, err))
+	if asJSON && !printedJSON {
+		body := map[string]any{"code": code, "message": joinAdvice(text, advice)}
+		if p := msg.ParamsOf(err); len(p) > 0 {
+			body["params"] = p
+		}
+		_ = WriteJSON(r.Stdout, map[string]any{"error": body})
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) || code == CodeUsage {
+		if ue != nil && ue.Help {
+			r.help(in)
+			fmt.Fprintln(r.Stderr)
+		}
+		fmt.Fprintf(r.Stderr, "%s: %s\n", r.Program, text)
+		if ue == nil || !ue.Help {
+			fmt.Fprintln(r.Stderr, msg.Text(r.Lang, "cli.help.hint", msg.Params{"command": r.commandLine(in)}))
+		}
+		return exitCode(err)
+	}
+	fmt.Fprintf(r.Stderr, "%s: %s [%s]: %s\n", r.Program, msg.Text(r.Lang, "cli.error", nil), code, text)
+	if advice != "" {
+		fmt.Fprintln(r.Stderr, advice)
+	}
+	return exitCode(err)
+}
+
+func joinAdvice(text, advice string) string {
+	if advice == "" {
+		return text
+	}
+	return text + "\n" + advice
+}
+
+func (r *Runner) redact(s string) string {
+	if r.Redact == nil {
+		return s
+	}
+	return r.Redact(s)
+}
+
+// commandLine is "cybridge calendar show".
+func (r *Runner) commandLine(in *Invocation) string {
+	return strings.Join(append([]string{r.Program}, in.Path...), " ")
+}
+
+// help prints the help of in's command on stderr: its synopsis, summary,
+// subcommands and flags, in the admin's language.
+func (r *Runner) help(in *Invocation) {
+	c, w, l := in.Command, r.Stderr, r.Lang
+	synopsis := r.commandLine(in)
+	if len(c.Sub) > 0 {
+		synopsis += " <command>"
+	}
+	for _, a := range c.Args {
+		synopsis += " " + a
+	}
+	synopsis += " [flags]"
+	fmt.Fprintf(w, "%s: %s\n", msg.Text(l, "cli.help.usage", nil), synopsis)
+	if c.Summary != "" {
+		fmt.Fprintf(w, "\n%s\n", msg.Text(l, c.Summary, r.Params))
+	}
+	if len(c.Sub) > 0 {
+		fmt.Fprintf(w, "\n%s\n", msg.Text(l, "cli.help.commands", nil))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, s := range c.Sub {
+			args := ""
+			for _, a := range s.Args {
+				args += " " + a
+			}
+			fmt.Fprintf(tw, "  %s%s\t%s\n", s.Name, args, msg.Text(l, s.Summary, r.Params))
+		}
+		tw.Flush()
+	}
+	if c.Run != nil {
+		fs := flag.NewFlagSet("", flag.ContinueOnError)
+		if len(c.Formats) > 0 {
+			fs.String("format", c.Formats[0], "cli.flag.format")
+		}
+		if c.Flags != nil {
+			c.Flags(fs)
+		}
+		params := msg.Params{"formats": strings.Join(c.Formats, ", ")}
+		for k, v := range r.Params {
+			params[k] = v
+		}
+		first := true
+		fs.VisitAll(func(f *flag.Flag) {
+			if first {
+				fmt.Fprintf(w, "\n%s\n", msg.Text(l, "cli.help.flags", nil))
+				first = false
+			}
+			local := *f
+			local.Usage = msg.Text(l, f.Usage, params)
+			name, usage := flag.UnquoteUsage(&local)
+			line := "  -" + f.Name
+			if name != "" {
+				line += " " + name
+			}
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+				usage += " " + msg.Text(l, "cli.help.default", msg.Params{"value": f.DefValue})
+			}
+			fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(usage, "\n", "\n    \t"))
+		})
+	}
+	if c.Note != "" {
+		fmt.Fprintf(w, "\n%s\n", msg.Text(l, c.Note, r.Params))
+	}
+	if len(c.Sub) > 0 {
+		fmt.Fprintf(w, "\n%s\n", msg.Text(l, "cli.help.more", msg.Params{"command": r.commandLine(in)}))
+	}
+}
+
+// WriteJSON writes v as indented JSON, without escaping HTML characters.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
