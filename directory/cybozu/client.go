@@ -14,6 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Defaults and limits of Config.
@@ -96,34 +97,34 @@ type Client struct {
 // loopback hosts, credentials in the URL, a missing login or secret, and a
 // token combined with Basic authentication.
 func New(cfg Config) (*Client, error) {
-	bad := func(msg string) (*Client, error) {
-		return nil, &Error{Code: CodeConfigInvalid, Message: msg}
+	bad := func(key string, p msg.Params) (*Client, error) {
+		return nil, newError(CodeConfigInvalid, key, p)
 	}
 	if err := config.CheckURL(cfg.BaseURL); err != nil {
-		return bad("cybozu.url: " + err.Error())
+		return bad(keyConfigURL, msg.Params{"detail": err.Error()})
 	}
 	u, _ := url.Parse(cfg.BaseURL)
 	if u.User != nil {
-		return bad("cybozu.url must not contain a user or password; set cybozu.login and cybozu.password instead")
+		return bad(keyConfigURLUser, nil)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return bad("cybozu.url must be only https://SUBDOMAIN.cybozu.com, without ? or #")
+		return bad(keyConfigURLQuery, nil)
 	}
 	switch {
 	case !cfg.Token.IsSet() && !cfg.Password.IsSet():
-		return bad("no credentials: set cybozu.login and cybozu.password, or cybozu.token")
+		return bad(keyConfigNoCreds, nil)
 	case !cfg.Token.IsSet() && cfg.Login == "":
-		return bad("a password needs its login name: set cybozu.login")
+		return bad(keyConfigNoLogin, nil)
 	case cfg.Token.IsSet() && (cfg.BasicUser != "" || cfg.BasicPassword.IsSet()):
-		return bad("Basic authentication works with password authentication only (the API token and Basic authentication both use the Authorization header): set cybozu.login and cybozu.password instead of cybozu.token")
+		return bad(keyConfigTokenBasic, nil)
 	case (cfg.BasicUser != "") != cfg.BasicPassword.IsSet():
-		return bad("set both cybozu.basic_user and cybozu.basic_password, or neither")
+		return bad(keyConfigHalfBasic, nil)
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
 	if cfg.Concurrency > MaxConcurrency {
-		return bad("cybozu.concurrency must be at most 10: cybozu.com counts concurrent requests per domain")
+		return bad(keyConfigConcurrency, msg.Params{"max": MaxConcurrency})
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -279,7 +280,9 @@ func (c *Client) throttle() {
 
 // canceled reports the end of ctx; it unwraps to the context's error.
 func canceled(ctx context.Context) *Error {
-	return &Error{Code: CodeCanceled, Message: "the read was canceled; nothing was changed", Err: context.Cause(ctx)}
+	e := newError(CodeCanceled, keyCanceled, nil)
+	e.Err = context.Cause(ctx)
+	return e
 }
 
 // discardLogger keeps resty quiet: its warnings could repeat request
