@@ -132,7 +132,6 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-
 // IsJapanese reports whether s has a kana or kanji: a Japanese sentence
 // always has one.
 func TestIsJapanese(t *testing.T) {
