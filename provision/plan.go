@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // FormatVersion is the version of the plan JSON written by this build.
@@ -247,9 +248,10 @@ func (c *Change) HasFlag(f string) bool {
 // Issue is a plan error or warning: a stable code and a message that names
 // the objects and says what to do.
 type Issue struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Target  string `json:"target,omitempty"`
+	Code    string     `json:"code"`
+	Message string     `json:"message"`
+	Target  string     `json:"target,omitempty"`
+	Params  msg.Params `json:"params,omitempty"`
 }
 
 // Source says what directory a plan was computed from.
@@ -500,10 +502,10 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	var p Plan
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&p); err != nil {
-		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file is not a cybridge plan (%v); write one with cybridge plan -out FILE", err)}
+		return nil, newError(CodePlanFormat, "", msg.Params{"detail": err.Error()}, err)
 	}
 	if p.FormatVersion != FormatVersion {
-		return nil, &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan file has format version %d; this cybridge reads version %d: make the plan again with this version", p.FormatVersion, FormatVersion)}
+		return nil, newError(CodePlanFormat, keyPlanVersion, msg.Params{"version": p.FormatVersion, "want": FormatVersion}, nil)
 	}
 	return &p, nil
 }
