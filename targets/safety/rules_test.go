@@ -640,7 +640,7 @@ func TestRule16OneDomain(t *testing.T) {
 	if diff := cmp.Diff([]string{provision.CodeDomainMismatch}, issueCodes(p.Errors)); diff != "" {
 		t.Fatalf("errors (-want +got):\n%s", diff)
 	}
-	if !strings.Contains(p.Errors[0].Message, "-switch-domain") {
+	if !strings.Contains(p.Errors[0].Message, "switching the domain") {
 		t.Errorf("message %q does not name the way out", p.Errors[0].Message)
 	}
 
