@@ -208,6 +208,18 @@ type Issue struct {
 	// Params are what the message needs, by name: a surface renders the
 	// code's text from them in the admin's language (msg.TextOr).
 	Params msg.Params `json:"params,omitempty"`
+	// Key is the catalogue key of the text when one code covers several
+	// situations (ambiguous_match.org); empty means Code. It is to Issue
+	// what msg.Error.Key is to an error.
+	Key string `json:"key,omitempty"`
+}
+
+// TextKey is the catalogue key of the issue's text: Key, or Code.
+func (i Issue) TextKey() string {
+	if i.Key != "" {
+		return i.Key
+	}
+	return i.Code
 }
 
 // Source says what directory a plan was computed from.
