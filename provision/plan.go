@@ -214,6 +214,19 @@ type Issue struct {
 	Key string `json:"key,omitempty"`
 }
 
+// NewIssue is an issue with code, the catalogue key of its text (a
+// situation of the code, or the code itself) and the parameters the text
+// needs. Its Message is the English text, rendered from the catalogue, so
+// that the English lives in one place.
+func NewIssue(code, key string, params msg.Params) Issue {
+	i := Issue{Code: code, Params: params}
+	if key != code {
+		i.Key = key
+	}
+	i.Message = msg.Text(msg.En, i.TextKey(), params)
+	return i
+}
+
 // TextKey is the catalogue key of the issue's text: Key, or Code.
 func (i Issue) TextKey() string {
 	if i.Key != "" {

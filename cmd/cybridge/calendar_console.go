@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -16,15 +15,9 @@ type calendarConsole struct {
 
 var _ web.Calendar = (*calendarConsole)(nil)
 
-// consoleError gives an enrolment error the console's codes: not_found for
-// an unknown login (HTTP 404), the editor's own code otherwise.
-func consoleError(err error) error {
-	var ce *calendar.Error
-	if errors.As(err, &ce) && ce.Code == calendar.CodeNotFound {
-		return &cliError{code: "not_found", msg: ce.Message}
-	}
-	return err
-}
+// consoleError gives an enrolment error the console's codes: the editor's
+// own (an unknown login is not_found, as the console's).
+func consoleError(err error) error { return err }
 
 func (c *calendarConsole) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
 	ens, err := c.ed.List(ctx)
@@ -54,7 +47,7 @@ func (c *calendarConsole) SetTarget(ctx context.Context, login string, t web.Tar
 	case string(calendar.KindCalDAV):
 		_, err = c.ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
 	default:
-		err = &calendar.Error{Code: calendar.CodeInvalidInput, Message: "choose the target: google or caldav"}
+		_, err = calendar.ParseKind(t.Target)
 	}
 	return consoleError(err)
 }

@@ -70,7 +70,7 @@ func matchDepartments(snap *directory.Snapshot, ix *directory.Index, st *State, 
 				m.skippedDept[d.ID] = true
 			}
 			m.skippedOrg[o.Code] = true
-			m.errors = append(m.errors, newIssue(CodeAmbiguousMatch, KeyAmbiguousOrg,
+			m.errors = append(m.errors, provision.NewIssue(CodeAmbiguousMatch, KeyAmbiguousOrg,
 				msg.Params{"code": o.Code, "name": o.Name, "departments": names}))
 		}
 	}
@@ -194,7 +194,7 @@ func (m *memberMatch) matchLinks(members []Member, links map[int64]provision.Dir
 				m.skippedMember[mb.ID] = true
 				names[i] = memberItem(mb)
 			}
-			m.errors = append(m.errors, newIssue(CodeAmbiguousMatch, KeyAmbiguousUserLinks,
+			m.errors = append(m.errors, provision.NewIssue(CodeAmbiguousMatch, KeyAmbiguousUserLinks,
 				msg.Params{"login": u.Login, "name": u.DisplayName, "members": names}))
 		}
 	}
@@ -300,7 +300,7 @@ func ambiguousByKeys(key, login, name string, byLogin, byEmail []string) provisi
 	default:
 		p["by_login"], p["by_email"] = byLogin, byEmail
 	}
-	return newIssue(CodeAmbiguousMatch, key, p)
+	return provision.NewIssue(CodeAmbiguousMatch, key, p)
 }
 
 // norm is how logins and emails compare: case-insensitively, trimmed.

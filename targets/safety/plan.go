@@ -132,25 +132,12 @@ func (p *planner) planMembers() {
 	p.checkInitialPassword(len(mm.unmatched))
 }
 
-// newIssue is a plan error or warning with code, the catalogue key of its
-// text (a situation of the code, or "" for the code itself) and the
-// parameters the text needs. The English message is rendered from the
-// catalogue, so the English lives in one place.
-func newIssue(code, key string, params msg.Params) provision.Issue {
-	i := provision.Issue{Code: code, Params: params}
-	if key != code {
-		i.Key = key
-	}
-	i.Message = msg.Text(msg.En, i.TextKey(), params)
-	return i
-}
-
 func (p *planner) errorOf(code, key string, params msg.Params) {
-	p.out.Errors = append(p.out.Errors, newIssue(code, key, params))
+	p.out.Errors = append(p.out.Errors, provision.NewIssue(code, key, params))
 }
 
 func (p *planner) warningOf(code, key string, params msg.Params) {
-	p.out.Warnings = append(p.out.Warnings, newIssue(code, key, params))
+	p.out.Warnings = append(p.out.Warnings, provision.NewIssue(code, key, params))
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
