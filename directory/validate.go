@@ -1,12 +1,14 @@
 package directory
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Problem codes reported by Validate.
 const (
+	CodeInvalidDirectory    = "invalid_directory" // the ValidationError's code
 	ProblemDuplicateLogin   = "duplicate_login"
 	ProblemDuplicateOrgCode = "duplicate_org_code"
 	ProblemDuplicateGroup   = "duplicate_group_code"
@@ -17,43 +19,90 @@ const (
 	ProblemEmptyCode        = "empty_code"
 )
 
-// Problem is one thing wrong with a snapshot, with where it came from.
+// Problem is one thing wrong with a snapshot, with where it came from: a
+// code, the catalogue key of its text (ProblemKey), the parameters the text
+// names, and the English Message rendered from them.
 type Problem struct {
-	Code     string   `json:"code"`
-	Location Location `json:"location"`
-	Message  string   `json:"message"`
+	Code     string     `json:"code"`
+	Location Location   `json:"location"`
+	Message  string     `json:"message"`
+	Params   msg.Params `json:"params,omitempty"`
+	// Key is the catalogue key when the code covers several situations
+	// (empty_code of an organization or of a user); "" means
+	// "directory."+Code.
+	Key string `json:"key,omitempty"`
 }
 
-func (p Problem) String() string {
-	if loc := p.Location.String(); loc != "" {
-		return loc + ": " + p.Message
+// TextKey is the catalogue key of the problem's text.
+func (p Problem) TextKey() string {
+	if p.Key != "" {
+		return p.Key
 	}
-	return p.Message
+	return "directory." + p.Code
+}
+
+func (p Problem) String() string { return p.Localize(msg.En) }
+
+// Localize renders the problem in lang, after its location.
+func (p Problem) Localize(lang msg.Lang) string {
+	text := msg.TextOr(lang, p.TextKey(), p.Params, p.Message)
+	if loc := p.Location.String(); loc != "" {
+		return loc + ": " + text
+	}
+	return text
 }
 
 // ValidationError carries every problem Validate found. Its error code for
-// the admin is "invalid_directory".
+// the admin is "invalid_directory", its kind invalid.
 type ValidationError struct {
 	Problems []Problem
 }
 
-// Code is the stable error code.
-func (e *ValidationError) ErrorCode() string { return "invalid_directory" }
+// ErrorCode is the stable error code.
+func (e *ValidationError) ErrorCode() string { return CodeInvalidDirectory }
 
-func (e *ValidationError) Error() string {
+// ErrorKind: the directory must be fixed in cybozu.com (or the files).
+func (e *ValidationError) ErrorKind() msg.Kind { return msg.KindInvalid }
+
+// ErrorParams is the number of problems.
+func (e *ValidationError) ErrorParams() msg.Params { return msg.Params{"count": len(e.Problems)} }
+
+func (e *ValidationError) Error() string { return e.Localize(msg.En) }
+
+// Localize renders the error in lang: a heading and the first 20
+// problems, the rest counted.
+func (e *ValidationError) Localize(lang msg.Lang) string {
 	const show = 20
 	var b strings.Builder
-	fmt.Fprintf(&b, "the directory has %d problem(s); fix them in cybozu.com (or the CSV files) and read again:", len(e.Problems))
+	b.WriteString(msg.Text(lang, CodeInvalidDirectory, e.ErrorParams()))
 	for i, p := range e.Problems {
 		if i == show {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-show)
+			b.WriteString("\n  ")
+			b.WriteString(msg.Text(lang, "directory.more", msg.Params{"count": len(e.Problems) - show}))
 			break
 		}
 		b.WriteString("\n  ")
-		b.WriteString(p.String())
+		b.WriteString(p.Localize(lang))
 	}
 	return b.String()
 }
+
+// Codes lists every catalogue key Validate's errors render, for the test
+// that each has a text in both languages.
+func Codes() []string {
+	return []string{CodeInvalidDirectory, "directory.more",
+		"directory." + ProblemDuplicateLogin, "directory." + ProblemDuplicateOrgCode, "directory." + ProblemDuplicateGroup,
+		"directory." + ProblemUnknownParent, "directory." + ProblemOrgCycle, "directory." + ProblemUnknownUser,
+		keyUnknownOrgMember, keyUnknownOrgPrimary, keyEmptyOrgCode, keyEmptyLogin}
+}
+
+// The keys of the codes that cover two situations.
+const (
+	keyUnknownOrgMember  = "directory.unknown_org.member"
+	keyUnknownOrgPrimary = "directory.unknown_org.primary"
+	keyEmptyOrgCode      = "directory.empty_code.org"
+	keyEmptyLogin        = "directory.empty_code.login"
+)
 
 // Validate reports every problem of the snapshot at once: empty or duplicate
 // login names and organization codes, parent codes that do not exist, cycles
@@ -62,19 +111,24 @@ func (e *ValidationError) Error() string {
 // snapshot with problems is never planned from.
 func (s *Snapshot) Validate() error {
 	var ps []Problem
-	add := func(code string, loc Location, format string, args ...any) {
-		ps = append(ps, Problem{Code: code, Location: loc, Message: fmt.Sprintf(format, args...)})
+	add := func(code, key string, loc Location, p msg.Params) {
+		pr := Problem{Code: code, Location: loc, Params: p}
+		if key != "" {
+			pr.Key = key
+		}
+		pr.Message = msg.Text(msg.En, pr.TextKey(), p)
+		ps = append(ps, pr)
 	}
 
 	orgs := make(map[string]*Organization, len(s.Organizations))
 	for i := range s.Organizations {
 		o := &s.Organizations[i]
 		if o.Code == "" {
-			add(ProblemEmptyCode, o.Origin, "organization %q has no code", o.Name)
+			add(ProblemEmptyCode, keyEmptyOrgCode, o.Origin, msg.Params{"name": o.Name})
 			continue
 		}
 		if first, dup := orgs[o.Code]; dup {
-			add(ProblemDuplicateOrgCode, o.Origin, "organization code %q is used twice (first at %s)", o.Code, first.Origin)
+			add(ProblemDuplicateOrgCode, "", o.Origin, msg.Params{"code": o.Code, "first": first.Origin.String()})
 			continue
 		}
 		orgs[o.Code] = o
@@ -82,7 +136,7 @@ func (s *Snapshot) Validate() error {
 	for i := range s.Organizations {
 		o := &s.Organizations[i]
 		if o.ParentCode != "" && orgs[o.ParentCode] == nil {
-			add(ProblemUnknownParent, o.Origin, "organization %q names parent %q, which does not exist", o.Code, o.ParentCode)
+			add(ProblemUnknownParent, "", o.Origin, msg.Params{"code": o.Code, "parent": o.ParentCode})
 		}
 	}
 	// Cycles: walk each organization's ancestry; report each cycle once, at
@@ -118,28 +172,28 @@ func (s *Snapshot) Validate() error {
 			continue
 		}
 		reported[min] = true
-		add(ProblemOrgCycle, o.Origin, "organizations form a cycle: %s → %s", strings.Join(cycle, " → "), o.Code)
+		add(ProblemOrgCycle, "", o.Origin, msg.Params{"cycle": strings.Join(append(cycle, o.Code), " → ")})
 	}
 
 	users := make(map[string]*User, len(s.Users))
 	for i := range s.Users {
 		u := &s.Users[i]
 		if u.Login == "" {
-			add(ProblemEmptyCode, u.Origin, "user %q has no login name", u.DisplayName)
+			add(ProblemEmptyCode, keyEmptyLogin, u.Origin, msg.Params{"name": u.DisplayName})
 			continue
 		}
 		if first, dup := users[u.Login]; dup {
-			add(ProblemDuplicateLogin, u.Origin, "login name %q is used twice (first at %s)", u.Login, first.Origin)
+			add(ProblemDuplicateLogin, "", u.Origin, msg.Params{"login": u.Login, "first": first.Origin.String()})
 			continue
 		}
 		users[u.Login] = u
 		for _, m := range u.Memberships {
 			if orgs[m.OrgCode] == nil {
-				add(ProblemUnknownOrg, u.Origin, "user %q belongs to organization %q, which does not exist", u.Login, m.OrgCode)
+				add(ProblemUnknownOrg, keyUnknownOrgMember, u.Origin, msg.Params{"login": u.Login, "org": m.OrgCode})
 			}
 		}
 		if u.PrimaryOrg != "" && orgs[u.PrimaryOrg] == nil {
-			add(ProblemUnknownOrg, u.Origin, "user %q has primary organization %q, which does not exist", u.Login, u.PrimaryOrg)
+			add(ProblemUnknownOrg, keyUnknownOrgPrimary, u.Origin, msg.Params{"login": u.Login, "org": u.PrimaryOrg})
 		}
 	}
 
@@ -147,13 +201,13 @@ func (s *Snapshot) Validate() error {
 	for i := range s.Groups {
 		g := &s.Groups[i]
 		if groups[g.Code] {
-			add(ProblemDuplicateGroup, g.Origin, "group code %q is used twice", g.Code)
+			add(ProblemDuplicateGroup, "", g.Origin, msg.Params{"code": g.Code})
 			continue
 		}
 		groups[g.Code] = true
 		for _, l := range g.Members {
 			if users[l] == nil {
-				add(ProblemUnknownUser, g.Origin, "group %q lists member %q, who is not a user of the directory", g.Code, l)
+				add(ProblemUnknownUser, "", g.Origin, msg.Params{"group": g.Code, "login": l})
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Loaded is one target with the state and links it was loaded with.
@@ -64,10 +65,7 @@ func MakePlan(req PlanRequest) *Plan {
 	stripIDs := false
 	if d := snap.Source.Domain; req.LinkedDomain != "" && d != "" && !strings.EqualFold(d, req.LinkedDomain) {
 		if !req.SwitchDomain {
-			p.Errors = append(p.Errors, Issue{Code: CodeDomainMismatch, Message: fmt.Sprintf(
-				"the database is linked to %s, but the directory was read from %s; one roster follows one cybozu.com domain. "+
-					"To link it to %s instead, make the plan again with -switch-domain and read what it does to the existing links",
-				req.LinkedDomain, d, d)})
+			p.Errors = append(p.Errors, issue(CodeDomainMismatch, msg.Params{"linked": req.LinkedDomain, "domain": d}))
 			return p
 		}
 		stripIDs = true
@@ -75,10 +73,7 @@ func MakePlan(req PlanRequest) *Plan {
 		for _, l := range req.Targets {
 			n += len(l.Links)
 		}
-		p.Warnings = append(p.Warnings, Issue{Code: CodeDomainSwitch, Message: fmt.Sprintf(
-			"switching from %s to %s: the %d existing links are matched again by code, login name or email "+
-				"(ids of %s mean nothing in %s); linked objects that %s does not have are deleted below",
-			req.LinkedDomain, d, n, req.LinkedDomain, d, d)})
+		p.Warnings = append(p.Warnings, issue(CodeDomainSwitch, msg.Params{"linked": req.LinkedDomain, "domain": d, "links": n}))
 	}
 
 	ix := directory.NewIndex(snap)
@@ -199,4 +194,10 @@ func summarize(changes []Change, targets []TargetInfo) Summary {
 		kinds[p][c.Action]++
 	}
 	return s
+}
+
+// issue is a plan error or warning of code with p, its English Message
+// rendered from the catalogue.
+func issue(code string, p msg.Params) Issue {
+	return Issue{Code: code, Params: p, Message: msg.Text(msg.En, code, p)}
 }

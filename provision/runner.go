@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Trigger says what started a run.
@@ -285,7 +286,7 @@ func applyFailed(err error) error {
 	if errors.As(err, &coded) {
 		return err
 	}
-	return &Error{Code: "apply_failed", Message: fmt.Sprintf("applying the plan failed, and nothing was changed: %v", err), Err: err}
+	return newError(CodeApplyFailed, "", msg.Params{"detail": err.Error()}, err)
 }
 
 // Plan loads every target's state in one read transaction and computes the
@@ -353,7 +354,7 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 	}
 	for _, ti := range plan.Targets {
 		if targets[ti.Name] == nil && len(plan.ChangesFor(ti.Name)) > 0 {
-			return 0, &Error{Code: "target_disabled", Message: fmt.Sprintf("the plan changes %s, which is not enabled in this configuration; enable it or make a new plan", ti.Name)}
+			return 0, newError(CodeTargetDisabled, "", msg.Params{"target": ti.Name}, nil)
 		}
 	}
 
@@ -409,10 +410,7 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 // counted again from the changes, so that the history tells what was
 // applied.
 func (r *Runner) checkStored(p *Plan) error {
-	bad := func(format string, args ...any) error {
-		return &Error{Code: CodePlanFormat, Message: fmt.Sprintf("the plan does not hold together: "+format+
-			"; it was edited or damaged, and nothing was applied — make the plan again with cybridge plan -out FILE", args...)}
-	}
+	bad := func(key string, p msg.Params) error { return newError(CodePlanFormat, key, p, nil) }
 	live := map[string]Target{}
 	for _, t := range r.Targets {
 		live[t.Name()] = t
@@ -420,7 +418,7 @@ func (r *Runner) checkStored(p *Plan) error {
 	kinds := map[string][]KindInfo{}
 	for _, ti := range p.Targets {
 		if _, dup := kinds[ti.Name]; dup {
-			return bad("it lists target %q twice", ti.Name)
+			return bad(keyPlanDuplicateTarget, msg.Params{"target": ti.Name})
 		}
 		kinds[ti.Name] = ti.Kinds
 		if t := live[ti.Name]; t != nil {
@@ -431,14 +429,19 @@ func (r *Runner) checkStored(p *Plan) error {
 		c := &p.Changes[i]
 		ks, ok := kinds[c.Target]
 		if !ok {
-			return bad("change %d (%s %s %q) names target %q, which the plan does not list", i+1, c.Action, c.Kind, c.Key, c.Target)
+			return bad(keyPlanUnknownTarget, changeParams(i, c))
 		}
 		if !hasAction(ks, c.Kind, c.Action) {
-			return bad("change %d (%s %s %q): target %s has no %s %s", i+1, c.Action, c.Kind, c.Key, c.Target, c.Kind, c.Action)
+			return bad(keyPlanNoAction, changeParams(i, c))
 		}
 	}
 	p.Summary = summarize(p.Changes, p.Targets)
 	return nil
+}
+
+// changeParams names change i of a stored plan in a plan_format text.
+func changeParams(i int, c *Change) msg.Params {
+	return msg.Params{"change": i + 1, "action": string(c.Action), "kind": c.Kind, "key": c.Key, "target": c.Target}
 }
 
 // hasAction reports whether kind is among ks and has action a.
@@ -458,17 +461,16 @@ func hasAction(ks []KindInfo, kind string, a Action) bool {
 // checkFresh refuses a plan whose targets' states (objects and links) or
 // linked domain changed since it was made.
 func (r *Runner) checkFresh(ctx context.Context, q Querier, plan *Plan, targets map[string]Target) error {
-	stale := func(what string) error {
-		return &Error{Code: CodeStalePlan, Message: fmt.Sprintf(
-			"the plan is stale: %s changed since it was made (%s); nothing was applied — make a new plan and apply that",
-			what, plan.CreatedAt.Format(time.RFC3339))}
+	stale := func(key string, p msg.Params) error {
+		p["created"] = plan.CreatedAt.Format(time.RFC3339)
+		return newError(CodeStalePlan, key, p, nil)
 	}
 	domain, err := r.Store.LinkedDomain(ctx, q)
 	if err != nil {
 		return err
 	}
 	if domain != plan.LinkedDomain {
-		return stale("the linked cybozu.com domain")
+		return stale(keyStaleDomain, msg.Params{"linked": plan.LinkedDomain, "domain": domain})
 	}
 	for _, ti := range plan.Targets {
 		t := targets[ti.Name]
@@ -484,7 +486,7 @@ func (r *Runner) checkFresh(ctx context.Context, q Querier, plan *Plan, targets 
 			return fmt.Errorf("load %s links: %w", ti.Name, err)
 		}
 		if StateDigest(st, links) != ti.Digest {
-			return stale("the " + ti.Name + " state")
+			return stale("", msg.Params{"target": ti.Name})
 		}
 	}
 	return nil
@@ -555,7 +557,7 @@ func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Ti
 	// Record even when ctx was cancelled: the history must show the failure.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	id, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error()})
+	id, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error(), Params: msg.ParamsOf(cause)})
 	if err != nil {
 		return 0, errors.Join(cause, err)
 	}

@@ -259,7 +259,7 @@ func TestStalePlanRefused(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Code != provision.CodeStalePlan || res.RunID != 0 {
 		t.Fatalf("apply a stale plan: %v (run %d)", err, res.RunID)
 	}
-	if !strings.Contains(err.Error(), "make a new plan") {
+	if !strings.Contains(err.Error(), "make the plan again") {
 		t.Errorf("message %q", err)
 	}
 	if e.dump() != dump {

@@ -1,6 +1,10 @@
 package provision
 
-import "fmt"
+import (
+	"math"
+
+	"github.com/cybridge/cybridge/internal/msg"
+)
 
 // Safeguard codes (the reasons of a BlockedError).
 const (
@@ -12,7 +16,7 @@ const (
 // Safeguards stop a run that would remove too much, or that read a
 // directory much smaller than last time — the classic sign of a partial
 // read (an account that sees only part of the domain). They block the whole
-// run; -allow-deletes releases them.
+// run; allowing deletes (Request.AllowDeletes) releases them.
 type Safeguards struct {
 	// MaxDeletes: a target's deletes + disables (+ sync resets, see
 	// Plan.Removals) above this block the run.
@@ -26,8 +30,10 @@ type Safeguards struct {
 	MinSourceRatio int
 }
 
-// Check returns the safeguards p trips. lastUsers is the user count of the
-// last applied run (0 when there is none). It is pure.
+// Check returns the safeguards p trips, each with the Params of its
+// reason's text and the English Message rendered from them. lastUsers is
+// the user count of the last applied run (0 when there is none). It is
+// pure.
 func (s Safeguards) Check(p *Plan, lastUsers int) []Issue {
 	var out []Issue
 	for _, t := range p.Targets {
@@ -36,28 +42,21 @@ func (s Safeguards) Check(p *Plan, lastUsers int) []Issue {
 			continue
 		}
 		if n > s.MaxDeletes {
-			out = append(out, Issue{Code: SafeguardMaxDeletes, Target: t.Name, Message: fmt.Sprintf(
-				"%s: this run would delete, disable or reset %d %s, more than max_deletes = %d", t.Name, n, plural(n, "object", "objects"), s.MaxDeletes)})
+			out = append(out, reason(SafeguardMaxDeletes, t.Name, msg.Params{"target": t.Name, "count": n, "limit": s.MaxDeletes}))
 		}
 		if t.Linked > 0 && n*100 > s.MaxDeletePercent*t.Linked {
-			out = append(out, Issue{Code: SafeguardMaxDeletePercent, Target: t.Name, Message: fmt.Sprintf(
-				"%s: this run would delete, disable or reset %d of %d linked objects (%.1f%%), more than max_delete_percent = %d%%",
-				t.Name, n, t.Linked, float64(n)*100/float64(t.Linked), s.MaxDeletePercent)})
+			percent := math.Round(float64(n)*1000/float64(t.Linked)) / 10 // one decimal, as the text shows it
+			out = append(out, reason(SafeguardMaxDeletePercent, t.Name, msg.Params{
+				"target": t.Name, "count": n, "linked": t.Linked, "percent": percent, "limit": s.MaxDeletePercent}))
 		}
 	}
 	if lastUsers > 0 && p.Source.Users*100 < s.MinSourceRatio*lastUsers {
-		out = append(out, Issue{Code: SafeguardMinSourceRatio, Message: fmt.Sprintf(
-			"the directory has %d users, fewer than min_source_ratio = %d%% of the %d read by the last successful run; "+
-				"a partial read (an account that is not a cybozu.com administrator, or 組織間のアクセス権) looks like mass leaving — check the account with cybridge check",
-			p.Source.Users, s.MinSourceRatio, lastUsers)})
+		out = append(out, reason(SafeguardMinSourceRatio, "", msg.Params{"users": p.Source.Users, "limit": s.MinSourceRatio, "last": lastUsers}))
 	}
 	return out
 }
 
-// plural picks the word for n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+// reason is the issue of a tripped safeguard.
+func reason(code, target string, p msg.Params) Issue {
+	return Issue{Code: code, Target: target, Params: p, Message: msg.Text(msg.En, code, p)}
 }

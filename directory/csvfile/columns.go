@@ -40,21 +40,21 @@ func (k Kind) FileName() string {
 	return "unknown.csv"
 }
 
-// What says what the file holds, for messages.
-func (k Kind) What() string {
+// name is the kind's name in parameters of texts (csv.export.<name>).
+func (k Kind) name() string {
 	switch k {
 	case KindUsers:
-		return "users (ユーザー)"
+		return "users"
 	case KindOrgs:
-		return "organizations (組織)"
+		return "orgs"
 	case KindUserOrgs:
-		return "user organizations (ユーザーの所属組織)"
+		return "user_orgs"
 	case KindTitles:
-		return "titles (役職)"
+		return "titles"
 	case KindGroups:
-		return "groups (グループ(ロール))"
+		return "groups"
 	case KindUserGroups:
-		return "user groups (ユーザーの所属グループ(ロール))"
+		return "user_groups"
 	}
 	return "unknown"
 }

@@ -188,7 +188,7 @@ type lineTooLong struct {
 }
 
 func (e *lineTooLong) Error() string {
-	return fmt.Sprintf("%s is longer than %d MiB", e.what, e.limit>>20)
+	return fmt.Sprintf("a %s is longer than %d MiB", e.what, e.limit>>20)
 }
 
 // lineDecoder turns the raw file into UTF-8 for encoding/csv, one physical
@@ -245,7 +245,7 @@ func (d *lineDecoder) Read(p []byte) (int, error) {
 	d.off += n
 	d.fed += n
 	if d.fed > maxRecordBytes && d.err == nil {
-		d.err = &lineTooLong{line: d.line, limit: maxRecordBytes, what: "a row"}
+		d.err = &lineTooLong{line: d.line, limit: maxRecordBytes, what: "row"}
 		d.out, d.off = nil, 0
 	}
 	return n, nil
@@ -257,7 +257,7 @@ func (d *lineDecoder) readRaw() ([]byte, error) {
 	for {
 		chunk, err := d.src.ReadSlice('\n')
 		if len(d.acc)+len(chunk) > maxLineBytes {
-			return nil, &lineTooLong{line: d.line + 1, limit: maxLineBytes, what: "a line"}
+			return nil, &lineTooLong{line: d.line + 1, limit: maxLineBytes, what: "line"}
 		}
 		if err == bufio.ErrBufferFull {
 			d.acc = append(d.acc, chunk...)

@@ -1,9 +1,10 @@
 package csvfile
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ func FindInDir(dir string) (Files, error) {
 	var p problems
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		p.add(&RowError{File: dir, Err: fmt.Errorf("cannot list the CSV folder: %w", err)})
+		p.add(&RowError{File: dir, Err: newProblem("csv.unreadable.folder", nil).causedBy(err)})
 		return Files{}, p.err()
 	}
 	var files Files
@@ -61,12 +62,12 @@ func FindInDir(dir string) (Files, error) {
 				names[i] = filepath.Base(path)
 			}
 			sort.Strings(names)
-			p.add(&RowError{File: dir, Err: fmt.Errorf("%d files have the header of the %s export (%s): name the one to read %s, or give it explicitly",
-				len(c), k.What(), strings.Join(names, ", "), k.FileName())})
+			p.add(&RowError{File: dir, Err: newProblem("csv.ambiguous_file", msg.Params{
+				"count": len(c), "export": k.name(), "names": names, "name": k.FileName()})})
 		}
 	}
 	if files.Users == "" && p.count() == 0 {
-		p.add(&RowError{File: dir, Err: problemf(ErrNoUsersFile, "no users export in the folder: export ユーザー from cybozu.com (ユーザー管理 › ファイルへの書き出し) and save it as %s there", KindUsers.FileName())})
+		p.add(&RowError{File: dir, Err: newProblem("csv.no_users_file", msg.Params{"name": KindUsers.FileName()})})
 	}
 	if err := p.err(); err != nil {
 		return files, err

@@ -1,7 +1,8 @@
 package csvfile
 
 import (
-	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"strings"
 
 	"github.com/gocarina/gocsv"
@@ -80,7 +81,7 @@ func newLayout(t *table, cols []column, header *record, customNames []string) (*
 			unknown = append(unknown, i)
 			key = ignoredKey
 		case dup:
-			t.problem(header, i, problemf(ErrDuplicate, "the %s column appears twice (also column %d): remove one", l.defs[key].ja, prev+1))
+			t.problem(header, i, newProblem("csv.duplicate.column", msg.Params{"name": l.defs[key].ja, "other": prev + 1}))
 			ok = false
 			key = ignoredKey
 		default:
@@ -96,12 +97,12 @@ func newLayout(t *table, cols []column, header *record, customNames []string) (*
 		case t.kind != KindUsers:
 			// Other files: a column cybridge does not use is ignored.
 		case i > lastKnown && name == "":
-			t.problem(header, i, fmt.Errorf("a custom item column after 削除 has no name in the header: give it the custom item's code"))
+			t.problem(header, i, newProblem("csv.unknown_column.unnamed", nil))
 			ok = false
 		case i > lastKnown:
 			l.custom = append(l.custom, customCol{col: i, code: name})
 		default:
-			t.problem(header, i, fmt.Errorf("unknown column %q before 削除: custom items go after 削除; check the header against the export (ログイン名, 表示名, … 削除)", name))
+			t.problem(header, i, newProblem("csv.unknown_column.before_delete", msg.Params{"name": name}))
 			ok = false
 		}
 	}
@@ -109,8 +110,7 @@ func newLayout(t *table, cols []column, header *record, customNames []string) (*
 		if _, found := l.pos[c.key]; found || !c.required {
 			continue
 		}
-		t.probs.add(&RowError{File: t.file, Line: header.line, Column: i + 1, Field: c.ja, Err: problemf(ErrMissingColumn,
-			"the %s column (column %d of the export) is missing from the header: export the file again with every column — cybridge never reads a missing column as empty values", c.ja, i+1)})
+		t.probs.add(&RowError{File: t.file, Line: header.line, Column: i + 1, Field: c.ja, Err: newProblem("csv.missing_column", msg.Params{"name": c.ja, "position": i + 1})})
 		ok = false
 	}
 	return l, ok
@@ -126,13 +126,12 @@ func (l *layout) fits(t *table, rec *record) bool {
 	}
 	switch {
 	case n < l.width:
-		t.problem(rec, n, problemf(ErrShortRow,
-			"the row has %d columns, the file has %d: the row is cut short (an unquoted line break, or a lost separator?)", n, l.width))
+		t.problem(rec, n, newProblem("csv.short_row", msg.Params{"count": n, "width": l.width}))
 		return false
 	case n > l.width:
 		for _, f := range rec.fields[l.width:] {
 			if strings.TrimSpace(f) != "" {
-				t.problem(rec, l.width, fmt.Errorf("the row has %d columns, the file has %d: quote fields that contain the separator (%s)", n, l.width, separatorName(t.sep)))
+				t.problem(rec, l.width, newProblem("csv.long_row", msg.Params{"count": n, "width": l.width, "separator": separatorName(t.sep)}))
 				return false
 			}
 		}
@@ -199,7 +198,7 @@ func readFixed[T any](t *table, cols []column, o *readOptions, skipped map[strin
 		buf, err = decodeChunk(l, recs, buf)
 		if err != nil {
 			// Cannot happen with string fields; report rather than panic.
-			t.problem(recs[0], -1, fmt.Errorf("cannot decode rows: %w", err))
+			t.problem(recs[0], -1, newProblem("csv.invalid_row.decode", nil).causedBy(err))
 		} else {
 			for i := range buf {
 				row(&rowCtx{t: t, l: l, rec: recs[i], ok: true}, &buf[i])
@@ -217,8 +216,7 @@ func readFixed[T any](t *table, cols []column, o *readOptions, skipped map[strin
 		}
 		if t.kind == KindUsers && header == nil && len(o.customItems) == 0 && len(rec.fields) > l.width && !l.unnamedCustom {
 			l.unnamedCustom = true
-			t.problem(rec, l.width, fmt.Errorf("%d custom item columns after 削除 cannot be named in a file without a header row: export with 先頭行に項目名を書き出す (header row) checked",
-				len(rec.fields)-l.width))
+			t.problem(rec, l.width, newProblem("csv.unknown_column.no_header", msg.Params{"count": len(rec.fields) - l.width}))
 		}
 		if !l.fits(t, rec) {
 			if p := l.col(cols[0].key); p >= 0 && p < len(rec.fields) {
@@ -272,7 +270,7 @@ func (c *rowCtx) text(key, raw string) string {
 func (c *rowCtx) required(key, raw, what string) string {
 	v := c.text(key, raw)
 	if v == "" {
-		c.fail(key, fmt.Errorf("%s is empty (「*」 means not given): every row needs one", what))
+		c.fail(key, newProblem("csv.empty_value."+what, nil))
 	}
 	return v
 }
@@ -282,7 +280,7 @@ func (c *rowCtx) required(key, raw, what string) string {
 func (c *rowCtx) noRename(key, raw, current string) {
 	v := c.code(key, raw)
 	if v != "" && v != "*" && v != current {
-		c.fail(key, fmt.Errorf("%q renames %q: cybridge reads the directory as it is — clear this column (or put 「*」), or export again after the rename", v, current))
+		c.fail(key, newProblem("csv.invalid_value.rename", msg.Params{"value": v, "current": current}))
 	}
 }
 
@@ -291,8 +289,8 @@ func (c *rowCtx) noDelete(key, raw string) {
 	switch v := c.code(key, raw); v {
 	case "", "*", "0":
 	case "1":
-		c.fail(key, fmt.Errorf("削除 is 1, which deletes this entry on import: remove the row, or clear the column"))
+		c.fail(key, newProblem("csv.invalid_value.delete", nil))
 	default:
-		c.fail(key, fmt.Errorf("削除 must be empty, 「*」 or 1, not %q", v))
+		c.fail(key, newProblem("csv.invalid_value.delete_flag", msg.Params{"value": v}))
 	}
 }

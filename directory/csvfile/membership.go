@@ -1,7 +1,8 @@
 package csvfile
 
 import (
-	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +64,7 @@ func readMembershipHeader(t *table, o *readOptions) bool {
 		}
 		t.names = append(t.names, strings.TrimSpace(strings.TrimPrefix(cell, "\ufeff")))
 		if !match && strings.TrimSpace(cell) != "" {
-			t.problem(header, i, fmt.Errorf("column %d of the header should be %s, not %q: check that this is the %s export", i+1, want, strings.TrimSpace(cell), t.kind.What()))
+			t.problem(header, i, newProblem("csv.invalid_header", msg.Params{"position": i + 1, "name": want, "value": strings.TrimSpace(cell), "export": t.kind.name()}))
 			ok = false
 		}
 	}
@@ -90,12 +91,12 @@ func (r *reader) membershipRows(t *table, each func(rec *record, ui int, login s
 		login := strings.TrimSpace(rec.fields[0])
 		if login == "" {
 			if !rec.blank() {
-				t.problem(rec, 0, fmt.Errorf("the login name is empty: every row starts with the user's login name"))
+				t.problem(rec, 0, newProblem("csv.empty_value.member_login", nil))
 			}
 			continue
 		}
 		if first, dup := seen[login]; dup {
-			t.problem(rec, 0, problemf(ErrDuplicate, "%q has a second row (first at line %d): put all of the user's entries in one row", login, first))
+			t.problem(rec, 0, newProblem("csv.duplicate.user_row", msg.Params{"login": login, "first": first}))
 			continue
 		}
 		seen[login] = rec.line
@@ -104,7 +105,7 @@ func (r *reader) membershipRows(t *table, each func(rec *record, ui int, login s
 			// user.csv never lists the built-in Administrator (the export
 			// cannot output it), but the membership exports may.
 			if login != directory.AdministratorLogin && !r.skippedUsers[login] && !r.failed[KindUsers] {
-				t.problem(rec, 0, problemf(ErrUnknownReference, "user %q is not in the users file (%s): export the files at the same time", login, KindUsers.FileName()))
+				t.problem(rec, 0, newProblem("csv.unknown_reference.user", msg.Params{"login": login, "name": KindUsers.FileName()}))
 			}
 			continue
 		}
@@ -129,9 +130,9 @@ func (r *reader) requireRows(t *table, seen map[string]int, badLogin bool) {
 	if t.err != nil || t.broken || badLogin || r.failed[KindUsers] {
 		return
 	}
-	none := "organization"
+	situation := "orgs"
 	if t.kind == KindUserGroups {
-		none = "group"
+		situation = "groups"
 	}
 	rows := len(seen)
 	var missing []int // indices in r.snap.Users
@@ -147,20 +148,14 @@ func (r *reader) requireRows(t *table, seen map[string]int, badLogin bool) {
 	}
 	if rows == 0 {
 		// Not one row: an empty or header-only file.
-		users := fmt.Sprintf("%d users", len(missing))
-		if len(missing) == 1 {
-			users = "1 user"
-		}
-		r.probs.add(&RowError{File: t.file, Err: problemf(ErrMissingRow,
-			"the file has no rows, though %s lists %s and the export lists every user: export the files again together, unfiltered (a user in no %s has a row with only the login name)",
-			KindUsers.FileName(), users, none)})
+		r.probs.add(&RowError{File: t.file, Err: newProblem("csv.missing_row.no_rows_"+situation,
+			msg.Params{"name": KindUsers.FileName(), "count": len(missing)})})
 		return
 	}
 	for _, i := range missing {
 		u := &r.snap.Users[i]
 		r.probs.add(&RowError{File: u.Origin.File, Line: u.Origin.Line, Column: u.Origin.Column, Field: r.nameOf(u.Origin.File, u.Origin.Column-1),
-			Err: problemf(ErrMissingRow, "user %q has no row in %s, though the export lists every user: export the files again together, unfiltered (a user in no %s has a row with only the login name)",
-				u.Login, t.file, none)})
+			Err: newProblem("csv.missing_row."+situation, msg.Params{"login": u.Login, "name": t.file})})
 	}
 }
 
@@ -186,24 +181,24 @@ func (r *reader) readUserOrgs(t *table, o *readOptions) bool {
 			}
 			if org == "" {
 				if title != "" {
-					t.problem(rec, i+1, fmt.Errorf("title %q has no organization: put the organization code in column %d", title, i+1))
+					t.problem(rec, i+1, newProblem("csv.invalid_value.title_without_org", msg.Params{"title": title, "position": i + 1}))
 				}
 				continue
 			}
 			if !r.orgs[org] {
 				if !r.skippedOrgs[org] && !r.failed[KindOrgs] {
-					t.problem(rec, i, problemf(ErrUnknownReference, "organization %q is not in the organizations file (%s): export the files at the same time", org, KindOrgs.FileName()))
+					t.problem(rec, i, newProblem("csv.unknown_reference.org", msg.Params{"org": org, "name": KindOrgs.FileName()}))
 				}
 				continue
 			}
 			if slices.ContainsFunc(ms, func(m directory.Membership) bool { return m.OrgCode == org }) {
-				t.problem(rec, i, problemf(ErrDuplicate, "organization %q is listed twice for %q", org, login))
+				t.problem(rec, i, newProblem("csv.duplicate.org_membership", msg.Params{"org": org, "login": login}))
 				continue
 			}
 			if title != "" {
 				if r.haveTitles {
 					if _, ok := r.titles[title]; !ok && !r.skippedTitles[title] && !r.failed[KindTitles] {
-						t.problem(rec, i+1, problemf(ErrUnknownReference, "title %q is not in the titles file (%s)", title, KindTitles.FileName()))
+						t.problem(rec, i+1, newProblem("csv.unknown_reference.title", msg.Params{"title": title, "name": KindTitles.FileName()}))
 					}
 				} else {
 					r.usedTitles[title] = true
@@ -239,12 +234,12 @@ func (r *reader) readUserGroups(t *table, o *readOptions) bool {
 			gi, ok := r.groups[code]
 			if !ok {
 				if !r.skippedGroups[code] && !r.failed[KindGroups] {
-					t.problem(rec, i, problemf(ErrUnknownReference, "group %q is not in the groups file (%s): export the files at the same time", code, KindGroups.FileName()))
+					t.problem(rec, i, newProblem("csv.unknown_reference.group", msg.Params{"group": code, "name": KindGroups.FileName()}))
 				}
 				continue
 			}
 			if slices.Contains(seen, code) {
-				t.problem(rec, i, problemf(ErrDuplicate, "group %q is listed twice for %q", code, login))
+				t.problem(rec, i, newProblem("csv.duplicate.group_membership", msg.Params{"group": code, "login": login}))
 				continue
 			}
 			seen = append(seen, code)

@@ -1,9 +1,10 @@
 package csvfile
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -212,32 +213,30 @@ func read(ctx context.Context, open opener, files Files, opt Options) (*director
 // options checks the files and options given.
 func (r *reader) options(files Files, opt Options) (*readOptions, error) {
 	var p problems
-	usage := func(format string, args ...any) {
-		p.add(&RowError{File: "(files)", Err: fmt.Errorf(format, args...)})
+	usage := func(key string, params msg.Params) {
+		p.add(&RowError{File: filesLabel, Err: newProblem(key, params)})
 	}
 	o := &readOptions{header: opt.Header, customItems: opt.CustomItems}
 	var err error
 	if o.enc, err = parseEncoding(opt.Encoding); err != nil {
-		usage("%v", err)
+		usage("csv.invalid_option.encoding", msg.Params{"value": opt.Encoding})
 	}
 	if o.sep, err = parseSeparator(opt.Separator); err != nil {
-		usage("%v", err)
+		usage("csv.invalid_option.separator", msg.Params{"value": opt.Separator})
 	}
 	if files.Users == "" {
-		usage("the users export (%s) is required", KindUsers.FileName())
+		usage("csv.invalid_option.no_users", msg.Params{"name": KindUsers.FileName()})
 	}
-	together := func(a, b Kind, why string) {
+	together := func(a, b Kind, situation string) {
 		if (files.Get(a) == "") != (files.Get(b) == "") {
-			usage("give %s and %s together (%s)", a.FileName(), b.FileName(), why)
+			usage("csv.invalid_option."+situation, msg.Params{"name": a.FileName(), "other": b.FileName()})
 		}
 	}
-	together(KindOrgs, KindUserOrgs, "organizations without memberships would read as nobody belonging anywhere")
+	together(KindOrgs, KindUserOrgs, "orgs_together")
 	if opt.NeedOrganizations && files.Orgs == "" && files.UserOrgs == "" {
-		usage("%s and %s are needed to plan departments: without them every department would read as gone and be deleted, "+
-			"and every member would lose its departments — export %s and %s from cybozu.com too",
-			KindOrgs.FileName(), KindUserOrgs.FileName(), KindOrgs.What(), KindUserOrgs.What())
+		usage("csv.invalid_option.need_orgs", msg.Params{"name": KindOrgs.FileName(), "other": KindUserOrgs.FileName()})
 	}
-	together(KindGroups, KindUserGroups, "groups without members would read as empty groups")
+	together(KindGroups, KindUserGroups, "groups_together")
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -252,7 +251,7 @@ func (r *reader) checkParents() {
 			continue
 		}
 		r.probs.add(&RowError{File: p.file, Line: p.rec.lineOf(p.col), Column: p.col + 1, Field: r.nameOf(p.file, p.col),
-			Err: problemf(ErrUnknownReference, "organization %q names parent %q, which is not in the file", p.org, p.parent)})
+			Err: newProblem("csv.unknown_reference.parent", msg.Params{"org": p.org, "parent": p.parent})})
 	}
 }
 
@@ -274,16 +273,14 @@ func (r *reader) validate() {
 		return
 	}
 	for _, p := range ve.Problems {
-		var sentinel error
+		pr := &problem{code: p.Code, key: p.TextKey(), params: p.Params}
 		switch p.Code {
 		case directory.ProblemUnknownOrg, directory.ProblemUnknownParent, directory.ProblemUnknownUser:
 			continue
 		case directory.ProblemDuplicateLogin, directory.ProblemDuplicateOrgCode, directory.ProblemDuplicateGroup:
-			sentinel = ErrDuplicate
-		default:
-			sentinel = errors.New(p.Code)
+			pr.sentinel = ErrDuplicate
 		}
 		r.probs.add(&RowError{File: p.Location.File, Line: p.Location.Line, Column: p.Location.Column,
-			Field: r.nameOf(p.Location.File, p.Location.Column-1), Err: problemf(sentinel, "%s", p.Message)})
+			Field: r.nameOf(p.Location.File, p.Location.Column-1), Err: pr})
 	}
 }

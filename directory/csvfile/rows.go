@@ -1,6 +1,8 @@
 package csvfile
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,14 +68,14 @@ func (r *reader) userRow(c *rowCtx, v *userRow) {
 	login := c.code("login", v.Login)
 	switch login {
 	case "":
-		c.fail("login", fmt.Errorf("the login name is empty: every user row needs one"))
+		c.fail("login", newProblem("csv.empty_value.login", nil))
 	case "*":
-		c.fail("login", fmt.Errorf("「*」 cannot be a login name"))
+		c.fail("login", newProblem("csv.invalid_value.asterisk_login", nil))
 	}
 	c.noRename("new_login", v.NewLogin, login)
 	u := directory.User{
 		Login:            login,
-		DisplayName:      c.required("name", v.Name, "the display name (表示名)"),
+		DisplayName:      c.required("name", v.Name, "name"),
 		Surname:          c.text("surname", v.Surname),
 		GivenName:        c.text("given_name", v.GivenName),
 		SurnameReading:   c.text("surname_reading", v.SurnameReading),
@@ -92,12 +94,12 @@ func (r *reader) userRow(c *rowCtx, v *userRow) {
 		u.Valid = true
 	case "0":
 	default:
-		c.fail("valid", fmt.Errorf("使用状態 must be 1 (使用中, active) or 0 (停止中, stopped), not %q", s))
+		c.fail("valid", newProblem("csv.invalid_value.valid", msg.Params{"value": s}))
 	}
 	if s := c.text("sort_order", v.SortOrder); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 || n > 99999999 {
-			c.fail("sort_order", fmt.Errorf("表示優先度 must be a whole number from 0 to 99999999, not %q", s))
+			c.fail("sort_order", newProblem("csv.invalid_value.sort_order", msg.Params{"value": s}))
 		} else {
 			u.SortOrder = &n
 		}
@@ -159,7 +161,7 @@ func (c *rowCtx) date(key, raw string) string {
 	}
 	d, ok := normalizeDate(s)
 	if !ok {
-		c.fail(key, fmt.Errorf("%q is not a date: write YYYY-MM-DD or YYYY/MM/DD", s))
+		c.fail(key, newProblem("csv.invalid_value.date", msg.Params{"value": s}))
 	}
 	return d
 }
@@ -200,14 +202,14 @@ type parentRef struct {
 func (r *reader) orgRow(c *rowCtx, v *orgRow) {
 	o := directory.Organization{
 		Code:        c.code("code", v.Code),
-		Name:        c.required("name", v.Name, "the organization's display name (表示名)"),
+		Name:        c.required("name", v.Name, "org_name"),
 		LocalName:   c.text("local_name", v.LocalName),
 		ParentCode:  c.code("parent_code", v.ParentCode),
 		Description: c.text("description", v.Description),
 		Origin:      c.origin("code"),
 	}
 	if o.Code == "" {
-		c.fail("code", fmt.Errorf("the organization code is empty: every organization row needs one"))
+		c.fail("code", newProblem("csv.empty_value.org_code", nil))
 	}
 	c.noRename("new_code", v.NewCode, o.Code)
 	if !c.ok {
@@ -222,10 +224,10 @@ func (r *reader) orgRow(c *rowCtx, v *orgRow) {
 }
 
 func (r *reader) titleRow(c *rowCtx, v *titleRow) {
-	code, name := c.codeAndName(v.Code, v.Name, v.NewCode, v.Delete, "title", "役職名")
+	code, name := c.codeAndName(v.Code, v.Name, v.NewCode, v.Delete, "title")
 	t := directory.Title{Code: code, Name: name, Origin: c.origin("code")}
 	if first, dup := r.titles[t.Code]; dup && c.ok {
-		c.fail("code", problemf(ErrDuplicate, "title code %q is used twice (first at %s)", t.Code, first))
+		c.fail("code", newProblem("csv.duplicate.title_code", msg.Params{"code": t.Code, "first": fmt.Sprint(first)}))
 	}
 	if !c.ok {
 		r.skippedTitles[t.Code] = true
@@ -236,13 +238,13 @@ func (r *reader) titleRow(c *rowCtx, v *titleRow) {
 }
 
 func (r *reader) groupRow(c *rowCtx, v *groupRow) {
-	code, name := c.codeAndName(v.Code, v.Name, v.NewCode, v.Delete, "group", "グループ名")
+	code, name := c.codeAndName(v.Code, v.Name, v.NewCode, v.Delete, "group")
 	g := directory.Group{Code: code, Name: name, Origin: c.origin("code")}
 	switch typ := strings.ToLower(c.text("type", v.Type)); typ {
 	case "", "static", "dynamic":
 		g.Type = typ
 	default:
-		c.fail("type", fmt.Errorf("タイプ must be static or dynamic, not %q", typ))
+		c.fail("type", newProblem("csv.invalid_value.group_type", msg.Params{"value": typ}))
 	}
 	if !c.ok {
 		r.skippedGroups[g.Code] = true
@@ -256,11 +258,13 @@ func (r *reader) groupRow(c *rowCtx, v *groupRow) {
 
 // codeAndName reads the columns titles and groups share: a code and a
 // name, both required, a 新…コード that must not rename, and 削除.
-func (c *rowCtx) codeAndName(rawCode, rawName, newCode, del, what, nameColumn string) (code, name string) {
+// what is "title" or "group", and names the texts of its problems
+// (csv.empty_value.title_name, csv.empty_value.title_code).
+func (c *rowCtx) codeAndName(rawCode, rawName, newCode, del, what string) (code, name string) {
 	code = c.code("code", rawCode)
-	name = c.required("name", rawName, fmt.Sprintf("the %s name (%s)", what, nameColumn))
+	name = c.required("name", rawName, what+"_name")
 	if code == "" {
-		c.fail("code", fmt.Errorf("the %s code is empty: every %s row needs one", what, what))
+		c.fail("code", newProblem("csv.empty_value."+what+"_code", nil))
 	}
 	c.noRename("new_code", newCode, code)
 	c.noDelete("delete", del)

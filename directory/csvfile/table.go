@@ -1,6 +1,8 @@
 package csvfile
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -157,19 +159,19 @@ func openTable(ctx context.Context, open opener, name string, kind Kind, o *read
 	if t.enc == encAuto {
 		rc, err := open(name)
 		if err != nil {
-			t.fileProblem(fmt.Errorf("cannot open the %s file: %w", kind.What(), err))
+			t.fileProblem(newProblem("csv.unreadable.open", msg.Params{"export": kind.name()}).causedBy(err))
 			return nil
 		}
 		t.enc, err = detectEncoding(rc)
 		rc.Close()
 		if err != nil {
-			t.fileProblem(fmt.Errorf("cannot read the %s file: %w", kind.What(), err))
+			t.fileProblem(newProblem("csv.unreadable.read", msg.Params{"export": kind.name()}).causedBy(err))
 			return nil
 		}
 	}
 	rc, err := open(name)
 	if err != nil {
-		t.fileProblem(fmt.Errorf("cannot open the %s file: %w", kind.What(), err))
+		t.fileProblem(newProblem("csv.unreadable.open", msg.Params{"export": kind.name()}).causedBy(err))
 		return nil
 	}
 	t.rc = rc
@@ -203,9 +205,7 @@ func openTable(ctx context.Context, open opener, name string, kind Kind, o *read
 // byte that does not decode.
 func notText(file string, head []byte) *RowError {
 	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
-		return &RowError{File: file, Line: 1, Column: 1, Err: problemf(ErrInvalidEncoding,
-			"the file is UTF-16 (as Excel saves 「Unicode テキスト」), which no cybozu.com export is: "+
-				"read the file exported from cybozu.com, or save it from Excel as 「CSV UTF-8」")}
+		return &RowError{File: file, Line: 1, Column: 1, Err: newProblem("csv.invalid_encoding.utf16", nil)}
 	}
 	i := bytes.IndexByte(head, 0)
 	if i < 0 {
@@ -213,8 +213,7 @@ func notText(file string, head []byte) *RowError {
 	}
 	line := bytes.Count(head[:i], []byte{'\n'}) + 1
 	col := i - bytes.LastIndexByte(head[:i], '\n')
-	return &RowError{File: file, Line: line, Err: problemf(ErrInvalidEncoding,
-		"the file is not text (a NUL byte at byte %d of the line; a program, a ZIP or Excel workbook?): give the CSV file exported from cybozu.com", col)}
+	return &RowError{File: file, Line: line, Err: newProblem("csv.invalid_encoding.binary", msg.Params{"byte": col})}
 }
 
 func (t *table) close() {
@@ -267,8 +266,8 @@ func (t *table) readHeader(want *bool) (header *record, ok bool) {
 		k, isHeader = t.kind, true // a header in another order
 	}
 	if isHeader && k != t.kind {
-		t.problem(rec, -1, fmt.Errorf("this is the %s export (%s), not the %s export (%s): give each file in its place",
-			k.What(), k.FileName(), t.kind.What(), t.kind.FileName()))
+		t.problem(rec, -1, newProblem("csv.wrong_export", msg.Params{
+			"export": k.name(), "name": k.FileName(), "want_export": t.kind.name(), "want_name": t.kind.FileName()}))
 		t.done, t.broken = true, true
 		return nil, false
 	}
@@ -304,8 +303,7 @@ func (t *table) next() (*record, bool) {
 	if !t.bomDone && t.dec.line > 0 {
 		t.bomDone = true
 		if t.dec.bomMismatch {
-			t.probs.add(&RowError{File: t.file, Line: 1, Column: 1, Err: problemf(ErrInvalidEncoding,
-				"the file starts with a UTF-8 byte order mark but is read as %s: choose the utf-8 (or auto) encoding", t.enc)})
+			t.probs.add(&RowError{File: t.file, Line: 1, Column: 1, Err: newProblem("csv.invalid_encoding.bom", msg.Params{"encoding": t.enc.String()})})
 		}
 	}
 	if err != nil {
@@ -338,9 +336,7 @@ func (t *table) next() (*record, bool) {
 
 // badProblem reports an invalid byte sequence in the field that holds it.
 func (t *table) badProblem(rec *record, b badSeq) {
-	e := &RowError{File: t.file, Line: b.line, Err: problemf(ErrInvalidEncoding,
-		"invalid %s byte sequence % X at byte %d of the line: the file is not %s (choose the right encoding), or it was damaged — export it again",
-		t.enc, b.raw, b.rawByte, t.enc)}
+	e := &RowError{File: t.file, Line: b.line, Err: newProblem("csv.invalid_encoding", msg.Params{"encoding": t.enc.String(), "bytes": fmt.Sprintf("% X", b.raw), "byte": b.rawByte})}
 	if rec != nil {
 		// The field holding the sequence: the last one starting at or
 		// before it (field positions increase; binary search, as a
@@ -369,18 +365,17 @@ func (t *table) readError(err error) {
 		return
 	}
 	if tl, ok := errorsAsTooLong(err); ok {
-		t.probs.add(&RowError{File: t.file, Line: tl.line, Err: problemf(ErrTooLarge,
-			"%v: cybozu.com exports are far smaller — is this the right file? (the rest of the file was not read)", tl)})
+		t.probs.add(&RowError{File: t.file, Line: tl.line, Err: newProblem("csv.too_large."+tl.what, msg.Params{"limit": tl.limit >> 20})})
 		return
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
+		key := "csv.invalid_row.parse"
 		if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-			msg += `: a field with a double quote must be quoted and the quote doubled ("")`
+			key = "csv.invalid_row.quote"
 		}
-		t.probs.add(&RowError{File: t.file, Line: pe.Line, Err: fmt.Errorf("%s (at character %d; the rest of the file was not read)", msg, pe.Column)})
+		t.probs.add(&RowError{File: t.file, Line: pe.Line, Err: newProblem(key, msg.Params{"position": pe.Column}).causedBy(pe.Err)})
 		return
 	}
-	t.fileProblem(fmt.Errorf("cannot read the file: %w", err))
+	t.fileProblem(newProblem("csv.unreadable.file", nil).causedBy(err))
 }

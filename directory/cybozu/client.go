@@ -103,11 +103,9 @@ type Client struct {
 // work: http:// except for loopback hosts, credentials in the URL, a
 // missing login or secret, and a token combined with Basic authentication.
 func New(cfg Config) (*Client, error) {
-	bad := func(msg string) (*Client, error) {
-		return nil, &Error{Code: CodeConfigInvalid, Message: msg}
-	}
 	if err := config.CheckURL(cfg.BaseURL); err != nil {
-		return bad("cybozu.url: " + err.Error())
+		// config's own text for the URL, under this client's code.
+		return nil, &msg.Error{Code: CodeConfigInvalid, Kind: msg.KindInvalid, Key: msg.Code(err), Params: msg.ParamsOf(err)}
 	}
 	u, _ := url.Parse(cfg.BaseURL)
 	problems := credentialProblems(cfg.Login, cfg.Password, cfg.Token, cfg.BasicUser, cfg.BasicPassword)
@@ -121,7 +119,7 @@ func New(cfg Config) (*Client, error) {
 		problems = append(problems, config.Problem{Key: "cybozu.concurrency", Code: "config.max", Params: msg.Params{"param": MaxConcurrency, "value": cfg.Concurrency}})
 	}
 	if len(problems) > 0 {
-		return bad(problems[0].Line(msg.En))
+		return nil, config.NewError(nil, problems)
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -266,7 +264,9 @@ func (c *Client) throttle() {
 
 // canceled reports the end of ctx; it unwraps to the context's error.
 func canceled(ctx context.Context) *Error {
-	return &Error{Code: CodeCanceled, Message: "the read was canceled; nothing was changed", Err: context.Cause(ctx)}
+	e := newError(CodeCanceled, keyCanceled, nil)
+	e.Err = context.Cause(ctx)
+	return e
 }
 
 // discardLogger keeps resty quiet: its warnings could repeat request

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -74,8 +75,7 @@ func TestNewRejects(t *testing.T) {
 			cfg := base
 			tt.edit(&cfg)
 			_, err := New(cfg)
-			var e *Error
-			if !errors.As(err, &e) || e.Code != CodeConfigInvalid || !strings.Contains(err.Error(), tt.want) {
+			if msg.Code(err) != CodeConfigInvalid || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("New: err = %v, want config_invalid containing %q", err, tt.want)
 			}
 		})

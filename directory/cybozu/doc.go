@@ -10,9 +10,12 @@
 // /v1/group/users.json, except the built-in everyone group. Titles have no
 // JSON endpoint: the snapshot holds the titles somebody holds.
 //
-// Every failure is an *Error with a stable code (Code* constants) and a
-// message that tells the admin what to do; see checkResponse for the
-// mapping of SPEC §3.3. Decisions where the API documentation is silent:
+// Every failure is an *Error with a stable code (Code* constants), a kind
+// (internal/msg) and a text that tells the admin what to do, rendered in
+// Japanese or English from the catalogue by its Key (one code can cover
+// several situations: auth_failed.two_factor) and Params; see
+// checkResponse for the mapping of SPEC §3.3. Decisions where the API
+// documentation is silent:
 //
 //   - Retries: 429, every 5xx except 501 (and 520 unless it carries an
 //     authentication or validation code), network errors, timeouts and

@@ -6,16 +6,18 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html"
 	"mime"
 	"net"
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Stable error codes (SPEC §3.3). Every error the client returns is an
@@ -36,29 +38,71 @@ const (
 )
 
 // Error is every failure of the client: a stable Code for the admin, the
-// HTTP status and cybozu.com error code when there was a response, and a
-// Message saying what happened and what to do. It never holds a password,
-// token or Basic credential.
+// catalogue Key of the situation (one code covers several: auth_failed has
+// a two-factor, a login-page and a no-credentials situation) with its
+// Params, the HTTP status and cybozu.com error code when there was a
+// response, and a Detail. Error() is the English text, Localize the
+// admin's language; both come from the catalogue (internal/msg). It never
+// holds a password, token or Basic credential.
 type Error struct {
-	Code       string // one of the Code* constants
-	Status     int    // HTTP status; 0 when no response was received
-	CybozuCode string // "CB_WA01" etc. when the response said so
-	Message    string // what happened and what to do (lowercase, no secrets)
+	Code       string     // one of the Code* constants
+	Key        string     // the catalogue key of the text; "" means Code
+	Params     msg.Params // what the text names (an organization, a login)
+	Status     int        // HTTP status; 0 when no response was received
+	CybozuCode string     // "CB_WA01" etc. when the response said so
 	// Detail is what the response or the network said (cybozu.com's own
-	// message, an HTML page title, a network error), already redacted.
+	// message, an HTML page title, a network error), already redacted, in
+	// English when cybridge wrote it.
 	Detail string
 	// Err is the underlying error, for errors.Is/As (never a *url.Error,
 	// whose text would repeat the request URL).
 	Err error
 
-	transient bool        // worth retrying (429, 5xx, network, timeout, truncated body)
-	header    http.Header // response headers, for Retry-After
+	detailKey    string      // the catalogue key of a Detail cybridge wrote
+	detailParams msg.Params  // its parameters
+	transient    bool        // worth retrying (429, 5xx, network, timeout, truncated body)
+	header       http.Header // response headers, for Retry-After
+}
+
+// newError is an error of code in the situation key (Key stays "" when
+// key is the code itself).
+func newError(code, key string, p msg.Params) *Error {
+	e := &Error{Code: code, Params: p}
+	if key != code {
+		e.Key = key
+	}
+	return e
+}
+
+// withDetail sets a Detail that cybridge writes, from the catalogue.
+func (e *Error) withDetail(key string, p msg.Params) *Error {
+	e.detailKey, e.detailParams = key, p
+	e.Detail = msg.Text(msg.En, key, p)
+	return e
 }
 
 // ErrorCode returns the stable error code.
 func (e *Error) ErrorCode() string { return e.Code }
 
-func (e *Error) Error() string {
+// ErrorKind is the kind of the code; see kindOf.
+func (e *Error) ErrorKind() msg.Kind { return kindOf[e.Code] }
+
+// ErrorParams returns the text's parameters.
+func (e *Error) ErrorParams() msg.Params { return e.Params }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) Error() string { return e.Localize(msg.En) }
+
+// Localize renders the situation in lang, followed by what the response
+// said: "… (HTTP 520, CB_WA01, cybozu.com's message)".
+func (e *Error) Localize(lang msg.Lang) string {
+	key := e.Key
+	if key == "" {
+		key = e.Code
+	}
+	text := msg.Text(lang, key, e.Params)
 	var parts []string
 	if e.Status != 0 {
 		parts = append(parts, "HTTP "+strconv.Itoa(e.Status))
@@ -66,35 +110,88 @@ func (e *Error) Error() string {
 	if e.CybozuCode != "" {
 		parts = append(parts, e.CybozuCode)
 	}
-	if e.Detail != "" {
+	switch {
+	case e.detailKey != "":
+		parts = append(parts, msg.Text(lang, e.detailKey, e.detailParams))
+	case e.Detail != "":
 		parts = append(parts, e.Detail)
 	}
 	if len(parts) == 0 {
-		return e.Message
+		return text
 	}
-	return e.Message + " (" + strings.Join(parts, ", ") + ")"
+	if lang == msg.Ja {
+		return text + "（" + strings.Join(parts, "、") + "）"
+	}
+	return text + " (" + strings.Join(parts, ", ") + ")"
 }
 
-// Unwrap returns the underlying error.
-func (e *Error) Unwrap() error { return e.Err }
+// kindOf is the kind of each code. Decisions: cybozu.com refusing cybridge
+// (credentials, Basic authentication, IP restriction, permissions) is
+// forbidden — never unauthorized, which a console or API client would take
+// for its own login; a wrong domain or setting is invalid; everything about
+// reaching or understanding cybozu.com is unavailable (a bad gateway).
+var kindOf = map[string]msg.Kind{
+	CodeDomainNotFound:     msg.KindInvalid,
+	CodeAuthFailed:         msg.KindForbidden,
+	CodeBasicAuthRequired:  msg.KindForbidden,
+	CodeBasicAuthFailed:    msg.KindForbidden,
+	CodeIPRestricted:       msg.KindForbidden,
+	CodeForbidden:          msg.KindForbidden,
+	CodeSourceUnavailable:  msg.KindUnavailable,
+	CodeSourceIncomplete:   msg.KindUnavailable,
+	CodeUnexpectedResponse: msg.KindUnavailable,
+	CodeConnectionFailed:   msg.KindUnavailable,
+	CodeConfigInvalid:      msg.KindInvalid,
+	CodeCanceled:           msg.KindCanceled,
+}
 
-// Messages, one per situation of SPEC §3.3. They say what to do.
+// Catalogue keys of the situations of SPEC §3.3 (the key is the code
+// itself when the code has one situation), and of the details cybridge
+// writes. Every key is in the catalogue (TestCodesHaveTexts).
 const (
-	msgDomainNotFound    = "the cybozu.com URL does not exist: check the subdomain in cybozu.url"
-	msgAuthFailed        = "cybozu.com rejected the login name or password, or the account is suspended (停止中): check cybozu.login and cybozu.password (or cybozu.token)"
-	msgAuthTwoFactor     = "two-factor authentication is on for this account, and cybozu.com does not accept password authentication for it: use an API token (cybozu.token) or upload CSV exports"
-	msgAuthLogin         = "cybozu.com asked for a login (redirect to the login page): check cybozu.login and cybozu.password (or cybozu.token)"
-	msgAuthMissing       = "cybozu.com received no credentials: set cybozu.login and cybozu.password, or cybozu.token"
-	msgBasicRequired     = "IP address restriction is on for this domain and this host is not allowed: enter the Basic authentication user and password (cybozu.basic_user, cybozu.basic_password), allow this host's IP, or upload CSV exports"
-	msgBasicFailed       = "cybozu.com rejected the Basic authentication user or password: check cybozu.basic_user and cybozu.basic_password"
-	msgIPRestricted      = "this host's IP address is blocked by the domain's IP address restriction: allow it in cybozu.com administration, enable Basic authentication there, or upload CSV exports"
-	msgForbidden         = "the account lacks permission for this request: use an account with the cybozu.com administrator role, or an API token"
-	msgUnavailable       = "cybozu.com is busy or in maintenance and did not answer after retries; nothing was changed: try again later"
-	msgIncomplete        = "part of the directory could not be read; nothing was planned or changed: try again later"
-	msgUnexpected        = "cybozu.com answered in a way cybridge does not understand; nothing was changed: check cybozu.url points at a cybozu.com domain"
-	msgConnectionTLS     = "no secure connection could be made to cybozu.com: check cybozu.url, and for Secure Access (.s.cybozu.com) cybozu.client_cert and cybozu.client_key"
-	msgConnectionRefused = "cybozu.com could not be reached; nothing was changed: check cybozu.url and this host's network access"
+	keyAuthTwoFactor     = "auth_failed.two_factor"
+	keyAuthLogin         = "auth_failed.login_page"
+	keyAuthMissing       = "auth_failed.no_credentials"
+	keyConnectionRefused = "source_unavailable.unreachable"
+	keyCanceled          = "canceled.read"
+
+	keyIncompleteOrgs         = "source_incomplete.orgs"
+	keyIncompleteUsers        = "source_incomplete.users"
+	keyIncompleteGroups       = "source_incomplete.groups"
+	keyIncompleteOrgMembers   = "source_incomplete.org_members"
+	keyIncompleteGroupMembers = "source_incomplete.group_members"
+	keyIncompletePrimary      = "source_incomplete.unknown_primary"
+	keyIncompleteMember       = "source_incomplete.unlisted_member"
+
+	detailRedirect = "cybozu.detail.redirect"
+	detailNoHost   = "cybozu.detail.no_such_host"
+	detailTimeout  = "cybozu.detail.timeout"
+	detailHTMLPage = "cybozu.detail.html_page"
+	detailGarbled  = "cybozu.detail.garbled"
+	detailNoLogin  = "cybozu.detail.member_without_login"
 )
+
+// Codes lists every catalogue key the client's errors render: the codes
+// with one situation, the situations of the others, and the details
+// cybridge writes. A test checks each has a text in both languages.
+func Codes() []string {
+	out := []string{
+		keyAuthTwoFactor, keyAuthLogin, keyAuthMissing, keyConnectionRefused, keyCanceled,
+		keyIncompleteOrgs, keyIncompleteUsers, keyIncompleteGroups, keyIncompleteOrgMembers, keyIncompleteGroupMembers,
+		keyIncompletePrimary, keyIncompleteMember,
+		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
+		detailRedirect, detailNoHost, detailTimeout, detailHTMLPage, detailGarbled, detailNoLogin,
+	}
+	for code := range kindOf {
+		switch code {
+		case CodeSourceIncomplete, CodeCanceled: // keyed by situation only
+		default:
+			out = append(out, code)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // cybozuBody is cybozu.com's JSON error body.
 type cybozuBody struct {
@@ -127,41 +224,41 @@ func checkResponse(status int, h http.Header, body []byte, basicConfigured bool)
 	}
 	// Two-factor authentication refusal, whatever the status.
 	if e.CybozuCode == "CB_TW02" {
-		e.Code, e.Message = CodeAuthFailed, msgAuthTwoFactor
+		e.Code, e.Key = CodeAuthFailed, keyAuthTwoFactor
 		return e
 	}
 	switch {
 	case status >= 300 && status < 400:
 		loc := h.Get("Location")
 		if u, err := url.Parse(loc); err == nil {
-			e.Detail = "redirect to " + u.Path // path only: no query, no host credentials
+			e.withDetail(detailRedirect, msg.Params{"path": u.Path}) // path only: no query, no host credentials
 			if strings.Contains(strings.ToLower(u.Path), "/login") {
-				e.Code, e.Message = CodeAuthFailed, msgAuthLogin
+				e.Code, e.Key = CodeAuthFailed, keyAuthLogin
 				return e
 			}
 		}
-		e.Code, e.Message = CodeUnexpectedResponse, msgUnexpected
+		e.Code = CodeUnexpectedResponse
 	case status == http.StatusUnauthorized && strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("WWW-Authenticate"))), "basic"):
 		if basicConfigured {
-			e.Code, e.Message = CodeBasicAuthFailed, msgBasicFailed
+			e.Code = CodeBasicAuthFailed
 		} else {
-			e.Code, e.Message = CodeBasicAuthRequired, msgBasicRequired
+			e.Code = CodeBasicAuthRequired
 		}
 	case status == http.StatusUnauthorized || (status == 520 && isAuthCode(e.CybozuCode)):
-		e.Code, e.Message = CodeAuthFailed, msgAuthFailed
+		e.Code = CodeAuthFailed
 		if e.CybozuCode == "CB_AU01" {
-			e.Message = msgAuthMissing
+			e.Key = keyAuthMissing
 		}
 	case status == http.StatusForbidden && isJSON:
-		e.Code, e.Message = CodeForbidden, msgForbidden
+		e.Code = CodeForbidden
 	case status == http.StatusForbidden:
-		e.Code, e.Message = CodeIPRestricted, msgIPRestricted
+		e.Code = CodeIPRestricted
 	case status == http.StatusNotFound && !isJSON:
-		e.Code, e.Message = CodeDomainNotFound, msgDomainNotFound
+		e.Code = CodeDomainNotFound
 	case status == http.StatusTooManyRequests || (status >= 500 && status != http.StatusNotImplemented && !isValidationCode(e.CybozuCode)):
-		e.Code, e.Message, e.transient = CodeSourceUnavailable, msgUnavailable, true
+		e.Code, e.transient = CodeSourceUnavailable, true
 	default:
-		e.Code, e.Message = CodeUnexpectedResponse, msgUnexpected
+		e.Code = CodeUnexpectedResponse
 	}
 	return e
 }
@@ -210,7 +307,8 @@ func transportError(err error) *Error {
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		return &Error{Code: CodeDomainNotFound, Message: msgDomainNotFound, Detail: "no such host " + dnsErr.Name, Err: err}
+		e := &Error{Code: CodeDomainNotFound, Err: err}
+		return e.withDetail(detailNoHost, msg.Params{"host": dnsErr.Name})
 	}
 	var (
 		certErr    *tls.CertificateVerificationError
@@ -222,17 +320,17 @@ func transportError(err error) *Error {
 	)
 	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) ||
 		errors.As(err, &invalidErr) || errors.As(err, &alertErr) || errors.As(err, &recordErr) {
-		return &Error{Code: CodeConnectionFailed, Message: msgConnectionTLS, Detail: oneLine(err.Error(), 200), Err: err}
+		return &Error{Code: CodeConnectionFailed, Detail: oneLine(err.Error(), 200), Err: err}
 	}
-	detail, msg := oneLine(err.Error(), 200), msgUnavailable
+	e := &Error{Code: CodeSourceUnavailable, Detail: oneLine(err.Error(), 200), Err: err, transient: true}
 	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		detail = "no answer within the timeout (cybozu.timeout)"
+		e.withDetail(detailTimeout, nil)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		msg = msgConnectionRefused
+		e.Key = keyConnectionRefused
 	}
-	return &Error{Code: CodeSourceUnavailable, Message: msg, Detail: detail, Err: err, transient: true}
+	return e
 }
 
 // retryAfter reads a Retry-After header given in seconds (cybozu.com is not
@@ -245,14 +343,18 @@ func retryAfter(h http.Header) time.Duration {
 	return time.Duration(s) * time.Second
 }
 
-// incomplete wraps the last error of a page that could not be read.
-func incomplete(what string, last *Error) *Error {
+// incomplete wraps the last error of a page that could not be read; key
+// and p name the page (see list.incomplete).
+func incomplete(key string, p msg.Params, last *Error) *Error {
 	return &Error{
-		Code:       CodeSourceIncomplete,
-		Status:     last.Status,
-		CybozuCode: last.CybozuCode,
-		Message:    fmt.Sprintf("%s could not be read after retries; %s", what, msgIncomplete),
-		Detail:     last.Detail,
-		Err:        last,
+		Code:         CodeSourceIncomplete,
+		Key:          key,
+		Params:       p,
+		Status:       last.Status,
+		CybozuCode:   last.CybozuCode,
+		Detail:       last.Detail,
+		detailKey:    last.detailKey,
+		detailParams: last.detailParams,
+		Err:          last,
 	}
 }

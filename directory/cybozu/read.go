@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // How the read is scheduled (SPEC §3.2, §9).
@@ -92,20 +92,23 @@ func (l *list) pathQuery(idx int) string {
 	}
 }
 
-// describe names a page for an error message.
-func (l *list) describe(idx int) string {
-	at := fmt.Sprintf(" (offset %d)", idx*pageSize)
+// incompleteKey is the catalogue key and parameters that name page idx
+// of the list in a source_incomplete error.
+func (l *list) incompleteKey(idx int) (string, msg.Params) {
+	p := msg.Params{"offset": idx * pageSize}
 	switch l.kind {
 	case kindOrgs:
-		return "the organization list" + at
+		return keyIncompleteOrgs, p
 	case kindUsers:
-		return "the user list" + at
+		return keyIncompleteUsers, p
 	case kindGroups:
-		return "the group list" + at
+		return keyIncompleteGroups, p
 	case kindOrgMembers:
-		return fmt.Sprintf("the member list of organization %q%s", l.code, at)
+		p["org"] = l.code
+		return keyIncompleteOrgMembers, p
 	default:
-		return fmt.Sprintf("the member list of group %q%s", l.code, at)
+		p["group"] = l.code
+		return keyIncompleteGroupMembers, p
 	}
 }
 
@@ -247,7 +250,8 @@ func (c *Client) ReadSnapshot(ctx context.Context) (*directory.Snapshot, error) 
 	}
 	for _, l := range r.lists {
 		if !l.done { // cannot happen: every list ends or fails
-			return nil, &Error{Code: CodeSourceIncomplete, Message: l.describe(l.frontier) + " was not read; " + msgIncomplete}
+			key, p := l.incompleteKey(l.frontier)
+			return nil, newError(CodeSourceIncomplete, key, p)
 		}
 	}
 	return r.assemble(start)
@@ -357,7 +361,8 @@ func (r *reader) pageFailed(l *list, idx int, err *Error) *Error {
 	if r.successes == 0 {
 		return err // nothing could be read: cybozu.com is unavailable
 	}
-	return incomplete(l.describe(idx), err)
+	key, p := l.incompleteKey(idx)
+	return incomplete(key, p, err)
 }
 
 // consume adds a page, in list order, to what has been read.
@@ -410,7 +415,8 @@ func (r *reader) consume(l *list, p pageData) *Error {
 		}
 		for _, ut := range p.uts {
 			if ut.User == nil || ut.User.Code == "" {
-				return &Error{Code: CodeUnexpectedResponse, Message: msgUnexpected, Detail: "a member of organization " + strconv.Quote(l.code) + " has no login name"}
+				e := &Error{Code: CodeUnexpectedResponse}
+				return e.withDetail(detailNoLogin, msg.Params{"org": l.code})
 			}
 			if seen[ut.User.Code] {
 				continue
@@ -486,8 +492,9 @@ func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 	for i := range r.users {
 		u := r.users[i]
 		if err := resolvePrimary(&u, r.primaries[i], codeByID); err != nil {
-			return nil, &Error{Code: CodeSourceIncomplete, Message: fmt.Sprintf(
-				"user %q names primary organization id %s, which is not in the organization list: the directory changed while it was read, or the account cannot see every organization; nothing was planned or changed: run again, with an administrator account", u.Login, r.primaries[i]), Err: err}
+			e := newError(CodeSourceIncomplete, keyIncompletePrimary, msg.Params{"login": u.Login, "id": r.primaries[i]})
+			e.Err = err
+			return nil, e
 		}
 		u.Memberships = primaryFirst(byLogin[u.Login], u.PrimaryOrg)
 		delete(byLogin, u.Login)
@@ -499,8 +506,7 @@ func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 			logins = append(logins, l)
 		}
 		sort.Strings(logins)
-		return nil, &Error{Code: CodeSourceIncomplete, Message: fmt.Sprintf(
-			"user %q is a member of organization %q but not in the user list: the directory changed while it was read; nothing was planned or changed: run again", logins[0], byLogin[logins[0]][0].OrgCode)}
+		return nil, newError(CodeSourceIncomplete, keyIncompleteMember, msg.Params{"login": logins[0], "org": byLogin[logins[0]][0].OrgCode})
 	}
 	for _, code := range r.titleOrder {
 		snap.Titles = append(snap.Titles, r.titles[code])
@@ -528,7 +534,8 @@ func primaryFirst(ms []directory.Membership, primary string) []directory.Members
 func (c *Client) getDecoded(ctx context.Context, pathQuery string, decode func([]byte) error) *Error {
 	return c.get(ctx, pathQuery, func(h http.Header, body []byte) *Error {
 		if ct, _, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil && ct == "text/html" {
-			return &Error{Code: CodeUnexpectedResponse, Status: http.StatusOK, Message: msgUnexpected, Detail: "an HTML page " + strconv.Quote(htmlTitle(body))}
+			e := &Error{Code: CodeUnexpectedResponse, Status: http.StatusOK}
+			return e.withDetail(detailHTMLPage, msg.Params{"title": htmlTitle(body)})
 		}
 		err := decode(body)
 		if err == nil {
@@ -536,8 +543,9 @@ func (c *Client) getDecoded(ctx context.Context, pathQuery string, decode func([
 		}
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return &Error{Code: CodeSourceUnavailable, Status: http.StatusOK, Message: msgUnavailable, Detail: "a garbled or truncated answer", Err: err, transient: true}
+			e := &Error{Code: CodeSourceUnavailable, Status: http.StatusOK, Err: err, transient: true}
+			return e.withDetail(detailGarbled, nil)
 		}
-		return &Error{Code: CodeUnexpectedResponse, Status: http.StatusOK, Message: msgUnexpected, Detail: oneLine(err.Error(), 200), Err: err}
+		return &Error{Code: CodeUnexpectedResponse, Status: http.StatusOK, Detail: oneLine(err.Error(), 200), Err: err}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -255,15 +254,9 @@ func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit
 
 // --- calendar ---
 
-// consoleError gives an enrolment error the console's codes: not_found for
-// an unknown login (HTTP 404), the editor's own code otherwise.
-func consoleError(err error) error {
-	var ce *calendar.Error
-	if errors.As(err, &ce) && ce.Code == calendar.CodeNotFound {
-		return &Error{Code: CodeNotFound, Message: ce.Message}
-	}
-	return err
-}
+// consoleError is an enrolment error as the console shows it: the
+// editor's own (an unknown login is not_found, as the roster's).
+func consoleError(err error) error { return err }
 
 // editor is the enrolment editor, or calendar_disabled.
 func (c *Console) editor() (*calendar.Editor, error) { return c.app.Calendar() }
@@ -310,7 +303,7 @@ func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit)
 	case string(calendar.KindCalDAV):
 		_, err = ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
 	default:
-		err = &calendar.Error{Code: calendar.CodeInvalidInput, Message: "choose the target: google or caldav"}
+		_, err = calendar.ParseKind(t.Target)
 	}
 	return consoleError(err)
 }

@@ -1,4 +1,135 @@
 package msg
 
-// csvTexts: CSV exports and uploads (directory/csvfile).
-var csvTexts = map[string]entry{}
+// csvTexts: CSV exports and uploads (directory/csvfile). Keys are
+// csv.<problem kind>[.<situation>]; the problem kind is the code a
+// problem carries (missing_column, duplicate, …). cybozu.com's own names
+// of exports and columns (ユーザー, ログイン名, 削除) stay in Japanese in
+// both languages, as the admin sees them in the file. The English texts
+// are the reader's historical messages, lowercase as Go errors are.
+var csvTexts = map[string]entry{
+	"csv_invalid": {"CSV ファイルに {count} 件の問題があります。cybozu.com またはファイルで修正してから、もう一度読み込んでください。",
+		"the CSV files have {count} {count|problem|problems}; fix {count|it|them} (in cybozu.com or the {count|file|files}) and read again:"},
+	"csv.more":  {"…ほか {count} 件", "… and {count} more"},
+	"csv.files": {"（ファイルの指定）", "(files)"},
+
+	// The exports, as a parameter ending in "export" names them.
+	"csv.export.users":       {"ユーザー", "users (ユーザー)"},
+	"csv.export.orgs":        {"組織", "organizations (組織)"},
+	"csv.export.user_orgs":   {"ユーザーの所属組織", "user organizations (ユーザーの所属組織)"},
+	"csv.export.titles":      {"役職", "titles (役職)"},
+	"csv.export.groups":      {"グループ(ロール)", "groups (グループ(ロール))"},
+	"csv.export.user_groups": {"ユーザーの所属グループ(ロール)", "user groups (ユーザーの所属グループ(ロール))"},
+
+	// Files and folders.
+	"csv.unreadable.folder": {"CSV ファイルのフォルダーを読み込めません（{detail}）。", "cannot list the CSV folder: {detail}"},
+	"csv.unreadable.open":   {"{export}のファイルを開けません（{detail}）。", "cannot open the {export} file: {detail}"},
+	"csv.unreadable.read":   {"{export}のファイルを読み込めません（{detail}）。", "cannot read the {export} file: {detail}"},
+	"csv.unreadable.file":   {"ファイルを読み込めません（{detail}）。", "cannot read the file: {detail}"},
+	"csv.ambiguous_file": {"{count} 個のファイルが{export}の書き出しの見出し行を持っています（{names}）。読み込むファイルを {name} という名前にするか、ファイルを個別に指定してください。",
+		"{count} files have the header of the {export} export ({names}): name the one to read {name}, or give it explicitly"},
+	"csv.no_users_file": {"フォルダーにユーザーの書き出しファイルがありません。cybozu.com からユーザーを書き出し（ユーザー管理 › ファイルへの書き出し）、{name} という名前でこのフォルダーに保存してください。",
+		"no users export in the folder: export ユーザー from cybozu.com (ユーザー管理 › ファイルへの書き出し) and save it as {name} there"},
+	"csv.wrong_export": {"これは{export}の書き出し（{name}）で、{want_export}の書き出し（{want_name}）ではありません。それぞれのファイルを正しい欄に指定してください。",
+		"this is the {export} export ({name}), not the {want_export} export ({want_name}): give each file in its place"},
+
+	// Which files are given together.
+	"csv.invalid_option.encoding": {"CSV の文字コード「{value}」は使えません。auto、shift_jis、utf-8、latin1、gbk のいずれかを指定してください。",
+		`unknown CSV encoding "{value}": use auto, shift_jis, utf-8, latin1 or gbk`},
+	"csv.invalid_option.separator": {"CSV の区切り文字「{value}」は使えません。auto、comma、semicolon、tab、space のいずれかを指定してください。",
+		`unknown CSV separator "{value}": use auto, comma, semicolon, tab or space`},
+	"csv.invalid_option.no_users": {"ユーザーの書き出し（{name}）は必須です。", "the users export ({name}) is required"},
+	"csv.invalid_option.orgs_together": {"{name} と {other} は一緒に指定してください（所属がないと、誰もどの組織にも所属していないと読み込まれます）。",
+		"give {name} and {other} together (organizations without memberships would read as nobody belonging anywhere)"},
+	"csv.invalid_option.groups_together": {"{name} と {other} は一緒に指定してください（メンバーがないと、グループが空だと読み込まれます）。",
+		"give {name} and {other} together (groups without members would read as empty groups)"},
+	"csv.invalid_option.need_orgs": {"部署の計画には {name} と {other} が必要です。ないと、すべての部署がなくなったと読み込まれて削除され、すべてのメンバーが部署を失います。cybozu.com から組織とユーザーの所属組織も書き出してください。",
+		"{name} and {other} are needed to plan departments: without them every department would read as gone and be deleted, and every member would lose its departments — export organizations (組織) and user organizations (ユーザーの所属組織) from cybozu.com too"},
+
+	// Bytes and rows.
+	"csv.invalid_encoding": {"{encoding} として正しくないバイト列 {bytes} があります（行の {byte} バイト目）。ファイルの文字コードが {encoding} ではない（正しい文字コードを選んでください）か、ファイルが壊れています。書き出し直してください。",
+		"invalid {encoding} byte sequence {bytes} at byte {byte} of the line: the file is not {encoding} (choose the right encoding), or it was damaged — export it again"},
+	"csv.invalid_encoding.utf16": {"このファイルは UTF-16（Excel の「Unicode テキスト」）で、cybozu.com の書き出しではありません。cybozu.com から書き出したファイルを読み込むか、Excel で「CSV UTF-8」として保存してください。",
+		"the file is UTF-16 (as Excel saves 「Unicode テキスト」), which no cybozu.com export is: read the file exported from cybozu.com, or save it from Excel as 「CSV UTF-8」"},
+	"csv.invalid_encoding.binary": {"このファイルはテキストではありません（行の {byte} バイト目に NUL バイト。プログラム、ZIP、Excel ブックではありませんか）。cybozu.com から書き出した CSV ファイルを指定してください。",
+		"the file is not text (a NUL byte at byte {byte} of the line; a program, a ZIP or Excel workbook?): give the CSV file exported from cybozu.com"},
+	"csv.invalid_encoding.bom": {"このファイルは UTF-8 の BOM で始まっていますが、{encoding} として読み込まれています。文字コードに utf-8（または auto）を選んでください。",
+		"the file starts with a UTF-8 byte order mark but is read as {encoding}: choose the utf-8 (or auto) encoding"},
+	"csv.too_large.line": {"1 行が {limit} MiB を超えています。cybozu.com の書き出しはもっと小さいはずです。正しいファイルですか（ファイルの残りは読み込んでいません）。",
+		"a line is longer than {limit} MiB: cybozu.com exports are far smaller — is this the right file? (the rest of the file was not read)"},
+	"csv.too_large.row": {"1 件のデータが {limit} MiB を超えています。cybozu.com の書き出しはもっと小さいはずです。正しいファイルですか（ファイルの残りは読み込んでいません）。",
+		"a row is longer than {limit} MiB: cybozu.com exports are far smaller — is this the right file? (the rest of the file was not read)"},
+	"csv.invalid_row.quote": {"{detail}：ダブルクォート（\"）を含む項目は全体をダブルクォートで囲み、中のダブルクォートは 2 つ重ねてください（\"\"）（{position} 文字目。ファイルの残りは読み込んでいません）。",
+		`{detail}: a field with a double quote must be quoted and the quote doubled ("") (at character {position}; the rest of the file was not read)`},
+	"csv.invalid_row.parse": {"CSV として読み込めません：{detail}（{position} 文字目。ファイルの残りは読み込んでいません）。",
+		"{detail} (at character {position}; the rest of the file was not read)"},
+	"csv.invalid_row.decode": {"行を読み込めません（{detail}）。", "cannot decode rows: {detail}"},
+	"csv.short_row": {"この行は {count} 列ですが、ファイルは {width} 列です。行が途中で切れています（引用符で囲まれていない改行か、区切り文字の欠落ではありませんか）。",
+		"the row has {count} columns, the file has {width}: the row is cut short (an unquoted line break, or a lost separator?)"},
+	"csv.long_row": {"この行は {count} 列ですが、ファイルは {width} 列です。区切り文字（{separator}）を含む項目はダブルクォートで囲んでください。",
+		"the row has {count} columns, the file has {width}: quote fields that contain the separator ({separator})"},
+
+	// The header.
+	"csv.missing_column": {"見出し行に「{name}」の列（書き出しの {position} 列目）がありません。すべての列を含めて書き出し直してください。cybridge は欠けた列を空の値としては読み込みません。",
+		"the {name} column (column {position} of the export) is missing from the header: export the file again with every column — cybridge never reads a missing column as empty values"},
+	"csv.duplicate.column": {"「{name}」の列が 2 回あります（{other} 列目にも）。一方を削除してください。",
+		"the {name} column appears twice (also column {other}): remove one"},
+	"csv.unknown_column.unnamed": {"「削除」より後ろのカスタマイズ項目の列に、見出しの名前がありません。カスタマイズ項目のコードを見出しに書いてください。",
+		"a custom item column after 削除 has no name in the header: give it the custom item's code"},
+	"csv.unknown_column.before_delete": {"「削除」より前に不明な列「{name}」があります。カスタマイズ項目は「削除」の後ろに置きます。見出し行を書き出しのもの（ログイン名、表示名、…削除）と見比べてください。",
+		`unknown column "{name}" before 削除: custom items go after 削除; check the header against the export (ログイン名, 表示名, … 削除)`},
+	"csv.unknown_column.no_header": {"見出し行のないファイルでは、「削除」より後ろの {count} 列のカスタマイズ項目に名前を付けられません。「先頭行に項目名を書き出す」にチェックを入れて書き出してください。",
+		"{count} custom item columns after 削除 cannot be named in a file without a header row: export with 先頭行に項目名を書き出す (header row) checked"},
+	"csv.invalid_header": {"見出し行の {position} 列目は「{value}」ではなく「{name}」のはずです。{export}の書き出しか確認してください。",
+		`column {position} of the header should be {name}, not "{value}": check that this is the {export} export`},
+
+	// Values.
+	"csv.empty_value.login":            {"ログイン名が空です。すべてのユーザーの行に必要です。", "the login name is empty: every user row needs one"},
+	"csv.empty_value.member_login":     {"ログイン名が空です。すべての行はユーザーのログイン名で始まります。", "the login name is empty: every row starts with the user's login name"},
+	"csv.empty_value.name":             {"表示名が空です（「*」は指定なしの意味です）。すべての行に必要です。", "the display name (表示名) is empty (「*」 means not given): every row needs one"},
+	"csv.empty_value.org_name":         {"組織の表示名が空です（「*」は指定なしの意味です）。すべての行に必要です。", "the organization's display name (表示名) is empty (「*」 means not given): every row needs one"},
+	"csv.empty_value.title_name":       {"役職名が空です（「*」は指定なしの意味です）。すべての行に必要です。", "the title name (役職名) is empty (「*」 means not given): every row needs one"},
+	"csv.empty_value.group_name":       {"グループ名が空です（「*」は指定なしの意味です）。すべての行に必要です。", "the group name (グループ名) is empty (「*」 means not given): every row needs one"},
+	"csv.empty_value.org_code":         {"組織コードが空です。すべての組織の行に必要です。", "the organization code is empty: every organization row needs one"},
+	"csv.empty_value.title_code":       {"役職コードが空です。すべての役職の行に必要です。", "the title code is empty: every title row needs one"},
+	"csv.empty_value.group_code":       {"グループコードが空です。すべてのグループの行に必要です。", "the group code is empty: every group row needs one"},
+	"csv.invalid_value.asterisk_login": {"「*」はログイン名にできません。", "「*」 cannot be a login name"},
+	"csv.invalid_value.valid": {"使用状態は 1（使用中）か 0（停止中）にしてください。「{value}」は使えません。",
+		`使用状態 must be 1 (使用中, active) or 0 (停止中, stopped), not "{value}"`},
+	"csv.invalid_value.sort_order": {"表示優先度は 0 から 99999999 までの整数にしてください。「{value}」は使えません。",
+		`表示優先度 must be a whole number from 0 to 99999999, not "{value}"`},
+	"csv.invalid_value.date": {"「{value}」は日付ではありません。YYYY-MM-DD か YYYY/MM/DD の形式で書いてください。",
+		`"{value}" is not a date: write YYYY-MM-DD or YYYY/MM/DD`},
+	"csv.invalid_value.group_type": {"タイプは static か dynamic にしてください。「{value}」は使えません。",
+		`タイプ must be static or dynamic, not "{value}"`},
+	"csv.invalid_value.rename": {"「{value}」は「{current}」の変更を指示しています。cybridge はユーザー情報をそのまま読み込みます。この列を空にする（または「*」にする）か、変更後に書き出し直してください。",
+		`"{value}" renames "{current}": cybridge reads the directory as it is — clear this column (or put 「*」), or export again after the rename`},
+	"csv.invalid_value.delete": {"「削除」が 1 です。読み込むとこのデータが削除されます。行を取り除くか、この列を空にしてください。",
+		"削除 is 1, which deletes this entry on import: remove the row, or clear the column"},
+	"csv.invalid_value.delete_flag": {"「削除」は空、「*」、1 のいずれかにしてください。「{value}」は使えません。",
+		`削除 must be empty, 「*」 or 1, not "{value}"`},
+	"csv.invalid_value.title_without_org": {"役職「{title}」に組織がありません。{position} 列目に組織コードを書いてください。",
+		`title "{title}" has no organization: put the organization code in column {position}`},
+	"csv.duplicate.title_code": {"役職コード「{code}」が重複しています（最初は {first}）。", `title code "{code}" is used twice (first at {first})`},
+	"csv.duplicate.user_row": {"「{login}」の行が 2 つあります（最初は {first} 行目）。ユーザーの所属はすべて 1 行にまとめてください。",
+		`"{login}" has a second row (first at line {first}): put all of the user's entries in one row`},
+	"csv.duplicate.org_membership":   {"組織「{org}」が「{login}」に 2 回指定されています。", `organization "{org}" is listed twice for "{login}"`},
+	"csv.duplicate.group_membership": {"グループ「{group}」が「{login}」に 2 回指定されています。", `group "{group}" is listed twice for "{login}"`},
+
+	// References between the files.
+	"csv.unknown_reference.user": {"ユーザー「{login}」がユーザーのファイル（{name}）にありません。ファイルは同時に書き出してください。",
+		`user "{login}" is not in the users file ({name}): export the files at the same time`},
+	"csv.unknown_reference.org": {"組織「{org}」が組織のファイル（{name}）にありません。ファイルは同時に書き出してください。",
+		`organization "{org}" is not in the organizations file ({name}): export the files at the same time`},
+	"csv.unknown_reference.title": {"役職「{title}」が役職のファイル（{name}）にありません。", `title "{title}" is not in the titles file ({name})`},
+	"csv.unknown_reference.group": {"グループ「{group}」がグループのファイル（{name}）にありません。ファイルは同時に書き出してください。",
+		`group "{group}" is not in the groups file ({name}): export the files at the same time`},
+	"csv.unknown_reference.parent": {"組織「{org}」の親組織「{parent}」がファイルにありません。", `organization "{org}" names parent "{parent}", which is not in the file`},
+	"csv.missing_row.orgs": {"ユーザー「{login}」の行が {name} にありません。書き出しにはすべてのユーザーが含まれます。ファイルを絞り込まずに、まとめて書き出し直してください（どの組織にも所属しないユーザーは、ログイン名だけの行になります）。",
+		`user "{login}" has no row in {name}, though the export lists every user: export the files again together, unfiltered (a user in no organization has a row with only the login name)`},
+	"csv.missing_row.groups": {"ユーザー「{login}」の行が {name} にありません。書き出しにはすべてのユーザーが含まれます。ファイルを絞り込まずに、まとめて書き出し直してください（どのグループにも所属しないユーザーは、ログイン名だけの行になります）。",
+		`user "{login}" has no row in {name}, though the export lists every user: export the files again together, unfiltered (a user in no group has a row with only the login name)`},
+	"csv.missing_row.no_rows_orgs": {"このファイルには行がありませんが、{name} には {count} 人のユーザーがいて、書き出しにはすべてのユーザーが含まれます。ファイルを絞り込まずに、まとめて書き出し直してください（どの組織にも所属しないユーザーは、ログイン名だけの行になります）。",
+		"the file has no rows, though {name} lists {count} {count|user|users} and the export lists every user: export the files again together, unfiltered (a user in no organization has a row with only the login name)"},
+	"csv.missing_row.no_rows_groups": {"このファイルには行がありませんが、{name} には {count} 人のユーザーがいて、書き出しにはすべてのユーザーが含まれます。ファイルを絞り込まずに、まとめて書き出し直してください（どのグループにも所属しないユーザーは、ログイン名だけの行になります）。",
+		"the file has no rows, though {name} lists {count} {count|user|users} and the export lists every user: export the files again together, unfiltered (a user in no group has a row with only the login name)"},
+}

@@ -55,12 +55,20 @@ func Wrap(err error, kind Kind, code string, params Params) *Error {
 	return &Error{Code: code, Kind: kind, Params: params, Err: err}
 }
 
-func (e *Error) Error() string          { return Text(En, e.Code, e.Params) }
+func (e *Error) Error() string          { return Text(En, e.key(), e.Params) }
 func (e *Error) ErrorCode() string      { return e.Code }
 func (e *Error) ErrorKind() Kind        { return e.Kind }
 func (e *Error) ErrorParams() Params    { return e.Params }
 func (e *Error) Unwrap() error          { return e.Err }
-func (e *Error) Localize(l Lang) string { return Text(l, e.Code, e.Params) }
+func (e *Error) Localize(l Lang) string { return Text(l, e.key(), e.Params) }
+
+// key is the catalogue key of e's text: Key, or Code when Key is empty.
+func (e *Error) key() string {
+	if e.Key != "" {
+		return e.Key
+	}
+	return e.Code
+}
 
 // The interfaces an error may implement to be rendered by code.
 type (

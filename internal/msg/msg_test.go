@@ -132,9 +132,6 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// neutral: a text that is the same word in both languages (API, CSV).
-func neutral(ja, en string) bool { return ja == en && len(ja) <= 8 }
-
 // IsJapanese reports whether s has a kana or kanji: a Japanese sentence
 // always has one.
 func TestIsJapanese(t *testing.T) {
@@ -172,5 +169,28 @@ func TestTextOrFallsBackWithoutParams(t *testing.T) {
 	}
 	if got := TextOr(Ja, "no_such_key", p, "stored"); got != "stored" {
 		t.Errorf("unknown key: %q", got)
+	}
+}
+
+// TestErrorKey: an error whose code covers several situations renders the
+// text of its Key, and still reports its Code.
+func TestErrorKey(t *testing.T) {
+	e := &Error{Code: "not_found", Key: "canceled", Kind: KindNotFound}
+	if got := Code(e); got != "not_found" {
+		t.Errorf("Code = %q", got)
+	}
+	if got, want := e.Error(), Text(En, "canceled", nil); got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got, want := Localize(Ja, e), Text(Ja, "canceled", nil); got != want {
+		t.Errorf("Localize(Ja) = %q, want %q", got, want)
+	}
+}
+
+func TestGaps(t *testing.T) {
+	got := Gaps([]string{"canceled", "no.such.key", "trigger.api"})
+	want := []string{"no.such.key: not in the catalogue"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Gaps (-want +got):\n%s", diff)
 	}
 }

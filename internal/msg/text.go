@@ -196,3 +196,23 @@ func IsJapanese(s string) bool {
 	}
 	return false
 }
+
+// Gaps lists what is wrong with keys in the catalogue: a key it does not
+// have, or whose Japanese text is not Japanese. Each domain package's test
+// walks the keys its errors can render (its Codes) through it.
+func Gaps(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		e, ok := catalogue[k]
+		switch {
+		case !ok:
+			out = append(out, k+": not in the catalogue")
+		case !IsJapanese(e.ja) && !neutral(e.ja, e.en):
+			out = append(out, k+": the Japanese text is not Japanese: "+e.ja)
+		}
+	}
+	return out
+}
+
+// neutral: a text that is the same word in both languages (API, CSV).
+func neutral(ja, en string) bool { return ja == en && len(ja) <= 8 }
