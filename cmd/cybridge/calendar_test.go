@@ -121,7 +121,7 @@ func TestCalendarCommands(t *testing.T) {
 		stdout string // a substring
 		stderr string
 	}{
-		{[]string{"calendar", "stop", "t.yamada"}, "", 0, "t.yamada: stopped (user), permitted yes", ""},
+		{[]string{"calendar", "stop", "t.yamada"}, "", 0, "t.yamada: stopped (switched off by the user), permitted yes", ""},
 		{[]string{"calendar", "resume", "t.yamada"}, "", 0, "t.yamada: syncing", ""},
 		{[]string{"calendar", "stop", "h.sato"}, "", 1, "", "[not_permitted]"},
 		{[]string{"calendar", "permit", "h.sato"}, "", 0, "h.sato: syncing, permitted yes (pinned)", ""},

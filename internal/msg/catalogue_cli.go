@@ -16,9 +16,10 @@ var cliTexts = map[string]entry{
 	"cli.help.usage":    {"使い方", "usage"},
 	"cli.help.commands": {"コマンド:", "commands:"},
 	"cli.help.flags":    {"フラグ:", "flags:"},
+	"cli.help.value":    {"値", "value"},
 	"cli.help.default":  {"（既定値 {value}）", "(default {value})"},
 	"cli.help.more":     {"各コマンドのフラグは「{command} <コマンド> -h」で表示します。", "Run '{command} <command> -h' for a command's flags."},
-	"cli.help.hint":     {"フラグの一覧は「{command} -h」で表示します。", "Run '{command} -h' for its flags."},
+	"cli.help.hint":     {"使い方は「{command} -h」で表示します。", "Run '{command} -h' for its usage."},
 
 	// Usage errors.
 	"cli.usage.no_command":       {"コマンドを指定してください。", "give a command"},

@@ -165,6 +165,9 @@ func (r *Runner) help(in *Invocation) {
 			local := *f
 			local.Usage = msg.Text(l, f.Usage, params)
 			name, usage := flag.UnquoteUsage(&local)
+			if name == "string" {
+				name = msg.Text(l, "cli.help.value", nil)
+			}
 			line := "  -" + f.Name
 			if name != "" {
 				line += " " + name
