@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -98,6 +99,18 @@ func (e *env) editRoster(ctx context.Context, cfgPath string, in *cli.Invocation
 	}
 	defer done()
 	err = a.EditRoster(ctx, fn)
+	var invalid *safety.InputError
+	if errors.As(err, &invalid) {
+		var flags []string
+		for _, p := range invalid.Problems {
+			if f := "-" + p.Field; in.Flags.Lookup(p.Field) != nil && !slices.Contains(flags, f) {
+				flags = append(flags, f)
+			}
+		}
+		if len(flags) > 0 {
+			return cli.WithAdvice(err, "cli.advice.input", msg.Params{"flags": strings.Join(flags, ", ")})
+		}
+	}
 	if msg.Code(err) == safety.CodeNotFound {
 		if name, ok := msg.ParamsOf(err)["name"].(string); ok {
 			if flag := flagNaming(in, name); flag != "" {

@@ -133,4 +133,3 @@ func TestFinish(t *testing.T) {
 type exitErr struct{ error }
 
 func (exitErr) ExitCode() int { return 3 }
-
