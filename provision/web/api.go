@@ -47,17 +47,24 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 
 // apiError answers {"error":{"code","message","params"}}: the status by
 // the error's kind, the message in the request's Accept-Language
-// (Japanese when it names neither Japanese nor English, as the console),
+// (see apiLang),
 // and always the code and its parameters so that a client can render its
-// own text.
+// own text. A request that names neither Japanese nor English (a script
+// that sends no Accept-Language) gets English, as the API answered before
+// it spoke Japanese; the console falls back to Japanese.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"), msg.Ja)
-	p := s.problemOf(lang, err)
+	p := s.problemOf(apiLang(r), err)
 	st := statusOf(err)
 	if st >= 500 {
 		s.log.Error("API request failed", "path", r.URL.Path, "code", p.Code, "error", s.scrub(err.Error()))
 	}
 	writeJSON(w, st, map[string]problem{"error": p})
+}
+
+// apiLang is the language of an API answer: the request's
+// Accept-Language, English when it names neither language.
+func apiLang(r *http.Request) msg.Lang {
+	return msg.FromAcceptLanguage(r.Header.Get("Accept-Language"), msg.En)
 }
 
 // invalid is the API's bad-request error: code invalid, the text by key.
@@ -223,7 +230,7 @@ func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		out := csvResultJSON{CSVPreview: pv}
 		if len(pv.LineErrors) > 0 {
-			lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"), msg.Ja)
+			lang := apiLang(r)
 			for i := range out.LineErrors {
 				out.LineErrors[i].Message = s.scrub(out.LineErrors[i].Text(lang))
 			}

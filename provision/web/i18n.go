@@ -98,7 +98,9 @@ func (l *localizer) Field(kind, name string) string {
 func (l *localizer) Reason(r string) string           { return provision.ReasonText(l.lang, r) }
 func (l *localizer) Flag(f string) string             { return provision.FlagText(l.lang, f) }
 func (l *localizer) Action(a provision.Action) string { return provision.ActionName(l.lang, a) }
-func (l *localizer) Value(v any, empty string) string { return provision.Value(l.lang, v, empty) }
+func (l *localizer) Value(v any, empty string) string {
+	return provision.Value(l.lang, v, provision.EmptyText(l.lang, empty))
+}
 
 // Time shows t in the configured time zone.
 func (l *localizer) Time(t time.Time) string {
