@@ -208,6 +208,31 @@ type Issue struct {
 	// Params are what the message needs, by name: a surface renders the
 	// code's text from them in the admin's language (msg.TextOr).
 	Params msg.Params `json:"params,omitempty"`
+	// Key is the catalogue key of the text when one code covers several
+	// situations (ambiguous_match.org); empty means Code. It is to Issue
+	// what msg.Error.Key is to an error.
+	Key string `json:"key,omitempty"`
+}
+
+// NewIssue is an issue with code, the catalogue key of its text (a
+// situation of the code, or the code itself) and the parameters the text
+// needs. Its Message is the English text, rendered from the catalogue, so
+// that the English lives in one place.
+func NewIssue(code, key string, params msg.Params) Issue {
+	i := Issue{Code: code, Params: params}
+	if key != code {
+		i.Key = key
+	}
+	i.Message = msg.Text(msg.En, i.TextKey(), params)
+	return i
+}
+
+// TextKey is the catalogue key of the issue's text: Key, or Code.
+func (i Issue) TextKey() string {
+	if i.Key != "" {
+		return i.Key
+	}
+	return i.Code
 }
 
 // Source says what directory a plan was computed from.

@@ -102,10 +102,10 @@ func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue
 }
 
 // IssueText is an error, warning or safeguard reason in l: rendered from
-// its code and parameters, or its stored English message when it has no
+// its key (or code) and parameters, or its stored English message when it has no
 // parameters (a plan stored by an older version).
 func IssueText(l msg.Lang, i Issue) string {
-	return msg.TextOr(l, i.Code, i.Params, i.Message)
+	return msg.TextOr(l, i.TextKey(), i.Params, i.Message)
 }
 
 // FormatTime shows t in loc (UTC when nil) with its offset.

@@ -137,7 +137,7 @@ func TestCalendarCommands(t *testing.T) {
 		{[]string{"calendar", "record-error", "s.ito", "-kind", "forbidden"}, "", 0, "auto-stopped: the calendar server answered Forbidden", ""},
 		{[]string{"calendar", "record-error", "s.ito", "-kind", "oops"}, "", 1, "", "unknown sync error kind"},
 		{[]string{"calendar", "show", "s.ito"}, "", 0, "caldav password: set (stored encrypted)", ""},
-		{[]string{"calendar", "show", "nobody"}, "", 1, "", "[enrolment_not_found]"},
+		{[]string{"calendar", "show", "nobody"}, "", 1, "", "[not_found]"},
 		{[]string{"calendar", "check", "t.yamada"}, "", 1, "", "only CalDAV targets can be checked"},
 		{[]string{"calendar", "frobnicate"}, "", 1, "", `unknown command "frobnicate"`},
 		{[]string{"calendar", "show"}, "", 1, "", "give LOGIN"},
@@ -174,7 +174,7 @@ func TestCalendarCommands(t *testing.T) {
 	}
 	// JSON errors.
 	r = runCLI(t, env, "calendar", "show", "nobody", "-format", "json")
-	if r.code != 1 || !strings.Contains(r.stdout, `"code": "enrolment_not_found"`) {
+	if r.code != 1 || !strings.Contains(r.stdout, `"code": "not_found"`) {
 		t.Errorf("JSON error: %d %s", r.code, r.stdout)
 	}
 }

@@ -103,11 +103,9 @@ type Client struct {
 // work: http:// except for loopback hosts, credentials in the URL, a
 // missing login or secret, and a token combined with Basic authentication.
 func New(cfg Config) (*Client, error) {
-	bad := func(key string, p msg.Params) (*Client, error) {
-		return nil, newError(CodeConfigInvalid, key, p)
-	}
 	if err := config.CheckURL(cfg.BaseURL); err != nil {
-		return bad(keyConfigURL, msg.Params{"detail": err.Error()})
+		// config's own text for the URL, under this client's code.
+		return nil, &msg.Error{Code: CodeConfigInvalid, Kind: msg.KindInvalid, Key: msg.Code(err), Params: msg.ParamsOf(err)}
 	}
 	u, _ := url.Parse(cfg.BaseURL)
 	problems := credentialProblems(cfg.Login, cfg.Password, cfg.Token, cfg.BasicUser, cfg.BasicPassword)

@@ -163,8 +163,6 @@ const (
 	keyIncompletePrimary      = "source_incomplete.unknown_primary"
 	keyIncompleteMember       = "source_incomplete.unlisted_member"
 
-	keyConfigURL = "config_invalid.url"
-
 	detailRedirect = "cybozu.detail.redirect"
 	detailNoHost   = "cybozu.detail.no_such_host"
 	detailTimeout  = "cybozu.detail.timeout"
@@ -181,12 +179,12 @@ func Codes() []string {
 		keyAuthTwoFactor, keyAuthLogin, keyAuthMissing, keyConnectionRefused, keyCanceled,
 		keyIncompleteOrgs, keyIncompleteUsers, keyIncompleteGroups, keyIncompleteOrgMembers, keyIncompleteGroupMembers,
 		keyIncompletePrimary, keyIncompleteMember,
-		keyConfigURL,
+		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
 		detailRedirect, detailNoHost, detailTimeout, detailHTMLPage, detailGarbled, detailNoLogin,
 	}
 	for code := range kindOf {
 		switch code {
-		case CodeSourceIncomplete, CodeConfigInvalid, CodeCanceled: // keyed by situation only
+		case CodeSourceIncomplete, CodeCanceled: // keyed by situation only
 		default:
 			out = append(out, code)
 		}

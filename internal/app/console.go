@@ -165,84 +165,35 @@ func (c *Console) Roster(ctx context.Context) (web.RosterView, error) {
 	return v, nil
 }
 
-// editRoster runs one roster edit, its error with its kind.
-func (c *Console) editRoster(ctx context.Context, fn func(*safety.Roster) error) error {
-	return consoleError(c.app.EditRoster(ctx, fn))
-}
-
 // AddDepartment adds a roster-only department.
 func (c *Console) AddDepartment(ctx context.Context, d web.Department) error {
-	return c.editRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.AddDepartment(ctx, safety.DepartmentInput{Code: d.Code, Name: d.Name, Parent: d.Parent})
 	})
 }
 
 // EditDepartment edits a department.
 func (c *Console) EditDepartment(ctx context.Context, code string, e web.DepartmentEdit) error {
-	return c.editRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.EditDepartment(ctx, safety.DepartmentPatch{Code: code, Name: e.Name, Parent: e.Parent})
 	})
 }
 
 // AddMember adds a roster-only member.
 func (c *Console) AddMember(ctx context.Context, m web.Member) error {
-	return c.editRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.AddMember(ctx, safety.MemberInput{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone, Departments: m.Departments})
 	})
 }
 
 // EditMember edits a member.
 func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit) error {
-	return c.editRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.EditMember(ctx, safety.MemberPatch{Login: login, Name: e.Name, Reading: e.Reading, Email: e.Email, Phone: e.Phone, Departments: e.Departments})
 	})
 }
 
 // --- calendar ---
-
-// domainKinds are the kinds of the roster's and the calendar's codes, as
-// long as their errors do not say their kinds themselves (the targets'
-// conversion to msg errors gives them): the API answers with the kind's
-// status. The code stays the domain's own, the same the CLI reports.
-var domainKinds = map[string]msg.Kind{
-	safety.CodeNotFound:                msg.KindNotFound,
-	calendar.CodeNotFound:              msg.KindNotFound,
-	safety.CodeAlreadyExists:           msg.KindConflict,
-	safety.CodeEmailConflict:           msg.KindConflict,
-	safety.CodeLoginConflict:           msg.KindConflict,
-	safety.CodeDepartmentCodeConflict:  msg.KindConflict,
-	safety.CodeFirstLevelReparent:      msg.KindInvalid,
-	safety.CodeInvalidInput:            msg.KindInvalid,
-	safety.CodeInitialPasswordRequired: msg.KindInvalid,
-	calendar.CodeSecretKeyMissing:      msg.KindInvalid,
-	calendar.CodeSecretKeyInvalid:      msg.KindInvalid,
-	calendar.CodeSecretKeyMismatch:     msg.KindInvalid,
-	calendar.CodeNotPermitted:          msg.KindConflict,
-}
-
-// consoleError gives a roster or enrolment error the kind of its code
-// when it carries none (or says internal, as a provision.Error with a
-// code provision does not know does).
-func consoleError(err error) error {
-	if err == nil || msg.KindOf(err) != msg.KindInternal {
-		return err
-	}
-	kind, ok := domainKinds[msg.Code(err)]
-	if !ok {
-		return err
-	}
-	return &kinded{err, kind}
-}
-
-// kinded is an error with the kind its own package does not give it.
-type kinded struct {
-	err  error
-	kind msg.Kind
-}
-
-func (k *kinded) Error() string       { return k.err.Error() }
-func (k *kinded) Unwrap() error       { return k.err }
-func (k *kinded) ErrorKind() msg.Kind { return k.kind }
 
 // editor is the enrolment editor, or calendar_disabled.
 func (c *Console) editor() (*calendar.Editor, error) { return c.app.Calendar() }
@@ -255,7 +206,7 @@ func (c *Console) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
 	}
 	ens, err := ed.List(ctx)
 	if err != nil {
-		return nil, consoleError(err)
+		return nil, err
 	}
 	out := make([]web.Enrolment, len(ens))
 	for i := range ens {
@@ -272,7 +223,7 @@ func (c *Console) Enrolment(ctx context.Context, login string) (web.EnrolmentDet
 	}
 	en, hist, err := ed.Show(ctx, login)
 	if err != nil {
-		return web.EnrolmentDetail{}, consoleError(err)
+		return web.EnrolmentDetail{}, err
 	}
 	return EnrolmentDetailJSON(en, hist), nil
 }
@@ -289,9 +240,9 @@ func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit)
 	case string(calendar.KindCalDAV):
 		_, err = ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
 	default:
-		err = &calendar.Error{Code: calendar.CodeInvalidInput, Message: "choose the target: google or caldav"}
+		_, err = calendar.ParseKind(t.Target)
 	}
-	return consoleError(err)
+	return err
 }
 
 // edit runs one of the editor's permission edits.
@@ -301,7 +252,7 @@ func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Edit
 		return err
 	}
 	_, err = op(ed, ctx, login)
-	return consoleError(err)
+	return err
 }
 
 // Permit permits the user (a pin).
@@ -329,7 +280,7 @@ func (c *Console) CheckCalDAV(ctx context.Context, login string) (web.CheckResul
 	}
 	res, err := ed.Check(ctx, login)
 	if err != nil {
-		return web.CheckResult{}, consoleError(err)
+		return web.CheckResult{}, err
 	}
 	return web.CheckResult{Outcome: string(res.Outcome), Message: res.Message}, nil
 }
@@ -351,13 +302,13 @@ func (c *Console) RecordError(ctx context.Context, login, kind string) (web.Enro
 	}
 	k, err := calendar.ParseSyncError(kind)
 	if err != nil {
-		return web.Enrolment{}, consoleError(err)
+		return web.Enrolment{}, err
 	}
 	sync := *ed
 	sync.Actor = calendar.ActorSync
 	en, _, err := sync.RecordError(ctx, login, k)
 	if err != nil {
-		return web.Enrolment{}, consoleError(err)
+		return web.Enrolment{}, err
 	}
 	return EnrolmentJSON(en), nil
 }

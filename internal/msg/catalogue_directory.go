@@ -50,8 +50,6 @@ var directoryTexts = map[string]entry{
 	"source_incomplete.unlisted_member": {"ユーザー「{login}」は組織「{org}」に所属していますが、ユーザーの一覧にありません。読み込み中にユーザー情報が変更されました。計画の作成も変更もしていません。もう一度実行してください。",
 		`user "{login}" is a member of organization "{org}" but not in the user list: the directory changed while it was read; nothing was planned or changed: run again`},
 
-	"config_invalid.url": {"cybozu.url が正しくありません（{detail}）。", "cybozu.url: {detail}"},
-
 	// What cybridge adds after the situation, in parentheses.
 	"cybozu.detail.redirect":             {"{path} へのリダイレクト", "redirect to {path}"},
 	"cybozu.detail.no_such_host":         {"ホスト {host} が見つかりません", "no such host {host}"},

@@ -1,8 +1,9 @@
 package calendar
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // The auto-stop rules of the sync engine (the admin manual's
@@ -30,7 +31,7 @@ func ParseSyncError(s string) (SyncError, error) {
 	case ErrForbidden, ErrServer:
 		return SyncError(s), nil
 	}
-	return "", &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("unknown sync error kind %q; use forbidden or server", s)}
+	return "", invalid(KeySyncErrorKind, msg.Params{"value": s})
 }
 
 // Auto-stop reasons, as stored and shown.
@@ -38,6 +39,9 @@ const (
 	StopForbidden = "forbidden"   // stopped at once after a Forbidden answer
 	StopErrors    = "error_limit" // stopped after ErrorLimit errors within ErrorWindow
 )
+
+// StopUser is Enrolment.StopReason of an enrolment the user switched off.
+const StopUser = "user"
 
 // AutoStop is one enrolment's error record and auto-stop state. It is a
 // value: Record and Resume return the next state, with the time injected.
@@ -84,15 +88,32 @@ func (a AutoStop) Record(kind SyncError, now time.Time) (AutoStop, bool) {
 // are cleared, so the next error starts a new count.
 func (a AutoStop) Resume() AutoStop { return AutoStop{} }
 
-// Describe says why the enrolment stopped, for reports and the console.
-func (a AutoStop) Describe() string {
-	switch a.Reason {
-	case StopForbidden:
-		return "auto-stopped: the calendar server answered Forbidden (the authenticated account cannot change this calendar; give it 変更権限 and resume)"
-	case StopErrors:
-		return fmt.Sprintf("auto-stopped: %d errors within %s (resume once the calendar server is healthy)", ErrorLimit, "24 hours")
-	case "":
+// Describe says in English why the enrolment stopped, for logs and the
+// text of older surfaces; Localize says it in the admin's language.
+func (a AutoStop) Describe() string { return a.Localize(msg.En) }
+
+// Localize says why the enrolment stopped in l: "" when it is not
+// auto-stopped.
+func (a AutoStop) Localize(l msg.Lang) string {
+	if !a.Stopped() {
 		return ""
 	}
-	return "auto-stopped: " + a.Reason
+	return msg.Text(l, a.Key(), a.Params())
+}
+
+// Key is the catalogue key of the auto-stop's description:
+// auto_stop.<reason>, or auto_stop.other for a reason this version does
+// not know (a newer sync engine's).
+func (a AutoStop) Key() string {
+	switch a.Reason {
+	case StopForbidden, StopErrors:
+		return "auto_stop." + a.Reason
+	}
+	return "auto_stop.other"
+}
+
+// Params are what the auto-stop's texts need: the reason, and the limit
+// and window of the error count.
+func (a AutoStop) Params() msg.Params {
+	return msg.Params{"reason": a.Reason, "limit": ErrorLimit, "hours": int(ErrorWindow / time.Hour)}
 }

@@ -69,6 +69,13 @@
 //     plan ever holds one.
 //   - The plan's state digest leaves out the sync engine's error count, so
 //     error reports between plan and apply do not make the plan stale.
+//   - Errors are *msg.Error and warnings provision.Issue: a code, a kind,
+//     the parameters, and a Key naming the situation's text in the
+//     catalogue (internal/msg/catalogue_calendar.go); the English message
+//     is rendered from it. An enrolment that is not there is not_found, the
+//     roster's code, with what = enrolment. No text names a CLI flag: the
+//     CLI adds its own. Codes and Vocabulary list every key the package can
+//     render, and a test checks each has both languages.
 //
 // # Layout
 //
@@ -80,5 +87,6 @@
 // write. Besides these: enrolment.go is the Enrolment record, policy.go the
 // settings and input validation (safety's validate.go), autostop.go the
 // sync engine's auto-stop, secret.go the CalDAV password cipher, errors.go
-// the error codes.
+// the error codes, vocabulary.go the catalogue keys of the enrolment's
+// values, codes.go the list of every key.
 package calendar

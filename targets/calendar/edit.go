@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 )
@@ -127,7 +128,7 @@ func (ed *Editor) SetGoogle(ctx context.Context, login string, s GoogleSettings)
 	if err := ed.valid.check(s); err != nil {
 		return nil, err
 	}
-	return ed.edit(ctx, login, "set", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	return ed.edit(ctx, login, HistorySet, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		var f fieldSet
 		id, def := s.CalendarID, false
 		switch {
@@ -162,16 +163,16 @@ func (ed *Editor) SetCalDAV(ctx context.Context, login string, s CalDAVSettings)
 		_, err := NewCipher("")
 		return nil, err
 	}
-	return ed.edit(ctx, login, "set", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	return ed.edit(ctx, login, HistorySet, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		if s.KeepPassword && (!e.HasPassword || e.CalDAVAuthID != s.AuthID) {
-			return nil, historyDetail{}, &Error{Code: CodeInvalidInput, Message: "a CalDAV target needs a password (from standard input or -password-file): none is stored for this auth id"}
+			return nil, historyDetail{}, invalid(KeyPasswordNotStored, msg.Params{"auth_id": s.AuthID})
 		}
 		url, def := s.URL, false
 		switch {
 		case url == "":
 			url, def = ed.Policy.DefaultCalDAVURL(e.Login, e.Email), true
 			if url == "" {
-				return nil, historyDetail{}, &Error{Code: CodeInvalidInput, Message: "give the calendar URL (-url): no default can be made (calendar.caldav_url_template is not set, or needs an email this user lacks)"}
+				return nil, historyDetail{}, invalid(KeyNoDefaultURL, msg.Params{"login": e.Login})
 			}
 		case e.CalDAVURLDefault && url == ed.Policy.DefaultCalDAVURL(e.Login, e.Email):
 			def = true // the form saved as shown: still the default
@@ -206,9 +207,9 @@ func passwordState(set bool) string {
 
 // Stop is the user's switch to 停止.
 func (ed *Editor) Stop(ctx context.Context, login string) (*Enrolment, error) {
-	return ed.edit(ctx, login, "stop", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	return ed.edit(ctx, login, HistoryStop, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		if !e.Permitted {
-			return nil, historyDetail{}, notPermitted(e)
+			return nil, historyDetail{}, notPermitted(KeyNotPermittedSwitch, msg.Params{"login": e.Login})
 		}
 		var f fieldSet
 		f.set("user_switch", string(e.Switch), string(SwitchStopped))
@@ -219,9 +220,9 @@ func (ed *Editor) Stop(ctx context.Context, login string) (*Enrolment, error) {
 // Resume is the user's switch back to 同期. It also clears an auto-stop
 // and the error count — the one way out of an auto-stop (rule 7).
 func (ed *Editor) Resume(ctx context.Context, login string) (*Enrolment, error) {
-	return ed.edit(ctx, login, "resume", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	return ed.edit(ctx, login, HistoryResume, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		if !e.Permitted {
-			return nil, historyDetail{}, notPermitted(e)
+			return nil, historyDetail{}, notPermitted(KeyNotPermittedSwitch, msg.Params{"login": e.Login})
 		}
 		var f fieldSet
 		f.set("user_switch", string(e.Switch), string(SwitchSync))
@@ -232,10 +233,6 @@ func (ed *Editor) Resume(ctx context.Context, login string) (*Enrolment, error) 
 		f.cols = append(f.cols, col{"auto_stop_at", nil}, col{"sync_errors", "[]"})
 		return f.cols, historyDetail{Fields: f.fields}, nil
 	})
-}
-
-func notPermitted(e *Enrolment) error {
-	return &Error{Code: CodeNotPermitted, Message: fmt.Sprintf("%s is not permitted to sync (管理者により無効), so the sync switch cannot be used; permit the user first (cybridge calendar permit %s), or widen calendar.scope", e.Login, e.Login)}
 }
 
 // Permit pins the enrolment to permitted, whatever the scope says
@@ -253,7 +250,7 @@ func (ed *Editor) Revoke(ctx context.Context, login string) (*Enrolment, error) 
 func (ed *Editor) pin(ctx context.Context, login string, pin Pin) (*Enrolment, error) {
 	return ed.edit(ctx, login, string(pin), func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		if e.Gone() && pin == PinPermit {
-			return nil, historyDetail{}, &Error{Code: CodeNotPermitted, Message: fmt.Sprintf("%s is gone from the directory (since %s); only users in the directory can be permitted", e.Login, formatDay(e.GoneSince))}
+			return nil, historyDetail{}, notPermitted(KeyNotPermittedGone, msg.Params{"login": e.Login, "since": formatDay(e.GoneSince)})
 		}
 		var f fieldSet
 		f.set("pin", string(e.Pin), string(pin))
@@ -265,7 +262,7 @@ func (ed *Editor) pin(ctx context.Context, login string, pin Pin) (*Enrolment, e
 // Unpin returns the enrolment to the policy: the next run sets permitted
 // from the scope again.
 func (ed *Editor) Unpin(ctx context.Context, login string) (*Enrolment, error) {
-	return ed.edit(ctx, login, "unpin", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	return ed.edit(ctx, login, HistoryUnpin, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		var f fieldSet
 		f.set("pin", string(e.Pin), string(PinNone))
 		return f.cols, historyDetail{Fields: f.fields, Message: "the scope decides from the next run"}, nil
@@ -277,7 +274,7 @@ func (ed *Editor) Unpin(ctx context.Context, login string) (*Enrolment, error) {
 // ErrorLimit-th error within ErrorWindow).
 func (ed *Editor) RecordError(ctx context.Context, login string, kind SyncError) (*Enrolment, bool, error) {
 	var stopped bool
-	e, err := ed.edit(ctx, login, "error", func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
+	e, err := ed.edit(ctx, login, HistoryError, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		next, stop := e.AutoStop.Record(kind, now)
 		stopped = stop
 		ms := make([]int64, len(next.Errors))
@@ -315,10 +312,10 @@ func (ed *Editor) Check(ctx context.Context, login string) (caldav.Result, error
 		return caldav.Result{}, err
 	}
 	if e.Target != KindCalDAV {
-		return caldav.Result{}, &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("%s syncs to %s, not CalDAV; only CalDAV targets can be checked", e.Login, e.Target)}
+		return caldav.Result{}, invalid(KeyNotCalDAV, msg.Params{"login": e.Login, "target": string(e.Target)})
 	}
 	if e.CalDAVURL == "" || e.CalDAVAuthID == "" || sealed == nil {
-		return caldav.Result{}, &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("%s's CalDAV target is incomplete (URL, auth id and password are needed); set it with cybridge calendar set %s -target caldav -url URL -auth-id ID", e.Login, e.Login)}
+		return caldav.Result{}, invalid(KeyCalDAVIncomplete, msg.Params{"login": e.Login})
 	}
 	if ed.Cipher == nil {
 		_, err := NewCipher("")
@@ -330,7 +327,7 @@ func (ed *Editor) Check(ctx context.Context, login string) (caldav.Result, error
 	}
 	res := caldav.Check(ctx, ed.HTTP, caldav.Target{URL: e.CalDAVURL, AuthID: e.CalDAVAuthID, Password: password.Reveal()})
 	err = ed.DB.Update(ctx, func(q provision.Querier) error {
-		return addHistory(ctx, q, e.ID, ed.DB.Now(), ed.actor(), "check", historyDetail{Message: fmt.Sprintf("CalDAV check: %s — %s", res.Outcome, res.Message)})
+		return addHistory(ctx, q, e.ID, ed.DB.Now(), ed.actor(), HistoryCheck, historyDetail{Message: fmt.Sprintf("CalDAV check: %s — %s", res.Outcome, res.Message)})
 	})
 	return res, err
 }

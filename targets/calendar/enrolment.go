@@ -3,6 +3,8 @@ package calendar
 import (
 	"strconv"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Pin is an admin override of the scope policy (SPEC §6 rule 3).
@@ -32,6 +34,15 @@ const (
 	KindGoogle Kind = "google"
 	KindCalDAV Kind = "caldav"
 )
+
+// ParseKind reads a target's name: google or caldav.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case KindGoogle, KindCalDAV:
+		return k, nil
+	}
+	return "", invalid(KeyTargetKind, msg.Params{"value": s})
+}
 
 // AuthStatus is the Google OAuth consent status (Google認証).
 type AuthStatus string
@@ -109,7 +120,7 @@ func (e *Enrolment) StopReason() string {
 	case e.AutoStop.Stopped():
 		return e.AutoStop.Reason
 	case e.Switch == SwitchStopped:
-		return "user"
+		return StopUser
 	}
 	return ""
 }

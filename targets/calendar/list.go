@@ -57,7 +57,7 @@ func find(ctx context.Context, q provision.Querier, login string) (*Enrolment, e
 	row := q.QueryRowContext(ctx, "SELECT "+enrolmentColumns+" FROM calendar_enrolments WHERE login = ? ORDER BY gone_since IS NOT NULL, id LIMIT 1", login)
 	e, err := scanEnrolment(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("there is no calendar enrolment for %q; enrolments are created for every directory user by `cybridge apply` (see `cybridge calendar list`)", login)}
+		return nil, notFound(login)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read enrolment %s: %w", login, err)

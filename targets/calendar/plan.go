@@ -3,10 +3,12 @@ package calendar
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -53,7 +55,8 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 	out := provision.TargetPlan{Changes: make([]provision.Change, 0, len(in.Snapshot.Users))}
 	sd := scope.NewDirectory(in.Snapshot, in.Index)
 	for _, r := range p.Scope.Unknown(sd) {
-		out.Warnings = append(out.Warnings, provision.Issue{Code: WarnScopeUnknown, Message: r.String() + "; check calendar.scope (CYBRIDGE_CALENDAR_SCOPE)"})
+		out.Warnings = append(out.Warnings, provision.NewIssue(WarnScopeUnknown, WarnScopeUnknown+"."+string(r.Key),
+			msg.Params{"value": r.Value, "column": r.Column}))
 	}
 
 	users := make([]*directory.User, 0, len(in.Snapshot.Users))
@@ -108,8 +111,8 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 		u := l.Dir.FindUser(byID, byLogin)
 		if u != nil {
 			if other, dup := taken[u]; dup {
-				out.Warnings = append(out.Warnings, provision.Issue{Code: WarnDuplicateLink, Message: fmt.Sprintf(
-					"enrolments %d and %d both follow user %s; enrolment %d is treated as gone", other, e.ID, u.Login, e.ID)})
+				out.Warnings = append(out.Warnings, provision.NewIssue(WarnDuplicateLink, WarnDuplicateLink,
+					msg.Params{"first": strconv.FormatInt(other, 10), "second": strconv.FormatInt(e.ID, 10), "login": u.Login}))
 				u = nil
 			} else {
 				taken[u] = e.ID
@@ -156,10 +159,13 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 	return out
 }
 
+// autoStopWarning is the warning of an auto-stopped enrolment; its text
+// is the auto-stop's (auto_stopped.<reason>), with the login and since
+// when.
 func autoStopWarning(e *Enrolment) provision.Issue {
-	return provision.Issue{Code: WarnAutoStopped, Message: fmt.Sprintf(
-		"%s: %s, since %s. The bridge never restarts it: the user switches 同期状態 back to 同期, or an admin runs `cybridge calendar resume %s`",
-		e.Login, e.AutoStop.Describe(), e.AutoStop.At.UTC().Format(time.RFC3339), e.Login)}
+	p := e.AutoStop.Params()
+	p["login"], p["since"] = e.Login, e.AutoStop.At.UTC().Format(time.RFC3339)
+	return provision.NewIssue(WarnAutoStopped, WarnAutoStopped+strings.TrimPrefix(e.AutoStop.Key(), "auto_stop"), p)
 }
 
 // planCreate is rule 1: a new enrolment with the user switch on, the

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -473,15 +474,19 @@ func TestRule7_AutoStoppedNeverRestarted(t *testing.T) {
 	if !found {
 		t.Fatal("sato was not permitted again")
 	}
-	var warned []string
+	var warned, ja []string
 	for _, w := range p.Warnings {
 		if w.Code == WarnAutoStopped {
 			warned = append(warned, w.Message)
+			ja = append(ja, provision.IssueText(msg.Ja, w))
 		}
 	}
 	if len(warned) != 2 || !strings.Contains(warned[0], "sato") || !strings.Contains(warned[1], "suzuki") ||
-		!strings.Contains(warned[0], "cybridge calendar resume sato") || !strings.Contains(warned[1], "120 errors") {
+		!strings.Contains(warned[0], "an admin resumes it") || !strings.Contains(warned[1], "120 errors") {
 		t.Errorf("auto-stop warnings = %q", warned)
+	}
+	if len(ja) != 2 || !strings.HasPrefix(ja[0], "sato：エラーによる自動停止") || !strings.Contains(ja[1], "24 時間以内に 120 回のエラー") {
+		t.Errorf("auto-stop warnings in Japanese = %q", ja)
 	}
 }
 

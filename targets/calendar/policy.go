@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/internal/secret"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -48,7 +50,7 @@ func NewPolicy(c config.Calendar) (Policy, error) {
 		p.DefaultTarget = KindGoogle
 	}
 	if p.DefaultTarget != KindGoogle && p.DefaultTarget != KindCalDAV {
-		return Policy{}, &Error{Code: CodeInvalidInput, Message: fmt.Sprintf("calendar.default_target %q: use google or caldav", c.DefaultTarget)}
+		return Policy{}, invalid(KeyDefaultTarget, msg.Params{"value": c.DefaultTarget})
 	}
 	for _, d := range c.GoogleDomains {
 		p.GoogleDomains = append(p.GoogleDomains, strings.ToLower(strings.TrimSpace(d)))
@@ -137,8 +139,9 @@ func newInputValidator() *inputValidator {
 }
 
 // check validates s and turns the first failure into an invalid_input
-// error that names the flag and says what is expected. It never repeats a
-// password.
+// error that says what is expected, naming the field as the settings
+// screen does (認証 ID), never a command-line flag: the surface adds how
+// to give it. It never repeats a password.
 func (iv *inputValidator) check(s any) error {
 	err := iv.v.Struct(s)
 	if err == nil {
@@ -146,27 +149,38 @@ func (iv *inputValidator) check(s any) error {
 	}
 	ves, ok := err.(validator.ValidationErrors)
 	if !ok || len(ves) == 0 {
-		return &Error{Code: CodeInvalidInput, Message: err.Error()}
+		return err // not the input: a bug in the tags
 	}
 	fe := ves[0]
 	val := fmt.Sprint(fe.Value())
 	if fe.Kind() == reflect.String && fe.Type() == reflect.TypeOf(secret.Secret("")) {
 		val = "[redacted]"
 	}
-	var msg string
 	switch fe.Field() + "/" + fe.Tag() {
 	case "CalendarID/calendarid":
-		msg = validCalendarID(val).Error()
+		return validCalendarID(val)
 	case "URL/caldavurl":
-		msg = caldav.CheckURL(val).Error()
+		return urlError(caldav.CheckURL(val))
 	case "AuthID/required":
-		msg = "a CalDAV target needs an auth id (-auth-id)"
+		return invalid(KeyAuthIDRequired, nil)
 	case "Password/required_unless":
-		msg = "a CalDAV target needs a password (from standard input or -password-file)"
-	default:
-		msg = fmt.Sprintf("%s fails %s %s", fe.Field(), fe.Tag(), fe.Param())
+		return invalid(KeyPasswordRequired, nil)
 	}
-	return &Error{Code: CodeInvalidInput, Message: msg}
+	return invalid(KeyInvalidField, msg.Params{"field": fe.Field(), "rule": strings.TrimSpace(fe.Tag() + " " + fe.Param())})
+}
+
+// urlError is caldav.CheckURL's error as invalid_input: the text of its
+// reason, with the URL (never its password: CheckURL redacts it).
+func urlError(err error) error {
+	var ue *caldav.URLError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	key := KeyCalDAVURL
+	if ue.Reason != "" {
+		key += "." + ue.Reason
+	}
+	return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: key, Params: msg.Params{"url": ue.URL, "detail": ue.Msg}, Err: err}
 }
 
 // validCalendarID accepts an email-like id (a primary calendar, or a
@@ -189,5 +203,5 @@ func validCalendarID(id string) error {
 }
 
 func badCalendarID(id string) error {
-	return fmt.Errorf("calendar id %q is not a Google calendar id: use the address of a primary calendar (name@example.com) or a calendar's id ending in @group.calendar.google.com (Google Calendar → カレンダー設定 → カレンダーID)", id)
+	return invalid(KeyCalendarID, msg.Params{"value": id})
 }

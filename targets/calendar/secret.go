@@ -32,7 +32,7 @@ type Cipher struct {
 // a CalDAV password in clear.
 func NewCipher(key secret.Secret) (*Cipher, error) {
 	if !key.IsSet() {
-		return nil, &Error{Code: CodeSecretKeyMissing, Message: "no secret key is configured, so CalDAV passwords cannot be stored; set CYBRIDGE_SECRET_KEY (or secret_key in the file) to 32 random bytes, e.g. the output of `openssl rand -hex 32`"}
+		return nil, secretKeyError(CodeSecretKeyMissing)
 	}
 	raw, err := parseKey(key.Reveal())
 	if err != nil {
@@ -61,7 +61,7 @@ func parseKey(s string) ([]byte, error) {
 			return b, nil
 		}
 	}
-	return nil, &Error{Code: CodeSecretKeyInvalid, Message: "the secret key (CYBRIDGE_SECRET_KEY) must be 32 bytes written as 64 hex digits or as base64; make one with `openssl rand -hex 32`"}
+	return nil, secretKeyError(CodeSecretKeyInvalid)
 }
 
 func binding(enrolmentID int64) []byte {
@@ -82,7 +82,7 @@ func (c *Cipher) Seal(password string, enrolmentID int64) ([]byte, error) {
 // value or a value sealed for another enrolment fails with
 // secret_key_mismatch.
 func (c *Cipher) Open(sealed []byte, enrolmentID int64) (secret.Secret, error) {
-	mismatch := &Error{Code: CodeSecretKeyMismatch, Message: "the stored CalDAV password cannot be decrypted with the configured secret key (was CYBRIDGE_SECRET_KEY changed?); restore the old key, or set the password again"}
+	mismatch := secretKeyError(CodeSecretKeyMismatch)
 	n := len(sealedPrefix) + c.aead.NonceSize()
 	if len(sealed) < n+c.aead.Overhead() || !bytes.HasPrefix(sealed, sealedPrefix) {
 		return "", mismatch

@@ -3,12 +3,12 @@ package calendar
 import (
 	"bytes"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/cybridge/cybridge/internal/secret"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // testKey is a fixed 32-byte key in hex.
@@ -80,10 +80,10 @@ func TestCipherRefuses(t *testing.T) {
 	}
 }
 
+// code is err's code, or its text when it has none.
 func code(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
+	if c := msg.Code(err); c != "internal" {
+		return c
 	}
 	return fmt.Sprint(err)
 }

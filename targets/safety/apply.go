@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -362,7 +363,7 @@ func (a *applier) createMembers(ctx context.Context, cs []*provision.Change, cfg
 		return nil
 	}
 	if !cfg.InitialPassword.IsSet() {
-		return &provision.Error{Code: CodeInitialPasswordRequired, Message: "the plan creates members, and new members need an initial password: set safety.initial_password (CYBRIDGE_SAFETY_INITIAL_PASSWORD)"}
+		return &msg.Error{Code: CodeInitialPasswordRequired, Kind: msg.KindInvalid, Key: KeyInitialPasswordApply}
 	}
 	cost := cfg.PasswordCost
 	if cost == 0 {

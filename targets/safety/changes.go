@@ -1,11 +1,11 @@
 package safety
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -81,12 +81,13 @@ func (p *planner) moveLocalChildren() {
 		p.out.Changes = append(p.out.Changes, provision.Change{Kind: KindDepartment, Action: provision.Update,
 			Key: d.Code, Label: d.Name, Reason: ReasonParentDeleted, ObjectID: id(d.ID),
 			Fields: provision.Fields{{Name: "parent", Old: p.currentCode(d.ParentID), New: newCode}}})
-		where := fmt.Sprintf("department %q", newCode)
-		if newCode == "" {
-			where = "the root department"
+		parent := p.depts[d.ParentID]
+		params := msg.Params{"code": d.Code, "name": d.Name, "parent_code": parent.Code, "parent_name": parent.Name}
+		key := KeyLocalChildrenMovedRoot
+		if newCode != "" {
+			key, params["to"] = WarnLocalChildrenMoved, newCode
 		}
-		p.warnf(WarnLocalChildrenMoved, "roster-only department %s is under %s, which is deleted because its organization is gone from cybozu.com; it moves up to %s",
-			describeDept(&d), describeDept(p.depts[d.ParentID]), where)
+		p.warningOf(WarnLocalChildrenMoved, key, params)
 	}
 }
 

@@ -2,10 +2,9 @@ package safety
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // ---- departments (rules 3, 5, 6) ----
@@ -19,10 +18,8 @@ func (p *planner) checkFirstLevel() {
 		if o == nil || d.ParentID != p.st.RootID || !p.reparents(d, o) {
 			continue
 		}
-		p.errorf(CodeFirstLevelReparent,
-			"department %s is at the first level of the roster and cannot be moved under another department, but its organization %s now has the parent %q in cybozu.com; "+
-				"delete department %q in the roster (cybridge roster dept rm -code %s) and run again: it is then created again under its parent",
-			describeDept(d), describeOrg(o), o.ParentCode, d.Code, d.Code)
+		p.errorOf(CodeFirstLevelReparent, CodeFirstLevelReparent, msg.Params{"code": d.Code, "name": d.Name,
+			"org_code": o.Code, "org_name": o.Name, "parent": o.ParentCode})
 	}
 }
 
@@ -37,19 +34,28 @@ func (p *planner) checkDepartmentCodes() {
 			local[d.Code] = d
 		}
 	}
-	check := func(o *directory.Organization, holder string) {
-		if d := local[o.Code]; d != nil {
-			p.errorf(CodeDepartmentCodeConflict,
-				"organization %s corresponds to %s, but roster-only department %s already has the code %q; change that department's code (cybridge roster dept edit -code %s -new-code NEW) or remove it, and run again",
-				describeOrg(o), holder, describeDept(d), o.Code, d.Code)
+	// holder is the department the organization corresponds to; nil for
+	// one this run creates.
+	check := func(o *directory.Organization, holder *Department) {
+		d := local[o.Code]
+		if d == nil {
+			return
 		}
+		params := msg.Params{"code": o.Code, "name": o.Name, "local_name": d.Name}
+		key := KeyDepartmentCodeConflictNew
+		if holder != nil {
+			key = CodeDepartmentCodeConflict
+			params["dept_code"], params["dept_name"] = holder.Code, holder.Name
+		}
+		p.errorOf(CodeDepartmentCodeConflict, key, params)
 	}
 	for _, o := range p.dm.unmatched {
-		check(o, "a department this run creates")
+		check(o, nil)
 	}
-	for _, d := range p.st.Departments {
+	for i := range p.st.Departments {
+		d := &p.st.Departments[i]
 		if o := p.dm.deptOrg[d.ID]; o != nil && o.Code != d.Code {
-			check(o, "department "+describeDept(&d))
+			check(o, d)
 		}
 	}
 }
@@ -78,11 +84,9 @@ func (p *planner) checkDuplicateEmails(users []*directory.User) {
 		}
 		names := make([]string, len(us))
 		for i, u := range us {
-			names[i] = describeUser(u)
+			names[i] = userItem(u)
 		}
-		p.errorf(CodeDuplicateEmail, "email address %q cannot be used twice, but cybozu.com users %s all have it; change or remove it in cybozu.com "+
-			"(export the users from 一括操作 > ファイルへの書き出し to find duplicates) and run again",
-			us[0].Email, strings.Join(names, ", "))
+		p.errorOf(CodeDuplicateEmail, CodeDuplicateEmail, msg.Params{"email": us[0].Email, "users": names})
 	}
 }
 
@@ -110,26 +114,24 @@ func (p *planner) checkMemberConflicts(mm *memberMatch) {
 			continue
 		}
 		if m := emailHolder[e]; m != nil && mm.memberUser[m.ID] != u {
-			p.errorf(CodeEmailConflict, "email address %q of cybozu.com user %s already belongs to roster member %s, which is not linked to that user; "+
-				"an address belongs to one member only: remove it from the member (cybridge roster member edit -login %s -email NEW) or from the user in cybozu.com, and run again",
-				u.Email, describeUser(u), describeMember(m), m.Login)
+			p.errorOf(CodeEmailConflict, CodeEmailConflict, msg.Params{"email": u.Email, "login": u.Login, "name": u.DisplayName,
+				"member_login": m.Login, "member_name": m.Name})
 		}
 	}
 	newLogins := map[string]*directory.User{}
 	for _, u := range mm.unmatched {
 		login := p.newLogin(u)
 		if login == "" {
-			p.errorf(CodeMissingEmail, "cybozu.com user %s has no email address, and login_key = email makes the email the roster login; add an email address in cybozu.com or set safety.login_key = login", describeUser(u))
+			p.errorOf(CodeMissingEmail, CodeMissingEmail, msg.Params{"login": u.Login, "name": u.DisplayName})
 			continue
 		}
 		k := norm(login)
 		if m := loginHolder[k]; m != nil {
-			p.errorf(CodeLoginConflict, "the roster login %q for cybozu.com user %s is already taken by roster member %s, which is not linked to that user; "+
-				"remove or rename that member in the roster (cybridge roster member rm -login %s), or change the user in cybozu.com, and run again",
-				login, describeUser(u), describeMember(m), m.Login)
+			p.errorOf(CodeLoginConflict, CodeLoginConflict, msg.Params{"roster_login": login, "login": u.Login, "name": u.DisplayName,
+				"member_login": m.Login, "member_name": m.Name})
 		} else if o := newLogins[k]; o != nil {
-			p.errorf(CodeLoginConflict, "cybozu.com users %s and %s would both get the roster login %q; change one of them in cybozu.com and run again",
-				describeUser(o), describeUser(u), login)
+			p.errorOf(CodeLoginConflict, KeyLoginConflictUsers, msg.Params{"roster_login": login,
+				"login_a": o.Login, "name_a": o.DisplayName, "login_b": u.Login, "name_b": u.DisplayName})
 		} else {
 			newLogins[k] = u
 		}
@@ -153,14 +155,13 @@ func (p *planner) warnLocalMemberships(mm *memberMatch) {
 		}
 		for _, d := range m.Departments {
 			if p.dm.deleted[d] {
-				lost[d] = append(lost[d], strconv.Quote(m.Login))
+				lost[d] = append(lost[d], m.Login)
 			}
 		}
 	}
 	for _, d := range p.st.Departments {
 		if ls := lost[d.ID]; len(ls) > 0 {
-			p.warnf(WarnLocalMembershipsRemoved, "department %s is deleted because its organization is gone from cybozu.com; roster-only members %s lose that membership",
-				describeDept(&d), strings.Join(ls, ", "))
+			p.warningOf(WarnLocalMembershipsRemoved, WarnLocalMembershipsRemoved, msg.Params{"code": d.Code, "name": d.Name, "logins": ls})
 		}
 	}
 }
@@ -168,6 +169,6 @@ func (p *planner) warnLocalMemberships(mm *memberMatch) {
 // checkInitialPassword: rule 9, new members need an initial password.
 func (p *planner) checkInitialPassword(creates int) {
 	if creates > 0 && !p.cfg.InitialPassword.IsSet() {
-		p.errorf(CodeInitialPasswordRequired, "this run creates %d members, and new members need an initial password: set safety.initial_password (CYBRIDGE_SAFETY_INITIAL_PASSWORD, at least 6 characters; the same for every new member)", creates)
+		p.errorOf(CodeInitialPasswordRequired, CodeInitialPasswordRequired, msg.Params{"count": creates})
 	}
 }

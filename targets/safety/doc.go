@@ -33,6 +33,16 @@
 //   - Suspended users are imported (rule 13) and flagged "suspended" in the
 //     plan; with include_suspended = false they count as absent, so a
 //     linked member whose user is suspended is deleted.
+//   - Errors and warnings are a code, the parameters their text needs
+//     (codes, names, logins, counts) and, when one code covers several
+//     situations, the Key of the situation's text in the catalogue
+//     (internal/msg/catalogue_safety.go); the English message is rendered
+//     from it. A single object is named by its own parameters, a list as
+//     "login (name)" items, the same in both languages. Roster edit errors
+//     are *msg.Error (not_found, already_exists with what and name) or an
+//     *InputError listing every problem, naming fields as the safety
+//     service does (ログイン名 / login name). No text names a CLI flag: the
+//     CLI adds its own. Codes lists every key, and a test checks each.
 //
 // # Layout
 //
@@ -44,6 +54,7 @@
 // changes, conflicts.go adds the errors and warnings about the result.
 // apply.go writes a plan in the run's transaction. export.go is the
 // roster as `roster export` shows it, edit.go the admin's edits (Roster,
-// EditRoster) and validate.go the checks on their input. targets/calendar
+// EditRoster), validate.go the checks on their input and codes.go the
+// list of every catalogue key the package renders. targets/calendar
 // is laid out the same way.
 package safety

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -30,14 +31,14 @@ type Roster struct {
 
 func (r *Roster) deptByCode(ctx context.Context, code string) (*Department, error) {
 	if code == "" {
-		return nil, rosterError(CodeInvalidInput, "give a department code (-code)")
+		return nil, required(WhatDepartment, "code")
 	}
 	var d Department
 	var parent sql.NullInt64
 	err := r.Q.QueryRowContext(ctx, "SELECT id, code, name, parent_id, is_root FROM safety_departments WHERE code = ? AND is_root = 0", code).
 		Scan(&d.ID, &d.Code, &d.Name, &parent, &d.IsRoot)
 	if err == sql.ErrNoRows {
-		return nil, rosterError(CodeNotFound, "there is no department with code %q (list them with cybridge roster export)", code)
+		return nil, notFound(WhatDepartment, code)
 	}
 	d.ParentID = parent.Int64
 	return &d, err
@@ -69,7 +70,7 @@ func (r *Roster) AddDepartment(ctx context.Context, in DepartmentInput) error {
 		return err
 	}
 	if _, err := r.deptByCode(ctx, in.Code); err == nil {
-		return rosterError(CodeAlreadyExists, "a department with code %q already exists", in.Code)
+		return alreadyExists(WhatDepartment, in.Code)
 	}
 	parent, err := r.parentID(ctx, in.Parent)
 	if err != nil {
@@ -99,7 +100,7 @@ func (r *Roster) EditDepartment(ctx context.Context, p DepartmentPatch) error {
 	code, name, parent := d.Code, d.Name, d.ParentID
 	if p.NewCode != nil && *p.NewCode != d.Code {
 		if _, err := r.deptByCode(ctx, *p.NewCode); err == nil {
-			return rosterError(CodeAlreadyExists, "a department with code %q already exists", *p.NewCode)
+			return alreadyExists(WhatDepartment, *p.NewCode)
 		}
 		code = *p.NewCode
 	}
@@ -120,12 +121,12 @@ func (r *Roster) EditDepartment(ctx context.Context, p DepartmentPatch) error {
 				return err
 			}
 			if wasFirst {
-				return rosterError(CodeFirstLevelReparent, "department %q is at the first level and cannot be moved under another department", d.Code)
+				return &msg.Error{Code: CodeFirstLevelReparent, Kind: msg.KindInvalid, Key: KeyFirstLevelReparentEdit, Params: msg.Params{"code": d.Code, "name": d.Name}}
 			}
 			// No cycles: the new parent must not be the department or below it.
 			for up, hops := np, 0; up != 0 && hops < 1<<20; hops++ {
 				if up == d.ID {
-					return rosterError(CodeInvalidInput, "department %q cannot be moved under itself or one of its sub-departments", d.Code)
+					return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: KeyParentCycle, Params: msg.Params{"code": d.Code, "name": d.Name}}
 				}
 				var next sql.NullInt64
 				if err := r.Q.QueryRowContext(ctx, "SELECT parent_id FROM safety_departments WHERE id = ?", up).Scan(&next); err != nil {
@@ -177,15 +178,20 @@ func (r *Roster) RemoveDepartment(ctx context.Context, code string) ([]string, e
 
 func (r *Roster) memberByLogin(ctx context.Context, login string) (*Member, error) {
 	if login == "" {
-		return nil, rosterError(CodeInvalidInput, "give a member login (-login)")
+		return nil, required(WhatMember, "login")
 	}
 	var m Member
 	err := r.Q.QueryRowContext(ctx, "SELECT id, login, name, reading, email, phone FROM safety_members WHERE login = ?", login).
 		Scan(&m.ID, &m.Login, &m.Name, &m.Reading, &m.Email, &m.Phone)
 	if err == sql.ErrNoRows {
-		return nil, rosterError(CodeNotFound, "there is no member with login %q (list them with cybridge roster export)", login)
+		return nil, notFound(WhatMember, login)
 	}
 	return &m, err
+}
+
+// emailTakenError: email already belongs to the member with login other.
+func emailTakenError(email, other string) error {
+	return &msg.Error{Code: CodeEmailConflict, Kind: msg.KindConflict, Key: KeyEmailConflictRoster, Params: msg.Params{"email": email, "login": other}}
 }
 
 // emailTaken reports the login of another member holding email.
@@ -236,12 +242,12 @@ func (r *Roster) AddMember(ctx context.Context, in MemberInput) error {
 		return err
 	}
 	if _, err := r.memberByLogin(ctx, in.Login); err == nil {
-		return rosterError(CodeAlreadyExists, "a member with login %q already exists", in.Login)
+		return alreadyExists(WhatMember, in.Login)
 	}
 	if other, err := r.emailTaken(ctx, in.Email, 0); err != nil {
 		return err
 	} else if other != "" {
-		return rosterError(CodeEmailConflict, "email address %q already belongs to member %q; an address belongs to one member only", in.Email, other)
+		return emailTakenError(in.Email, other)
 	}
 	ids, err := r.departmentIDs(ctx, in.Departments)
 	if err != nil {
@@ -294,7 +300,7 @@ func (r *Roster) EditMember(ctx context.Context, p MemberPatch) error {
 	if other, err := r.emailTaken(ctx, in.Email, m.ID); err != nil {
 		return err
 	} else if other != "" {
-		return rosterError(CodeEmailConflict, "email address %q already belongs to member %q; an address belongs to one member only", in.Email, other)
+		return emailTakenError(in.Email, other)
 	}
 	if _, err := r.Q.ExecContext(ctx, "UPDATE safety_members SET name = ?, reading = ?, email = ?, phone = ?, updated_at = ? WHERE id = ?",
 		in.Name, in.Reading, in.Email, in.Phone, r.Now.UnixMilli(), m.ID); err != nil {

@@ -51,6 +51,7 @@ func (e *env) plan(snap *directory.Snapshot) *provision.Plan {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	checkIssues(e.t, p)
 	return p
 }
 
@@ -60,7 +61,11 @@ func (e *env) apply(snap *directory.Snapshot, mod ...func(*provision.Request)) (
 	for _, m := range mod {
 		m(&req)
 	}
-	return e.runner.Run(context.Background(), req)
+	res, err := e.runner.Run(context.Background(), req)
+	if res != nil && res.Plan != nil {
+		checkIssues(e.t, res.Plan)
+	}
+	return res, err
 }
 
 func (e *env) mustApply(snap *directory.Snapshot) *provision.Plan {

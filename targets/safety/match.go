@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -65,12 +66,12 @@ func matchDepartments(snap *directory.Snapshot, ix *directory.Index, st *State, 
 		case len(ds) > 1:
 			names := make([]string, len(ds))
 			for i, d := range ds {
-				names[i] = describeDept(d)
+				names[i] = deptItem(d)
 				m.skippedDept[d.ID] = true
 			}
 			m.skippedOrg[o.Code] = true
-			m.errors = append(m.errors, issuef(CodeAmbiguousMatch, "organization %s matches several roster departments: %s; remove all but one of them in the roster (cybridge roster dept rm -code CODE) and run again",
-				describeOrg(o), strings.Join(names, ", ")))
+			m.errors = append(m.errors, provision.NewIssue(CodeAmbiguousMatch, KeyAmbiguousOrg,
+				msg.Params{"code": o.Code, "name": o.Name, "departments": names}))
 		}
 	}
 	// Rule 2 (b): any other department whose code equals the organization
@@ -191,10 +192,10 @@ func (m *memberMatch) matchLinks(members []Member, links map[int64]provision.Dir
 			names := make([]string, len(ms))
 			for i, mb := range ms {
 				m.skippedMember[mb.ID] = true
-				names[i] = describeMember(mb)
+				names[i] = memberItem(mb)
 			}
-			m.errors = append(m.errors, issuef(CodeAmbiguousMatch, "cybozu.com user %s matches several roster members: %s; remove all but one of them in the roster (cybridge roster member rm -login LOGIN) and run again",
-				describeUser(u), strings.Join(names, ", ")))
+			m.errors = append(m.errors, provision.NewIssue(CodeAmbiguousMatch, KeyAmbiguousUserLinks,
+				msg.Params{"login": u.Login, "name": u.DisplayName, "members": names}))
 		}
 	}
 }
@@ -246,26 +247,32 @@ func (m *memberMatch) matchKeys(members []Member) {
 		cs := cands[mb.ID]
 		if len(cs) > 1 {
 			m.skippedMember[mb.ID] = true
-			names := make([]string, len(cs))
-			for i, u := range cs {
-				names[i] = describeUser(u) + " by " + matchReason(mb, u)
+			byLogin, byEmail := []string{}, []string{}
+			for _, u := range cs {
+				if matchReason(mb, u) == provision.ReasonLogin {
+					byLogin = append(byLogin, userItem(u))
+				} else {
+					byEmail = append(byEmail, userItem(u))
+				}
 				m.skippedUser[u] = true
 			}
-			m.errors = append(m.errors, issuef(CodeAmbiguousMatch, "roster member %s matches several cybozu.com users: %s; change the login name or email of the member (cybridge roster member edit) or of the users so that it matches one, and run again",
-				describeMember(mb), strings.Join(names, ", ")))
+			m.errors = append(m.errors, ambiguousByKeys(KeyAmbiguousMember, mb.Login, mb.Name, byLogin, byEmail))
 		}
 	}
 	for _, u := range m.users {
 		ms := claimedBy[u]
 		if len(ms) > 1 && !m.skippedUser[u] {
 			m.skippedUser[u] = true
-			names := make([]string, len(ms))
-			for i, mb := range ms {
-				names[i] = describeMember(mb) + " by " + matchReason(mb, u)
+			byLogin, byEmail := []string{}, []string{}
+			for _, mb := range ms {
+				if matchReason(mb, u) == provision.ReasonLogin {
+					byLogin = append(byLogin, memberItem(mb))
+				} else {
+					byEmail = append(byEmail, memberItem(mb))
+				}
 				m.skippedMember[mb.ID] = true
 			}
-			m.errors = append(m.errors, issuef(CodeAmbiguousMatch, "cybozu.com user %s matches several roster members: %s; change the login or email of all but one of them in the roster (cybridge roster member edit) and run again",
-				describeUser(u), strings.Join(names, ", ")))
+			m.errors = append(m.errors, ambiguousByKeys(KeyAmbiguousUser, u.Login, u.DisplayName, byLogin, byEmail))
 		}
 	}
 	for i := range members {
@@ -275,6 +282,25 @@ func (m *memberMatch) matchKeys(members []Member) {
 			m.userMember[u], m.memberUser[mb.ID], m.reason[mb.ID] = mb, u, matchReason(mb, u)
 		}
 	}
+}
+
+// ambiguousByKeys is an ambiguous match by login and email (rule 8 b):
+// the object (login, name) and the candidates it matches by login and by
+// email. The text is key's, or key.login / key.email when every candidate
+// matched the same way (a text cannot leave out an empty list).
+func ambiguousByKeys(key, login, name string, byLogin, byEmail []string) provision.Issue {
+	p := msg.Params{"login": login, "name": name}
+	switch {
+	case len(byEmail) == 0:
+		key += ".login"
+		p["by_login"] = byLogin
+	case len(byLogin) == 0:
+		key += ".email"
+		p["by_email"] = byEmail
+	default:
+		p["by_login"], p["by_email"] = byLogin, byEmail
+	}
+	return provision.NewIssue(CodeAmbiguousMatch, key, p)
 }
 
 // norm is how logins and emails compare: case-insensitively, trimmed.

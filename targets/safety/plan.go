@@ -1,10 +1,10 @@
 package safety
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -21,6 +21,19 @@ const (
 
 	WarnLocalChildrenMoved      = "local_children_moved"
 	WarnLocalMembershipsRemoved = "local_memberships_removed"
+)
+
+// Catalogue keys of the situations a code covers, when one code has
+// several texts (provision.Issue.Key). The by-keys ambiguous matches have
+// .login and .email variants too (ambiguousByKeys).
+const (
+	KeyAmbiguousOrg              = "ambiguous_match.org"          // an organization linked to several departments
+	KeyAmbiguousUserLinks        = "ambiguous_match.user_links"   // a user linked to several members
+	KeyAmbiguousMember           = "ambiguous_match.member"       // a member matching several users by login and email
+	KeyAmbiguousUser             = "ambiguous_match.user"         // a user matched by several members by login and email
+	KeyDepartmentCodeConflictNew = "department_code_conflict.new" // the organization's department is created by this run
+	KeyLoginConflictUsers        = "login_conflict.users"         // two users would get one roster login
+	KeyLocalChildrenMovedRoot    = "local_children_moved.root"    // moved up to the root department
 )
 
 // ReasonParentDeleted marks a roster-only department moved up because its
@@ -119,26 +132,22 @@ func (p *planner) planMembers() {
 	p.checkInitialPassword(len(mm.unmatched))
 }
 
-func issuef(code, format string, args ...any) provision.Issue {
-	return provision.Issue{Code: code, Message: fmt.Sprintf(format, args...)}
+func (p *planner) errorOf(code, key string, params msg.Params) {
+	p.out.Errors = append(p.out.Errors, provision.NewIssue(code, key, params))
 }
 
-func (p *planner) errorf(code, format string, args ...any) {
-	p.out.Errors = append(p.out.Errors, issuef(code, format, args...))
-}
-
-func (p *planner) warnf(code, format string, args ...any) {
-	p.out.Warnings = append(p.out.Warnings, issuef(code, format, args...))
+func (p *planner) warningOf(code, key string, params msg.Params) {
+	p.out.Warnings = append(p.out.Warnings, provision.NewIssue(code, key, params))
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
-// How messages name objects.
+// How messages list objects: "login (name)", the same in both languages,
+// as a list parameter's items. A single object is named by separate
+// parameters (login, name) so that each language quotes it its own way.
 
-func describeDept(d *Department) string { return fmt.Sprintf("%q (%s)", d.Code, d.Name) }
+func deptItem(d *Department) string { return d.Code + " (" + d.Name + ")" }
 
-func describeOrg(o *directory.Organization) string { return fmt.Sprintf("%q (%s)", o.Code, o.Name) }
+func userItem(u *directory.User) string { return u.Login + " (" + u.DisplayName + ")" }
 
-func describeUser(u *directory.User) string { return fmt.Sprintf("%q (%s)", u.Login, u.DisplayName) }
-
-func describeMember(m *Member) string { return fmt.Sprintf("%q (%s)", m.Login, m.Name) }
+func memberItem(m *Member) string { return m.Login + " (" + m.Name + ")" }

@@ -7,19 +7,122 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
-	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// Error codes of roster commands.
+// Error codes of roster commands. not_found and already_exists are the
+// codes every surface uses for those failures (a calendar enrolment that
+// is not there is not_found too); the "what" parameter says what it is.
 const (
 	CodeNotFound      = "not_found"
 	CodeAlreadyExists = "already_exists"
 	CodeInvalidInput  = "invalid_input"
 )
 
-// rosterError is a roster command error with a stable code.
-func rosterError(code, format string, args ...any) error {
-	return &provision.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// What a roster error names: the "what" parameter of not_found and
+// already_exists, and the object of an input problem.
+const (
+	WhatDepartment = "department"
+	WhatMember     = "member"
+)
+
+// Catalogue keys of roster edit errors that share a code with a plan error.
+const (
+	KeyFirstLevelReparentEdit = "first_level_reparent.edit"
+	KeyEmailConflictRoster    = "email_conflict.roster"
+	KeyParentCycle            = "invalid_input.parent_cycle"
+	KeyInitialPasswordApply   = "initial_password_required.apply"
+)
+
+// notFound is a roster object that does not exist: name is its code or
+// login name.
+func notFound(what, name string) error {
+	return &msg.Error{Code: CodeNotFound, Kind: msg.KindNotFound, Key: CodeNotFound + "." + what,
+		Params: msg.Params{"what": what, "name": name}}
+}
+
+// alreadyExists is a roster object that is already there.
+func alreadyExists(what, name string) error {
+	return &msg.Error{Code: CodeAlreadyExists, Kind: msg.KindConflict, Key: CodeAlreadyExists + "." + what,
+		Params: msg.Params{"what": what, "name": name}}
+}
+
+// InputError is roster input that breaks its rules: every problem at once.
+// Its code is invalid_input and its kind invalid. Each problem renders in
+// the admin's language and names the field as the safety service's
+// screens do (ログイン名 / login name), never as a command-line flag: the
+// surface adds its own advice.
+type InputError struct {
+	Problems []InputProblem
+}
+
+// InputProblem is one field breaking one rule.
+type InputProblem struct {
+	What  string `json:"what"`            // department or member
+	Field string `json:"field"`           // code, name, parent, login, reading, email, phone
+	Rule  string `json:"rule"`            // required, email, max, excludesall (else "other")
+	Limit string `json:"limit,omitempty"` // the rule's parameter: max's length
+	Value string `json:"value,omitempty"` // the value given, for email
+}
+
+// inputRules are the rules (validator tags) a problem has a text for; any
+// other renders as roster.invalid.other with the rule's name.
+var inputRules = []string{"required", "email", "max", "excludesall"}
+
+// inputFields are the fields of the inputs, by what they belong to.
+var inputFields = map[string][]string{
+	WhatDepartment: {"code", "name", "parent"},
+	WhatMember:     {"login", "name", "reading", "email", "phone", "departments"},
+}
+
+func (e *InputError) ErrorCode() string   { return CodeInvalidInput }
+func (e *InputError) ErrorKind() msg.Kind { return msg.KindInvalid }
+
+// ErrorParams are the problems, for the API: what, field, rule, limit and
+// value of each.
+func (e *InputError) ErrorParams() msg.Params {
+	ps := make([]any, len(e.Problems))
+	for i, p := range e.Problems {
+		ps[i] = p
+	}
+	return msg.Params{"problems": ps}
+}
+
+func (e *InputError) Error() string { return e.Localize(msg.En) }
+
+// Localize is every problem in l: in English joined with "; ", in
+// Japanese one sentence after another.
+func (e *InputError) Localize(l msg.Lang) string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Localize(l)
+	}
+	if l == msg.Ja {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Localize is the problem in l.
+func (p InputProblem) Localize(l msg.Lang) string {
+	params := msg.Params{"field": msg.Text(l, "roster.field."+p.What+"."+p.Field, nil)}
+	key := "roster.invalid." + p.Rule
+	switch p.Rule {
+	case "required", "excludesall":
+	case "email":
+		params["value"] = p.Value
+	case "max":
+		params["limit"] = p.Limit
+	default:
+		key, params["rule"] = "roster.invalid.other", p.Rule
+	}
+	return msg.Text(l, key, params)
+}
+
+// required is the error of an empty key field (a department's code, a
+// member's login name).
+func required(what, field string) error {
+	return &InputError{Problems: []InputProblem{{What: what, Field: field, Rule: "required"}}}
 }
 
 var validate = validator.New(validator.WithRequiredStructEnabled())
@@ -31,23 +134,25 @@ func check(v any) error {
 	if !errors.As(err, &ves) {
 		return err
 	}
-	var msgs []string
-	for _, fe := range ves {
-		name := "-" + strings.ToLower(fe.Field())
-		switch fe.Tag() {
-		case "required":
-			msgs = append(msgs, name+" is required")
-		case "email":
-			msgs = append(msgs, fmt.Sprintf("%s %q is not an email address", name, fe.Value()))
-		case "max":
-			msgs = append(msgs, fmt.Sprintf("%s is longer than %s characters", name, fe.Param()))
-		case "excludesall":
-			msgs = append(msgs, fmt.Sprintf("%s must not contain control characters", name))
-		default:
-			msgs = append(msgs, fmt.Sprintf("%s is invalid (%s)", name, fe.Tag()))
-		}
+	what := WhatMember
+	if _, ok := v.(DepartmentInput); ok {
+		what = WhatDepartment
 	}
-	return rosterError(CodeInvalidInput, "%s", strings.Join(msgs, "; "))
+	out := &InputError{}
+	for _, fe := range ves {
+		out.Problems = append(out.Problems, InputProblem{What: what, Field: strings.ToLower(fe.Field()), Rule: fe.Tag(),
+			Limit: fe.Param(), Value: valueOf(fe)})
+	}
+	return out
+}
+
+// valueOf is the value a problem repeats: only an email address that is
+// not one.
+func valueOf(fe validator.FieldError) string {
+	if fe.Tag() != "email" {
+		return ""
+	}
+	return fmt.Sprint(fe.Value())
 }
 
 // DepartmentInput adds a department.

@@ -9,9 +9,26 @@ import (
 )
 
 // URLError is a CalDAV calendar URL (or URL template) that cannot be used.
+// Reason is the stable name of what is wrong with a calendar URL (one of
+// URLReasons; "" for a template's problem), for a surface to render in the
+// admin's language; Msg is the English.
 type URLError struct {
-	URL string
-	Msg string
+	URL    string
+	Reason string
+	Msg    string
+}
+
+// What can be wrong with a calendar URL (URLError.Reason).
+const (
+	ReasonNotAbsolute = "not_absolute" // not an absolute URL
+	ReasonCredentials = "credentials"  // the URL holds a user or password
+	ReasonPlainHTTP   = "plain_http"   // http:// to a host that is not loopback
+	ReasonScheme      = "scheme"       // neither https:// nor http://
+)
+
+// URLReasons lists every URLError.Reason CheckURL gives.
+func URLReasons() []string {
+	return []string{ReasonNotAbsolute, ReasonCredentials, ReasonPlainHTTP, ReasonScheme}
 }
 
 // ErrorCode is the stable error code.
@@ -26,10 +43,10 @@ func (e *URLError) Error() string { return fmt.Sprintf("CalDAV URL %q: %s", e.UR
 func CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return &URLError{URL: redactURL(raw), Msg: "not an absolute URL; write it as https://HOST/PATH/"}
+		return &URLError{URL: redactURL(raw), Reason: ReasonNotAbsolute, Msg: "not an absolute URL; write it as https://HOST/PATH/"}
 	}
 	if u.User != nil {
-		return &URLError{URL: redactURL(raw), Msg: "the URL holds credentials; remove them and set the auth id and password instead"}
+		return &URLError{URL: redactURL(raw), Reason: ReasonCredentials, Msg: "the URL holds credentials; remove them and set the auth id and password instead"}
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
@@ -38,9 +55,9 @@ func CheckURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return &URLError{URL: raw, Msg: "http:// is accepted only for loopback addresses; use https://"}
+		return &URLError{URL: raw, Reason: ReasonPlainHTTP, Msg: "http:// is accepted only for loopback addresses; use https://"}
 	}
-	return &URLError{URL: raw, Msg: "must start with https://"}
+	return &URLError{URL: raw, Reason: ReasonScheme, Msg: "must start with https://"}
 }
 
 func isLoopback(host string) bool {
