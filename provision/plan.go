@@ -268,6 +268,19 @@ type TargetInfo struct {
 // Summary counts changes: target → kind (plural) → action → n.
 type Summary map[string]map[string]map[Action]int
 
+// Total is the number of changes counted.
+func (s Summary) Total() int {
+	n := 0
+	for _, kinds := range s {
+		for _, acts := range kinds {
+			for _, c := range acts {
+				n += c
+			}
+		}
+	}
+	return n
+}
+
 // Plan is the value the planner computes and apply executes.
 type Plan struct {
 	FormatVersion int       `json:"format_version"`

@@ -194,7 +194,7 @@ func writeChange(w *bufio.Writer, l msg.Lang, c *Change, k KindInfo) {
 	}
 	for i, f := range c.Fields {
 		fmt.Fprintf(w, "      %s%s ", names[i], strings.Repeat(" ", width-displayWidth(names[i])))
-		empty := emptyText(l, k.EmptyText[f.Name])
+		empty := EmptyText(l, k.EmptyText[f.Name])
 		if c.Action == Create || f.Old == nil {
 			w.WriteString(Value(l, f.New, empty))
 		} else {
@@ -206,8 +206,8 @@ func writeChange(w *bufio.Writer, l msg.Lang, c *Change, k KindInfo) {
 	}
 }
 
-// emptyText translates a kind's EmptyText ("(root)", "[]").
-func emptyText(l msg.Lang, s string) string {
+// EmptyText is a kind's EmptyText ("(root)", "[]") in l.
+func EmptyText(l msg.Lang, s string) string {
 	switch s {
 	case "(root)":
 		return msg.Text(l, "report.root", nil)

@@ -36,12 +36,19 @@ const (
 	StatusDryRun    Status = "dry_run"
 	StatusFailed    Status = "failed"
 	StatusBlocked   Status = "blocked"
+	// StatusSkipped is a scheduled trigger that did not run (another run
+	// held the lease); it is never recorded in the history.
+	StatusSkipped Status = "skipped"
 )
 
 // RunSource is the source of a run as the history shows it.
 type RunSource struct {
 	Kind   string `json:"kind"`
 	Domain string `json:"domain"`
+	// Digest is the digest of what was read, shown for a run that found
+	// nothing to do and so was not recorded (the history keeps it with the
+	// plan).
+	Digest string `json:"digest,omitempty"`
 }
 
 // Run is one entry of the run history (同期履歴).
@@ -56,6 +63,10 @@ type Run struct {
 	FinishedAt time.Time `json:"finished_at"`
 	Summary    Summary   `json:"summary"`
 	Error      *Issue    `json:"error"`
+	// AppliedBy is the run that applied this run's plan (a dry run's, or
+	// a blocked run's), 0 when none did. The history's queries fill it
+	// where the surface shows it (a run's detail).
+	AppliedBy int64 `json:"applied_by,omitempty"`
 	// Plan is the plan the run made or applied (nil when the read failed,
 	// and in run lists).
 	Plan *Plan `json:"plan,omitempty"`

@@ -183,10 +183,10 @@ func TestBrowserConsole(t *testing.T) {
 	// Dry run: the plan table lists the company's people.
 	p.submit("#dry-run")
 	dryRunPage := p.path()
-	p.expect("#run-status", "ドライラン")
+	p.expect("#run-status", "テスト実行（変更なし）")
 	p.expect("table.adds", "a.okada")
 	p.expect("table.adds", "岡田 愛")
-	p.expect("#plan", "安否確認名簿")
+	p.expect("#plan", "安否確認")
 	p.expect("#plan", "カレンダー同期")
 	if st.info().Last != nil {
 		t.Error("a console run counted as a scheduled one")
@@ -204,7 +204,7 @@ func TestBrowserConsole(t *testing.T) {
 
 	// Revoke an enrolment from the list.
 	p.open("/calendar?state=syncing")
-	p.expect(`[id="enrolment-a.okada"]`, "有効 (同期中)")
+	p.expect(`[id="enrolment-a.okada"]`, "有効（同期中）")
 	p.submit(`[id="enrolment-a.okada"] button.danger`)
 	p.expect("#flash", "a.okada の利用を無効にしました")
 	if p.has(`[id="enrolment-a.okada"]`) {
@@ -222,7 +222,7 @@ func TestBrowserConsole(t *testing.T) {
 	p.open("/")
 	p.submit("#lang-switch")
 	p.expect("h1", "Overview")
-	p.expect("#last-run", "Applied")
+	p.expect("#last-run", "applied")
 
 	// A 375 px screen: no page scrolls sideways.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile)); err != nil {
@@ -295,7 +295,7 @@ func TestBrowserUploadAndPauseBanner(t *testing.T) {
 	p.expect("#upload-preview", "岡田 愛") // decoded from Shift_JIS
 	p.expect("table.adds", "a.okada")
 	p.submit("#apply")
-	p.expect("#run-status", "Applied")
+	p.expect("#run-status", "applied")
 	p.expect("main", "CSV upload")
 	runs := st.runs()
 	if runs[0].Trigger != "csv_upload" || runs[0].Status != "applied" {

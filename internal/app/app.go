@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -43,14 +44,26 @@ type Options struct {
 }
 
 // Error is an error of a use case with a stable code; its message says
-// what to do.
+// what to do. Its kind is its code's (errorKinds): the API answers with
+// the kind's status.
 type Error struct {
 	Code    string
 	Message string
 }
 
-func (e *Error) Error() string     { return e.Message }
-func (e *Error) ErrorCode() string { return e.Code }
+func (e *Error) Error() string       { return e.Message }
+func (e *Error) ErrorCode() string   { return e.Code }
+func (e *Error) ErrorKind() msg.Kind { return errorKinds[e.Code] }
+
+// errorKinds are the kinds of the use cases' codes.
+var errorKinds = map[string]msg.Kind{
+	CodeNoTargets:        msg.KindInvalid,
+	CodeSafetyDisabled:   msg.KindForbidden,
+	CodeCalendarDisabled: msg.KindForbidden,
+	CodeNoPlan:           msg.KindInvalid,
+	CodeNotFound:         msg.KindNotFound,
+	CodeUsage:            msg.KindInvalid,
+}
 
 // Error codes of the use cases.
 const (

@@ -130,11 +130,11 @@ func TestApplyDownloadedPlanMarksItsRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := run.Plan.MarshalJSON() // what the console's download and the API serve
-	if err != nil {
+	var body bytes.Buffer
+	if err := run.Plan.WriteJSON(&body); err != nil { // what the console's download serves
 		t.Fatal(err)
 	}
-	plan, err := provision.ReadPlan(bytes.NewReader(body))
+	plan, err := provision.ReadPlan(&body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,13 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
@@ -35,84 +34,71 @@ func NewConsole(a *App, sched *schedule.Scheduler) *Console {
 // --- runs ---
 
 // outcome converts the result of a run (see App.RunOutcome).
-func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (web.Run, error) {
+func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
 	run, err := c.app.RunOutcome(ctx, started, trigger, res, err)
-	if err != nil {
-		return web.Run{}, err
-	}
-	return c.webRun(ctx, run)
-}
-
-// webRun converts a run with its plan and who applied that plan; an
-// unrecorded no_changes run shows the digest of what was read instead.
-func (c *Console) webRun(ctx context.Context, r *provision.Run) (web.Run, error) {
-	run := toWebRun(r)
-	if r.ID == 0 {
-		if r.Plan != nil {
-			run.Source.Digest = r.Plan.Source.Digest
-		}
-		return run, nil
-	}
-	if r.Plan != nil {
-		p, err := toWebPlan(r.Plan)
-		if err != nil {
-			return web.Run{}, fmt.Errorf("run %d plan: %w", r.ID, err)
-		}
-		run.Plan = p
-	}
-	var err error
-	if run.AppliedBy, err = c.app.PlanAppliedBy(ctx, r.ID); err != nil {
-		return web.Run{}, err
-	}
-	return run, nil
-}
-
-// ListRuns returns the newest runs without plans.
-func (c *Console) ListRuns(ctx context.Context, limit int) ([]web.Run, error) {
-	runs, err := c.app.ListRuns(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]web.Run, len(runs))
-	for i, r := range runs {
-		out[i] = toWebRun(r)
+	return c.withAppliedBy(ctx, run)
+}
+
+// withAppliedBy fills in who applied a recorded run's plan; an unrecorded
+// no_changes run shows the digest of what was read instead.
+func (c *Console) withAppliedBy(ctx context.Context, r *provision.Run) (*provision.Run, error) {
+	if r.ID == 0 {
+		if r.Plan != nil {
+			r.Source.Digest = r.Plan.Source.Digest
+		}
+		return r, nil
 	}
-	return out, nil
+	var err error
+	if r.AppliedBy, err = c.app.PlanAppliedBy(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Targets are the enabled targets with their kinds, in report order.
+func (c *Console) Targets() []provision.TargetInfo { return c.app.Targets() }
+
+// ListRuns returns the newest runs without plans.
+func (c *Console) ListRuns(ctx context.Context, limit int) ([]*provision.Run, error) {
+	return c.app.ListRuns(ctx, limit)
 }
 
 // GetRun returns one run with its plan and who applied that plan.
-func (c *Console) GetRun(ctx context.Context, id int64) (web.Run, error) {
+func (c *Console) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	r, err := c.app.GetRun(ctx, id)
 	if err != nil {
-		return web.Run{}, err
+		return nil, err
 	}
-	return c.webRun(ctx, r)
+	return c.withAppliedBy(ctx, r)
 }
 
 // LatestPlan is the newest dry run or blocked run.
-func (c *Console) LatestPlan(ctx context.Context) (web.Run, error) {
+func (c *Console) LatestPlan(ctx context.Context) (*provision.Run, error) {
 	r, err := c.app.LatestPlan(ctx)
 	if err != nil {
-		return web.Run{}, err
+		return nil, err
 	}
-	return c.webRun(ctx, r)
+	return c.withAppliedBy(ctx, r)
 }
 
 // RunNow runs from the configured source.
-func (c *Console) RunNow(ctx context.Context, req web.RunRequest) (web.Run, error) {
-	started, trigger := c.app.store.Now(), provision.Trigger(req.Trigger)
-	res, err := c.app.Run(ctx, RunRequest{Trigger: trigger, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
-	return c.outcome(ctx, started, trigger, res, err)
+func (c *Console) RunNow(ctx context.Context, req web.RunRequest) (*provision.Run, error) {
+	started := c.app.store.Now()
+	res, err := c.app.Run(ctx, RunRequest{Trigger: req.Trigger, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
+	return c.outcome(ctx, started, req.Trigger, res, err)
 }
 
 // ApplyPlan applies the plan stored with a dry run (or a blocked run).
-func (c *Console) ApplyPlan(ctx context.Context, req web.ApplyRequest) (web.Run, error) {
-	started, trigger := c.app.store.Now(), provision.Trigger(req.Trigger)
-	res, err := c.app.ApplyPlan(ctx, ApplyRequest{Trigger: trigger, RunID: req.RunID, AllowDeletes: req.AllowDeletes})
+func (c *Console) ApplyPlan(ctx context.Context, req web.ApplyRequest) (*provision.Run, error) {
+	started := c.app.store.Now()
+	res, err := c.app.ApplyPlan(ctx, ApplyRequest{Trigger: req.Trigger, RunID: req.RunID, AllowDeletes: req.AllowDeletes})
 	if res == nil {
-		return web.Run{}, err
+		return nil, err
 	}
-	return c.outcome(ctx, started, trigger, res, err)
+	return c.outcome(ctx, started, req.Trigger, res, err)
 }
 
 // PreviewCSV previews an upload and records its dry run.
@@ -131,23 +117,21 @@ func (c *Console) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CSVPrev
 	}
 	if ce := pv.Problems; ce != nil {
 		for _, p := range ce.Problems {
-			msg := p.Err.Error()
-			if p.Field != "" {
-				msg = p.Field + ": " + msg
-			}
-			out.LineErrors = append(out.LineErrors, web.LineError{File: p.File, Line: p.Line, Column: p.Column, Code: ce.ErrorCode(), Message: msg})
+			out.LineErrors = append(out.LineErrors, web.LineError{File: p.File, Line: p.Line, Column: p.Column, Code: ce.ErrorCode(),
+				Problem: p.ErrorCode(), Params: p.ErrorParams(), Message: p.Error(), Err: p})
 		}
 		if ce.More > 0 {
-			out.LineErrors = append(out.LineErrors, web.LineError{Code: ce.ErrorCode(), Message: fmt.Sprintf("… and %d more problems", ce.More)})
+			more := &msg.Error{Kind: msg.KindInvalid, Code: ce.ErrorCode(), Key: "csv.more", Params: msg.Params{"count": ce.More}}
+			out.LineErrors = append(out.LineErrors, web.LineError{Code: ce.ErrorCode(), Params: more.Params, Message: more.Error(), Err: more})
 		}
 		return out, nil
 	}
 	if pv.Run != nil {
-		run, err := c.webRun(ctx, pv.Run)
+		run, err := c.withAppliedBy(ctx, pv.Run)
 		if err != nil {
 			return out, err
 		}
-		out.Run = &run
+		out.Run = run
 	}
 	return out, nil
 }
@@ -160,49 +144,6 @@ func (c *Console) Metrics(ctx context.Context) (web.Metrics, error) {
 	}
 	return web.Metrics{RunsByStatus: s.RunsByStatus, LastSuccess: s.LastSuccess, ChangesApplied: s.ChangesApplied,
 		SourceReadDuration: s.SourceReadDuration}, nil
-}
-
-func toWebRun(r *provision.Run) web.Run {
-	run := web.Run{
-		ID: r.ID, Trigger: string(r.Trigger), Status: string(r.Status),
-		Source:    web.Source{Kind: r.Source.Kind, Domain: r.Source.Domain},
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Summary: toWebSummary(r.Summary),
-	}
-	if r.Error != nil {
-		run.Error = &web.Problem{Code: r.Error.Code, Message: r.Error.Message}
-	}
-	return run
-}
-
-func toWebSummary(s provision.Summary) web.Summary {
-	out := web.Summary{}
-	for target, kinds := range s {
-		out[target] = map[string]map[string]int{}
-		for kind, acts := range kinds {
-			out[target][kind] = map[string]int{}
-			for a, n := range acts {
-				out[target][kind][string(a)] = n
-			}
-		}
-	}
-	return out
-}
-
-// toWebPlan converts a plan through its JSON as `cybridge plan -out` writes
-// it (SPEC §8.1): the console shows the fields, and the API and the
-// console's download serve that JSON itself, which `cybridge apply -plan`
-// reads.
-func toWebPlan(p *provision.Plan) (*web.Plan, error) {
-	var b bytes.Buffer
-	if err := p.WriteJSON(&b); err != nil {
-		return nil, err
-	}
-	var out web.Plan
-	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
-		return nil, err
-	}
-	out.Stored = b.Bytes()
-	return &out, nil
 }
 
 // --- roster ---
@@ -254,10 +195,6 @@ func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit
 
 // --- calendar ---
 
-// consoleError is an enrolment error as the console shows it: the
-// editor's own (an unknown login is not_found, as the roster's).
-func consoleError(err error) error { return err }
-
 // editor is the enrolment editor, or calendar_disabled.
 func (c *Console) editor() (*calendar.Editor, error) { return c.app.Calendar() }
 
@@ -286,7 +223,7 @@ func (c *Console) Enrolment(ctx context.Context, login string) (web.EnrolmentDet
 	}
 	en, hist, err := ed.Show(ctx, login)
 	if err != nil {
-		return web.EnrolmentDetail{}, consoleError(err)
+		return web.EnrolmentDetail{}, err
 	}
 	return EnrolmentDetailJSON(en, hist), nil
 }
@@ -305,7 +242,7 @@ func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit)
 	default:
 		_, err = calendar.ParseKind(t.Target)
 	}
-	return consoleError(err)
+	return err
 }
 
 // edit runs one of the editor's permission edits.
@@ -315,7 +252,7 @@ func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Edit
 		return err
 	}
 	_, err = op(ed, ctx, login)
-	return consoleError(err)
+	return err
 }
 
 // Permit permits the user (a pin).
@@ -343,9 +280,18 @@ func (c *Console) CheckCalDAV(ctx context.Context, login string) (web.CheckResul
 	}
 	res, err := ed.Check(ctx, login)
 	if err != nil {
-		return web.CheckResult{}, consoleError(err)
+		return web.CheckResult{}, err
 	}
 	return web.CheckResult{Outcome: string(res.Outcome), Message: res.Message}, nil
+}
+
+// EnrolmentStates are calendar's displayed states, in filter order.
+func (c *Console) EnrolmentStates() []string {
+	var out []string
+	for _, s := range calendar.DisplayStates() {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 // RecordError records a sync engine error as the sync engine (actor sync).
@@ -362,7 +308,7 @@ func (c *Console) RecordError(ctx context.Context, login, kind string) (web.Enro
 	sync.Actor = calendar.ActorSync
 	en, _, err := sync.RecordError(ctx, login, k)
 	if err != nil {
-		return web.Enrolment{}, consoleError(err)
+		return web.Enrolment{}, err
 	}
 	return EnrolmentJSON(en), nil
 }
@@ -385,15 +331,8 @@ func EnrolmentJSON(en *calendar.Enrolment) web.Enrolment {
 func EnrolmentDetailJSON(en *calendar.Enrolment, hist []calendar.HistoryEntry) web.EnrolmentDetail {
 	d := web.EnrolmentDetail{Enrolment: EnrolmentJSON(en), History: make([]web.HistoryEntry, 0, len(hist))}
 	for _, h := range hist {
-		var fields map[string]web.FieldDiff
-		if len(h.Fields) > 0 {
-			fields = make(map[string]web.FieldDiff, len(h.Fields))
-			for _, f := range h.Fields {
-				fields[f.Name] = web.FieldDiff{Old: f.Old, New: f.New}
-			}
-		}
 		d.History = append(d.History, web.HistoryEntry{
-			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: fields, Flags: h.Flags, Message: h.Message,
+			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: h.Fields, Flags: h.Flags, Message: h.Message,
 			Detail: strings.TrimPrefix(HistoryDetail(h), "; "),
 		})
 	}

@@ -214,9 +214,9 @@ func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
 	run, err := a.RunOutcome(ctx, a.store.Now(), provision.TriggerSchedule, res, err)
 	if err != nil {
-		return schedule.Outcome{Status: schedule.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error()}
+		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error()}
 	}
-	o := schedule.Outcome{Status: string(run.Status)}
+	o := schedule.Outcome{Status: run.Status}
 	if run.ID != 0 {
 		o.RunID = strconv.FormatInt(run.ID, 10)
 	}
@@ -235,4 +235,17 @@ func (a *App) RecordScheduledFailure(ctx context.Context, code, message string) 
 	}
 	req := provision.Request{Trigger: provision.TriggerSchedule, Source: a.Source().Describe()}
 	return a.runner.RecordFailure(ctx, req, &provision.Error{Code: code, Message: message})
+}
+
+// Targets are the enabled targets with their kinds, in report order (none
+// when no target is enabled): surfaces lay out summaries by them.
+func (a *App) Targets() []provision.TargetInfo {
+	if a.runner == nil {
+		return nil
+	}
+	out := make([]provision.TargetInfo, len(a.runner.Targets))
+	for i, t := range a.runner.Targets {
+		out[i] = provision.TargetInfo{Name: t.Name(), Kinds: t.Kinds()}
+	}
+	return out
 }

@@ -21,9 +21,10 @@ const (
 	KindBlocked                  // a safeguard stopped the run
 	KindUnauthorized             // not logged in, or bad credentials for cybridge itself
 	KindCanceled                 // the caller gave up (shutdown, Ctrl-C)
+	KindTooLarge                 // the input is larger than allowed (an upload)
 )
 
-var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unavailable", "forbidden", "blocked", "unauthorized", "canceled"}
+var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unavailable", "forbidden", "blocked", "unauthorized", "canceled", "too_large"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -149,6 +150,7 @@ var statusOf = map[Kind]int{
 	KindBlocked:      http.StatusConflict,
 	KindUnauthorized: http.StatusUnauthorized,
 	KindCanceled:     http.StatusServiceUnavailable,
+	KindTooLarge:     http.StatusRequestEntityTooLarge,
 }
 
 // HTTPStatus is the API's status for a kind of failure.

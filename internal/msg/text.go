@@ -214,5 +214,6 @@ func Gaps(keys []string) []string {
 	return out
 }
 
-// neutral: a text that is the same word in both languages (API, CSV).
-func neutral(ja, en string) bool { return ja == en && len(ja) <= 8 }
+// neutral: a text that is the same name in both languages (API, CSV,
+// cybozu.com, Shift_JIS): one word, no sentence.
+func neutral(ja, en string) bool { return ja == en && !strings.ContainsAny(ja, " \t") }

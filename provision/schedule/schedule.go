@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"github.com/cybridge/cybridge/provision"
+
 	"context"
 	"errors"
 	"fmt"
@@ -226,7 +228,7 @@ func (s *Scheduler) tick() {
 	s.last, s.lastFinished = o, now
 	s.mu.Unlock()
 	switch {
-	case o.Status == StatusSkipped, o.ErrorCode == "run_in_progress":
+	case o.Status == provision.StatusSkipped, o.ErrorCode == "run_in_progress":
 		s.log.Info("scheduled run skipped: another run holds the lease")
 		return
 	case o.ErrorCode == "canceled" || ctx.Err() != nil:
@@ -262,7 +264,7 @@ func (s *Scheduler) runRecovered(ctx context.Context) (o Outcome) {
 		if err != nil {
 			s.log.Error("cannot record the failed run", "error", err)
 		}
-		o = Outcome{RunID: id, Status: StatusFailed, ErrorCode: "internal", Message: msg}
+		o = Outcome{RunID: id, Status: provision.StatusFailed, ErrorCode: "internal", Message: msg}
 	}()
 	return s.runner.Run(ctx)
 }

@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"github.com/cybridge/cybridge/provision"
+
 	"context"
 	"errors"
 	"sync"
@@ -28,7 +30,7 @@ func (f *fakeRunner) Run(ctx context.Context) Outcome {
 		select {
 		case <-f.hold:
 		case <-ctx.Done():
-			return Outcome{Status: StatusFailed, ErrorCode: "canceled"}
+			return Outcome{Status: provision.StatusFailed, ErrorCode: "canceled"}
 		}
 	}
 	f.mu.Lock()
@@ -91,7 +93,7 @@ func TestParseSpec(t *testing.T) {
 
 func TestSchedulerSkipsOverlappingTriggers(t *testing.T) {
 	t.Parallel()
-	r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}, hold: make(chan struct{})}
+	r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusApplied}}, hold: make(chan struct{})}
 	s := startScheduler(t, r, &MemoryStore{}, 12)
 	ctx := context.Background()
 	waitFor(t, 5*time.Second, "a skipped trigger", func() bool {
@@ -112,9 +114,9 @@ func TestSchedulerSkipsOverlappingTriggers(t *testing.T) {
 func TestSchedulerPausesAfterFailuresAndResumes(t *testing.T) {
 	t.Parallel()
 	r := &fakeRunner{outcomes: []Outcome{
-		{RunID: "1", Status: StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"},
-		{RunID: "2", Status: StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"},
-		{RunID: "3", Status: StatusApplied},
+		{RunID: "1", Status: provision.StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"},
+		{RunID: "2", Status: provision.StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"},
+		{RunID: "3", Status: provision.StatusApplied},
 	}}
 	st := &MemoryStore{}
 	s := startScheduler(t, r, st, 2)
@@ -140,7 +142,7 @@ func TestSchedulerPausesAfterFailuresAndResumes(t *testing.T) {
 	waitFor(t, 3*time.Second, "a run after resume", func() bool { return r.runs.Load() >= 3 })
 	waitFor(t, 3*time.Second, "last outcome applied", func() bool {
 		in, _ := s.Info(ctx)
-		return in.Last != nil && in.Last.Status == StatusApplied
+		return in.Last != nil && in.Last.Status == provision.StatusApplied
 	})
 }
 
@@ -166,7 +168,7 @@ func TestSchedulerRecordsPanicAsFailedRun(t *testing.T) {
 
 func TestSchedulerRunInProgressIsNotAFailure(t *testing.T) {
 	t.Parallel()
-	r := &fakeRunner{outcomes: []Outcome{{Status: StatusFailed, ErrorCode: "run_in_progress"}}}
+	r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusFailed, ErrorCode: "run_in_progress"}}}
 	s := startScheduler(t, r, &MemoryStore{}, 1)
 	waitFor(t, 5*time.Second, "two triggers", func() bool { return r.runs.Load() >= 2 })
 	in, _ := s.Info(context.Background())
@@ -177,7 +179,7 @@ func TestSchedulerRunInProgressIsNotAFailure(t *testing.T) {
 
 func TestStopLetsRunningRunFinish(t *testing.T) {
 	t.Parallel()
-	r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}, hold: make(chan struct{})}
+	r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusApplied}}, hold: make(chan struct{})}
 	s, err := New(Config{Spec: "* * * * * *", Policy: DefaultPolicy(3)}, r, &MemoryStore{})
 	if err != nil {
 		t.Fatal(err)
@@ -193,14 +195,14 @@ func TestStopLetsRunningRunFinish(t *testing.T) {
 		t.Fatalf("Stop = %v; want the run to finish within the grace period", err)
 	}
 	in, _ := s.Info(context.Background())
-	if in.Last == nil || in.Last.Status != StatusApplied {
+	if in.Last == nil || in.Last.Status != provision.StatusApplied {
 		t.Errorf("last outcome = %+v; want applied", in.Last)
 	}
 }
 
 func TestStopCancelsRunAfterGrace(t *testing.T) {
 	t.Parallel()
-	r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}, hold: make(chan struct{})}
+	r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusApplied}}, hold: make(chan struct{})}
 	s, err := New(Config{Spec: "* * * * * *", Policy: DefaultPolicy(3)}, r, &MemoryStore{})
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +221,7 @@ func TestStopCancelsRunAfterGrace(t *testing.T) {
 }
 
 func TestScheduleOff(t *testing.T) {
-	r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}}
+	r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusApplied}}}
 	s, err := New(Config{Spec: "off"}, r, &MemoryStore{})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +238,7 @@ func TestScheduleOff(t *testing.T) {
 func TestStopWithNothingRunning(t *testing.T) {
 	t.Parallel()
 	for i := 0; i < 20; i++ {
-		r := &fakeRunner{outcomes: []Outcome{{Status: StatusApplied}}}
+		r := &fakeRunner{outcomes: []Outcome{{Status: provision.StatusApplied}}}
 		s, err := New(Config{Spec: "@every 1h", Policy: DefaultPolicy(3)}, r, &MemoryStore{})
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,9 @@ package schedule
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/cybridge/cybridge/provision"
 	"slices"
 	"sync"
 	"time"
@@ -15,17 +17,6 @@ const (
 	ReasonBlocked             = "blocked"
 	ReasonAuthFailed          = "auth_failed"
 	ReasonAdmin               = "admin"
-)
-
-// Run statuses as recorded in run history (SPEC §7), plus Skipped for a
-// trigger that did not run.
-const (
-	StatusNoChanges = "no_changes"
-	StatusApplied   = "applied"
-	StatusDryRun    = "dry_run"
-	StatusFailed    = "failed"
-	StatusBlocked   = "blocked"
-	StatusSkipped   = "skipped"
 )
 
 // State is the persisted auto-pause state.
@@ -79,23 +70,23 @@ func DefaultPolicy(pauseAfterFailures int) Policy {
 
 // Outcome is how one run ended.
 type Outcome struct {
-	RunID     string `json:"run_id,omitempty"`
-	Status    string `json:"status"` // a Status* value
-	ErrorCode string `json:"error_code,omitempty"`
-	Message   string `json:"message,omitempty"`
+	RunID     string           `json:"run_id,omitempty"`
+	Status    provision.Status `json:"status"`
+	ErrorCode string           `json:"error_code,omitempty"`
+	Message   string           `json:"message,omitempty"`
 }
 
 // Record folds one scheduled run's outcome into the state and reports
 // whether it paused the schedule.
 func (p Policy) Record(s *State, o Outcome, now time.Time) (paused bool) {
 	switch o.Status {
-	case StatusApplied, StatusNoChanges, StatusDryRun:
+	case provision.StatusApplied, provision.StatusNoChanges, provision.StatusDryRun:
 		s.ConsecutiveFailures = 0
-	case StatusBlocked:
+	case provision.StatusBlocked:
 		// A safeguard blocked the run: it would block again on every
 		// trigger until an admin looks, so wait for them at once.
 		return s.pause(ReasonBlocked, "a safeguard blocked the run: "+o.Message, o.RunID, now)
-	case StatusFailed:
+	case provision.StatusFailed:
 		s.ConsecutiveFailures++
 		s.Failures = append(s.Failures, now)
 		s.prune(now, p.FailureWindow)

@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"github.com/cybridge/cybridge/provision"
+
 	"context"
 	"testing"
 	"time"
@@ -10,8 +12,8 @@ import (
 
 func TestPolicyRecord(t *testing.T) {
 	t0 := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
-	failed := Outcome{RunID: "r", Status: StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"}
-	ok := Outcome{Status: StatusNoChanges}
+	failed := Outcome{RunID: "r", Status: provision.StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"}
+	ok := Outcome{Status: provision.StatusNoChanges}
 	type step struct {
 		o     Outcome
 		after time.Duration // since t0
@@ -52,7 +54,7 @@ func TestPolicyRecord(t *testing.T) {
 		{
 			name:       "a blocked run pauses at once",
 			policy:     DefaultPolicy(12),
-			steps:      []step{{Outcome{Status: StatusBlocked, Message: "too many deletes"}, 0}},
+			steps:      []step{{Outcome{Status: provision.StatusBlocked, Message: "too many deletes"}, 0}},
 			wantPaused: true, wantReason: ReasonBlocked,
 		},
 		{
@@ -60,19 +62,19 @@ func TestPolicyRecord(t *testing.T) {
 			// failed login, and cybozu.com locks accounts after a few.
 			name:       "rejected credentials pause at once",
 			policy:     DefaultPolicy(12),
-			steps:      []step{{Outcome{Status: StatusFailed, ErrorCode: "auth_failed", Message: "cybozu.com rejected the login name or password"}, 0}},
+			steps:      []step{{Outcome{Status: provision.StatusFailed, ErrorCode: "auth_failed", Message: "cybozu.com rejected the login name or password"}, 0}},
 			wantPaused: true, wantReason: ReasonAuthFailed, wantConsec: 1, wantFails: 1,
 		},
 		{
 			name:       "rejected Basic credentials pause at once",
 			policy:     DefaultPolicy(12),
-			steps:      []step{{Outcome{Status: StatusFailed, ErrorCode: "basic_auth_failed", Message: "Basic authentication rejected"}, 0}},
+			steps:      []step{{Outcome{Status: provision.StatusFailed, ErrorCode: "basic_auth_failed", Message: "Basic authentication rejected"}, 0}},
 			wantPaused: true, wantReason: ReasonAuthFailed, wantConsec: 1, wantFails: 1,
 		},
 		{
 			name:       "the first pause reason is kept",
 			policy:     DefaultPolicy(1),
-			steps:      []step{{failed, 0}, {Outcome{Status: StatusBlocked}, time.Minute}},
+			steps:      []step{{failed, 0}, {Outcome{Status: provision.StatusBlocked}, time.Minute}},
 			wantPaused: true, wantReason: ReasonConsecutiveFailures, wantConsec: 1, wantFails: 1,
 		},
 	}
@@ -99,7 +101,7 @@ func TestResumeClearsPauseAndCounters(t *testing.T) {
 	st := &MemoryStore{}
 	now := time.Now()
 	if err := st.UpdateState(ctx, func(s *State) error {
-		DefaultPolicy(1).Record(s, Outcome{Status: StatusFailed}, now)
+		DefaultPolicy(1).Record(s, Outcome{Status: provision.StatusFailed}, now)
 		return nil
 	}); err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func TestScheduleStateSurvivesReopen(t *testing.T) {
 	}
 	now := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
 	err = s.UpdateState(ctx, func(st *schedule.State) error {
-		schedule.DefaultPolicy(1).Record(st, schedule.Outcome{RunID: "7", Status: schedule.StatusFailed, Message: "down"}, now)
+		schedule.DefaultPolicy(1).Record(st, schedule.Outcome{RunID: "7", Status: provision.StatusFailed, Message: "down"}, now)
 		return nil
 	})
 	if err != nil {
@@ -65,7 +65,7 @@ func TestUnchangedScheduleStateWritesNothing(t *testing.T) {
 	}
 	defer s.Close()
 	ok := func(st *schedule.State) error {
-		schedule.DefaultPolicy(3).Record(st, schedule.Outcome{Status: schedule.StatusNoChanges}, time.Now())
+		schedule.DefaultPolicy(3).Record(st, schedule.Outcome{Status: provision.StatusNoChanges}, time.Now())
 		return nil
 	}
 	before, _ := s.Changes(ctx)

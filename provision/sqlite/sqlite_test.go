@@ -218,7 +218,7 @@ func TestRuns(t *testing.T) {
 	if users != 7 {
 		t.Errorf("last applied users = %d, want 7 (the failed run does not count)", users)
 	}
-	if _, err := s.GetRun(ctx, 99); err == nil || !strings.Contains(err.Error(), "no run 99") {
+	if _, err := s.GetRun(ctx, 99); err == nil || !strings.Contains(err.Error(), "no run #99") {
 		t.Errorf("missing run: %v", err)
 	}
 	if err := s.Update(ctx, func(q provision.Querier) error { return s.PruneRuns(ctx, q, now.Add(time.Hour)) }); err != nil {

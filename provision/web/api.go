@@ -3,24 +3,73 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 )
 
 // maxJSONBody caps API request bodies other than uploads.
 const maxJSONBody = 1 << 20
 
-func (s *Server) apiError(w http.ResponseWriter, err error) {
-	p := s.problemOf(err)
-	st := statusOf(p.Code)
-	if st >= 500 {
-		s.log.Error("API request failed", "code", p.Code, "error", p.Message)
+// reply is an API answer: its status, its body, and the Location of what
+// it created.
+type reply struct {
+	Status   int
+	Body     any
+	Location string
+}
+
+func ok(v any) reply { return reply{Status: http.StatusOK, Body: v} }
+
+// apiFunc is one API endpoint: it decodes, calls the backend and says what
+// to answer, or fails. api turns it into a handler: every endpoint
+// answers errors the same way.
+type apiFunc func(r *http.Request) (reply, error)
+
+func (s *Server) api(h apiFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rep, err := h(r)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		if rep.Location != "" {
+			w.Header().Set("Location", rep.Location)
+		}
+		writeJSON(w, rep.Status, rep.Body)
 	}
-	writeJSON(w, st, map[string]Problem{"error": p})
+}
+
+// apiError answers {"error":{"code","message","params"}}: the status by
+// the error's kind, the message in the request's Accept-Language
+// (see apiLang),
+// and always the code and its parameters so that a client can render its
+// own text. A request that names neither Japanese nor English (a script
+// that sends no Accept-Language) gets English, as the API answered before
+// it spoke Japanese; the console falls back to Japanese.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.problemOf(apiLang(r), err)
+	st := statusOf(err)
+	if st >= 500 {
+		s.log.Error("API request failed", "path", r.URL.Path, "code", p.Code, "error", s.scrub(err.Error()))
+	}
+	writeJSON(w, st, map[string]problem{"error": p})
+}
+
+// apiLang is the language of an API answer: the request's
+// Accept-Language, English when it names neither language.
+func apiLang(r *http.Request) msg.Lang {
+	return msg.FromAcceptLanguage(r.Header.Get("Accept-Language"), msg.En)
+}
+
+// invalid is the API's bad-request error: code invalid, the text by key.
+func invalid(key string, p msg.Params) error {
+	return &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: key, Params: p}
 }
 
 // decodeJSON decodes one JSON object from r into v, strictly: unknown
@@ -30,263 +79,219 @@ func decodeJSON(r io.Reader, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return &Error{Code: "invalid", Msg: "the request body is empty: send a JSON object"}
+			return errEmptyBody
 		}
-		return &Error{Code: "invalid", Msg: "the request body is not the expected JSON: " + err.Error()}
+		return invalid("api.body_json", msg.Params{"detail": err.Error()})
 	}
 	if dec.InputOffset() > maxJSONBody {
-		return &Error{Code: "invalid", Msg: fmt.Sprintf("the request body is larger than %d bytes", maxJSONBody)}
+		return invalid("api.body_too_large", msg.Params{"limit": maxJSONBody})
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &Error{Code: "invalid", Msg: "the request body has data after the JSON object"}
+		return invalid("api.body_trailing", nil)
 	}
 	return nil
 }
+
+var errEmptyBody = invalid("api.body_empty", nil)
 
 // decodeOptionalJSON is decodeJSON that accepts an empty body.
 func decodeOptionalJSON(r *http.Request, v any) error {
 	if r.ContentLength == 0 {
 		return nil
 	}
-	err := decodeJSON(r.Body, v)
-	var e *Error
-	if errors.As(err, &e) && strings.Contains(e.Msg, "is empty") {
-		return nil
+	if err := decodeJSON(r.Body, v); err != errEmptyBody {
+		return err
 	}
-	return err
+	return nil
 }
 
 type statusJSON struct {
-	Schedule any  `json:"schedule"`
-	Paused   bool `json:"paused"`
-	LastRun  *Run `json:"last_run"`
+	Schedule any            `json:"schedule"`
+	Paused   bool           `json:"paused"`
+	LastRun  *provision.Run `json:"last_run"`
 }
 
-func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStatus(r *http.Request) (reply, error) {
 	in, err := s.o.Backend.Info(r.Context())
 	if err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	runs, err := s.o.Backend.ListRuns(r.Context(), 1)
 	if err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	out := statusJSON{Schedule: in, Paused: in.Pause.Paused}
 	if len(runs) > 0 {
-		out.LastRun = &runs[0]
+		out.LastRun = runs[0]
 	}
-	writeJSON(w, http.StatusOK, out)
+	return ok(out), nil
 }
 
-func (s *Server) apiResume(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiResume(r *http.Request) (reply, error) {
 	was, err := s.o.Backend.Resume(r.Context())
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]bool{"resumed": was})
+	return ok(map[string]bool{"resumed": was}), err
 }
 
-func (s *Server) apiPause(w http.ResponseWriter, r *http.Request) {
+// apiPause pauses scheduled runs; the message is the admin's own words,
+// shown as they are (none: the reason says it, in the reader's language).
+func (s *Server) apiPause(r *http.Request) (reply, error) {
 	var req struct {
 		Message string `json:"message"`
 	}
 	if err := decodeOptionalJSON(r, &req); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	if req.Message == "" {
-		req.Message = "paused through the API"
-	}
-	if err := s.o.Backend.Pause(r.Context(), req.Message); err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]bool{"paused": true})
+	err := s.o.Backend.Pause(r.Context(), strings.TrimSpace(req.Message))
+	return ok(map[string]bool{"paused": true}), err
 }
 
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRuns(r *http.Request) (reply, error) {
 	limit := 50
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			s.apiError(w, &Error{Code: "invalid", Msg: "limit: give a number from 1 to 1000"})
-			return
+			return reply{}, invalid("api.limit", msg.Params{"value": v, "max": 1000})
 		}
 		limit = n
 	}
 	runs, err := s.o.Backend.ListRuns(r.Context(), limit)
 	if err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	if runs == nil {
-		runs = []Run{}
+		runs = []*provision.Run{}
 	}
-	writeJSON(w, http.StatusOK, map[string][]Run{"runs": runs})
+	return ok(map[string][]*provision.Run{"runs": runs}), nil
 }
 
-func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRun(r *http.Request) (reply, error) {
 	run, err := s.getRun(r)
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, run)
+	return ok(run), err
 }
 
 // runCreated answers a request that recorded a run (or, for a run that
 // found nothing to do, did not).
-func runCreated(w http.ResponseWriter, run Run) {
-	if run.ID == 0 {
-		writeJSON(w, http.StatusOK, run)
-		return
+func runCreated(run *provision.Run, err error) (reply, error) {
+	if err != nil {
+		return reply{}, err
 	}
-	w.Header().Set("Location", "/api/v1/runs/"+strconv.FormatInt(run.ID, 10))
-	writeJSON(w, http.StatusCreated, run)
+	if run.ID == 0 {
+		return ok(run), nil
+	}
+	return reply{Status: http.StatusCreated, Body: run, Location: "/api/v1/runs/" + strconv.FormatInt(run.ID, 10)}, nil
 }
 
-func (s *Server) apiRunNow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRunNow(r *http.Request) (reply, error) {
 	var req struct {
 		DryRun       bool `json:"dry_run"`
 		AllowDeletes bool `json:"allow_deletes"`
 	}
 	if err := decodeOptionalJSON(r, &req); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	run, err := s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: TriggerAPI, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	runCreated(w, run)
+	return runCreated(s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: provision.TriggerAPI, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes}))
 }
 
-func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPlan(r *http.Request) (reply, error) {
 	run, err := s.o.Backend.LatestPlan(r.Context())
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, run)
+	return ok(run), err
 }
 
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApply(r *http.Request) (reply, error) {
 	var req struct {
 		RunID        int64 `json:"run_id"`
 		AllowDeletes bool  `json:"allow_deletes"`
 	}
 	if err := decodeJSON(r.Body, &req); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	if req.RunID == 0 {
-		s.apiError(w, &Error{Code: "invalid", Msg: "run_id: give the id of the run whose plan to apply (GET /api/v1/plan)"})
-		return
+		return reply{}, invalid("api.run_id", nil)
 	}
-	run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: req.RunID, Trigger: TriggerAPI, AllowDeletes: req.AllowDeletes})
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	runCreated(w, run)
+	return runCreated(s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: req.RunID, Trigger: provision.TriggerAPI, AllowDeletes: req.AllowDeletes}))
 }
 
 type csvResultJSON struct {
 	CSVPreview
-	Applied *Run `json:"applied,omitempty"`
+	Applied *provision.Run `json:"applied,omitempty"`
 }
 
 // apiCSV previews uploaded CSV exports and, with apply=true, applies the
 // plan at once when it has no errors.
 func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
-	up, err := s.readUpload(w, r)
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	pv, err := s.o.Backend.PreviewCSV(r.Context(), up)
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	out := csvResultJSON{CSVPreview: pv}
-	if len(pv.LineErrors) > 0 {
-		writeJSON(w, http.StatusBadRequest, out)
-		return
-	}
-	if apply, _ := strconv.ParseBool(r.FormValue("apply")); apply && pv.Run != nil {
-		run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: TriggerCSVUpload, AllowDeletes: r.FormValue("allow_deletes") == "true"})
+	s.api(func(r *http.Request) (reply, error) {
+		up, err := s.readUpload(w, r)
 		if err != nil {
-			s.apiError(w, err)
-			return
+			return reply{}, err
 		}
-		out.Applied = &run
-	}
-	writeJSON(w, http.StatusOK, out)
+		pv, err := s.o.Backend.PreviewCSV(r.Context(), up)
+		if err != nil {
+			return reply{}, err
+		}
+		out := csvResultJSON{CSVPreview: pv}
+		if len(pv.LineErrors) > 0 {
+			lang := apiLang(r)
+			for i := range out.LineErrors {
+				out.LineErrors[i].Message = s.scrub(out.LineErrors[i].Text(lang))
+			}
+			return reply{Status: http.StatusBadRequest, Body: out}, nil
+		}
+		if apply, _ := strconv.ParseBool(r.FormValue("apply")); apply && pv.Run != nil {
+			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: r.FormValue("allow_deletes") == "true"})
+			if err != nil {
+				return reply{}, err
+			}
+			out.Applied = run
+		}
+		return ok(out), nil
+	})(w, r)
 }
 
-func (s *Server) apiRoster(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRoster(r *http.Request) (reply, error) {
 	v, err := s.o.Backend.Roster(r.Context())
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	return ok(v), err
 }
 
 // apiAddDepartment adds a roster-only department:
 // {"code":…,"name":…,"parent":…} → 201 with the department.
-func (s *Server) apiAddDepartment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddDepartment(r *http.Request) (reply, error) {
 	var d Department
 	if err := decodeJSON(r.Body, &d); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	d.Code, d.Name, d.Origin = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name), "local" // added here: roster-only
 	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	s.apiDepartment(w, r, http.StatusCreated, d.Code)
+	return s.apiDepartment(r, http.StatusCreated, d.Code)
 }
 
 // apiEditDepartment edits a department: the fields given change, the
 // others stay; "parent":"" moves it to the first level.
-func (s *Server) apiEditDepartment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEditDepartment(r *http.Request) (reply, error) {
 	var e DepartmentEdit
 	if err := decodeJSON(r.Body, &e); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	code := r.PathValue("code")
 	if err := s.o.Backend.EditDepartment(r.Context(), code, e); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	s.apiDepartment(w, r, http.StatusOK, code)
+	return s.apiDepartment(r, http.StatusOK, code)
 }
 
 // apiDepartment answers with the department as the roster now has it.
-func (s *Server) apiDepartment(w http.ResponseWriter, r *http.Request, status int, code string) {
+func (s *Server) apiDepartment(r *http.Request, status int, code string) (reply, error) {
 	d, _, err := s.findDepartment(r.Context(), code)
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, status, d)
+	return reply{Status: status, Body: d}, err
 }
 
 // apiAddMember adds a roster-only member: {"login","name","reading",
 // "email","phone","departments":[codes]} → 201 with the member.
-func (s *Server) apiAddMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddMember(r *http.Request) (reply, error) {
 	var m Member
 	if err := decodeJSON(r.Body, &m); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	for _, f := range []*string{&m.Login, &m.Name, &m.Reading, &m.Email, &m.Phone} {
 		*f = strings.TrimSpace(*f)
@@ -296,123 +301,93 @@ func (s *Server) apiAddMember(w http.ResponseWriter, r *http.Request) {
 		m.Departments = []string{}
 	}
 	if err := s.o.Backend.AddMember(r.Context(), m); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	s.apiMember(w, r, http.StatusCreated, m.Login)
+	return s.apiMember(r, http.StatusCreated, m.Login)
 }
 
 // apiEditMember edits a member (imported ones too): the fields given
 // change, "departments" replaces the list.
-func (s *Server) apiEditMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEditMember(r *http.Request) (reply, error) {
 	var e MemberEdit
 	if err := decodeJSON(r.Body, &e); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	login := r.PathValue("login")
 	if err := s.o.Backend.EditMember(r.Context(), login, e); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	s.apiMember(w, r, http.StatusOK, login)
+	return s.apiMember(r, http.StatusOK, login)
 }
 
 // apiMember answers with the member as the roster now has it.
-func (s *Server) apiMember(w http.ResponseWriter, r *http.Request, status int, login string) {
+func (s *Server) apiMember(r *http.Request, status int, login string) (reply, error) {
 	m, err := s.findMember(r.Context(), login)
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, status, m)
+	return reply{Status: status, Body: m}, err
 }
 
-func (s *Server) apiEnrolments(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEnrolments(r *http.Request) (reply, error) {
 	state := r.URL.Query().Get("state")
-	if state != "" && !slices.Contains(enrolmentStates, state) {
-		s.apiError(w, &Error{Code: "invalid", Msg: fmt.Sprintf("state %q: give %s", state, strings.Join(enrolmentStates, ", "))})
-		return
+	states := s.o.Backend.EnrolmentStates()
+	if state != "" && !slices.Contains(states, state) {
+		return reply{}, invalid("api.state", msg.Params{"value": state, "values": states})
 	}
 	es, err := s.o.Backend.Enrolments(r.Context())
 	if err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
 	es = filterEnrolments(es, state, r.URL.Query().Get("q"))
 	if es == nil {
 		es = []Enrolment{}
 	}
-	writeJSON(w, http.StatusOK, map[string][]Enrolment{"enrolments": es})
+	return ok(map[string][]Enrolment{"enrolments": es}), nil
 }
 
-func (s *Server) apiEnrolment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEnrolment(r *http.Request) (reply, error) {
 	e, err := s.o.Backend.Enrolment(r.Context(), r.PathValue("login"))
-	if err != nil {
-		s.apiError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	return ok(e), err
 }
 
-func (s *Server) apiSetTarget(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetTarget(r *http.Request) (reply, error) {
 	var t TargetEdit
 	if err := decodeJSON(r.Body, &t); err != nil {
-		s.apiError(w, err)
-		return
+		return reply{}, err
 	}
-	login := r.PathValue("login")
-	if err := s.o.Backend.SetTarget(r.Context(), login, t); err != nil {
-		s.apiError(w, err)
-		return
+	if err := s.o.Backend.SetTarget(r.Context(), r.PathValue("login"), t); err != nil {
+		return reply{}, err
 	}
-	s.apiEnrolment(w, r)
+	return s.apiEnrolment(r)
 }
 
 // apiEnrolmentAction is permit, revoke, unpin, check or errors
 // (record-error).
-func (s *Server) apiEnrolmentAction(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiEnrolmentAction(r *http.Request) (reply, error) {
 	ctx := r.Context()
 	login := r.PathValue("login")
 	action := r.PathValue("action")
-	if ok, err := s.changePermission(ctx, action, login); ok {
+	if done, err := s.changePermission(ctx, action, login); done {
 		if err != nil {
-			s.apiError(w, err)
-			return
+			return reply{}, err
 		}
-		s.apiEnrolment(w, r)
-		return
+		return s.apiEnrolment(r)
 	}
 	switch action {
 	case "check":
 		res, err := s.o.Backend.CheckCalDAV(ctx, login)
-		if err != nil {
-			s.apiError(w, err)
-			return
-		}
 		res.Message = s.scrub(res.Message)
-		writeJSON(w, http.StatusOK, res)
-		return
+		return ok(res), err
 	case "errors":
 		var req struct {
 			Kind string `json:"kind"`
 		}
 		if err := decodeJSON(r.Body, &req); err != nil {
-			s.apiError(w, err)
-			return
+			return reply{}, err
 		}
 		if req.Kind != "forbidden" && req.Kind != "server" {
-			s.apiError(w, &Error{Code: "invalid", Msg: `kind: give "forbidden" or "server"`})
-			return
+			return reply{}, invalid("api.error_kind", msg.Params{"value": req.Kind})
 		}
 		e, err := s.o.Backend.RecordError(ctx, login, req.Kind)
-		if err != nil {
-			s.apiError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, e)
-		return
-	default:
-		s.apiError(w, &Error{Code: "not_found", Msg: "no such enrolment action: " + action + " (permit, revoke, unpin, check, errors)"})
+		return ok(e), err
 	}
+	return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "api.no_action", Params: msg.Params{"action": action}}
 }

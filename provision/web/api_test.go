@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/cybridge/cybridge/directory/csvfile"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,7 +31,7 @@ func TestAPI(t *testing.T) {
 
 	st, body := e.api("GET", "/api/v1/plan", nil)
 	expect("plan before any run", st, http.StatusNotFound, body)
-	var apiErr struct{ Error Problem }
+	var apiErr struct{ Error problem }
 	decode(body, &apiErr)
 	if apiErr.Error.Code != "not_found" || apiErr.Error.Message == "" {
 		t.Errorf("error body = %s", body)
@@ -37,15 +39,15 @@ func TestAPI(t *testing.T) {
 
 	st, body = e.api("POST", "/api/v1/runs", map[string]any{"dry_run": true})
 	expect("dry run", st, http.StatusCreated, body)
-	var dry Run
+	var dry provision.Run
 	decode(body, &dry)
-	if dry.Trigger != TriggerAPI || dry.Status != "dry_run" || dry.Plan == nil {
+	if dry.Trigger != provision.TriggerAPI || dry.Status != "dry_run" || dry.Plan == nil {
 		t.Errorf("dry run = %+v", dry)
 	}
 
 	st, body = e.api("GET", "/api/v1/plan", nil)
 	expect("latest plan", st, 200, body)
-	var latest Run
+	var latest provision.Run
 	decode(body, &latest)
 	if latest.ID != dry.ID || len(latest.Plan.Changes) != 4 {
 		t.Errorf("latest plan = run %d with %d changes", latest.ID, len(latest.Plan.Changes))
@@ -53,9 +55,9 @@ func TestAPI(t *testing.T) {
 
 	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{"run_id": dry.ID})
 	expect("apply", st, http.StatusCreated, body)
-	var applied Run
+	var applied provision.Run
 	decode(body, &applied)
-	if applied.Status != "applied" || applied.Trigger != TriggerAPI {
+	if applied.Status != "applied" || applied.Trigger != provision.TriggerAPI {
 		t.Errorf("apply = %+v", applied)
 	}
 	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{"run_id": dry.ID})
@@ -68,7 +70,7 @@ func TestAPI(t *testing.T) {
 
 	st, body = e.api("POST", "/api/v1/runs", nil)
 	expect("sync", st, http.StatusCreated, body)
-	var sync Run
+	var sync provision.Run
 	decode(body, &sync)
 	if sync.Status != "applied" {
 		t.Errorf("sync = %+v", sync)
@@ -76,7 +78,7 @@ func TestAPI(t *testing.T) {
 
 	st, body = e.api("GET", "/api/v1/runs?limit=2", nil)
 	expect("runs", st, 200, body)
-	var list struct{ Runs []Run }
+	var list struct{ Runs []provision.Run }
 	decode(body, &list)
 	var ids []int64
 	for _, r := range list.Runs {
@@ -93,7 +95,7 @@ func TestAPI(t *testing.T) {
 
 	st, body = e.api("GET", fmt.Sprint("/api/v1/runs/", dry.ID), nil)
 	expect("run show", st, 200, body)
-	var shown Run
+	var shown provision.Run
 	decode(body, &shown)
 	if shown.AppliedBy != applied.ID || shown.Plan == nil {
 		t.Errorf("run show = applied_by %d, plan %v", shown.AppliedBy, shown.Plan != nil)
@@ -112,7 +114,7 @@ func TestAPI(t *testing.T) {
 			Cron  string
 			Pause struct{ Reason, Message string }
 		}
-		LastRun *Run `json:"last_run"`
+		LastRun *provision.Run `json:"last_run"`
 	}
 	decode(body, &status)
 	if !status.Paused || status.Schedule.Pause.Reason != "admin" || status.Schedule.Cron == "" || status.LastRun == nil {
@@ -175,7 +177,7 @@ func TestAPI(t *testing.T) {
 		t.Errorf("check = %+v", cr)
 	}
 	st, body = e.api("POST", "/api/v1/enrolments/sato/check", nil)
-	expect("check a Google target", st, http.StatusUnprocessableEntity, body)
+	expect("check a Google target", st, http.StatusBadRequest, body)
 	st, body = e.api("POST", "/api/v1/enrolments/sato/errors", map[string]string{"kind": "forbidden"})
 	expect("record-error", st, 200, body)
 	var en Enrolment
@@ -208,10 +210,10 @@ func TestAPICSVUpload(t *testing.T) {
 		t.Fatalf("upload and apply = %d %s", st, body)
 	}
 	var out struct {
-		Applied *Run
+		Applied *provision.Run
 	}
 	json.Unmarshal([]byte(body), &out)
-	if out.Applied == nil || out.Applied.Trigger != TriggerCSVUpload || out.Applied.Status != "applied" {
+	if out.Applied == nil || out.Applied.Trigger != provision.TriggerCSVUpload || out.Applied.Status != "applied" {
 		t.Errorf("applied = %+v", out.Applied)
 	}
 	st, body = send(map[string][]byte{"user.csv": []byte("login,name\nsato,BAD\n")}, map[string]string{"apply": "true"})
@@ -280,7 +282,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		var tgt TargetEdit
 		for _, v := range []any{&a, &tgt} {
 			err := decodeJSON(strings.NewReader(string(b)), v)
-			if err != nil && errorCode(err) != "invalid" {
+			if err != nil && msg.Code(err) != "invalid" {
 				t.Fatalf("decodeJSON error without the invalid code: %v", err)
 			}
 		}

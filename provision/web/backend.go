@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -23,22 +25,25 @@ type Backend interface {
 
 // Runs is the run history, the runner and CSV uploads.
 type Runs interface {
+	// Targets are the enabled targets, in report order, with their kinds
+	// in report order: the console lays out summaries by them.
+	Targets() []provision.TargetInfo
 	// ListRuns returns up to limit runs, newest first, without plans.
-	ListRuns(ctx context.Context, limit int) ([]Run, error)
-	// GetRun returns one run with its plan.
-	GetRun(ctx context.Context, id int64) (Run, error)
+	ListRuns(ctx context.Context, limit int) ([]*provision.Run, error)
+	// GetRun returns one run with its plan and AppliedBy.
+	GetRun(ctx context.Context, id int64) (*provision.Run, error)
 	// LatestPlan returns the newest run that produced a plan not applied
 	// yet (a dry run, or a run a safeguard blocked), with that plan.
-	LatestPlan(ctx context.Context) (Run, error)
+	LatestPlan(ctx context.Context) (*provision.Run, error)
 	// RunNow runs read → plan → safeguards → (apply unless DryRun) from the
 	// configured source and records the run. A run that fails is returned
 	// with status failed; err is for runs that could not be started or
 	// recorded (run_in_progress, ...). A run that finds nothing to do is
 	// not recorded: it comes back with status no_changes and ID 0.
-	RunNow(ctx context.Context, req RunRequest) (Run, error)
+	RunNow(ctx context.Context, req RunRequest) (*provision.Run, error)
 	// ApplyPlan applies the plan stored with run id exactly; a plan whose
 	// target states moved on is refused with stale_plan.
-	ApplyPlan(ctx context.Context, req ApplyRequest) (Run, error)
+	ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Run, error)
 	// PreviewCSV reads uploaded cybozu.com CSV exports and records a dry
 	// run (trigger csv_upload) from them; apply it with ApplyPlan.
 	PreviewCSV(ctx context.Context, up CSVUpload) (CSVPreview, error)
@@ -69,6 +74,9 @@ type Calendar interface {
 	Unpin(ctx context.Context, login string) error
 	// CheckCalDAV checks a CalDAV target against its server.
 	CheckCalDAV(ctx context.Context, login string) (CheckResult, error)
+	// EnrolmentStates are the states an enrolment can be in, in the order
+	// the console's filter shows them.
+	EnrolmentStates() []string
 	// RecordError records an error the sync engine hit (kind forbidden or
 	// server), which may auto-stop the enrolment.
 	RecordError(ctx context.Context, login, kind string) (Enrolment, error)
@@ -81,16 +89,9 @@ type Schedule interface {
 	Pause(ctx context.Context, message string) error
 }
 
-// Triggers recorded in run history (SPEC §7).
-const (
-	TriggerConsole   = "console"
-	TriggerCSVUpload = "csv_upload"
-	TriggerAPI       = "api"
-)
-
 // RunRequest asks for a run from the configured source.
 type RunRequest struct {
-	Trigger      string
+	Trigger      provision.Trigger
 	DryRun       bool
 	AllowDeletes bool
 }
@@ -98,126 +99,8 @@ type RunRequest struct {
 // ApplyRequest asks to apply a stored plan.
 type ApplyRequest struct {
 	RunID        int64 // the run that made the plan
-	Trigger      string
+	Trigger      provision.Trigger
 	AllowDeletes bool
-}
-
-// Run is one run (SPEC §8.1 `runs -format json` shape, plus the plan in
-// detail views).
-type Run struct {
-	ID         int64     `json:"id"`
-	Trigger    string    `json:"trigger"`
-	Source     Source    `json:"source"`
-	Status     string    `json:"status"`
-	StartedAt  time.Time `json:"started_at"`
-	FinishedAt time.Time `json:"finished_at,omitzero"`
-	Summary    Summary   `json:"summary"`
-	Error      *Problem  `json:"error"` // null when the run did not fail
-	// AppliedBy is the run that applied this run's plan, if any.
-	AppliedBy int64 `json:"applied_by,omitempty"`
-	Plan      *Plan `json:"plan,omitempty"`
-}
-
-// Source says where a run read the directory.
-type Source struct {
-	Kind   string `json:"kind"`
-	Domain string `json:"domain,omitempty"`
-	Digest string `json:"digest,omitempty"`
-}
-
-// Summary counts changes: target → kind → action → n, e.g.
-// summary["safety"]["members"]["create"] (SPEC §8.1).
-type Summary map[string]map[string]map[string]int
-
-// Total is the number of changes.
-func (s Summary) Total() int {
-	n := 0
-	for _, kinds := range s {
-		for _, acts := range kinds {
-			for _, c := range acts {
-				n += c
-			}
-		}
-	}
-	return n
-}
-
-// Plan is a plan in its SPEC §8.1 JSON shape.
-type Plan struct {
-	FormatVersion int       `json:"format_version"`
-	Source        Source    `json:"source"`
-	CreatedAt     time.Time `json:"created_at,omitzero"`
-	Summary       Summary   `json:"summary"`
-	Changes       []Change  `json:"changes"`
-	Errors        []Problem `json:"errors"`
-	Warnings      []Problem `json:"warnings"`
-	// Safeguards are the safeguards this plan trips (it is blocked unless
-	// deletes are allowed).
-	Safeguards []Problem `json:"safeguards,omitempty"`
-	// Stored is the plan exactly as `cybridge plan -out` writes it, target
-	// digests included, so that `cybridge apply -plan FILE` applies it (or
-	// refuses it as stale). When set, it is what the API answers and the
-	// console's download is; the fields above are what the console shows.
-	Stored json.RawMessage `json:"-"`
-}
-
-// MarshalJSON writes the stored plan when there is one; otherwise the
-// fields, with "changes", "errors" and "warnings" as lists even when they
-// are empty (SPEC §8.1).
-func (p Plan) MarshalJSON() ([]byte, error) {
-	if len(p.Stored) > 0 {
-		return p.Stored, nil
-	}
-	type plain Plan
-	q := plain(p)
-	if q.Changes == nil {
-		q.Changes = []Change{}
-	}
-	if q.Errors == nil {
-		q.Errors = []Problem{}
-	}
-	if q.Warnings == nil {
-		q.Warnings = []Problem{}
-	}
-	return json.Marshal(q)
-}
-
-// Change is one planned change.
-type Change struct {
-	Target string               `json:"target"`
-	Kind   string               `json:"kind"`
-	Action string               `json:"action"`
-	Key    string               `json:"key"`
-	Label  string               `json:"label,omitempty"`
-	Reason string               `json:"reason"`
-	Flags  []string             `json:"flags"`
-	Fields map[string]FieldDiff `json:"fields"`
-}
-
-// MarshalJSON writes "flags" as a list and "fields" as an object even when
-// they are empty, as the CLI's plan does (SPEC §8.1).
-func (c Change) MarshalJSON() ([]byte, error) {
-	type plain Change
-	p := plain(c)
-	if p.Flags == nil {
-		p.Flags = []string{}
-	}
-	if p.Fields == nil {
-		p.Fields = map[string]FieldDiff{}
-	}
-	return json.Marshal(p)
-}
-
-// FieldDiff is a field's old and new value.
-type FieldDiff struct {
-	Old any `json:"old"`
-	New any `json:"new"`
-}
-
-// Problem is an error or warning with a stable code.
-type Problem struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // CSVUpload is one upload of cybozu.com CSV exports.
@@ -241,7 +124,7 @@ type CSVPreview struct {
 	// with any, Run is nil.
 	LineErrors []LineError `json:"line_errors,omitempty"`
 	// Run is the recorded dry run (trigger csv_upload) with its plan.
-	Run *Run `json:"run,omitempty"`
+	Run *provision.Run `json:"run,omitempty"`
 }
 
 // CSVFilePreview shows the first rows of one file as read.
@@ -253,13 +136,27 @@ type CSVFilePreview struct {
 	Total    int        `json:"total_rows"`
 }
 
-// LineError is a problem in an uploaded file.
+// LineError is a problem in an uploaded file. Code is the upload's code
+// (csv_invalid); Problem and Params are this problem's own code and
+// parameters; Message is its text (in the API, in the request's language).
 type LineError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	File    string     `json:"file"`
+	Line    int        `json:"line,omitempty"`
+	Column  int        `json:"column,omitempty"`
+	Code    string     `json:"code"`
+	Problem string     `json:"problem,omitempty"`
+	Params  msg.Params `json:"params,omitempty"`
+	Message string     `json:"message"`
+	// Err is the problem, rendered in the reader's language by Text.
+	Err error `json:"-"`
+}
+
+// Text is the problem in lang.
+func (e LineError) Text(lang msg.Lang) string {
+	if e.Err != nil {
+		return msg.Localize(lang, e.Err)
+	}
+	return e.Message
 }
 
 // Metrics are the figures /metrics exposes.
@@ -355,13 +252,13 @@ type EnrolmentDetail struct {
 
 // HistoryEntry is one change to an enrolment.
 type HistoryEntry struct {
-	At      time.Time            `json:"at"`
-	Actor   string               `json:"actor"`
-	RunID   int64                `json:"run_id,omitempty"`
-	Action  string               `json:"action"`
-	Fields  map[string]FieldDiff `json:"fields,omitempty"`
-	Flags   []string             `json:"flags,omitempty"`
-	Message string               `json:"message,omitempty"`
+	At      time.Time        `json:"at"`
+	Actor   string           `json:"actor"`
+	RunID   int64            `json:"run_id,omitempty"`
+	Action  string           `json:"action"`
+	Fields  provision.Fields `json:"fields,omitempty"`
+	Flags   []string         `json:"flags,omitempty"`
+	Message string           `json:"message,omitempty"`
 	// Detail is the fields, flags and message as the console shows them.
 	Detail string `json:"-"`
 }

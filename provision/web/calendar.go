@@ -2,15 +2,13 @@ package web
 
 import (
 	"context"
+	"github.com/cybridge/cybridge/internal/msg"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/secret"
 )
-
-// Enrolment states (SPEC §6), in the order the filter shows them.
-var enrolmentStates = []string{"syncing", "stopped", "disabled"}
 
 type calendarData struct {
 	State      string
@@ -45,7 +43,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, sess *sess
 		return
 	}
 	q := r.URL.Query()
-	d := calendarData{State: q.Get("state"), Query: q.Get("q"), States: enrolmentStates, Counts: map[string]int{}, All: len(es), Back: r.URL.RequestURI()}
+	d := calendarData{State: q.Get("state"), Query: q.Get("q"), States: s.o.Backend.EnrolmentStates(), Counts: map[string]int{}, All: len(es), Back: r.URL.RequestURI()}
 	for _, e := range es {
 		d.Counts[e.State]++
 	}
@@ -75,7 +73,7 @@ func (s *Server) setTarget(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	back := "/calendar/" + url.PathEscape(login)
 	if err := s.o.Backend.SetTarget(r.Context(), login, t); err != nil {
-		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, back, flash{Kind: "ok", Text: s.localizer(r).T("cal.saved")})
@@ -94,7 +92,7 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 	if action == "check" {
 		res, err := s.o.Backend.CheckCalDAV(ctx, login)
 		if err != nil {
-			s.redirectFlash(w, r, sess, back, s.flashError(err))
+			s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 			return
 		}
 		kind := "error"
@@ -110,14 +108,14 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 	}
 	ok, err := s.changePermission(ctx, action, login)
 	if !ok {
-		s.renderError(w, r, &Error{Code: "not_found", Msg: "no such action: " + action})
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 		return
 	}
 	if err != nil {
-		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 		return
 	}
-	s.redirectFlash(w, r, sess, back, flash{Kind: "ok", Text: l.T("cal.done."+r.PathValue("action"), login)})
+	s.redirectFlash(w, r, sess, back, flash{Kind: "ok", Text: l.T("cal.done."+r.PathValue("action"), "login", login)})
 }
 
 // changePermission runs permit, revoke or unpin; ok is false for any other

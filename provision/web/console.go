@@ -1,12 +1,10 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
-	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -17,8 +15,8 @@ const maxPlanRows = 1000
 
 type overviewData struct {
 	Info   schedule.Info
-	Last   *Run
-	Recent []Run
+	Last   *provision.Run
+	Recent []*provision.Run
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -35,7 +33,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	d := overviewData{Info: in, Recent: runs}
 	if len(runs) > 0 {
-		d.Last = &runs[0]
+		d.Last = runs[0]
 	}
 	s.render(w, r, http.StatusOK, "overview", sess, d)
 }
@@ -43,9 +41,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 // runNow is "dry run now" / "sync now".
 func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
 	dry := r.PostFormValue("mode") != "sync"
-	run, err := s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: TriggerConsole, DryRun: dry})
+	run, err := s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: provision.TriggerConsole, DryRun: dry})
 	if err != nil {
-		s.redirectFlash(w, r, sess, "/", s.flashError(err))
+		s.redirectFlash(w, r, sess, "/", s.flashError(r, err))
 		return
 	}
 	l := s.localizer(r)
@@ -53,17 +51,22 @@ func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
 		s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: l.T("run.no_changes")})
 		return
 	}
-	f := flash{Kind: "ok", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status))}
-	if run.Error != nil {
-		f = flash{Kind: "error", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status)) + " — " + s.scrub(run.Error.Message), Code: run.Error.Code}
+	s.redirectFlash(w, r, sess, runPath(run.ID), s.runFlash(l, run, l.T("run.done", "run", run.ID, "status", l.Opt("status.", run.Status))))
+}
+
+// runFlash is the message after a run: ok, or the run's error in the
+// page's language (its details are on the run's page).
+func (s *Server) runFlash(l *localizer, run *provision.Run, ok string) flash {
+	if run.Error == nil {
+		return flash{Kind: "ok", Text: ok}
 	}
-	s.redirectFlash(w, r, sess, runPath(run.ID), f)
+	return flash{Kind: "error", Text: l.T("run.done", "run", run.ID, "status", l.Opt("status.", run.Status)) + " " + s.scrub(l.Issue(*run.Error)), Code: run.Error.Code}
 }
 
 func (s *Server) resume(w http.ResponseWriter, r *http.Request, sess *session) {
 	was, err := s.o.Backend.Resume(r.Context())
 	if err != nil {
-		s.redirectFlash(w, r, sess, "/", s.flashError(err))
+		s.redirectFlash(w, r, sess, "/", s.flashError(r, err))
 		return
 	}
 	key := "pause.resumed"
@@ -74,8 +77,10 @@ func (s *Server) resume(w http.ResponseWriter, r *http.Request, sess *session) {
 }
 
 func (s *Server) pause(w http.ResponseWriter, r *http.Request, sess *session) {
-	if err := s.o.Backend.Pause(r.Context(), s.localizer(r).T("pause.by_console")); err != nil {
-		s.redirectFlash(w, r, sess, "/", s.flashError(err))
+	// No message: the reason (admin) says it in the reader's language;
+	// a message is what an admin types (the API takes one).
+	if err := s.o.Backend.Pause(r.Context(), ""); err != nil {
+		s.redirectFlash(w, r, sess, "/", s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: s.localizer(r).T("pause.paused")})
@@ -83,13 +88,12 @@ func (s *Server) pause(w http.ResponseWriter, r *http.Request, sess *session) {
 
 // planView is a plan laid out as the console's tables.
 type planView struct {
-	Run       Run
-	Plan      *Plan
-	Targets   []targetView
-	CanApply  bool
-	Blocked   bool
-	AppliedBy int64
-	Total     int
+	Run      *provision.Run
+	Plan     *provision.Plan
+	Targets  []targetView
+	CanApply bool
+	Blocked  bool
+	Total    int
 }
 
 type targetView struct {
@@ -106,16 +110,11 @@ type table struct {
 
 // row is one line of a plan table: a change, or one field of an update.
 type row struct {
-	Kind, Key, Label, Action, Reason string
-	Flags                            []string
-	Field                            string
-	Old, New                         any
-	Fields                           []fieldRow // adds: the new values
-}
-
-type fieldRow struct {
-	Name string
-	New  any
+	Kind   provision.KindInfo
+	Change *provision.Change
+	Field  string
+	Old    any
+	New    any
 }
 
 func (t *table) add(r row) {
@@ -126,19 +125,10 @@ func (t *table) add(r row) {
 	t.Rows = append(t.Rows, r)
 }
 
-func sortedFields(m map[string]FieldDiff) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // newPlanView groups a run's plan into adds, changes and deletes per
-// target (safety first, then calendar, then any other).
-func newPlanView(run Run) planView {
-	v := planView{Run: run, Plan: run.Plan, AppliedBy: run.AppliedBy, Blocked: run.Status == schedule.StatusBlocked}
+// target, in the plan's target order (the targets' report order).
+func newPlanView(run *provision.Run) planView {
+	v := planView{Run: run, Plan: run.Plan, Blocked: run.Status == provision.StatusBlocked}
 	if run.Plan == nil {
 		return v
 	}
@@ -146,27 +136,32 @@ func newPlanView(run Run) planView {
 	// the deletes allowed, as for a blocked run.
 	v.Blocked = v.Blocked || len(run.Plan.Safeguards) > 0
 	byTarget := map[string]*targetView{}
-	for _, c := range run.Plan.Changes {
+	var order []string
+	for _, t := range run.Plan.Targets {
+		byTarget[t.Name] = &targetView{Name: t.Name}
+		order = append(order, t.Name)
+	}
+	for i := range run.Plan.Changes {
+		c := &run.Plan.Changes[i]
 		tv := byTarget[c.Target]
 		if tv == nil {
 			tv = &targetView{Name: c.Target}
 			byTarget[c.Target] = tv
+			order = append(order, c.Target)
 		}
-		base := row{Kind: c.Kind, Key: c.Key, Label: c.Label, Action: c.Action, Reason: c.Reason, Flags: c.Flags}
+		info, _ := run.Plan.Target(c.Target)
+		base := row{Kind: kindOf(info, c.Kind), Change: c}
 		switch c.Action {
-		case "create":
-			for _, f := range sortedFields(c.Fields) {
-				base.Fields = append(base.Fields, fieldRow{Name: f, New: c.Fields[f].New})
-			}
+		case provision.Create:
 			tv.Adds.add(base)
-		case "delete", "disable":
+		case provision.Delete, provision.Disable:
 			tv.Deletes.add(base)
-			if c.Action == "disable" {
+			if c.Action == provision.Disable {
 				// A disable also changes fields (permitted true → false):
 				// show them beside the other changes too.
-				for _, f := range sortedFields(c.Fields) {
+				for _, f := range c.Fields {
 					r := base
-					r.Field, r.Old, r.New = f, c.Fields[f].Old, c.Fields[f].New
+					r.Field, r.Old, r.New = f.Name, f.Old, f.New
 					tv.Updates.add(r)
 				}
 			}
@@ -174,32 +169,33 @@ func newPlanView(run Run) planView {
 			if len(c.Fields) == 0 {
 				tv.Updates.add(base)
 			}
-			for _, f := range sortedFields(c.Fields) {
+			for _, f := range c.Fields {
 				r := base
-				r.Field, r.Old, r.New = f, c.Fields[f].Old, c.Fields[f].New
+				r.Field, r.Old, r.New = f.Name, f.Old, f.New
 				tv.Updates.add(r)
 			}
 		}
 	}
-	order := func(name string) int {
-		switch name {
-		case "safety":
-			return 0
-		case "calendar":
-			return 1
+	for _, name := range order {
+		if tv := byTarget[name]; len(tv.Adds.Rows)+len(tv.Updates.Rows)+len(tv.Deletes.Rows) > 0 {
+			v.Targets = append(v.Targets, *tv)
 		}
-		return 2
 	}
-	for _, tv := range byTarget {
-		v.Targets = append(v.Targets, *tv)
-	}
-	slices.SortFunc(v.Targets, func(a, b targetView) int {
-		return cmp.Or(cmp.Compare(order(a.Name), order(b.Name)), cmp.Compare(a.Name, b.Name))
-	})
 	v.Total = len(run.Plan.Changes)
 	v.CanApply = run.AppliedBy == 0 && len(run.Plan.Errors) == 0 && v.Total > 0 &&
-		(run.Status == schedule.StatusDryRun || run.Status == schedule.StatusBlocked)
+		(run.Status == provision.StatusDryRun || run.Status == provision.StatusBlocked)
 	return v
+}
+
+// kindOf is the target's info on a kind of object (its plural and empty
+// texts), or the kind as its own plural.
+func kindOf(t provision.TargetInfo, kind string) provision.KindInfo {
+	for _, k := range t.Kinds {
+		if k.Kind == kind {
+			return k
+		}
+	}
+	return provision.KindInfo{Kind: kind, Plural: kind}
 }
 
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -217,7 +213,7 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request, sess *session)
 }
 
 func isNotFound(err error) bool {
-	return err != nil && errorCode(err) == "not_found"
+	return err != nil && msg.KindOf(err) == msg.KindNotFound
 }
 
 func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -226,24 +222,20 @@ func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request, sess *session
 	back := runPath(id)
 	src, err := s.o.Backend.GetRun(ctx, id)
 	if err != nil {
-		s.redirectFlash(w, r, sess, "/plan", s.flashError(err))
+		s.redirectFlash(w, r, sess, "/plan", s.flashError(r, err))
 		return
 	}
-	trigger := TriggerConsole
-	if src.Trigger == TriggerCSVUpload {
-		trigger = TriggerCSVUpload
+	trigger := provision.TriggerConsole
+	if src.Trigger == provision.TriggerCSVUpload {
+		trigger = provision.TriggerCSVUpload
 	}
 	run, err := s.o.Backend.ApplyPlan(ctx, ApplyRequest{RunID: id, Trigger: trigger, AllowDeletes: r.PostFormValue("allow_deletes") == "on"})
 	if err != nil {
-		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 		return
 	}
 	l := s.localizer(r)
-	f := flash{Kind: "ok", Text: l.T("plan.applied", run.ID)}
-	if run.Error != nil {
-		f = flash{Kind: "error", Text: l.T("run.done", run.ID, l.Opt("status.", run.Status)) + " — " + s.scrub(run.Error.Message), Code: run.Error.Code}
-	}
-	s.redirectFlash(w, r, sess, runPath(run.ID), f)
+	s.redirectFlash(w, r, sess, runPath(run.ID), s.runFlash(l, run, l.T("plan.applied", "run", run.ID)))
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -270,30 +262,28 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) 
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
 	run, err := s.getRun(r)
 	if err == nil && run.Plan == nil {
-		err = &Error{Code: "not_found", Msg: "this run has no plan"}
+		err = &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "run_no_plan", Params: msg.Params{"run": run.ID}}
 	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	// As plan -out writes it: apply -plan takes it.
 	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+strconv.FormatInt(run.ID, 10)+`.json"`)
-	if len(run.Plan.Stored) == 0 {
-		writeJSON(w, http.StatusOK, run.Plan)
-		return
-	}
-	// As plan -out wrote it, byte for byte: apply -plan takes it.
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(run.Plan.Stored)
+	if err := run.Plan.WriteJSON(w); err != nil {
+		s.log.Error("write plan", "run", run.ID, "error", err)
+	}
 }
 
 // runPath is a run's console page.
 func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }
 
 // getRun reads the run named by the {id} path segment.
-func (s *Server) getRun(r *http.Request) (Run, error) {
+func (s *Server) getRun(r *http.Request) (*provision.Run, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return Run{}, &Error{Code: "not_found", Msg: fmt.Sprintf("there is no run %q; run ids are numbers (see the runs list)", r.PathValue("id"))}
+		return nil, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "run_not_found", Params: msg.Params{"run": r.PathValue("id")}}
 	}
 	return s.o.Backend.GetRun(r.Context(), id)
 }

@@ -66,7 +66,7 @@ func TestConsoleDryRunAndApply(t *testing.T) {
 	}
 	_, _, page := e.get("/runs/1", "Accept-Language", "en")
 	for _, want := range []string{`id="flash"`, "Adds", "Changes", "Deletes and disables", "Warnings", "kato",
-		"<del>sato@example.com</del> → <ins>ichiro.sato@example.com</ins>", `id="apply"`, `name="run_id" value="1"`} {
+		"<del>&#34;sato@example.com&#34;</del> → <ins>&#34;ichiro.sato@example.com&#34;</ins>", `id="apply"`, `name="run_id" value="1"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("run page lacks %q", want)
 		}
@@ -146,7 +146,7 @@ func TestConsoleRoster(t *testing.T) {
 	e := newTestEnv(t)
 	e.login()
 	_, _, page := e.get("/roster", "Accept-Language", "en")
-	for _, want := range []string{"営業部", "営業1課", "防災訓練班", "1 members", `href="/roster/departments/drill"`} {
+	for _, want := range []string{"営業部", "営業1課", "防災訓練班", "1 member", `href="/roster/departments/drill"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("roster lacks %q", want)
 		}

@@ -4,7 +4,7 @@
 // same actions as JSON under /api/v1/, plus /healthz and /metrics.
 //
 // Everything the console does goes through Backend, declared here and
-// adapted to the runner, store and targets by cmd/cybridge.
+// adapted to the application layer by internal/app (Console).
 //
 // Security (SPEC §10):
 //   - Console pages need a session: log in with the admin password, which
@@ -35,5 +35,22 @@
 //     there. The pause banner is on every page.
 //   - Large plans, rosters and enrolment lists are shown in pages of
 //     PageSize rows; the whole plan can be downloaded as JSON.
-//   - Japanese is the fallback language when Accept-Language names neither.
+//   - Language: the console speaks the language cookie's, else the best of
+//     Accept-Language, else Japanese; the API the best of Accept-Language,
+//     else English (a script that sends none reads what it read before the
+//     API spoke Japanese). Every error an admin reads is rendered from its
+//     code and parameters (internal/msg); API error bodies are
+//     {"error":{"code","message","params"}}, params always an object.
+//   - One error model: the HTTP status of an error is a table lookup by
+//     its kind (msg.HTTPStatus(msg.KindOf(err))), never by its code's
+//     spelling; an error without a kind is internal (500) and its detail
+//     goes to the log only. Every API endpoint is an apiFunc (decode, call,
+//     say what to answer), wrapped once by Server.api.
+//   - One vocabulary: runs, plans, triggers, statuses and summaries are
+//     provision's own JSON-tagged types, which are already the SPEC §8.1
+//     contract of runs -format json and plan -format json; the API, the
+//     console's templates and the CLI use the same values, and the
+//     console's download is the plan exactly as plan -out writes it (no
+//     JSON round trip). A summary's targets and kinds are laid out in the
+//     targets' own order (Backend.Targets), never by names written here.
 package web

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
@@ -17,7 +19,7 @@ import (
 type fakeBackend struct {
 	mu         sync.Mutex
 	now        time.Time
-	runs       []Run // newest last
+	runs       []*provision.Run // newest last
 	roster     RosterView
 	enrolments map[string]*EnrolmentDetail
 	sched      *schedule.MemoryStore
@@ -26,10 +28,21 @@ type fakeBackend struct {
 	calls      []string
 }
 
+// codedErr is a backend error of the fake: the kind by the code, as the
+// real backend's errors carry theirs.
 type codedErr struct{ code, msg string }
 
 func (e *codedErr) Error() string     { return e.msg }
 func (e *codedErr) ErrorCode() string { return e.code }
+func (e *codedErr) ErrorKind() msg.Kind {
+	switch e.code {
+	case "not_found":
+		return msg.KindNotFound
+	case "stale_plan", "department_exists":
+		return msg.KindConflict
+	}
+	return msg.KindInvalid
+}
 
 func newFakeBackend() *fakeBackend {
 	f := &fakeBackend{
@@ -64,39 +77,58 @@ func (f *fakeBackend) call(s string) {
 	f.calls = append(f.calls, s)
 }
 
-func (f *fakeBackend) plan() *Plan {
-	return &Plan{
+// targets are the fake's targets, as safety and calendar describe
+// themselves.
+var fakeTargets = []provision.TargetInfo{
+	{Name: "safety", Kinds: []provision.KindInfo{
+		{Kind: "department", Plural: "departments", Actions: []provision.Action{provision.Create, provision.Update, provision.Delete}},
+		{Kind: "member", Plural: "members", Actions: []provision.Action{provision.Create, provision.Update, provision.Delete}},
+	}},
+	{Name: "calendar", Kinds: []provision.KindInfo{
+		{Kind: "enrolment", Plural: "enrolments", Actions: []provision.Action{provision.Create, provision.Update, provision.Disable, provision.Delete}},
+	}},
+}
+
+func (f *fakeBackend) Targets() []provision.TargetInfo { return fakeTargets }
+
+func (f *fakeBackend) EnrolmentStates() []string { return []string{"syncing", "stopped", "disabled"} }
+
+func (f *fakeBackend) plan() *provision.Plan {
+	return &provision.Plan{
 		FormatVersion: 1,
-		Source:        Source{Kind: "api", Domain: "demo.cybozu.com"},
+		Source:        provision.Source{Kind: "api", Domain: "demo.cybozu.com"},
 		CreatedAt:     f.now,
-		Summary:       Summary{"safety": {"members": {"create": 1, "update": 1, "delete": 1}}, "calendar": {"enrolments": {"disable": 1}}},
-		Changes: []Change{
-			{Target: "safety", Kind: "member", Action: "create", Key: "kato", Fields: map[string]FieldDiff{"name": {New: "加藤 三郎"}, "departments": {New: []any{"sales"}}}},
-			{Target: "safety", Kind: "member", Action: "update", Key: "sato", Reason: "link", Fields: map[string]FieldDiff{"email": {Old: "sato@example.com", New: "ichiro.sato@example.com"}}},
+		Targets:       fakeTargets,
+		Summary:       provision.Summary{"safety": {"members": {"create": 1, "update": 1, "delete": 1}}, "calendar": {"enrolments": {"disable": 1}}},
+		Changes: []provision.Change{
+			{Target: "safety", Kind: "member", Action: "create", Key: "kato", Fields: provision.Fields{{Name: "departments", New: []any{"sales"}}, {Name: "name", New: "加藤 三郎"}}},
+			{Target: "safety", Kind: "member", Action: "update", Key: "sato", Reason: "link", Fields: provision.Fields{{Name: "email", Old: "sato@example.com", New: "ichiro.sato@example.com"}}},
 			{Target: "safety", Kind: "member", Action: "delete", Key: "ito", Reason: "link"},
-			{Target: "calendar", Kind: "enrolment", Action: "disable", Key: "tanaka", Fields: map[string]FieldDiff{"permitted": {Old: true, New: false}}},
+			{Target: "calendar", Kind: "enrolment", Action: "disable", Key: "tanaka", Fields: provision.Fields{{Name: "permitted", Old: true, New: false}}},
 		},
-		Warnings: []Problem{{Code: "local_child_moved", Message: "department drill moves up"}},
+		Errors:   []provision.Issue{},
+		Warnings: []provision.Issue{{Code: "local_child_moved", Message: "department drill moves up"}},
 	}
 }
 
-func (f *fakeBackend) addRun(r Run) Run {
+func (f *fakeBackend) addRun(r *provision.Run) *provision.Run {
 	f.now = f.now.Add(time.Minute)
 	r.ID = int64(len(f.runs) + 1)
 	r.StartedAt, r.FinishedAt = f.now, f.now.Add(2*time.Second)
-	r.Source = Source{Kind: "api", Domain: "demo.cybozu.com"}
+	r.Source = provision.RunSource{Kind: "api", Domain: "demo.cybozu.com"}
 	f.runs = append(f.runs, r)
-	return r
+	c := *r
+	return &c
 }
 
-func (f *fakeBackend) ListRuns(_ context.Context, limit int) ([]Run, error) {
+func (f *fakeBackend) ListRuns(_ context.Context, limit int) ([]*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []Run
+	var out []*provision.Run
 	for i := len(f.runs) - 1; i >= 0 && len(out) < limit; i-- {
-		r := f.runs[i]
-		r.Plan = nil
-		out = append(out, r)
+		r := *f.runs[i]
+		r.Plan, r.AppliedBy = nil, 0
+		out = append(out, &r)
 	}
 	return out, nil
 }
@@ -110,45 +142,46 @@ func (f *fakeBackend) findRun(id int64) (int, error) {
 	return 0, &codedErr{"not_found", fmt.Sprintf("no run %d; list the runs to find its id", id)}
 }
 
-func (f *fakeBackend) GetRun(_ context.Context, id int64) (Run, error) {
+func (f *fakeBackend) GetRun(_ context.Context, id int64) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	i, err := f.findRun(id)
 	if err != nil {
-		return Run{}, err
+		return nil, err
 	}
-	return f.runs[i], nil
+	r := *f.runs[i]
+	return &r, nil
 }
 
-func (f *fakeBackend) LatestPlan(context.Context) (Run, error) {
+func (f *fakeBackend) LatestPlan(context.Context) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := len(f.runs) - 1; i >= 0; i-- {
-		if r := f.runs[i]; r.Plan != nil && (r.Status == "dry_run" || r.Status == "blocked") {
-			return r, nil
+		if r := *f.runs[i]; r.Plan != nil && (r.Status == provision.StatusDryRun || r.Status == provision.StatusBlocked) {
+			return &r, nil
 		}
 	}
-	return Run{}, &codedErr{"not_found", "no plan yet: run a dry run"}
+	return nil, &codedErr{"not_found", "no plan yet: run a dry run"}
 }
 
-func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (Run, error) {
+func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.call("run " + req.Trigger)
+	f.call("run " + string(req.Trigger))
 	p := f.plan()
-	r := Run{Trigger: req.Trigger, Summary: p.Summary, Plan: p, Status: "applied"}
+	r := &provision.Run{Trigger: req.Trigger, Summary: p.Summary, Plan: p, Status: provision.StatusApplied}
 	switch {
 	case req.DryRun:
-		r.Status = "dry_run"
+		r.Status = provision.StatusDryRun
 	case f.block:
 		f.block = false
-		p.Safeguards = []Problem{{Code: "max_deletes", Message: "3 deletes exceed max_deletes = 2"}}
-		r.Status, r.Error = "blocked", &Problem{Code: "blocked", Message: "a safeguard blocked this run"}
+		p.Safeguards = []provision.Issue{{Code: "max_deletes", Message: "3 deletes exceed max_deletes = 2", Params: msg.Params{"target": "safety", "count": 3, "limit": 2}}}
+		r.Status, r.Error = provision.StatusBlocked, &provision.Issue{Code: "blocked", Message: "a safeguard blocked this run"}
 	}
 	return f.addRun(r), nil
 }
 
-func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error) {
+func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	allow := ""
@@ -158,12 +191,12 @@ func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (Run, error
 	f.call(fmt.Sprintf("apply %d %s%s", req.RunID, req.Trigger, allow))
 	i, err := f.findRun(req.RunID)
 	if err != nil {
-		return Run{}, err
+		return nil, err
 	}
 	if f.runs[i].AppliedBy != 0 {
-		return Run{}, &codedErr{"stale_plan", "the plan is stale: the targets changed since it was made; run a dry run again"}
+		return nil, &codedErr{"stale_plan", "the plan is stale: the targets changed since it was made; run a dry run again"}
 	}
-	r := f.addRun(Run{Trigger: req.Trigger, Status: "applied", Summary: f.runs[i].Summary, Plan: f.runs[i].Plan})
+	r := f.addRun(&provision.Run{Trigger: req.Trigger, Status: provision.StatusApplied, Summary: f.runs[i].Summary, Plan: f.runs[i].Plan})
 	f.runs[i].AppliedBy = r.ID
 	return r, nil
 }
@@ -192,8 +225,7 @@ func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, e
 	}
 	if len(pv.LineErrors) == 0 {
 		p := f.plan()
-		r := f.addRun(Run{Trigger: TriggerCSVUpload, Status: "dry_run", Summary: p.Summary, Plan: p})
-		pv.Run = &r
+		pv.Run = f.addRun(&provision.Run{Trigger: provision.TriggerCSVUpload, Status: provision.StatusDryRun, Summary: p.Summary, Plan: p})
 	}
 	return pv, nil
 }
@@ -203,7 +235,7 @@ func (f *fakeBackend) Metrics(context.Context) (Metrics, error) {
 	defer f.mu.Unlock()
 	m := Metrics{RunsByStatus: map[string]int{}, SourceReadDuration: 1500 * time.Millisecond}
 	for _, r := range f.runs {
-		m.RunsByStatus[r.Status]++
+		m.RunsByStatus[string(r.Status)]++
 		if r.Status == "applied" {
 			m.LastSuccess = r.FinishedAt
 			m.ChangesApplied += r.Summary.Total()

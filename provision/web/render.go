@@ -3,10 +3,13 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/cybridge/cybridge/provision"
 
 	"github.com/cybridge/cybridge/provision/schedule"
 )
@@ -33,18 +36,17 @@ var funcs = template.FuncMap{
 		}
 		return template.URL("?" + v.Encode())
 	},
-	"value": formatValue,
 	// Partials take one value; these bundle what each needs.
-	"summaryOf": func(l *localizer, s Summary) any {
+	"summaryOf": func(l *localizer, targets []provision.TargetInfo, s provision.Summary) any {
 		return struct {
 			L       *localizer
 			Targets []summaryTarget
-		}{l, summaryLines(s)}
+		}{l, summaryLines(s, targets)}
 	},
-	"runsOf": func(l *localizer, runs []Run) any {
+	"runsOf": func(l *localizer, runs []*provision.Run) any {
 		return struct {
 			L    *localizer
-			Runs []Run
+			Runs []*provision.Run
 		}{l, runs}
 	},
 	"planOf": func(l *localizer, v *planView) any {
@@ -88,13 +90,15 @@ type page struct {
 	LoggedIn bool
 	Flash    *flash
 	Pause    *schedule.State
-	Version  string
-	Data     any
+	// Targets are the enabled targets with their kinds, in report order.
+	Targets []provision.TargetInfo
+	Version string
+	Data    any
 }
 
 // render writes a page. sess may be nil (login, errors before login).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, sess *session, data any) {
-	p := page{L: s.localizer(r), Name: name, Path: r.URL.RequestURI(), Data: data, Version: s.o.Version}
+	p := page{L: s.localizer(r), Name: name, Path: r.URL.RequestURI(), Data: data, Version: s.o.Version, Targets: s.o.Backend.Targets()}
 	if r.Method != http.MethodGet {
 		p.Path = "/"
 	}
@@ -118,19 +122,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // errorData is the error page's content.
 type errorData struct {
-	Problem
+	problem
 	Status int
 }
 
-// renderError shows err as a page with its code and how to fix it.
+// renderError shows err as a page: its text in the page's language, the
+// console's advice for its code, and the code.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	p := s.problemOf(err)
-	st := statusOf(p.Code)
+	p := s.problemOf(requestLang(r), err)
+	st := statusOf(err)
 	if st >= 500 {
-		s.log.Error("console request failed", "path", r.URL.Path, "code", p.Code, "error", p.Message)
+		s.log.Error("console request failed", "path", r.URL.Path, "code", p.Code, "error", s.scrub(err.Error()))
 	}
 	sess, _ := s.sessions.get(r)
-	s.render(w, r, st, "error", sess, errorData{Problem: p, Status: st})
+	s.render(w, r, st, "error", sess, errorData{problem: p, Status: st})
 }
 
 // redirectFlash redirects after a POST with a message for the next page.
@@ -139,38 +144,13 @@ func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, sess *ses
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// flashError turns err into an error flash.
-func (s *Server) flashError(err error) flash {
-	p := s.problemOf(err)
-	return flash{Kind: "error", Text: p.Message, Code: p.Code}
-}
-
-// formatValue shows a field value from a plan.
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "—"
-	case string:
-		if x == "" {
-			return "∅"
-		}
-		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = formatValue(e)
-		}
-		return strings.Join(parts, ", ")
-	case []string:
-		return strings.Join(x, ", ")
-	case bool:
-		if x {
-			return "true"
-		}
-		return "false"
-	default:
-		return fmt.Sprint(x)
+// flashError turns err into an error flash in the request's language.
+func (s *Server) flashError(r *http.Request, err error) flash {
+	p := s.problemOf(requestLang(r), err)
+	if p.Code == "internal" {
+		s.log.Error("console request failed", "path", r.URL.Path, "error", s.scrub(err.Error()))
 	}
+	return flash{Kind: "error", Text: p.Message, Code: p.Code}
 }
 
 // pager is one page of a long table.
@@ -198,68 +178,52 @@ func paginate(total int, r *http.Request) pager {
 }
 
 // summaryTarget is one target's line of a run summary: the kinds with
-// their non-zero counts, in report order.
+// their non-zero counts, in the target's report order.
 type summaryTarget struct {
 	Target string
 	Kinds  []summaryKind
 }
 
 type summaryKind struct {
-	Kind string
+	Kind string // plural, as the summary counts it
 	Acts []summaryAct
 }
 
 type summaryAct struct {
-	Action string
+	Action provision.Action
 	N      int
 }
 
-// rank orders targets (safety, calendar, others by name) and actions
-// (create, update, disable, delete, others by name).
-func rank(order []string, s string) int {
-	for i, o := range order {
-		if o == s {
-			return i
+// summaryLines lays out a run summary by the targets' metadata: targets
+// and kinds in report order, actions in each kind's order. A target or
+// kind the metadata does not name (a target since disabled) follows, by
+// name, with its actions by name.
+func summaryLines(s provision.Summary, targets []provision.TargetInfo) []summaryTarget {
+	infos := slices.Clone(targets)
+	for _, name := range slices.Sorted(maps.Keys(s)) {
+		if !slices.ContainsFunc(infos, func(t provision.TargetInfo) bool { return t.Name == name }) {
+			infos = append(infos, provision.TargetInfo{Name: name})
 		}
 	}
-	return len(order)
-}
-
-func sortByRank(keys []string, order ...string) {
-	sort.Slice(keys, func(i, j int) bool {
-		ri, rj := rank(order, keys[i]), rank(order, keys[j])
-		if ri != rj {
-			return ri < rj
-		}
-		return keys[i] < keys[j]
-	})
-}
-
-func summaryLines(s Summary) []summaryTarget {
 	var out []summaryTarget
-	targets := make([]string, 0, len(s))
-	for t := range s {
-		targets = append(targets, t)
-	}
-	sortByRank(targets, "safety", "calendar")
-	for _, t := range targets {
-		st := summaryTarget{Target: t}
-		kinds := make([]string, 0, len(s[t]))
-		for k := range s[t] {
-			kinds = append(kinds, k)
+	for _, t := range infos {
+		counts, ok := s[t.Name]
+		if !ok {
+			continue
 		}
-		sortByRank(kinds, "departments", "members", "enrolments")
-		for _, k := range kinds {
-			sk := summaryKind{Kind: k}
-			acts := make([]string, 0, len(s[t][k]))
-			for a, n := range s[t][k] {
-				if n > 0 {
-					acts = append(acts, a)
-				}
+		kinds := slices.Clone(t.Kinds)
+		for _, plural := range slices.Sorted(maps.Keys(counts)) {
+			if !slices.ContainsFunc(kinds, func(k provision.KindInfo) bool { return k.Plural == plural }) {
+				kinds = append(kinds, provision.KindInfo{Plural: plural, Actions: slices.Sorted(maps.Keys(counts[plural]))})
 			}
-			sortByRank(acts, "create", "update", "disable", "delete")
-			for _, a := range acts {
-				sk.Acts = append(sk.Acts, summaryAct{Action: a, N: s[t][k][a]})
+		}
+		st := summaryTarget{Target: t.Name}
+		for _, k := range kinds {
+			sk := summaryKind{Kind: k.Plural}
+			for _, a := range k.Actions {
+				if n := counts[k.Plural][a]; n > 0 {
+					sk.Acts = append(sk.Acts, summaryAct{Action: a, N: n})
+				}
 			}
 			if len(sk.Acts) > 0 {
 				st.Kinds = append(st.Kinds, sk)

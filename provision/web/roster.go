@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/cybridge/cybridge/internal/msg"
 	"net/http"
 	"net/url"
 	"sort"
@@ -95,7 +96,7 @@ func splitList(s string) []string {
 func (s *Server) addDepartment(w http.ResponseWriter, r *http.Request, sess *session) {
 	d := Department{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")), Parent: r.PostFormValue("parent"), Origin: "local"}
 	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
-		s.redirectFlash(w, r, sess, "/roster", s.flashError(err))
+		s.redirectFlash(w, r, sess, "/roster", s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, "/roster", flash{Kind: "ok", Text: s.localizer(r).T("roster.added")})
@@ -117,7 +118,7 @@ func (s *Server) findDepartment(ctx context.Context, code string) (Department, R
 			return d, v, nil
 		}
 	}
-	return Department{}, v, &Error{Code: "not_found", Msg: "no department with code " + code}
+	return Department{}, v, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_department", Params: msg.Params{"code": code}}
 }
 
 // findMember reads the roster and finds the member with login.
@@ -131,7 +132,7 @@ func (s *Server) findMember(ctx context.Context, login string) (Member, error) {
 			return m, nil
 		}
 	}
-	return Member{}, &Error{Code: "not_found", Msg: "no member with login " + login}
+	return Member{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_member", Params: msg.Params{"login": login}}
 }
 
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -148,7 +149,7 @@ func (s *Server) editDepartment(w http.ResponseWriter, r *http.Request, sess *se
 	name, parent := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("parent")
 	back := "/roster/departments/" + url.PathEscape(code)
 	if err := s.o.Backend.EditDepartment(r.Context(), code, DepartmentEdit{Name: &name, Parent: &parent}); err != nil {
-		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, "/roster", flash{Kind: "ok", Text: s.localizer(r).T("roster.saved")})
@@ -169,7 +170,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request, sess *session
 	m := memberFromForm(r)
 	m.Origin = "local"
 	if err := s.o.Backend.AddMember(r.Context(), m); err != nil {
-		s.redirectFlash(w, r, sess, "/roster", s.flashError(err))
+		s.redirectFlash(w, r, sess, "/roster", s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, "/roster?q="+url.QueryEscape(m.Login), flash{Kind: "ok", Text: s.localizer(r).T("roster.added")})
@@ -195,7 +196,7 @@ func (s *Server) editMember(w http.ResponseWriter, r *http.Request, sess *sessio
 	e := MemberEdit{Name: &m.Name, Reading: &m.Reading, Email: &m.Email, Phone: &m.Phone, Departments: &m.Departments}
 	back := "/roster/members/" + url.PathEscape(login)
 	if err := s.o.Backend.EditMember(r.Context(), login, e); err != nil {
-		s.redirectFlash(w, r, sess, back, s.flashError(err))
+		s.redirectFlash(w, r, sess, back, s.flashError(r, err))
 		return
 	}
 	s.redirectFlash(w, r, sess, "/roster?q="+url.QueryEscape(login), flash{Kind: "ok", Text: s.localizer(r).T("roster.saved")})

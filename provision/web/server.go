@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
 
@@ -44,7 +44,7 @@ type Options struct {
 // HashPassword hashes the admin password for Options.PasswordHash.
 func HashPassword(pw secret.Secret) ([]byte, error) {
 	if !pw.IsSet() {
-		return nil, &Error{Code: "admin_password_missing", Msg: "the console needs an admin password: set admin_password (CYBRIDGE_ADMIN_PASSWORD or CYBRIDGE_ADMIN_PASSWORD_FILE)"}
+		return nil, &msg.Error{Kind: msg.KindInvalid, Code: "admin_password_missing", Key: "config.admin_password_missing"}
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw.Reveal()), bcrypt.DefaultCost)
 	if err != nil {
@@ -139,7 +139,7 @@ func (s *Server) routes() http.Handler {
 	page("POST /calendar/{login}/target", s.setTarget)
 	page("POST /calendar/{login}/{action}", s.enrolmentAction)
 
-	api := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireToken(h)) }
+	api := func(pattern string, h apiFunc) { mux.Handle(pattern, s.requireToken(s.api(h))) }
 	api("GET /api/v1/status", s.apiStatus)
 	api("POST /api/v1/resume", s.apiResume)
 	api("POST /api/v1/pause", s.apiPause)
@@ -148,7 +148,7 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/v1/runs/{id}", s.apiRun)
 	api("GET /api/v1/plan", s.apiPlan)
 	api("POST /api/v1/plan/apply", s.apiApply)
-	api("POST /api/v1/csv", s.apiCSV)
+	mux.Handle("POST /api/v1/csv", s.requireToken(s.apiCSV))
 	api("GET /api/v1/roster", s.apiRoster)
 	api("POST /api/v1/roster/departments", s.apiAddDepartment)
 	api("PATCH /api/v1/roster/departments/{code}", s.apiEditDepartment)
@@ -158,15 +158,15 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/v1/enrolments/{login}", s.apiEnrolment)
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
-	api("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.apiError(w, &Error{Code: "not_found", Msg: "no such API endpoint: see docs/serve.md for the API"})
+	api("/api/", func(r *http.Request) (reply, error) {
+		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.sessions.get(r); !ok {
 			s.redirectToLogin(w, r)
 			return
 		}
-		s.renderError(w, r, &Error{Code: "not_found", Msg: "no such page"})
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 	})
 
 	cop := http.NewCrossOriginProtection()
@@ -202,9 +202,9 @@ func isTLS(r *http.Request) bool {
 }
 
 func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	err := &Error{Code: "cross_origin", Msg: "cross-site request refused: use the console's own forms"}
+	err := msg.New(msg.KindForbidden, "cross_origin", nil)
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		s.apiError(w, err)
+		s.apiError(w, r, err)
 		return
 	}
 	s.renderError(w, r, err)
@@ -215,56 +215,29 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// Error is an error raised by the console or API itself.
-type Error struct {
-	Code string
-	Msg  string
+// problem is an error as the console and the API show it: its stable
+// code, its text in the reader's language with configured secrets
+// scrubbed, and its parameters (always an object in JSON, so that a client
+// can render its own text from code and params).
+type problem struct {
+	Code    string     `json:"code"`
+	Message string     `json:"message"`
+	Params  msg.Params `json:"params"`
 }
 
-func (e *Error) Error() string { return e.Msg }
-
-// ErrorCode is the stable error code.
-func (e *Error) ErrorCode() string { return e.Code }
-
-// errorCode is err's stable code: its own, or "internal".
-func errorCode(err error) string {
-	var ce interface{ ErrorCode() string }
-	switch {
-	case errors.As(err, &ce):
-		return ce.ErrorCode()
-	case errors.Is(err, context.Canceled):
-		return "canceled"
+// problemOf is err as shown in lang. An error without a code is internal:
+// its detail goes to the log, not to the reader.
+func (s *Server) problemOf(lang msg.Lang, err error) problem {
+	p := problem{Code: msg.Code(err), Message: s.scrub(msg.Localize(lang, err)), Params: msg.ParamsOf(err)}
+	if p.Code == "internal" {
+		p.Message = msg.Text(lang, "internal", nil)
 	}
-	return "internal"
-}
-
-// problemOf turns err into the code and message shown, with configured
-// secrets scrubbed.
-func (s *Server) problemOf(err error) Problem {
-	return Problem{Code: errorCode(err), Message: s.scrub(err.Error())}
-}
-
-// statusOf is the HTTP status for an error code.
-func statusOf(code string) int {
-	switch {
-	case code == "not_found":
-		return http.StatusNotFound
-	case code == "unauthorized":
-		return http.StatusUnauthorized
-	case code == "cross_origin":
-		return http.StatusForbidden
-	case code == "upload_too_large":
-		return http.StatusRequestEntityTooLarge
-	case code == "too_many_attempts":
-		return http.StatusTooManyRequests
-	case code == "run_in_progress", code == "stale_plan", code == "already_applied", code == "blocked",
-		strings.HasSuffix(code, "_exists"), strings.HasSuffix(code, "_conflict"):
-		return http.StatusConflict
-	case code == "invalid", code == "invalid_input", code == "usage", strings.HasSuffix(code, "_invalid"), strings.HasPrefix(code, "csv_"):
-		return http.StatusBadRequest
-	case code == "internal", code == "canceled":
-		return http.StatusInternalServerError
-	default:
-		return http.StatusUnprocessableEntity
+	if p.Params == nil {
+		p.Params = msg.Params{}
 	}
+	return p
 }
+
+// statusOf is the HTTP status of err: a table lookup by its kind
+// (msg.HTTPStatus), never by its code's spelling.
+func statusOf(err error) int { return msg.HTTPStatus(msg.KindOf(err)) }

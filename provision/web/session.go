@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"github.com/cybridge/cybridge/internal/msg"
 	"net"
 	"net/http"
 	"net/url"
@@ -208,7 +209,7 @@ func (s *Server) requireToken(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.tokenOK(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cybridge"`)
-			s.apiError(w, &Error{Code: "unauthorized", Msg: "this API needs `Authorization: Bearer <token>` with the configured console.api_token"})
+			s.apiError(w, r, &msg.Error{Kind: msg.KindUnauthorized, Code: "unauthorized", Key: "api.unauthorized"})
 			return
 		}
 		h(w, r)
@@ -251,7 +252,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if ok, wait := s.limiter.allow(client); !ok {
 		l := s.localizer(r)
 		mins := int(wait.Minutes()) + 1
-		s.render(w, r, http.StatusTooManyRequests, "login", nil, loginData{Next: next, Error: l.T("login.too_many", mins)})
+		s.render(w, r, http.StatusTooManyRequests, "login", nil, loginData{Next: next, Error: l.T("login.too_many", "minutes", mins)})
 		return
 	}
 	pw := r.PostFormValue("password")

@@ -3,11 +3,11 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/cybridge/cybridge/directory/csvfile"
 )
@@ -46,9 +46,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return CSVUpload{}, &Error{Code: "upload_too_large", Msg: fmt.Sprintf("the upload is larger than the limit of %d MB (console.upload_limit_mb)", s.o.UploadLimit>>20)}
+			return CSVUpload{}, msg.New(msg.KindTooLarge, "upload_too_large", msg.Params{"mb": s.o.UploadLimit >> 20})
 		}
-		return CSVUpload{}, &Error{Code: "invalid", Msg: "the upload could not be read as a multipart form: " + err.Error()}
+		return CSVUpload{}, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.bad_form", Params: msg.Params{"detail": err.Error()}, Err: err}
 	}
 	defer r.MultipartForm.RemoveAll()
 	up := CSVUpload{
@@ -61,7 +61,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 		v := h == "yes" || h == "true"
 		up.Header = &v
 	default:
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("header %q: use auto, yes or no", h)}
+		return up, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.bad_header", Params: msg.Params{"value": h}}
 	}
 	if up.Encoding == "" {
 		up.Encoding = "auto"
@@ -72,20 +72,20 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (CSVUpload, 
 	// The values the CLI's -csv-encoding / -csv-separator and the config
 	// take: csvfile's one list.
 	if !slices.Contains(csvfile.Encodings(), up.Encoding) {
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("encoding %q: use %s", up.Encoding, strings.Join(csvfile.Encodings(), ", "))}
+		return up, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.bad_encoding", Params: msg.Params{"value": up.Encoding, "values": csvfile.Encodings()}}
 	}
 	if !slices.Contains(csvfile.Separators(), up.Separator) {
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("separator %q: use %s", up.Separator, strings.Join(csvfile.Separators(), ", "))}
+		return up, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.bad_separator", Params: msg.Params{"value": up.Separator, "values": csvfile.Separators()}}
 	}
 	var headers []*multipart.FileHeader
 	for _, fhs := range r.MultipartForm.File {
 		headers = append(headers, fhs...)
 	}
 	if len(headers) == 0 {
-		return up, &Error{Code: "invalid", Msg: "no file was uploaded: choose the cybozu.com CSV exports"}
+		return up, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.no_files"}
 	}
 	if len(headers) > maxUploadFiles {
-		return up, &Error{Code: "invalid", Msg: fmt.Sprintf("%d files uploaded; at most %d at once", len(headers), maxUploadFiles)}
+		return up, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "upload.too_many_files", Params: msg.Params{"count": len(headers), "max": maxUploadFiles}}
 	}
 	for _, fh := range headers {
 		f, err := fh.Open()
@@ -116,17 +116,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *session) {
 		pv, err = s.o.Backend.PreviewCSV(r.Context(), up)
 		d.Preview = &pv
 		if pv.Run != nil {
-			v := newPlanView(*pv.Run)
+			v := newPlanView(pv.Run)
 			d.Plan = &v
 		}
 	}
 	status := http.StatusOK
 	if err != nil {
-		p := s.problemOf(err)
-		d.Error, status = p.Message, statusOf(p.Code)
-		if p.Code == "upload_too_large" {
-			d.Error = s.localizer(r).T("upload.too_large", d.LimitMB)
-		}
+		d.Error, status = s.problemOf(requestLang(r), err).Message, statusOf(err)
 	} else if len(d.Preview.LineErrors) > 0 {
 		status = http.StatusBadRequest
 	}

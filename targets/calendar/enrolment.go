@@ -64,6 +64,12 @@ const (
 	StateSyncing  DisplayState = "syncing"  // 有効(同期中)
 )
 
+// DisplayStates are the displayed states in the order a filter lists
+// them: syncing, stopped, disabled.
+func DisplayStates() []DisplayState {
+	return []DisplayState{StateSyncing, StateStopped, StateDisabled}
+}
+
 // Enrolment is one user's calendar-sync enrolment as stored. The CalDAV
 // password is not part of it: it stays sealed in the database and is read
 // only by the CalDAV check (Store.Check).
