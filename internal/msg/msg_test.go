@@ -144,7 +144,7 @@ func TestIsJapanese(t *testing.T) {
 
 func TestCatalogueKeysUnique(t *testing.T) {
 	tables := map[string]map[string]entry{"core": coreTexts, "config": configTexts, "directory": directoryTexts, "csv": csvTexts,
-		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts}
+		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "scope": scopeTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts}
 	seen := map[string]string{}
 	for name, tab := range tables {
 		for k := range tab {
