@@ -84,10 +84,7 @@ var configTexts = map[string]entry{
 		"cannot load the Secure Access certificate and key (PEM files): {detail}"},
 
 	// Calendar sync (targets/calendar).
-	"config.calendar_scope_syntax": {"対象範囲の式の {column} 文字目に誤りがあります（{detail}）。",
-		"calendar scope, column {column}: {detail}"},
-	"config.calendar_scope_syntax_line": {"対象範囲の式の {line} 行目 {column} 文字目に誤りがあります（{detail}）。",
-		"calendar scope, line {line}, column {column}: {detail}"},
+	// A scope's syntax error is its own text (scope.*.at, catalogue_scope.go).
 	"config.calendar_template_placeholder": {"{placeholder} は使えません。{{login}、{{email}、{{email_local} のいずれかを使ってください。",
 		"unknown placeholder {placeholder}; use {{login}, {{email} or {{email_local}."},
 	"config.calendar_template_url": {"この URL テンプレートからは CalDAV の URL を作れません（{detail}）。",
