@@ -17,7 +17,7 @@ var configTexts = map[string]entry{
 	"config.file_missing":    {"設定ファイル {path} がありません。", "the configuration file {path} does not exist."},
 	"config.file_denied":     {"設定ファイル {path} を読む権限がありません。", "no permission to read the configuration file {path}."},
 	"config.file_unreadable": {"設定ファイル {path} を読み込めません（{detail}）。", "cannot read the configuration file {path} ({detail})."},
-	"config.toml_syntax":     {"TOML の書き方に誤りがあります（{detail}）。", "not valid TOML: {detail}"},
+	"config.toml_syntax":     {"{line} 行目 {column} 文字目で TOML の書き方に誤りがあります（{detail}）。", "line {line}, column {column}: not valid TOML ({detail})."},
 	"config.file_invalid":    {"設定ファイルを読み込めません（{detail}）。", "cannot read the configuration: {detail}"},
 
 	// Values of the file that do not fit their key.
