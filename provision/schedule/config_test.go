@@ -1,8 +1,6 @@
 package schedule
 
 import (
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -78,7 +76,7 @@ func TestCronProblems(t *testing.T) {
 			if !strings.Contains(ja, tc.ja) {
 				t.Errorf("Japanese %q lacks %q", ja, tc.ja)
 			}
-			if w := englishLeft(ja, p.Params); w != "" {
+			if w := msg.EnglishLeft(ja, p.Params, allowedWords...); w != "" {
 				t.Errorf("Japanese %q has the English word %q", ja, w)
 			}
 			if en := p.Text(msg.En); tc.code != "config.schedule_time_zone" && !strings.HasPrefix(en, `"`+tc.spec+`" is not a schedule`) {
@@ -102,40 +100,6 @@ func TestExplainAcceptsValidSpecs(t *testing.T) {
 	}
 }
 
-// asciiWordRE is a run of four or more ASCII letters: an English word.
-var asciiWordRE = regexp.MustCompile(`[A-Za-z]{4,}`)
-
-// quotedRE matches what a text quotes: 「…」 and "…".
-var quotedRE = regexp.MustCompile(`「[^」]*」|"[^"]*"`)
-
 // allowedWords are the words a Japanese text keeps as they are: cron,
 // every (of @every), IANA and the example time zone Asia/Tokyo.
-var allowedWords = map[string]bool{"cron": true, "every": true, "IANA": true, "Asia": true, "Tokyo": true}
-
-// englishLeft is the first English word of s, besides allowedWords, once the quoted spans and the values of p are
-// taken out, or "".
-func englishLeft(s string, p msg.Params) string {
-	var vals []string
-	for _, v := range p {
-		vals = append(vals, msg.Format(msg.Ja, v))
-	}
-	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	for _, v := range vals {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, " ")
-		}
-	}
-	s = quotedRE.ReplaceAllString(s, " ")
-	for _, w := range asciiWordRE.FindAllString(s, -1) {
-		if !allowedWords[w] {
-			return w
-		}
-	}
-	return ""
-}
-
-func TestEnglishLeft(t *testing.T) {
-	if got := englishLeft("「x」の field は cron です。", nil); got != "field" {
-		t.Errorf("englishLeft = %q, want %q", got, "field")
-	}
-}
+var allowedWords = []string{"cron", "every", "IANA", "Asia", "Tokyo"}

@@ -2,8 +2,6 @@ package scope
 
 import (
 	"errors"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -64,7 +62,7 @@ func TestSyntaxErrorTexts(t *testing.T) {
 			if !strings.Contains(ja, tt.ja) {
 				t.Errorf("Japanese %q lacks %q", ja, tt.ja)
 			}
-			if w := englishLeft(ja, se.ErrorParams()); w != "" {
+			if w := msg.EnglishLeft(ja, se.ErrorParams(), syntaxWords...); w != "" {
 				t.Errorf("Japanese %q has the English word %q", ja, w)
 			}
 			if got, want := err.Error(), msg.Text(msg.En, se.TextKey(), se.ErrorParams()); got != want || !strings.HasSuffix(got, se.Msg) {
@@ -86,43 +84,9 @@ func TestSyntaxErrorTexts(t *testing.T) {
 	}
 }
 
-// quotedRE matches what a text quotes: 「…」 and "…".
-var quotedRE = regexp.MustCompile(`「[^」]*」|"[^"]*"`)
-
-// asciiWordRE is a run of four or more ASCII letters: an English word.
-var asciiWordRE = regexp.MustCompile(`[A-Za-z]{4,}`)
-
-// syntaxWords are the scope syntax's own words, which stay as written.
-var syntaxWords = map[string]bool{"user": true, "organization": true, "group": true, "title": true, "employeeNumber": true, "birthDate": true, "joinDate": true}
-
-// englishLeft is the first English word of s once the quoted spans and
-// the values of p are taken out, or "".
-func englishLeft(s string, p msg.Params) string {
-	var vals []string
-	for _, v := range p {
-		vals = append(vals, msg.Format(msg.Ja, v))
-	}
-	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	for _, v := range vals {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, " ")
-		}
-	}
-	s = quotedRE.ReplaceAllString(s, " ")
-	for _, w := range asciiWordRE.FindAllString(s, -1) {
-		if !syntaxWords[w] {
-			return w
-		}
-	}
-	return ""
-}
-
-// TestEnglishLeft: the check above can fail.
-func TestEnglishLeft(t *testing.T) {
-	if got := englishLeft("「found」の後に expected があります。", msg.Params{"x": "column"}); got != "expected" {
-		t.Errorf("englishLeft = %q, want %q", got, "expected")
-	}
-}
+// syntaxWords are the scope syntax's own words, which a Japanese text
+// writes as they are.
+var syntaxWords = []string{"user", "organization", "group", "title", "employeeNumber", "birthDate", "joinDate"}
 
 // TestSyntaxErrorOnALaterLineInJapanese: a scope of several lines is
 // placed by line and column in Japanese too.
