@@ -12,6 +12,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // envMap is a lookup over a fixed environment.
@@ -198,8 +200,11 @@ listen = "not a listen address"
 func TestTOMLSyntaxError(t *testing.T) {
 	path := writeFile(t, "cybridge.toml", "db = \"x\"\n[cybozu\n")
 	_, err := Load(path, true, envMap(nil))
-	if err == nil || !strings.Contains(err.Error(), path+":3: not valid TOML: expected '.' or ']' to end table name") {
-		t.Errorf("err = %v, want the file and line", err)
+	if err == nil || !strings.Contains(err.Error(), path+": line 3, column 8: not valid TOML (expected '.' or ']' to end table name") {
+		t.Errorf("err = %v, want the file, line and column", err)
+	}
+	if ja := msg.Localize(msg.Ja, err); !strings.Contains(ja, path+": 3 行目 8 文字目で TOML の書き方に誤りがあります（expected '.' or ']' to end table name") {
+		t.Errorf("Japanese = %s, want the place in a Japanese sentence and the parser's words in parentheses", ja)
 	}
 	if strings.Contains(err.Error(), "CYBRIDGE_/") {
 		t.Errorf("err names an environment variable for the file itself: %v", err)

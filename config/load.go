@@ -71,8 +71,10 @@ func Decode(path string, required bool, lookup func(string) (string, bool)) (*Co
 					return nil, nil, &Error{Problems: []Problem{p}}
 				}
 				if errors.As(err, &pe) {
-					return nil, nil, &Error{Problems: []Problem{{Key: fmt.Sprintf("%s:%d", path, pe.Position.Line), File: true,
-						Code: "config.toml_syntax", Params: msg.Params{"detail": pe.Message}}}}
+					// The place as parameters; the parser's English
+					// description only in parentheses after it.
+					return nil, nil, &Error{Problems: []Problem{{Key: path, File: true, Code: "config.toml_syntax",
+						Params: msg.Params{"line": pe.Position.Line, "column": pe.Position.Col, "detail": pe.Message}}}}
 				}
 				return nil, nil, &Error{Problems: []Problem{{Key: path, File: true, Code: "config.file_invalid", Params: msg.Params{"detail": err.Error()}}}}
 			}

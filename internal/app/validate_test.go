@@ -57,9 +57,9 @@ time_zone = "Mars/Olympus"
 	want := map[string]string{
 		"[saftey]":                      "config.unknown_section_suggest",
 		"safeguards.max_delete_percent": "config.max",
-		"schedule.cron":                 "config.schedule_cron",
+		"schedule.cron":                 "config.schedule_cron_fields",
 		"schedule.time_zone":            "config.schedule_time_zone",
-		"calendar.scope":                "config.calendar_scope_syntax",
+		"calendar.scope":                "scope.expected_operator.at",
 		"calendar.caldav_url_template":  "config.calendar_template_placeholder",
 		"cybozu.token":                  "config.cybozu_token_with_basic",
 		"CYBRIDGE_SCHEDULE_CORN":        "config.unknown_env_suggest",
@@ -149,8 +149,8 @@ func TestEveryComponentCodeHasText(t *testing.T) {
 	for _, code := range []string{
 		"config.cybozu_url_required", "config.cybozu_credentials_required", "config.cybozu_password_needs_login",
 		"config.cybozu_token_with_basic", "config.cybozu_basic_pair", "config.cybozu_client_pair", "config.cybozu_client_cert",
-		"config.calendar_scope_syntax", "config.calendar_scope_syntax_line", "config.calendar_template_placeholder",
-		"config.calendar_template_url", "config.schedule_cron", "config.schedule_time_zone", "config.admin_password_missing",
+		"scope.expected_operator.at", "scope.expected_operator.at_line", "config.calendar_template_placeholder",
+		"config.calendar_template_url", "config.schedule_cron", "config.schedule_cron_fields", "config.schedule_cron_minute", "config.schedule_time_zone", "config.admin_password_missing",
 	} {
 		if !msg.Has(code) {
 			t.Errorf("%s has no text", code)

@@ -3,7 +3,9 @@ package msg
 // configTexts: configuration problems (package config and each component's
 // own checks). A problem's text never repeats its key: the line that shows
 // it starts with the key and its CYBRIDGE_* variable. {detail} is a
-// parser's own message (TOML, cron, the calendar scope), shown as it is.
+// parser's or the system's own message, shown as it is and only in
+// parentheses after a sentence of cybridge's own; the calendar scope's
+// syntax errors have their own texts (catalogue_scope.go).
 var configTexts = map[string]entry{
 	// The error and its heading.
 	"config_invalid": {"設定に {count} 件の問題があります。次の項目を設定ファイル（cybridge.toml）または CYBRIDGE_* 環境変数で直してください。",
@@ -15,7 +17,7 @@ var configTexts = map[string]entry{
 	"config.file_missing":    {"設定ファイル {path} がありません。", "the configuration file {path} does not exist."},
 	"config.file_denied":     {"設定ファイル {path} を読む権限がありません。", "no permission to read the configuration file {path}."},
 	"config.file_unreadable": {"設定ファイル {path} を読み込めません（{detail}）。", "cannot read the configuration file {path} ({detail})."},
-	"config.toml_syntax":     {"TOML の書き方に誤りがあります（{detail}）。", "not valid TOML: {detail}"},
+	"config.toml_syntax":     {"{line} 行目 {column} 文字目で TOML の書き方に誤りがあります（{detail}）。", "line {line}, column {column}: not valid TOML ({detail})."},
 	"config.file_invalid":    {"設定ファイルを読み込めません（{detail}）。", "cannot read the configuration: {detail}"},
 
 	// Values of the file that do not fit their key.
@@ -84,18 +86,39 @@ var configTexts = map[string]entry{
 		"cannot load the Secure Access certificate and key (PEM files): {detail}"},
 
 	// Calendar sync (targets/calendar).
-	"config.calendar_scope_syntax": {"対象範囲の式の {column} 文字目に誤りがあります（{detail}）。",
-		"calendar scope, column {column}: {detail}"},
-	"config.calendar_scope_syntax_line": {"対象範囲の式の {line} 行目 {column} 文字目に誤りがあります（{detail}）。",
-		"calendar scope, line {line}, column {column}: {detail}"},
+	// A scope's syntax error is its own text (scope.*.at, catalogue_scope.go).
 	"config.calendar_template_placeholder": {"{placeholder} は使えません。{{login}、{{email}、{{email_local} のいずれかを使ってください。",
 		"unknown placeholder {placeholder}; use {{login}, {{email} or {{email_local}."},
 	"config.calendar_template_url": {"この URL テンプレートからは CalDAV の URL を作れません（{detail}）。",
 		"the template does not make a usable CalDAV URL: {detail}"},
 
 	// The schedule (provision/schedule).
-	"config.schedule_cron": {"「{value}」はスケジュールとして読めません（{detail}）。cron の 5 つのフィールド（分 時 日 月 曜日、例: */10 * * * *）、@every 10m のような指定、または off を指定してください。",
-		"\"{value}\" is not a schedule ({detail}); write five cron fields (minute hour day month weekday, e.g. \"*/10 * * * *\"), a descriptor such as \"@every 10m\", or \"off\"."},
+	// config.schedule_cron is the general text, for a spec robfig/cron
+	// rejects for a reason the schedule package does not name itself.
+	"config.schedule_cron": {"「{value}」はスケジュールとして読めません。cron の 5 つのフィールド（分 時 日 月 曜日、例: */10 * * * *）、@every 10m のような指定、または off を指定してください。",
+		"\"{value}\" is not a schedule; write five cron fields (minute hour day month weekday, e.g. \"*/10 * * * *\"), a descriptor such as \"@every 10m\", or \"off\"."},
+	"config.schedule_cron_fields": {"「{value}」はスケジュールとして読めません。フィールドが {found} 個あります。cron は {want} つのフィールド（分 時 日 月 曜日、例: */10 * * * *）で指定します。@every 10m のような指定や off も使えます。",
+		"\"{value}\" is not a schedule: it has {found} {found|field|fields}, and cron has {want} (minute hour day month weekday, e.g. \"*/10 * * * *\"); or write a descriptor such as \"@every 10m\", or \"off\"."},
+	"config.schedule_cron_second": {"「{value}」の {position} 番目のフィールド（秒）の「{part}」は使えません。秒は {min}〜{max} の数で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (second) is \"{part}\", not a number from {min} to {max}."},
+	"config.schedule_cron_minute": {"「{value}」の {position} 番目のフィールド（分）の「{part}」は使えません。分は {min}〜{max} の数で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (minute) is \"{part}\", not a number from {min} to {max}."},
+	"config.schedule_cron_hour": {"「{value}」の {position} 番目のフィールド（時）の「{part}」は使えません。時は {min}〜{max} の数で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (hour) is \"{part}\", not a number from {min} to {max}."},
+	"config.schedule_cron_day": {"「{value}」の {position} 番目のフィールド（日）の「{part}」は使えません。日は {min}〜{max} の数で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (day of month) is \"{part}\", not a number from {min} to {max}."},
+	"config.schedule_cron_month": {"「{value}」の {position} 番目のフィールド（月）の「{part}」は使えません。月は {min}〜{max} の数か JAN〜DEC で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (month) is \"{part}\", not a number from {min} to {max} or JAN to DEC."},
+	"config.schedule_cron_weekday": {"「{value}」の {position} 番目のフィールド（曜日）の「{part}」は使えません。曜日は {min}〜{max} の数（0 が日曜日）か SUN〜SAT で指定してください。",
+		"\"{value}\" is not a schedule: field {position} (day of week) is \"{part}\", not a number from {min} to {max} (0 is Sunday) or SUN to SAT."},
+	"config.schedule_cron_step": {"「{value}」の {position} 番目のフィールドで / の後の間隔「{part}」は使えません。1 以上の整数で指定してください。",
+		"\"{value}\" is not a schedule: the step after / in field {position} is \"{part}\", not a whole number of 1 or more."},
+	"config.schedule_cron_range": {"「{value}」の {position} 番目のフィールドの範囲「{part}」は、小さい数から大きい数の順に書いてください（例: 9-17）。",
+		"\"{value}\" is not a schedule: the range \"{part}\" in field {position} must go from the smaller number to the larger (e.g. 9-17)."},
+	"config.schedule_cron_descriptor": {"「{value}」という指定はありません。{descriptors} のいずれか（@every は @every 10m のように間隔を続けます）、cron の 5 つのフィールド、または off を指定してください。",
+		"\"{value}\" is not a schedule: unknown descriptor; use one of {descriptors} (@every takes an interval, e.g. \"@every 10m\"), five cron fields, or \"off\"."},
+	"config.schedule_cron_every": {"「{value}」の間隔を読めません。@every の後には 10m や 1h30m のように間隔を書いてください。",
+		"\"{value}\" is not a schedule: @every needs an interval such as 10m or 1h30m."},
 	"config.schedule_time_zone": {"「{value}」というタイムゾーンはありません。Asia/Tokyo や UTC のような IANA の名前で指定してください。",
 		"unknown time zone \"{value}\"; use an IANA name such as Asia/Tokyo or UTC."},
 

@@ -142,9 +142,29 @@ func TestIsJapanese(t *testing.T) {
 	}
 }
 
+func TestEnglishLeft(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		p    Params
+		keep []string
+		want string
+	}{
+		{"「found」の後に expected があります。", nil, nil, "expected"},
+		{"「inn」と書かれています。", Params{"found": "inn"}, nil, ""},
+		{"organization には「<」を使えません。", Params{"key": "organization"}, nil, ""},
+		{"cron の 5 つのフィールド", nil, []string{"cron"}, ""},
+		{"cron の 5 つのフィールド", nil, nil, "cron"},
+		{"値（例: \"sales\"）", nil, nil, ""},
+	} {
+		if got := EnglishLeft(tc.s, tc.p, tc.keep...); got != tc.want {
+			t.Errorf("EnglishLeft(%q, %v, %v) = %q, want %q", tc.s, tc.p, tc.keep, got, tc.want)
+		}
+	}
+}
+
 func TestCatalogueKeysUnique(t *testing.T) {
 	tables := map[string]map[string]entry{"core": coreTexts, "config": configTexts, "directory": directoryTexts, "csv": csvTexts,
-		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts}
+		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "scope": scopeTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts}
 	seen := map[string]string{}
 	for name, tab := range tables {
 		for k := range tab {

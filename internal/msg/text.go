@@ -3,6 +3,8 @@ package msg
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -195,6 +197,37 @@ func IsJapanese(s string) bool {
 		}
 	}
 	return false
+}
+
+// quotedRE matches what a text quotes: 「…」 and "…".
+var quotedRE = regexp.MustCompile(`「[^」]*」|"[^"]*"`)
+
+// asciiWordRE is a run of four or more ASCII letters: an English word.
+var asciiWordRE = regexp.MustCompile(`[A-Za-z]{4,}`)
+
+// EnglishLeft is the first English word (four or more ASCII letters) of a
+// rendered Japanese text s once its quoted spans (「…」, "…") and the values
+// of p are taken out, or "" when there is none; keep are words a Japanese
+// text writes as they are (a syntax's keywords, cron, IANA). Tests use it
+// to catch an English sentence passed into a Japanese one.
+func EnglishLeft(s string, p Params, keep ...string) string {
+	vals := make([]string, 0, len(p))
+	for _, v := range p {
+		vals = append(vals, Format(Ja, v))
+	}
+	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+	for _, v := range vals {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, " ")
+		}
+	}
+	s = quotedRE.ReplaceAllString(s, " ")
+	for _, w := range asciiWordRE.FindAllString(s, -1) {
+		if !slices.Contains(keep, w) {
+			return w
+		}
+	}
+	return ""
 }
 
 // Gaps lists what is wrong with keys in the catalogue: a key it does not

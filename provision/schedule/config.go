@@ -1,7 +1,7 @@
 package schedule
 
 import (
-	"errors"
+	"strings"
 	"time"
 	_ "time/tzdata" // schedule.time_zone works on hosts without a zoneinfo database
 
@@ -10,7 +10,8 @@ import (
 )
 
 // CheckConfig is every problem of the [schedule] settings beyond their
-// tags: the cron spec must parse and the time zone must exist. app.Validate
+// tags: the cron spec must parse (robfig/cron decides; explain says what is
+// wrong in the admin's words) and the time zone must exist. app.Validate
 // reports them at load time with every other configuration problem, so
 // that `check` finds them and serve never stops on them one at a time.
 // An empty value is left to its tag (required).
@@ -18,12 +19,12 @@ func CheckConfig(c config.Schedule) []config.Problem {
 	var problems []config.Problem
 	if c.Cron != "" {
 		if _, err := ParseSpec(c.Cron); err != nil {
-			detail := err.Error()
-			var se *SpecError
-			if errors.As(err, &se) {
-				detail = se.Err.Error()
+			spec := strings.TrimSpace(c.Cron)
+			code, params := explain(spec)
+			if code == "" {
+				code, params = "config.schedule_cron", msg.Params{"value": spec}
 			}
-			problems = append(problems, config.Problem{Key: "schedule.cron", Code: "config.schedule_cron", Params: msg.Params{"value": c.Cron, "detail": detail}})
+			problems = append(problems, config.Problem{Key: "schedule.cron", Code: code, Params: params})
 		}
 	}
 	if c.TimeZone != "" {

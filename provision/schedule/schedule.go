@@ -64,6 +64,10 @@ func ParseSpec(spec string) (cron.Schedule, error) {
 	if strings.EqualFold(spec, Off) {
 		return nil, nil
 	}
+	if (strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=")) && !strings.Contains(spec, " ") {
+		// robfig/cron slices out of range on a time zone with nothing after it.
+		return nil, &SpecError{Spec: spec, Err: errors.New("no schedule after the time zone")}
+	}
 	s, err := parser.Parse(spec)
 	if err != nil {
 		return nil, &SpecError{Spec: spec, Err: err}

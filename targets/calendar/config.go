@@ -11,20 +11,20 @@ import (
 )
 
 // CheckConfig is every problem of the [calendar] settings beyond their
-// tags: the scope must parse, and the CalDAV URL template must use known
+// tags: the scope must parse (its problem is the syntax error's own key
+// and parameters), and the CalDAV URL template must use known
 // placeholders and make a usable URL. app.Validate reports them with every
 // other configuration problem at load time; NewPolicy refuses the same.
 // (default_target is checked by its tag, oneof=google caldav.)
 func CheckConfig(c config.Calendar) []config.Problem {
 	var problems []config.Problem
 	if _, err := scope.Parse(c.Scope); err != nil {
-		p := config.Problem{Key: "calendar.scope", Code: "config.calendar_scope_syntax", Params: msg.Params{"detail": err.Error()}}
+		// The syntax error's own text, place included (scope.*.at or
+		// .at_line), so that it reads the same in a problem list as alone.
+		p := config.Problem{Key: "calendar.scope", Code: "config.invalid", Params: msg.Params{"value": c.Scope}}
 		var se *scope.SyntaxError
 		if errors.As(err, &se) {
-			p.Params = msg.Params{"column": se.Column, "detail": se.Msg}
-			if se.Line > 0 {
-				p.Code, p.Params["line"], p.Params["column"] = "config.calendar_scope_syntax_line", se.Line, se.LineColumn
-			}
+			p.Code, p.Params = se.TextKey(), se.ErrorParams()
 		}
 		problems = append(problems, p)
 	}

@@ -24,9 +24,9 @@ func TestCheckConfig(t *testing.T) {
 	}{
 		{"good", config.Calendar{Scope: `(organization in ("sales") or user in ("sato")) and title in “manager”`, CalDAVURLTemplate: "https://dav.example.com/{login}/calendar/"}, nil},
 		{"scope", config.Calendar{Scope: `organization <= "sales" and title inn ("manager")`}, []problem{
-			{"calendar.scope", "config.calendar_scope_syntax", msg.Params{"column": 35, "detail": `expected an operator (in, not in, =, !=, <, <=, >, >=), found "inn"`}}}},
+			{"calendar.scope", "scope.expected_operator.at", msg.Params{"column": 35, "found": "inn"}}}},
 		{"scope on two lines", config.Calendar{Scope: "organization <= \"sales\"\nand title inn (\"manager\")"}, []problem{
-			{"calendar.scope", "config.calendar_scope_syntax_line", msg.Params{"line": 2, "column": 11, "detail": `expected an operator (in, not in, =, !=, <, <=, >, >=), found "inn"`}}}},
+			{"calendar.scope", "scope.expected_operator.at_line", msg.Params{"line": 2, "column": 11, "found": "inn"}}}},
 		{"placeholder", config.Calendar{CalDAVURLTemplate: "https://dav.example.com/{user}/"}, []problem{
 			{"calendar.caldav_url_template", "config.calendar_template_placeholder", msg.Params{"placeholder": "{user}"}}}},
 		{"not https", config.Calendar{CalDAVURLTemplate: "http://dav.example.com/{login}/"}, []problem{
@@ -41,5 +41,18 @@ func TestCheckConfig(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestScopeProblemInJapanese: the scope's problem reads in Japanese, its
+// place and what is wrong, with no English detail inside.
+func TestScopeProblemInJapanese(t *testing.T) {
+	ps := CheckConfig(config.Calendar{Scope: `organization <= "sales" and title inn ("manager")`})
+	if len(ps) != 1 {
+		t.Fatalf("problems = %v", ps)
+	}
+	want := "calendar.scope（CYBRIDGE_CALENDAR_SCOPE）: 対象範囲の式の 35 文字目に誤りがあります。ここには演算子（in, not in, =, !=, <, <=, >, >=）を書いてください（「inn」と書かれています）。"
+	if got := ps[0].Line(msg.Ja); got != want {
+		t.Errorf("Line(ja) =\n%s\nwant\n%s", got, want)
 	}
 }

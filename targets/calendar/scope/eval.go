@@ -183,8 +183,8 @@ func compareDate(have string, op Op, want string) bool {
 	if have == "" {
 		return false
 	}
-	got, err := parseDate(have)
-	if err != nil {
+	got, ok := parseDate(have)
+	if !ok {
 		return false
 	}
 	switch op {

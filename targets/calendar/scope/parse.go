@@ -2,9 +2,10 @@ package scope
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Key is what a condition tests.
@@ -109,11 +110,10 @@ func parse(src string) (node, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tokEOF {
-		msg := fmt.Sprintf(`expected "and", "or" or the end of the expression, found %s`, t.describe())
 		if t.kind == tokRParen {
-			msg = `this ")" has no matching "("`
+			return nil, newSyntaxError(t.col, "scope.unmatched_paren", nil)
 		}
-		return nil, &SyntaxError{Column: t.col, Msg: msg}
+		return nil, found(t, "scope.expected_and_or", "scope.expected_and_or", nil)
 	}
 	return root, nil
 }
@@ -188,7 +188,7 @@ func (p *parser) primary() (node, error) {
 	if t.kind == tokLParen {
 		p.next()
 		if p.depth++; p.depth > maxDepth {
-			return nil, &SyntaxError{Column: t.col, Msg: fmt.Sprintf("parentheses are nested more than %d deep", maxDepth)}
+			return nil, newSyntaxError(t.col, "scope.too_deep", msg.Params{"max": maxDepth})
 		}
 		n, err := p.or()
 		p.depth--
@@ -196,7 +196,7 @@ func (p *parser) primary() (node, error) {
 			return nil, err
 		}
 		if c := p.peek(); c.kind != tokRParen {
-			return nil, &SyntaxError{Column: c.col, Msg: fmt.Sprintf(`expected ")" to close the "(" at column %d, found %s`, t.col, c.describe())}
+			return nil, found(c, "scope.expected_close_paren", "scope.unclosed_paren", msg.Params{"open": t.col})
 		}
 		p.next()
 		return n, nil
@@ -207,11 +207,11 @@ func (p *parser) primary() (node, error) {
 func (p *parser) cond() (node, error) {
 	t := p.next()
 	if t.kind != tokWord {
-		return nil, &SyntaxError{Column: t.col, Msg: fmt.Sprintf("expected a key (%s) or \"(\", found %s", keyList(), t.describe())}
+		return nil, found(t, "scope.expected_key", "scope.missing_key", msg.Params{"keys": keyList()})
 	}
 	key, ok := lookupKey(t.text)
 	if !ok {
-		return nil, &SyntaxError{Column: t.col, Msg: unknownKey(t.text)}
+		return nil, unknownKey(t)
 	}
 	c := &cond{Key: key, Col: t.col}
 	opTok := p.peek()
@@ -220,7 +220,7 @@ func (p *parser) cond() (node, error) {
 		return nil, err
 	}
 	if !allowed(key, op) {
-		return nil, &SyntaxError{Column: opTok.col, Msg: fmt.Sprintf("%s cannot be used with %s; use %s", quoteOp(op), key, opList(key))}
+		return nil, newSyntaxError(opTok.col, "scope.operator_not_allowed", msg.Params{"op": string(op), "key": string(key), "ops": opList(key)})
 	}
 	switch {
 	case isDateKey(key):
@@ -228,9 +228,9 @@ func (p *parser) cond() (node, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := parseDate(v.text)
-		if err != nil {
-			return nil, &SyntaxError{Column: v.col, Msg: fmt.Sprintf("%s: %v", key, err)}
+		d, ok := parseDate(v.text)
+		if !ok {
+			return nil, newSyntaxError(v.col, "scope.bad_date", msg.Params{"key": string(key), "found": v.text})
 		}
 		c.Op, c.Values = op, []string{d}
 	case op == OpIn || op == OpNotIn:
@@ -264,11 +264,11 @@ func (p *parser) op() (Op, error) {
 		return OpIn, nil
 	case isKeyword(t, "not"):
 		if n := p.next(); !isKeyword(n, "in") {
-			return "", &SyntaxError{Column: n.col, Msg: fmt.Sprintf(`expected "in" after "not", found %s`, n.describe())}
+			return "", found(n, "scope.expected_in", "scope.missing_in", nil)
 		}
 		return OpNotIn, nil
 	}
-	return "", &SyntaxError{Column: t.col, Msg: fmt.Sprintf("expected an operator (in, not in, =, !=, <, <=, >, >=), found %s", t.describe())}
+	return "", found(t, "scope.expected_operator", "scope.missing_operator", nil)
 }
 
 // list reads ( v, v, ... ) or a single value.
@@ -283,7 +283,7 @@ func (p *parser) list() ([]string, error) {
 	}
 	p.next()
 	if t := p.peek(); t.kind == tokRParen {
-		return nil, &SyntaxError{Column: t.col, Msg: "the list is empty; give at least one value"}
+		return nil, newSyntaxError(t.col, "scope.empty_list", nil)
 	}
 	var out []string
 	for {
@@ -299,7 +299,7 @@ func (p *parser) list() ([]string, error) {
 		case tokRParen:
 			return out, nil
 		}
-		return nil, &SyntaxError{Column: t.col, Msg: fmt.Sprintf(`expected "," or ")" in the list opened at column %d, found %s`, open.col, t.describe())}
+		return nil, found(t, "scope.expected_list_separator", "scope.unclosed_list", msg.Params{"open": open.col})
 	}
 }
 
@@ -307,15 +307,15 @@ func (p *parser) value() (token, error) {
 	t := p.next()
 	switch {
 	case t.kind == tokString && strings.TrimFunc(t.text, isSpace) == "":
-		return token{}, &SyntaxError{Column: t.col, Msg: "the value is empty; give a code, login name or date"}
+		return token{}, newSyntaxError(t.col, "scope.empty_value", nil)
 	case t.kind == tokString:
 		return t, nil
 	case t.kind == tokWord && isReserved(t.text):
-		return token{}, &SyntaxError{Column: t.col, Msg: fmt.Sprintf(`expected a value, found the word %q; quote it ("%s") if it is a value`, t.text, t.text)}
+		return token{}, newSyntaxError(t.col, "scope.reserved_value", msg.Params{"found": t.text})
 	case t.kind == tokWord:
 		return t, nil
 	}
-	return token{}, &SyntaxError{Column: t.col, Msg: fmt.Sprintf("expected a value (e.g. \"sales\"), found %s", t.describe())}
+	return token{}, found(t, "scope.expected_value", "scope.missing_value", nil)
 }
 
 func isReserved(w string) bool {
@@ -336,24 +336,28 @@ func lookupKey(s string) (Key, bool) {
 	return "", false
 }
 
-func unknownKey(s string) string {
+// unknownKey is the error for a word t that is not a key: one in the
+// wrong case, a keyword where a condition should start, or another word.
+func unknownKey(t token) *SyntaxError {
 	for _, k := range keys {
-		if strings.EqualFold(string(k), s) {
-			return fmt.Sprintf("unknown key %q; did you mean %s? (keys are case-sensitive)", s, k)
+		if strings.EqualFold(string(k), t.text) {
+			return newSyntaxError(t.col, "scope.unknown_key_case", msg.Params{"found": t.text, "key": string(k)})
 		}
 	}
-	if isReserved(s) {
-		return fmt.Sprintf("expected a key (%s), found %q", keyList(), s)
+	if isReserved(t.text) {
+		return found(t, "scope.expected_key", "scope.missing_key", msg.Params{"keys": keyList()})
 	}
-	return fmt.Sprintf("unknown key %q; use one of %s", s, keyList())
+	return newSyntaxError(t.col, "scope.unknown_key", msg.Params{"found": t.text, "keys": keyList()})
 }
 
-func keyList() string {
+// keyList is the keys, a list parameter of a text (joined by the
+// language's separator).
+func keyList() []string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = string(k)
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 func allowed(k Key, op Op) bool {
@@ -365,25 +369,25 @@ func allowed(k Key, op Op) bool {
 	return false
 }
 
-func quoteOp(op Op) string { return `"` + string(op) + `"` }
-
-func opList(k Key) string {
+// opList is the operators k accepts, a list parameter of a text.
+func opList(k Key) []string {
 	ops := operators[k]
 	parts := make([]string, len(ops))
 	for i, o := range ops {
 		parts[i] = string(o)
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
-// parseDate accepts YYYY-MM-DD and YYYY/MM/DD and returns YYYY-MM-DD.
-func parseDate(s string) (string, error) {
+// parseDate accepts YYYY-MM-DD and YYYY/MM/DD and returns YYYY-MM-DD, or
+// false when s is not a date.
+func parseDate(s string) (string, bool) {
 	for _, layout := range []string{"2006-01-02", "2006/01/02", "2006-1-2", "2006/1/2"} {
 		if d, err := time.Parse(layout, s); err == nil {
-			return d.Format("2006-01-02"), nil
+			return d.Format("2006-01-02"), true
 		}
 	}
-	return "", fmt.Errorf("%q is not a date; write it as YYYY-MM-DD (e.g. \"1990-04-01\")", s)
+	return "", false
 }
 
 func (c *cond) render(b *strings.Builder) {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // TestParseHelpExamples parses every condition the cybozu.com help text
@@ -294,6 +295,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if n := utf8.RuneCountInString(src); se.Column < 1 || se.Column > n+1 {
 				t.Fatalf("Parse(%q): column %d outside 1..%d", src, se.Column, n+1)
+			}
+			if !msg.Has(se.TextKey()) {
+				t.Fatalf("Parse(%q): key %q has no text", src, se.TextKey())
 			}
 			return
 		}
