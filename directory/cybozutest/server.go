@@ -1,6 +1,8 @@
 package cybozutest
 
 import (
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,6 +21,9 @@ type Server struct {
 func NewServer(tb testing.TB, opts Options) *Server {
 	sim := New(opts)
 	s := &Server{Sim: sim, srv: httptest.NewUnstartedServer(sim)}
+	// A client speaking the wrong protocol is what a test wants to see, not
+	// a log line.
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if opts.TLS {
 		s.srv.StartTLS()
 	} else {
