@@ -77,6 +77,14 @@
 //     groups, and a user without a row is an error.
 //   - group.csv's タイプ (static/dynamic) is kept as Group.Type; the API does
 //     not return it.
+//   - Completeness: the User API reader cross-checks two lists read
+//     independently (users.json's primaryOrganization against each
+//     organization's member list). The files allow no such check: user.csv
+//     has no 優先する組織 column — the primary organization is the first one
+//     of the user's userOrganizations.csv row — so users and memberships
+//     are one list here. What the files do allow is checked: every user has
+//     a row in each membership file, every row names a user of user.csv,
+//     and every organization, title and group named exists.
 //
 // # Errors
 //

@@ -235,11 +235,16 @@ func (c *Client) attempt(ctx context.Context, pathQuery string, accept func(http
 		return transportError(err)
 	}
 	h := resp.Header()
-	if e := checkResponse(resp.StatusCode(), h, resp.Body(), c.cfg.BasicPassword.IsSet()); e != nil {
+	if e := checkResponse(resp.StatusCode(), h, resp.Body(), c.sent()); e != nil {
 		e.header = h
 		return e
 	}
 	return accept(h, resp.Body())
+}
+
+// sent is what the client sends with every request.
+func (c *Client) sent() credentials {
+	return credentials{token: c.cfg.Token.IsSet(), basic: c.cfg.BasicPassword.IsSet()}
 }
 
 // backoff returns the wait before attempt n (n ≥ 1): full jitter over

@@ -25,7 +25,7 @@ func TestCodesHaveTexts(t *testing.T) {
 // language with cybozu.com's own words after it, and keeps its code and
 // kind.
 func TestErrorLocalize(t *testing.T) {
-	e := checkResponse(520, http.Header{"Content-Type": {"application/json"}}, []byte(`{"code":"CB_TW02","message":"2FA"}`), false)
+	e := checkResponse(520, http.Header{"Content-Type": {"application/json"}}, []byte(`{"code":"CB_TW02","message":"2FA"}`), credentials{})
 	if e.Code != CodeAuthFailed || msg.KindOf(e) != msg.KindForbidden {
 		t.Fatalf("code %s kind %v, want auth_failed forbidden", e.Code, msg.KindOf(e))
 	}
@@ -36,7 +36,7 @@ func TestErrorLocalize(t *testing.T) {
 	if en := e.Error(); !strings.HasPrefix(en, "two-factor authentication is on") || !strings.HasSuffix(en, " (HTTP 520, CB_TW02, 2FA)") {
 		t.Errorf("Error() = %q", en)
 	}
-	redirect := checkResponse(302, http.Header{"Location": {"/login?x=1"}}, nil, false)
+	redirect := checkResponse(302, http.Header{"Location": {"/login?x=1"}}, nil, credentials{})
 	if got := redirect.Localize(msg.Ja); !strings.Contains(got, "/login へのリダイレクト") {
 		t.Errorf("a redirect's detail is not localized: %q", got)
 	}

@@ -17,13 +17,25 @@
 // checkResponse for the mapping of SPEC §3.3. Decisions where the API
 // documentation is silent:
 //
-//   - Retries: 429, every 5xx except 501 (and 520 unless it carries an
-//     authentication or validation code), network errors, timeouts and
-//     garbled or truncated bodies are retried — MaxAttempts tries in all,
-//     waits of rand[0, min(BackoffCap, BackoffBase·2^n)), at most
-//     BackoffCap longer when the server sends Retry-After. Everything else,
-//     authentication failures above all (repeated failures lock the
-//     account), returns at once.
+//   - Classification: cybozu.com's code (JSON body, else the
+//     X-Cybozu-Error header) decides at any status; only without one do the
+//     status, the WWW-Authenticate header and the body's shape (see
+//     checkResponse). A 401 whose cause cannot be known names both causes
+//     (credentials, or the domain's access control); with an API token,
+//     auth_failed names the token, never a password.
+//   - Retries: only 429, 502, 503, 504, a 520 without any code, network
+//     errors, timeouts and garbled or truncated bodies — MaxAttempts tries
+//     in all, waits of rand[0, min(BackoffCap, BackoffBase·2^n)), at most
+//     BackoffCap longer when the server sends Retry-After. Everything else
+//     returns at once: authentication failures above all (repeated failures
+//     lock the account), a 520 carrying a code (cybozu.com's legacy wrapper
+//     of application errors: CB_NO02 is forbidden, CB_WA01 auth_failed),
+//     500 and 501, and a server that does not speak the URL's protocol
+//     (https:// to plain HTTP or the reverse: connection_failed).
+//   - A member list answering CB_VA01 ("not found": its organization or
+//     group was deleted or renamed after it was listed) is read again once
+//     from its first page; failing again, the read is source_incomplete —
+//     the directory changed while it was read; run again.
 //   - A page that still fails ends the read: source_unavailable when nothing
 //     at all could be read, source_incomplete once some pages were read.
 //     No snapshot is ever returned from a partial read.
@@ -32,10 +44,14 @@
 //     using the domain too.
 //   - Redirects are never followed; a redirect to a /login page is
 //     auth_failed.
-//   - A user whose primaryOrganization id is not in the organization list,
-//     or a member of an organization who is not in the user list, means the
-//     directory changed during the read (or the account sees only part of
-//     it): source_incomplete, run again.
+//   - Completeness cross-check after every read: a user whose
+//     primaryOrganization id is not in the organization list, a user whose
+//     primary organization's member list does not name them, or a member of
+//     an organization who is not in the user list means the directory
+//     changed during the read, a list left someone out, or the account sees
+//     only part of it: source_incomplete naming the user and organization,
+//     nothing planned. (Member lists have no documented order, so offset
+//     paging over a changing list can skip a member.)
 //   - Lists are de-duplicated by id: offset paging over a directory that
 //     changes during the read can repeat a row.
 //   - A user object without "valid" is read as 使用中.

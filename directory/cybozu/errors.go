@@ -152,6 +152,12 @@ const (
 	keyAuthTwoFactor     = "auth_failed.two_factor"
 	keyAuthLogin         = "auth_failed.login_page"
 	keyAuthMissing       = "auth_failed.no_credentials"
+	keyAuthToken         = "auth_failed.token"
+	keyAuthUnknown       = "auth_failed.unknown"
+	keyAuthUnknownToken  = "auth_failed.unknown_token"
+	keyServerError       = "source_unavailable.server_error"
+	keyNotHTTPS          = "connection_failed.not_https"
+	keyHTTPSOnly         = "connection_failed.https_only"
 	keyConnectionRefused = "source_unavailable.unreachable"
 	keyCanceled          = "canceled.read"
 
@@ -162,6 +168,9 @@ const (
 	keyIncompleteGroupMembers = "source_incomplete.group_members"
 	keyIncompletePrimary      = "source_incomplete.unknown_primary"
 	keyIncompleteMember       = "source_incomplete.unlisted_member"
+	keyIncompleteNotInPrimary = "source_incomplete.not_in_primary"
+	keyChangedOrg             = "source_incomplete.changed_org"
+	keyChangedGroup           = "source_incomplete.changed_group"
 
 	detailRedirect = "cybozu.detail.redirect"
 	detailNoHost   = "cybozu.detail.no_such_host"
@@ -176,9 +185,10 @@ const (
 // cybridge writes. A test checks each has a text in both languages.
 func Codes() []string {
 	out := []string{
-		keyAuthTwoFactor, keyAuthLogin, keyAuthMissing, keyConnectionRefused, keyCanceled,
+		keyAuthTwoFactor, keyAuthLogin, keyAuthMissing, keyAuthToken, keyAuthUnknown, keyAuthUnknownToken,
+		keyConnectionRefused, keyServerError, keyNotHTTPS, keyHTTPSOnly, keyCanceled,
 		keyIncompleteOrgs, keyIncompleteUsers, keyIncompleteGroups, keyIncompleteOrgMembers, keyIncompleteGroupMembers,
-		keyIncompletePrimary, keyIncompleteMember,
+		keyIncompletePrimary, keyIncompleteMember, keyIncompleteNotInPrimary, keyChangedOrg, keyChangedGroup,
 		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
 		detailRedirect, detailNoHost, detailTimeout, detailHTMLPage, detailGarbled, detailNoLogin,
 	}
@@ -200,12 +210,42 @@ type cybozuBody struct {
 	Message string `json:"message"`
 }
 
+// credentials is what the client sent, which decides how a refusal is
+// worded: a rejected token is never called a wrong password, and a Basic
+// challenge means "required" or "wrong" depending on whether Basic
+// credentials went with the request.
+type credentials struct {
+	token bool // an API token (Authorization: Bearer), not a password
+	basic bool // Basic authentication credentials were sent
+}
+
 // checkResponse is the one place that turns an HTTP answer into an error:
 // it returns nil for a 2xx and an *Error for everything else, marked
-// transient when a retry may help. basicConfigured says whether Basic
-// credentials were sent (to tell basic_auth_required from
-// basic_auth_failed).
-func checkResponse(status int, h http.Header, body []byte, basicConfigured bool) *Error {
+// transient when a retry may help. The order of evidence
+// (cybozu-user-api.md §6.1, SPEC §3.3):
+//
+//  1. cybozu.com's own code, from the JSON body or else the X-Cybozu-Error
+//     response header, at any status: CB_WA01/CB_AU01 are authentication
+//     failures, CB_TW02 two-factor, CB_NO02 no permission, CB_VA01/CB_IL02/
+//     CB_IJ01 a request cybozu.com did not accept. A WWW-Authenticate
+//     challenge on such an answer says nothing: the code decides.
+//  2. Without a code it knows, the status: 3xx (a redirect to /login is an
+//     authentication failure), 401, 403, 404, and the transient ones.
+//  3. Then the WWW-Authenticate header and the body's shape: a 401 with a
+//     Basic challenge is the domain's Basic authentication, any other 401
+//     names both possible causes (credentials, or the domain's access
+//     control) instead of guessing; a 403 JSON body is a permission
+//     error, a 403 page the IP restriction; a 404 page an unknown domain.
+//
+// Only 429, 502, 503, 504 and a 520 without any code are transient (and
+// network errors, see transportError). A 520 is cybozu.com's legacy wrapper
+// of application errors: with a code it is classified by the code and never
+// retried; without one it is retried like a 502, as cybozu-user-api.md §7
+// advises, because nothing suggests a code-less 520 is an authentication
+// failure (which would count toward the account's lockout). Any other
+// status — 500 and 501 included — is answered at once: retrying cannot
+// change it.
+func checkResponse(status int, h http.Header, body []byte, sent credentials) *Error {
 	if status >= 200 && status < 300 {
 		return nil
 	}
@@ -215,18 +255,41 @@ func checkResponse(status int, h http.Header, body []byte, basicConfigured bool)
 		var cb cybozuBody
 		if json.Unmarshal(body, &cb) == nil {
 			isJSON = true
-			e.CybozuCode = cb.Code
+			e.CybozuCode = strings.TrimSpace(cb.Code)
 			e.Detail = oneLine(cb.Message, 200)
 		}
 	}
 	if !isJSON {
 		e.Detail = htmlTitle(body)
 	}
-	// Two-factor authentication refusal, whatever the status.
-	if e.CybozuCode == "CB_TW02" {
+	if e.CybozuCode == "" {
+		e.CybozuCode = oneLine(h.Get("X-Cybozu-Error"), 40)
+	}
+
+	// 1. The code decides, at any status.
+	switch {
+	case e.CybozuCode == "CB_TW02":
 		e.Code, e.Key = CodeAuthFailed, keyAuthTwoFactor
 		return e
+	case e.CybozuCode == "CB_WA01" || (e.CybozuCode == "CB_AU01" && sent.token):
+		e.Code = CodeAuthFailed
+		if sent.token {
+			e.Key = keyAuthToken
+		}
+		return e
+	case e.CybozuCode == "CB_AU01":
+		e.Code, e.Key = CodeAuthFailed, keyAuthMissing
+		return e
+	case e.CybozuCode == "CB_NO02":
+		e.Code = CodeForbidden
+		return e
+	case isValidationCode(e.CybozuCode):
+		e.Code = CodeUnexpectedResponse
+		return e
 	}
+
+	// 2 and 3. No code cybridge knows: the status, then the challenge and
+	// the body's shape.
 	switch {
 	case status >= 300 && status < 400:
 		loc := h.Get("Location")
@@ -238,16 +301,18 @@ func checkResponse(status int, h http.Header, body []byte, basicConfigured bool)
 			}
 		}
 		e.Code = CodeUnexpectedResponse
-	case status == http.StatusUnauthorized && strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("WWW-Authenticate"))), "basic"):
-		if basicConfigured {
+	case status == http.StatusUnauthorized && e.CybozuCode == "" && isBasicChallenge(h):
+		if sent.basic {
 			e.Code = CodeBasicAuthFailed
 		} else {
 			e.Code = CodeBasicAuthRequired
 		}
-	case status == http.StatusUnauthorized || (status == 520 && isAuthCode(e.CybozuCode)):
-		e.Code = CodeAuthFailed
-		if e.CybozuCode == "CB_AU01" {
-			e.Key = keyAuthMissing
+	case status == http.StatusUnauthorized:
+		// Not a cybozu.com login answer (that carries CB_WA01): a front-end
+		// page or an unknown code. Either cause is possible.
+		e.Code, e.Key = CodeAuthFailed, keyAuthUnknown
+		if sent.token {
+			e.Key = keyAuthUnknownToken
 		}
 	case status == http.StatusForbidden && isJSON:
 		e.Code = CodeForbidden
@@ -255,20 +320,43 @@ func checkResponse(status int, h http.Header, body []byte, basicConfigured bool)
 		e.Code = CodeIPRestricted
 	case status == http.StatusNotFound && !isJSON:
 		e.Code = CodeDomainNotFound
-	case status == http.StatusTooManyRequests || (status >= 500 && status != http.StatusNotImplemented && !isValidationCode(e.CybozuCode)):
+	case status == http.StatusBadRequest && !isJSON && e.CybozuCode == "" && speaksHTTPSOnly(body):
+		e.Code, e.Key = CodeConnectionFailed, keyHTTPSOnly
+	case status == http.StatusTooManyRequests, status == http.StatusBadGateway,
+		status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout,
+		status == 520 && e.CybozuCode == "":
 		e.Code, e.transient = CodeSourceUnavailable, true
+	case status >= 500:
+		e.Code, e.Key = CodeSourceUnavailable, keyServerError
 	default:
 		e.Code = CodeUnexpectedResponse
 	}
 	return e
 }
 
-func isAuthCode(c string) bool {
-	return c == "CB_WA01" || c == "CB_AU01" || c == "CB_TW02"
+// isBasicChallenge reports a WWW-Authenticate: Basic header.
+func isBasicChallenge(h http.Header) bool {
+	for _, v := range h.Values("WWW-Authenticate") {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "basic") {
+			return true
+		}
+	}
+	return false
 }
 
 func isValidationCode(c string) bool {
 	return c == "CB_VA01" || c == "CB_IL02" || c == "CB_IJ01"
+}
+
+// speaksHTTPSOnly recognizes the answer of an HTTPS server to a plain-HTTP
+// request: Go's "Client sent an HTTP request to an HTTPS server.", nginx's
+// "The plain HTTP request was sent to HTTPS port".
+func speaksHTTPSOnly(body []byte) bool {
+	if len(body) > 4<<10 {
+		body = body[:4<<10]
+	}
+	b := strings.ToLower(string(body))
+	return strings.Contains(b, "http request to an https server") || strings.Contains(b, "plain http request was sent to https port")
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
@@ -296,14 +384,23 @@ func oneLine(s string, n int) string {
 }
 
 // transportError classifies an error from sending a request (no response):
-// DNS "no such host" is domain_not_found; TLS and certificate problems are
-// connection_failed; everything else (refused, reset, timeout, truncated
+// DNS "no such host" is domain_not_found; TLS and certificate problems, and
+// a server that does not speak the URL's protocol (https:// to plain HTTP,
+// http:// to TLS), are connection_failed; everything else (refused, reset, timeout, truncated
 // body) is transient. The *url.Error wrapper, whose text repeats the URL,
 // is dropped.
 func transportError(err error) *Error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if errors.Is(err, http.ErrSchemeMismatch) {
+		// https:// to a server that answered in plain HTTP: no retry helps.
+		return &Error{Code: CodeConnectionFailed, Key: keyNotHTTPS, Err: err}
+	}
+	if strings.Contains(err.Error(), `malformed HTTP response "\x15\x03`) {
+		// http:// to a server that answered with a TLS alert.
+		return &Error{Code: CodeConnectionFailed, Key: keyHTTPSOnly, Err: err}
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {

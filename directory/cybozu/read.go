@@ -64,6 +64,9 @@ type list struct {
 	failed   map[int]*Error // failures of speculative pages, checked when reached
 	done     bool
 	queued   bool
+	// reread: this is the second reading of a member list whose first
+	// answered CB_VA01 (the organization or group was not found).
+	reread bool
 }
 
 // pageData is one decoded page.
@@ -354,7 +357,25 @@ func (r *reader) handle(res pageResult) *Error {
 }
 
 // pageFailed turns the final error of a needed page into the read's error.
+//
+// A member list answering CB_VA01 ("not found") means its organization or
+// group was deleted or renamed after the organization or group list was
+// read (cybozu-user-api.md §6.3): the list is read again once, from its
+// first page; if that fails the same way the read is incomplete — "the
+// directory changed while it was read; run again" — never a configuration
+// error, and never a list taken as empty.
 func (r *reader) pageFailed(l *list, idx int, err *Error) *Error {
+	if err.CybozuCode == "CB_VA01" && (l.kind == kindOrgMembers || l.kind == kindGroupMembers) {
+		if !l.reread {
+			r.reread(l)
+			return nil
+		}
+		key, p := keyChangedOrg, msg.Params{"org": l.code}
+		if l.kind == kindGroupMembers {
+			key, p = keyChangedGroup, msg.Params{"group": l.code}
+		}
+		return incomplete(key, p, err)
+	}
 	if !err.transient {
 		return err
 	}
@@ -363,6 +384,24 @@ func (r *reader) pageFailed(l *list, idx int, err *Error) *Error {
 	}
 	key, p := l.incompleteKey(idx)
 	return incomplete(key, p, err)
+}
+
+// reread drops what was read of member list l and starts it again from
+// its first page, as a new list: answers still in flight for l find it
+// done and are ignored.
+func (r *reader) reread(l *list) {
+	l.done = true
+	l.pages, l.failed = nil, nil
+	switch l.kind {
+	case kindOrgMembers:
+		delete(r.members, l.code)
+		delete(r.memberSeen, l.code)
+	case kindGroupMembers:
+		delete(r.groupSeen, l.code)
+		r.groups[r.groupIdx[l.code]].Members = nil
+	}
+	r.addList(l.kind, l.code)
+	r.lists[len(r.lists)-1].reread = true
 }
 
 // consume adds a page, in list order, to what has been read.
@@ -453,6 +492,15 @@ func (r *reader) consume(l *list, p pageData) *Error {
 // assemble builds the snapshot once every list is read: primary
 // organization ids become codes, memberships are attached to users
 // (primary first, then by organization code).
+//
+// It is also the completeness cross-check (cybozu-user-api.md §11.1): the
+// user list and the organizations' member lists are read independently,
+// and the snapshot is returned only when they agree — every user's primary
+// organization is a known organization whose member list names the user,
+// and every member of an organization is in the user list. Nothing says in
+// which order member lists are paged, so a member skipped by offset paging
+// over a changing list would otherwise read as a removed membership; any
+// disagreement is source_incomplete naming the user and the organization.
 func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 	codeByID := make(map[string]string, len(r.orgs))
 	for _, o := range r.orgs {
@@ -497,6 +545,11 @@ func (r *reader) assemble(start time.Time) (*directory.Snapshot, error) {
 			return nil, e
 		}
 		u.Memberships = primaryFirst(byLogin[u.Login], u.PrimaryOrg)
+		if u.PrimaryOrg != "" && (len(u.Memberships) == 0 || u.Memberships[0].OrgCode != u.PrimaryOrg) {
+			// users.json names the organization, its member list does not
+			// name the user: one of the two lists is not the directory.
+			return nil, newError(CodeSourceIncomplete, keyIncompleteNotInPrimary, msg.Params{"login": u.Login, "org": u.PrimaryOrg})
+		}
 		delete(byLogin, u.Login)
 		snap.Users = append(snap.Users, u)
 	}

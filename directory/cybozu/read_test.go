@@ -207,7 +207,7 @@ func TestReadFailures(t *testing.T) {
 		{"CB_WA01 520", cybozutest.Options{WrongPasswordStatus: 520}, func(c *Config) { c.Password = "wrong" },
 			CodeAuthFailed, "login name or password, or the account is suspended (停止中)", 1},
 		{"wrong token", cybozutest.Options{Token: "right"}, func(c *Config) { c.Token = "wrong" },
-			CodeAuthFailed, "check cybozu.login and cybozu.password (or cybozu.token)", 1},
+			CodeAuthFailed, "rejected the API token: it is invalid, expired or revoked, or lacks the Read scope", 1},
 		{"CB_TW02", cybozutest.Options{TwoFactor: true}, nil,
 			CodeAuthFailed, "two-factor authentication is on for this account", 1},
 		{"Basic challenge, no Basic configured", cybozutest.Options{IPRestricted: true, BasicUser: "bu", BasicPassword: "bp"}, nil,
@@ -233,7 +233,7 @@ func TestReadFailures(t *testing.T) {
 			CodeSourceUnavailable, "busy or in maintenance", -1},
 		{"page missing after retries", cybozutest.Options{Snapshot: mid, FailPath: "/v1/users.json?offset=100&"}, nil,
 			CodeSourceIncomplete, "the user list (offset 100) could not be read after retries; part of the directory could not be read; nothing was planned or changed", -1},
-		{"member page missing after retries", cybozutest.Options{Snapshot: mid, FailPath: "/v1/group/users.json?code=grp-007&", FailStatus: http.StatusInternalServerError}, nil,
+		{"member page missing after retries", cybozutest.Options{Snapshot: mid, FailPath: "/v1/group/users.json?code=grp-007&", FailStatus: http.StatusGatewayTimeout}, nil,
 			CodeSourceIncomplete, `the member list of group "grp-007" (offset 0) could not be read`, -1},
 	}
 	for _, tt := range tests {

@@ -8,7 +8,10 @@
 // service, listed here so nobody mistakes them for facts:
 //
 //   - users.json lists the built-in Administrator user (if the snapshot has
-//     it, as fixtures.Company does). Whether the real API does is unconfirmed.
+//     it, as fixtures.Company does), shaped as Cybozu's Swift client's
+//     fixture shows it: primaryOrganization null and every empty text field
+//     null (valid as the snapshot says; the fixtures make it false, as on
+//     domains created after November 2014).
 //   - organization/users.json and group/users.json list users in ascending
 //     id, like the documented list endpoints.
 //   - IP restriction: every caller is treated as not allowed (the simulator
@@ -16,10 +19,18 @@
 //     request needs `Authorization: Basic ...`; missing or wrong gives 401
 //     with `WWW-Authenticate: Basic realm="..."` and an HTML body. Without
 //     Basic auth the answer is 403 with an HTML body.
+//   - Every cybozu.com error carries its code twice: in the JSON body and in
+//     the X-Cybozu-Error response header (where Cybozu's Swift client reads
+//     it). Options.CodeInHeaderOnly makes the body an HTML page, the code
+//     only in the header (a proxy replacing error bodies: an assumption).
 //   - Wrong password: 401 (or 520 with Options.WrongPasswordStatus) JSON
 //     {"code":"CB_WA01",...}. A wrong or unknown API token gets the same
-//     CB_WA01. No credentials: 401 CB_AU01. Two-factor on (Options.TwoFactor)
-//     and the right password: 401 CB_TW02; tokens still work.
+//     CB_WA01 — ASSUMPTION: no source gives the code of a rejected token.
+//     No credentials: 401 CB_AU01. Two-factor on (Options.TwoFactor) and the
+//     right password: 401 CB_TW02 — ASSUMPTION: the code is seen in a
+//     third-party client only, its status nowhere; tokens still work.
+//     Options.ChallengeWithCode adds WWW-Authenticate: Basic to these 401s
+//     (whether cybozu.com does is UNCONFIRMED either way).
 //   - Unknown subdomain (Options.UnknownDomain): 404 HTML for every path.
 //   - Maintenance (Options.Maintenance): 503 HTML for every API path.
 //   - More than Options.MaxConcurrent requests in flight (default 10): 429
@@ -47,11 +58,29 @@
 // Faults: Options.FailOn makes the k-th API request (1-based, in arrival
 // order, counting every /v1 request) answer Options.FailStatus (default
 // 503); Options.FailPath makes every request whose path+query contains it
-// fail the same way; Options.TruncateOn cuts the k-th response: it declares
-// the full Content-Length, sends half the body and drops the connection, so
-// the client sees an unexpected EOF in the middle of a JSON document.
+// fail the same way (only the first Options.FailCount of them, if set);
+// Options.TruncateOn cuts the k-th response: it declares the full
+// Content-Length, sends half the body and drops the connection, so the
+// client sees an unexpected EOF in the middle of a JSON document.
 // 502/503/504 fault bodies are HTML (as cybozu.com's front end sends during
-// overload or maintenance); other statuses get a JSON error.
+// overload or maintenance); a 401 without Options.FailCode is a front-end
+// page with neither code nor challenge; other statuses get a JSON error
+// with Options.FailCode: by default CB_VA01 "not found" for a 400 (what a
+// member list answers once its organization or group is deleted — seen on
+// writes, ASSUMED for reads) and the invented CB_UN01 otherwise. With them
+// a test makes any shape of cybozu-user-api.md §6, e.g. 520 CB_NO02 (a
+// permission error in the legacy wrapper: ASSUMED, no source shows it at
+// 520) or 403 CB_NO02.
+//
+// Member lists follow the snapshot's memberships, users.json its primary
+// organizations; a user whose PrimaryOrg is not among their Memberships is
+// served as cybozu.com would look if the organization's member list left
+// them out (fixtures.Scenario "omitted-member"). Whether a real member list
+// can omit a member is unknown (cybozu-user-api.md §11.1).
+//
+// Protocols: Options.TLS serves HTTPS with httptest's certificate
+// (Server.Client trusts it); Server.WrongSchemeURL is the URL with the other
+// scheme, for a client that meets a server not speaking its protocol.
 //
 // Stats (Sim.Stats, or GET /_sim/stats as JSON) count API requests, the peak
 // number in flight, 429 answers, injected faults and requests per path.

@@ -1,7 +1,11 @@
 package cybozutest
 
 import (
+	"io"
+	"log"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -11,11 +15,20 @@ type Server struct {
 	srv *httptest.Server
 }
 
-// NewServer starts a simulated domain on a loopback port. With a non-nil
-// tb it is closed when the test ends; otherwise call Close.
+// NewServer starts a simulated domain on a loopback port, speaking plain
+// HTTP, or HTTPS with Options.TLS. With a non-nil tb it is closed when the
+// test ends; otherwise call Close.
 func NewServer(tb testing.TB, opts Options) *Server {
 	sim := New(opts)
-	s := &Server{Sim: sim, srv: httptest.NewServer(sim)}
+	s := &Server{Sim: sim, srv: httptest.NewUnstartedServer(sim)}
+	// A client speaking the wrong protocol is what a test wants to see, not
+	// a log line.
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if opts.TLS {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	if tb != nil {
 		tb.Cleanup(s.Close)
 	}
@@ -24,6 +37,20 @@ func NewServer(tb testing.TB, opts Options) *Server {
 
 // URL is the base URL, e.g. "http://127.0.0.1:41234" (no trailing slash).
 func (s *Server) URL() string { return s.srv.URL }
+
+// WrongSchemeURL is the base URL with the other scheme: https:// for a
+// plain-HTTP server, http:// for a TLS one — a client given it meets a
+// server that does not speak the URL's protocol.
+func (s *Server) WrongSchemeURL() string {
+	if rest, ok := strings.CutPrefix(s.srv.URL, "https://"); ok {
+		return "http://" + rest
+	}
+	return "https://" + strings.TrimPrefix(s.srv.URL, "http://")
+}
+
+// Client is an HTTP client that trusts the server's certificate (for a TLS
+// server; for a plain one, an ordinary client).
+func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Close stops the server, waiting for requests in flight. It may be called
 // more than once.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"sync"
@@ -49,6 +50,14 @@ type Options struct {
 	// NonAdmin: the password account is not a cybozu.com administrator, so
 	// /v1/csv/title.csv answers 403 CB_NO02.
 	NonAdmin bool
+	// ChallengeWithCode: every 401 JSON error (CB_WA01, CB_AU01, CB_TW02)
+	// also carries WWW-Authenticate: Basic, as a front end with Basic
+	// authentication might send it (UNCONFIRMED either way).
+	ChallengeWithCode bool
+	// CodeInHeaderOnly: every error that has a cybozu.com code is an HTML
+	// page, the code only in the X-Cybozu-Error header (the body lost, as
+	// behind a proxy that replaces error bodies).
+	CodeInHeaderOnly bool
 
 	// IPRestricted turns IP restriction on; every caller counts as not
 	// allowed. With BasicUser set the domain has Basic auth, which then lets
@@ -59,6 +68,10 @@ type Options struct {
 	UnknownDomain bool
 	// Maintenance: every API path is a 503 HTML maintenance page.
 	Maintenance bool
+
+	// TLS makes NewServer listen with HTTPS (httptest's certificate, which
+	// Server.Client trusts) instead of plain HTTP.
+	TLS bool
 
 	// Latency is added to every API request (not to 429 answers).
 	Latency time.Duration
@@ -74,6 +87,16 @@ type Options struct {
 	FailPath string
 	// FailStatus is the status of injected failures (default 503).
 	FailStatus int
+	// FailCode is the cybozu.com code of injected failures that carry one
+	// (every status but 401 without a code, 502, 503 and 504): default
+	// CB_VA01 "not found" for 400 — what a member list of an organization
+	// or group deleted during the read answers — and CB_UN01 (invented)
+	// otherwise.
+	FailCode string
+	// FailCount limits FailPath to its first FailCount matching requests;
+	// 0 = every one. FailPath with FailCount 1 is a fault that a re-read
+	// gets past.
+	FailCount int
 	// TruncateOn cuts the k-th API response in the middle of its body; 0 = never.
 	TruncateOn int
 }
@@ -104,7 +127,8 @@ type Sim struct {
 	mu   sync.RWMutex
 	view *view
 
-	seq atomic.Int64 // API requests received, for FailOn / TruncateOn
+	seq      atomic.Int64 // API requests received, for FailOn / TruncateOn
+	pathHits atomic.Int64 // requests matching FailPath, for FailCount
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -246,7 +270,7 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, seq int64) {
 		writeHTML(w, http.StatusNotFound, "404 Not Found", "<h1>404: Not Found</h1>")
 		return
 	}
-	if (o.FailOn > 0 && seq == int64(o.FailOn)) || (o.FailPath != "" && strings.Contains(r.URL.RequestURI(), o.FailPath)) {
+	if (o.FailOn > 0 && seq == int64(o.FailOn)) || s.failPath(r) {
 		s.count(func(st *Stats) { st.Faults++ })
 		s.writeFault(w, seq, o.FailStatus)
 		return
@@ -322,6 +346,17 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request, seq int64) (a
 	return account{}, true
 }
 
+// failPath reports whether r is one of the requests FailPath and FailCount
+// make fail.
+func (s *Sim) failPath(r *http.Request) bool {
+	o := &s.opts
+	if o.FailPath == "" || !strings.Contains(r.URL.RequestURI(), o.FailPath) {
+		return false
+	}
+	n := s.pathHits.Add(1)
+	return o.FailCount <= 0 || n <= int64(o.FailCount)
+}
+
 func (s *Sim) basicOK(r *http.Request) bool {
 	for _, h := range r.Header.Values("Authorization") {
 		enc, ok := strings.CutPrefix(h, "Basic ")
@@ -346,7 +381,19 @@ type apiError struct {
 	Errors  map[string]map[string][]string `json:"errors,omitempty"`
 }
 
+// writeError answers a cybozu.com error: the JSON body, and the code in the
+// X-Cybozu-Error header too, where Cybozu's own Swift client reads it.
+// With CodeInHeaderOnly the body is an HTML page; with ChallengeWithCode a
+// 401 also carries a Basic challenge.
 func (s *Sim) writeError(w http.ResponseWriter, seq int64, status int, code, msg string, errs map[string]map[string][]string) {
+	w.Header().Set("X-Cybozu-Error", code)
+	if status == http.StatusUnauthorized && s.opts.ChallengeWithCode {
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf("Basic realm=%q", s.opts.Domain))
+	}
+	if s.opts.CodeInHeaderOnly {
+		writeHTML(w, status, "Error", "<h3>"+html.EscapeString(msg)+"</h3>")
+		return
+	}
 	writeJSON(w, status, apiError{Code: code, ID: fmt.Sprintf("sim-%d", seq), Message: msg, Errors: errs})
 }
 
@@ -356,13 +403,36 @@ func (s *Sim) validation(w http.ResponseWriter, seq int64, param, msg string) {
 		map[string]map[string][]string{param: {"messages": {msg}}})
 }
 
+// writeFault answers an injected failure: 502, 503 and 504 as the front
+// end's overload page, 401 without FailCode as a front-end page without a
+// code or challenge (a cause the client cannot know), everything else as a
+// cybozu.com error with FailCode.
 func (s *Sim) writeFault(w http.ResponseWriter, seq int64, status int) {
-	switch status {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	code := s.opts.FailCode
+	switch {
+	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
 		writeHTML(w, status, "Error", "<h3>一時的な過負荷かメンテナンスのため、サービスを利用できません。</h3>")
-	default:
+	case status == http.StatusUnauthorized && code == "":
+		writeHTML(w, status, "Unauthorized", "<h2>認証が必要です。</h2>")
+	case code == "CB_VA01" || (code == "" && status == http.StatusBadRequest):
+		s.writeError(w, seq, status, "CB_VA01", "入力内容が正しくありません。",
+			map[string]map[string][]string{"code": {"messages": {"指定したデータが見つかりません。"}}})
+	case code == "":
 		s.writeError(w, seq, status, "CB_UN01", "予期しないエラーが発生しました。", nil)
+	default:
+		s.writeError(w, seq, status, code, faultMessages[code], nil)
 	}
+}
+
+// faultMessages are cybozu.com's messages for the codes a fault may carry
+// (the Japanese ones as the sources quote them).
+var faultMessages = map[string]string{
+	"CB_WA01": "ログイン名またはパスワードが正しくありません。",
+	"CB_AU01": "ログインしてください。",
+	"CB_NO02": "権限がありません。",
+	"CB_IL02": "不正なリクエストです。",
+	"CB_IJ01": "不正なJSON文字列です。",
+	"CB_TW02": "2要素認証を有効にしているため、認証できません。REST APIでは2要素認証はサポートされていません。",
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

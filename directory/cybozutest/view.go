@@ -293,6 +293,13 @@ func newView(s *directory.Snapshot) *view {
 				primary = n
 			}
 		}
+		// Empty text fields alternate between "" and null by position; the
+		// built-in Administrator has them all null, as Cybozu's Swift
+		// client's fixture shows it.
+		tp := pos
+		if u.Login == directory.AdministratorLogin {
+			tp = 1
+		}
 		custom := make([]apiCustomItem, len(u.CustomItems))
 		for i, c := range u.CustomItems {
 			custom[i] = apiCustomItem(c)
@@ -300,12 +307,12 @@ func newView(s *directory.Snapshot) *view {
 		userJSON.add(apiUser{
 			ID: id, Code: u.Login, Ctime: "2019-04-01T00:33:58Z", Mtime: "2024-10-02T08:15:30Z",
 			Valid: u.Valid, Name: u.DisplayName,
-			SurName: text(u.Surname, pos), GivenName: text(u.GivenName, pos),
-			SurNameReading: text(u.SurnameReading, pos), GivenNameReading: text(u.GivenNameReading, pos),
-			LocalName: text("", pos), LocalNameLocale: "ja", Timezone: "Asia/Tokyo", Locale: "ja",
-			Description: text("", pos), Phone: text(u.Phone, pos), MobilePhone: text(u.Mobile, pos),
-			ExtensionNumber: text(u.Extension, pos), Email: text(u.Email, pos), Callto: text("", pos),
-			URL: text("", pos), EmployeeNumber: text(u.EmployeeNumber, pos),
+			SurName: text(u.Surname, tp), GivenName: text(u.GivenName, tp),
+			SurNameReading: text(u.SurnameReading, tp), GivenNameReading: text(u.GivenNameReading, tp),
+			LocalName: text("", tp), LocalNameLocale: "ja", Timezone: "Asia/Tokyo", Locale: "ja",
+			Description: text("", tp), Phone: text(u.Phone, tp), MobilePhone: text(u.Mobile, tp),
+			ExtensionNumber: text(u.Extension, tp), Email: text(u.Email, tp), Callto: text("", tp),
+			URL: text("", tp), EmployeeNumber: text(u.EmployeeNumber, tp),
 			BirthDate: date(u.BirthDate), JoinDate: date(u.JoinDate),
 			PrimaryOrganization: primary, SortOrder: u.SortOrder, CustomItemValues: custom,
 		})
