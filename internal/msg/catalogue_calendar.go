@@ -155,6 +155,37 @@ var calendarTexts = map[string]entry{
 	"history.disable": {"無効化", "disable"},
 	"history.delete":  {"削除", "delete"},
 
+	// History notes (calendar.HistoryEntry.Key). {error} is the sync error
+	// kind's text and {auto_stop} the auto-stop's description (auto_stop.*),
+	// rendered by HistoryEntry.Text from the codes stored.
+	"history_note.unpin": {"次回の同期から、対象範囲（calendar.scope）に従って利用許可を決めます。",
+		"the scope decides from the next run"},
+	"history_note.sync_error": {"{error}。{hours} 時間以内で {count} 回目のエラーです。",
+		"{error} ({count} within {hours} hours)"},
+	"history_note.sync_error.already_stopped": {"{error}。{hours} 時間以内で {count} 回目のエラーです。すでにエラーにより自動停止しています。",
+		"{error} ({count} within {hours} hours); already auto-stopped"},
+	"history_note.sync_error.auto_stopped": {"{error}。{hours} 時間以内で {count} 回目のエラーです。{auto_stop}。",
+		"{error} ({count} within {hours} hours); {auto_stop}"},
+
+	// The layout of a history line (HistoryEntry.Summary, Detail).
+	"history_text.line":             {"{action}：{detail}", "{action}: {detail}"},
+	"history_text.by_run":           {"{actor}（実行 {run}）", "{actor} (run {run})"},
+	"history_text.field":            {"{field}：{old} → {new}", "{field}: {old} → {new}"},
+	"history_text.flag":             {"［{flag}］", "[{flag}]"},
+	"history_text.sep":              {"、", "; "},
+	"history_text.note_sep":         {"。", "; "},
+	"history_text.password_set":     {"設定済み", "(set)"},
+	"history_text.password_changed": {"変更しました", "(changed)"},
+
+	// The fields only the Editor changes (the runs' are the plan's).
+	"field.enrolment.calendar_id_default": {"既定のカレンダー ID", "calendar id is the default"},
+	"field.enrolment.caldav_url_default":  {"既定のカレンダー URL", "CalDAV URL is the default"},
+	"field.enrolment.caldav_auth_id":      {"認証 ID", "auth id"},
+	"field.enrolment.auth_status":         {"認証状態", "auth status"},
+	"field.enrolment.user_switch":         {"同期状態", "sync switch"},
+	"field.enrolment.pin":                 {"利用許可の固定", "pin"},
+	"field.enrolment.auto_stop_reason":    {"自動停止の理由", "auto-stop reason"},
+
 	"actor.bridge": {"cybridge（同期）", "cybridge run"},
 	"actor.admin":  {"管理者", "admin"},
 	"actor.user":   {"利用者", "user"},

@@ -33,7 +33,8 @@ func Codes() []string {
 
 // Vocabulary lists the catalogue keys of the enrolment's states, targets,
 // auth statuses, switch positions, pins, sync error kinds, stop reasons,
-// auto-stop descriptions, history actions and actors.
+// auto-stop descriptions, history actions, actors, notes and the
+// history line's layout.
 func Vocabulary() []string {
 	var keys []string
 	for _, s := range []DisplayState{StateSyncing, StateStopped, StateDisabled} {
@@ -67,7 +68,7 @@ func Vocabulary() []string {
 	for _, a := range Actors() {
 		keys = append(keys, ActorKey(a))
 	}
-	return keys
+	return append(keys, historyKeys()...)
 }
 
 // autoStopReasons are the reasons an auto-stop text exists for; "other"
