@@ -53,6 +53,42 @@ var calendarTexts = map[string]entry{
 	"secret_key_mismatch": {"保存されている CalDAV の認証パスワードを、設定されている秘密鍵で復号できません（CYBRIDGE_SECRET_KEY を変更しましたか）。元の秘密鍵に戻すか、認証パスワードを設定し直してください。",
 		"the stored CalDAV password cannot be decrypted with the configured secret key (was CYBRIDGE_SECRET_KEY changed?); restore the old key, or set the password again"},
 
+	// A CalDAV check's outcomes (caldav.Result.Key): "caldav_" + outcome, and
+	// a situation after a dot. Every text has the url parameter; the
+	// server's HTTP status is {status} where it answered.
+	"caldav_reachable": {"カレンダー「{calendar}」に接続できました。この認証 ID と認証パスワードで同期できます。",
+		`the calendar "{calendar}" is reachable with these credentials.`},
+	"caldav_reachable.unnamed": {"カレンダーに接続できました。この認証 ID と認証パスワードで同期できます。",
+		"the calendar is reachable with these credentials."},
+	"caldav_unauthorized": {"CalDAV サーバーが認証 ID または認証パスワードを受け付けませんでした（HTTP {status}）。CalDAV サーバーのアカウント設定で両方を確認し、設定し直してください。",
+		"the server refused the auth id or password (HTTP {status}); check both in the CalDAV server's account settings and set them again."},
+	"caldav_forbidden": {"認証 ID と認証パスワードは受け付けられましたが、このアカウントにはこのカレンダーへのアクセスが許可されていません（HTTP {status}）。このアカウントが所有するカレンダーか、変更権限を付与して共有されたカレンダーを指定してください。",
+		"the credentials were accepted but this calendar is not allowed for them (HTTP {status}); use a calendar the account owns or is shared with write access."},
+	"caldav_not_found": {"このカレンダー URL にはカレンダーがありません（HTTP {status}）。URL のパスを確認してください。通常、パスはカレンダー名とスラッシュ（/）で終わります。",
+		"there is no calendar at this URL (HTTP {status}); check the path, which usually ends in the calendar's name and a slash."},
+	"caldav_not_calendar": {"サーバーは応答しましたが、この URL はカレンダーではありません。CalDAV サーバーの設定画面でカレンダー自体の URL（例：https://ホスト名/ユーザー名/カレンダー名/）を確認して、その URL を指定してください。",
+		"the server answered, but this URL is not a calendar collection; open the calendar's own URL (for example https://HOST/USER/CALENDAR/) in the CalDAV server's settings and use that."},
+	"caldav_tls_error": {"サーバーとの TLS のハンドシェイクに失敗しました。ポート番号と、サーバーの TLS の設定を確認してください。",
+		"the TLS handshake with the server failed; check the port and the server's TLS settings."},
+	"caldav_tls_error.certificate": {"サーバーの TLS 証明書を信頼できません（有効期限切れ、自己署名、または別のホスト名で発行された証明書です）。証明書を更新するか、証明書に記載されたホスト名を使ってください。",
+		"the server's TLS certificate is not trusted for this host (expired, self-signed or issued for another name); fix the certificate or use the host name it is issued for."},
+	"caldav_tls_error.not_tls": {"サーバーはこのポートで TLS（https://）の通信を受け付けていません。URL のポート番号とスキーム（https://）を確認してください。",
+		"the server does not speak TLS on this port; check the port, or the scheme (https://)."},
+	"caldav_dns_error": {"ホスト名「{host}」の名前解決ができませんでした。URL のホスト名を確認してください。",
+		`the host name "{host}" could not be resolved; check the URL's host name.`},
+	"caldav_connection_refused": {"接続が拒否されました。このホストのこのポートで待ち受けているサーバーがありません。ポート番号と、CalDAV サーバーが起動していることを確認してください。",
+		"the connection was refused: nothing listens on that host and port; check the port and that the CalDAV server runs."},
+	"caldav_timeout": {"サーバーから時間内に応答がありませんでした。ホスト名とポート番号、および途中のファイアウォールの設定を確認してください。",
+		"the server did not answer in time; check the host and port, and any firewall between."},
+	"caldav_server_error": {"サーバーが HTTP {status}（{detail}）を返しました。しばらくしてからもう一度確認するか、URL を確認してください。",
+		"the server answered HTTP {status} ({detail}); try again later, or check the URL."},
+	"caldav_server_error.not_dav": {"この URL は WebDAV／CalDAV のサーバーではありません（HTTP {status}）。URL を確認してください。",
+		"this URL is not a WebDAV/CalDAV endpoint (HTTP {status}); check the URL."},
+	"caldav_server_error.redirect_plain": {"サーバーが暗号化されていない http:// のアドレスへ転送しようとしました（HTTP {status}）。転送先では認証パスワードが暗号化されずに送られるため、送信していません。サーバーの https:// のカレンダー URL を指定してください。",
+		"the server redirected (HTTP {status}) to a plain http:// address, where the password would travel in clear; it was not sent: use the server's https:// calendar URL."},
+	"caldav_server_error.unreachable": {"サーバーに接続できませんでした（{detail}）。URL を確認してください。",
+		"the server could not be reached ({detail}); check the URL."},
+
 	// The plan's warnings.
 	"scope_unknown_code.organization": {"カレンダー同期の対象範囲（calendar.scope）の {column} 文字目の条件にある組織コード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。calendar.scope（環境変数 CYBRIDGE_CALENDAR_SCOPE）を確認してください。",
 		`the calendar scope names organization "{value}" (column {column}), which is not in the directory; it matches nobody; check calendar.scope (CYBRIDGE_CALENDAR_SCOPE)`},
@@ -118,6 +154,37 @@ var calendarTexts = map[string]entry{
 	"history.update":  {"利用登録を更新", "update"},
 	"history.disable": {"無効化", "disable"},
 	"history.delete":  {"削除", "delete"},
+
+	// History notes (calendar.HistoryEntry.Key). {error} is the sync error
+	// kind's text and {auto_stop} the auto-stop's description (auto_stop.*),
+	// rendered by HistoryEntry.Text from the codes stored.
+	"history_note.unpin": {"次回の同期から、対象範囲（calendar.scope）に従って利用許可を決めます。",
+		"the scope decides from the next run"},
+	"history_note.sync_error": {"{error}。{hours} 時間以内で {count} 回目のエラーです。",
+		"{error} ({count} within {hours} hours)"},
+	"history_note.sync_error.already_stopped": {"{error}。{hours} 時間以内で {count} 回目のエラーです。すでにエラーにより自動停止しています。",
+		"{error} ({count} within {hours} hours); already auto-stopped"},
+	"history_note.sync_error.auto_stopped": {"{error}。{hours} 時間以内で {count} 回目のエラーです。{auto_stop}。",
+		"{error} ({count} within {hours} hours); {auto_stop}"},
+
+	// The layout of a history line (HistoryEntry.Summary, Detail).
+	"history_text.line":             {"{action}：{detail}", "{action}: {detail}"},
+	"history_text.by_run":           {"{actor}（実行 {run}）", "{actor} (run {run})"},
+	"history_text.field":            {"{field}：{old} → {new}", "{field}: {old} → {new}"},
+	"history_text.flag":             {"［{flag}］", "[{flag}]"},
+	"history_text.sep":              {"、", "; "},
+	"history_text.note_sep":         {"。", "; "},
+	"history_text.password_set":     {"設定済み", "(set)"},
+	"history_text.password_changed": {"変更しました", "(changed)"},
+
+	// The fields only the Editor changes (the runs' are the plan's).
+	"field.enrolment.calendar_id_default": {"既定のカレンダー ID", "calendar id is the default"},
+	"field.enrolment.caldav_url_default":  {"既定のカレンダー URL", "CalDAV URL is the default"},
+	"field.enrolment.caldav_auth_id":      {"認証 ID", "auth id"},
+	"field.enrolment.auth_status":         {"認証状態", "auth status"},
+	"field.enrolment.user_switch":         {"同期状態", "sync switch"},
+	"field.enrolment.pin":                 {"利用許可の固定", "pin"},
+	"field.enrolment.auto_stop_reason":    {"自動停止の理由", "auto-stop reason"},
 
 	"actor.bridge": {"cybridge（同期）", "cybridge run"},
 	"actor.admin":  {"管理者", "admin"},

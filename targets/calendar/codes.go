@@ -5,9 +5,9 @@ import (
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
 
-// Codes lists every catalogue key this package's errors and plan warnings
-// can render: each code's situations (msg.Error.Key,
-// provision.Issue.Key). TestCodesHaveTexts checks each has a text in
+// Codes lists every catalogue key this package's errors, plan warnings
+// and CalDAV check outcomes can render: each code's situations
+// (msg.Error.Key, provision.Issue.Key, caldav.Result.Key). TestCodesHaveTexts checks each has a text in
 // Japanese and English, and none names a CLI flag.
 func Codes() []string {
 	keys := []string{
@@ -17,6 +17,7 @@ func Codes() []string {
 		CodeSecretKeyMissing, CodeSecretKeyInvalid, CodeSecretKeyMismatch,
 		WarnDuplicateLink,
 	}
+	keys = append(keys, caldav.Keys()...)
 	for _, r := range caldav.URLReasons() {
 		keys = append(keys, KeyCalDAVURL+"."+r)
 	}
@@ -32,7 +33,8 @@ func Codes() []string {
 
 // Vocabulary lists the catalogue keys of the enrolment's states, targets,
 // auth statuses, switch positions, pins, sync error kinds, stop reasons,
-// auto-stop descriptions, history actions and actors.
+// auto-stop descriptions, history actions, actors, notes and the
+// history line's layout.
 func Vocabulary() []string {
 	var keys []string
 	for _, s := range []DisplayState{StateSyncing, StateStopped, StateDisabled} {
@@ -66,7 +68,7 @@ func Vocabulary() []string {
 	for _, a := range Actors() {
 		keys = append(keys, ActorKey(a))
 	}
-	return keys
+	return append(keys, historyKeys()...)
 }
 
 // autoStopReasons are the reasons an auto-stop text exists for; "other"

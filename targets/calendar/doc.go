@@ -76,6 +76,18 @@
 //     roster's code, with what = enrolment. No text names a CLI flag: the
 //     CLI adds its own. Codes and Vocabulary list every key the package can
 //     render, and a test checks each has both languages.
+//   - A history row's note (an unpin, a sync error, a CalDAV check's
+//     outcome) is stored in its JSON detail as a catalogue key and
+//     parameters, with the English text beside it for older readers; no
+//     schema change. Vocabulary values in the parameters (the sync error
+//     kind, the stop reason) are stored as codes and rendered at the edge.
+//     A row written before notes had keys shows its English message.
+//     HistoryEntry.Summary renders a whole line (actor, run, action, field
+//     changes with the plan report's names, flags, note) in the admin's
+//     language for every surface; the time is the surface's, in its zone.
+//   - A CalDAV check's outcomes are caldav.Result keys and parameters too,
+//     and a check that finds a bad URL says what the editor says about the
+//     same URL (caldav.URLKey).
 //
 // # Layout
 //
@@ -83,8 +95,8 @@
 // enrolments as the planner reads them (Enrolments, the digest, loading);
 // plan.go the planner; apply.go writes a plan in the run's transaction;
 // list.go reads enrolments for list and show (safety's export.go); edit.go
-// is the Editor's commands, and history.go the history rows they and apply
-// write. Besides these: enrolment.go is the Enrolment record, policy.go the
+// is the Editor's commands, history.go the history rows they and apply
+// write, and historytext.go how a row reads. Besides these: enrolment.go is the Enrolment record, policy.go the
 // settings and input validation (safety's validate.go), autostop.go the
 // sync engine's auto-stop, secret.go the CalDAV password cipher, errors.go
 // the error codes, vocabulary.go the catalogue keys of the enrolment's

@@ -192,11 +192,15 @@ func (ed *Editor) SetCalDAV(ctx context.Context, login string, s CalDAVSettings)
 				return nil, historyDetail{}, err
 			}
 			f.cols = append(f.cols, col{"caldav_password", sealed})
-			d.Fields = append(d.Fields, provision.FieldDiff{Name: "caldav_password", Old: passwordState(e.HasPassword), New: "(changed)"})
+			d.Fields = append(d.Fields, provision.FieldDiff{Name: "caldav_password", Old: passwordState(e.HasPassword), New: passwordChanged})
 		}
 		return f.cols, d, nil
 	})
 }
+
+// The values of the caldav_password field in the history: whether a
+// password was stored before, and that it changed — never the password.
+const passwordChanged = "(changed)"
 
 func passwordState(set bool) string {
 	if set {
@@ -265,7 +269,9 @@ func (ed *Editor) Unpin(ctx context.Context, login string) (*Enrolment, error) {
 	return ed.edit(ctx, login, HistoryUnpin, func(e *Enrolment, now time.Time) ([]col, historyDetail, error) {
 		var f fieldSet
 		f.set("pin", string(e.Pin), string(PinNone))
-		return f.cols, historyDetail{Fields: f.fields, Message: "the scope decides from the next run"}, nil
+		d := note(KeyHistoryUnpin, nil)
+		d.Fields = f.fields
+		return f.cols, d, nil
 	})
 }
 
@@ -282,13 +288,16 @@ func (ed *Editor) RecordError(ctx context.Context, login string, kind SyncError)
 			ms[i] = t.UnixMilli()
 		}
 		cols := []col{{"sync_errors", string(mustJSON(ms))}, {"auto_stop_reason", next.Reason}, {"auto_stop_at", nullMillis(next.At)}}
-		d := historyDetail{Message: fmt.Sprintf("sync error: %s (%d within 24 hours)", kind, len(next.Errors))}
-		if e.AutoStop.Stopped() {
-			d.Message += "; already auto-stopped"
+		key, p := KeyHistorySyncError, msg.Params{"error": string(kind), "count": len(next.Errors), "hours": int(ErrorWindow / time.Hour)}
+		switch {
+		case e.AutoStop.Stopped():
+			key = KeyHistorySyncErrorAlready
+		case stop:
+			key, p["auto_stop"] = KeyHistorySyncErrorStopped, next.Reason
 		}
+		d := note(key, p)
 		if stop {
 			d.Flags = []string{FlagAutoStopped}
-			d.Message += "; " + next.Describe()
 		}
 		return cols, d, nil
 	})
@@ -327,7 +336,7 @@ func (ed *Editor) Check(ctx context.Context, login string) (caldav.Result, error
 	}
 	res := caldav.Check(ctx, ed.HTTP, caldav.Target{URL: e.CalDAVURL, AuthID: e.CalDAVAuthID, Password: password.Reveal()})
 	err = ed.DB.Update(ctx, func(q provision.Querier) error {
-		return addHistory(ctx, q, e.ID, ed.DB.Now(), ed.actor(), HistoryCheck, historyDetail{Message: fmt.Sprintf("CalDAV check: %s — %s", res.Outcome, res.Message)})
+		return addHistory(ctx, q, e.ID, ed.DB.Now(), ed.actor(), HistoryCheck, historyDetail{Key: res.Key, Params: res.Params, Message: res.Message})
 	})
 	return res, err
 }

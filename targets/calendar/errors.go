@@ -1,6 +1,9 @@
 package calendar
 
-import "github.com/cybridge/cybridge/internal/msg"
+import (
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+)
 
 // Error codes of this package. An enrolment that is not there is
 // not_found and bad input is invalid_input, the codes the safety roster
@@ -31,7 +34,7 @@ const (
 	KeyDefaultTarget      = "invalid_input.default_target"
 	KeyTargetKind         = "invalid_input.target"
 	KeyCalendarID         = "invalid_input.calendar_id"
-	KeyCalDAVURL          = "invalid_input.caldav_url" // and .<caldav.URLError.Reason>
+	KeyCalDAVURL          = caldav.URLKey // and .<caldav.URLError.Reason> (caldav.URLError.Key)
 	KeyAuthIDRequired     = "invalid_input.caldav_auth_id_required"
 	KeyPasswordRequired   = "invalid_input.caldav_password_required"
 	KeyInvalidField       = "invalid_input.field"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -18,15 +19,30 @@ const (
 	ActorSync   = "sync"   // the sync engine reporting errors
 )
 
-// historyDetail is a history row's detail: field changes, flags, or a
-// message. Never a password.
+// historyDetail is a history row's detail (calendar_history.detail, JSON):
+// field changes, flags, or a note. Never a password.
+//
+// A note is a catalogue key and its parameters (Key, Params), rendered in
+// the admin's language by HistoryEntry.Text; Message is its English text,
+// written alongside for readers of older versions. Rows written before
+// notes had keys carry Message alone.
 type historyDetail struct {
 	Fields  provision.Fields `json:"fields,omitempty"`
 	Flags   []string         `json:"flags,omitempty"`
+	Key     string           `json:"key,omitempty"`
+	Params  msg.Params       `json:"params,omitempty"`
 	Message string           `json:"message,omitempty"`
 }
 
-// HistoryEntry is one line of an enrolment's history.
+// note is a history detail whose note is key with p.
+func note(key string, p msg.Params) historyDetail {
+	return historyDetail{Key: key, Params: p, Message: HistoryEntry{Key: key, Params: p}.Text(msg.En)}
+}
+
+// HistoryEntry is one line of an enrolment's history. Key and Params are
+// its note (empty for a row without one, or written by an older version:
+// then Message is the note, in English); Text renders it and Summary the
+// whole line, in the admin's language.
 type HistoryEntry struct {
 	At      time.Time        `json:"at"`
 	Actor   string           `json:"actor"`
@@ -34,6 +50,8 @@ type HistoryEntry struct {
 	Action  string           `json:"action"`
 	Fields  provision.Fields `json:"fields,omitempty"`
 	Flags   []string         `json:"flags,omitempty"`
+	Key     string           `json:"key,omitempty"`
+	Params  msg.Params       `json:"params,omitempty"`
 	Message string           `json:"message,omitempty"`
 }
 
@@ -60,7 +78,7 @@ func history(ctx context.Context, q provision.Querier, id int64) ([]HistoryEntry
 				return nil, fmt.Errorf("history detail: %w", err)
 			}
 		}
-		h.Fields, h.Flags, h.Message = d.Fields, d.Flags, d.Message
+		h.Fields, h.Flags, h.Key, h.Params, h.Message = d.Fields, d.Flags, d.Key, d.Params, d.Message
 		out = append(out, h)
 	}
 	return out, rows.Err()

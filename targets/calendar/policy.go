@@ -11,8 +11,8 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
-	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/calendar/scope"
 )
@@ -176,11 +176,7 @@ func urlError(err error) error {
 	if !errors.As(err, &ue) {
 		return err
 	}
-	key := KeyCalDAVURL
-	if ue.Reason != "" {
-		key += "." + ue.Reason
-	}
-	return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: key, Params: msg.Params{"url": ue.URL, "detail": ue.Msg}, Err: err}
+	return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: ue.Key(), Params: msg.Params{"url": ue.URL, "detail": ue.Msg}, Err: err}
 }
 
 // validCalendarID accepts an email-like id (a primary calendar, or a

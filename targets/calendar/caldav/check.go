@@ -2,8 +2,9 @@
 // the server, with the user's credentials, what the calendar URL is
 // (a PROPFIND through github.com/emersion/go-webdav's CalDAV client) and
 // reports one of a fixed set of outcomes, each with a stable code and a
-// message that says what to do. It also holds the rules for calendar URLs
-// and the URL template the enrolment policy fills in.
+// catalogue key and parameters whose text (Japanese and English, in
+// internal/msg's calendar table) says what to do. It also holds the rules
+// for calendar URLs and the URL template the enrolment policy fills in.
 //
 // The password passes through here in memory only; it is never part of a
 // Result, a message or an error.
@@ -14,7 +15,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +24,8 @@ import (
 
 	"github.com/emersion/go-webdav"
 	"github.com/emersion/go-webdav/caldav"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Outcome is what a check found. The values are stable (they appear in JSON
@@ -54,16 +56,26 @@ type Target struct {
 }
 
 // Result is the outcome of a check, safe to print and store.
+//
+// Key and Params are its text: a surface renders it in the admin's
+// language with Text, and the API carries both. Message is the English
+// text, kept for logs and for readers of results stored by older versions.
 type Result struct {
-	Outcome  Outcome `json:"outcome"`
-	URL      string  `json:"url"`
-	Status   int     `json:"http_status,omitempty"` // the server's HTTP status, when it answered
-	Calendar string  `json:"calendar,omitempty"`    // the calendar's display name, when reachable
-	Message  string  `json:"message"`
+	Outcome  Outcome    `json:"outcome"`
+	URL      string     `json:"url"`
+	Status   int        `json:"http_status,omitempty"` // the server's HTTP status, when it answered
+	Calendar string     `json:"calendar,omitempty"`    // the calendar's display name, when reachable
+	Key      string     `json:"key,omitempty"`
+	Params   msg.Params `json:"params,omitempty"`
+	Message  string     `json:"message"`
 }
 
 // OK reports whether the calendar is reachable.
 func (r Result) OK() bool { return r.Outcome == Reachable }
+
+// Text is the result's text in l; a result without a key (stored by an
+// older version) shows its English message.
+func (r Result) Text(l msg.Lang) string { return msg.TextOr(l, r.Key, r.Params, r.Message) }
 
 // Err returns nil for a reachable calendar, else a *CheckError.
 func (r Result) Err() error {
@@ -73,13 +85,66 @@ func (r Result) Err() error {
 	return &CheckError{Result: r}
 }
 
-// CheckError is a failed check as an error; its code is "caldav_" + outcome.
+// CheckError is a failed check as an error; its code is "caldav_" +
+// outcome, its parameters and text the result's.
 type CheckError struct{ Result Result }
 
 // ErrorCode is the stable error code, e.g. "caldav_unauthorized".
 func (e *CheckError) ErrorCode() string { return "caldav_" + string(e.Result.Outcome) }
 
+// ErrorKind is what the admin does about it: change the URL or the
+// credentials they gave (invalid), get access to the calendar
+// (forbidden), or look at the server and the network between (unavailable).
+// A wrong password is invalid rather than unauthorized: unauthorized is
+// for cybridge's own login, and the API answers it with 401.
+func (e *CheckError) ErrorKind() msg.Kind {
+	switch e.Result.Outcome {
+	case Unauthorized, NotFound, NotCalendar, BadURL:
+		return msg.KindInvalid
+	case Forbidden:
+		return msg.KindForbidden
+	}
+	return msg.KindUnavailable
+}
+
+// ErrorParams are the result's parameters: url, and status, host or
+// detail where the outcome has them.
+func (e *CheckError) ErrorParams() msg.Params { return e.Result.Params }
+
+// Localize is the result's text in l.
+func (e *CheckError) Localize(l msg.Lang) string { return e.Result.Text(l) }
+
 func (e *CheckError) Error() string { return e.Result.Message }
+
+// Catalogue keys of the check's texts: "caldav_" + outcome, and a
+// situation after a dot where one outcome has several. A bad URL has the
+// texts of URLKey (the editor's for the same URL).
+const (
+	KeyReachable           = "caldav_reachable"         // calendar: the calendar's display name
+	KeyReachableUnnamed    = "caldav_reachable.unnamed" // a calendar without a display name
+	KeyUnauthorized        = "caldav_unauthorized"
+	KeyForbidden           = "caldav_forbidden"
+	KeyNotFound            = "caldav_not_found"
+	KeyNotCalendar         = "caldav_not_calendar"
+	KeyTLSHandshake        = "caldav_tls_error"
+	KeyTLSCertificate      = "caldav_tls_error.certificate"
+	KeyTLSNotTLS           = "caldav_tls_error.not_tls"
+	KeyDNS                 = "caldav_dns_error" // host
+	KeyRefused             = "caldav_connection_refused"
+	KeyTimeout             = "caldav_timeout"
+	KeyServerStatus        = "caldav_server_error"                // detail: the status's name
+	KeyServerNotDAV        = "caldav_server_error.not_dav"        // 405 or 501
+	KeyServerPlainRedirect = "caldav_server_error.redirect_plain" // a redirect from https:// to http://
+	KeyServerUnreachable   = "caldav_server_error.unreachable"    // detail: the transport's error
+)
+
+// Keys lists the catalogue key of every text a check can give (the URL
+// texts are URLError's, listed by whoever lists URLReasons).
+func Keys() []string {
+	return []string{KeyReachable, KeyReachableUnnamed, KeyUnauthorized, KeyForbidden, KeyNotFound, KeyNotCalendar,
+		KeyTLSHandshake, KeyTLSCertificate, KeyTLSNotTLS, KeyDNS, KeyRefused, KeyTimeout,
+		KeyServerStatus, KeyServerNotDAV, KeyServerPlainRedirect, KeyServerUnreachable}
+}
 
 // DefaultTimeout bounds a check when the context has no deadline.
 const DefaultTimeout = 15 * time.Second
@@ -91,7 +156,9 @@ func Check(ctx context.Context, hc *http.Client, t Target) Result {
 	res := Result{URL: t.URL}
 	if err := CheckURL(t.URL); err != nil {
 		res.URL = redactURL(t.URL)
-		return res.with(BadURL, 0, err.Error()+".")
+		var ue *URLError
+		errors.As(err, &ue) // CheckURL fails with a *URLError
+		return res.with(BadURL, 0, ue.Key(), msg.Params{"detail": ue.Msg})
 	}
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultTimeout}
@@ -105,7 +172,7 @@ func Check(ctx context.Context, hc *http.Client, t Target) Result {
 	rec := &recorder{c: hc}
 	client, err := caldav.NewClient(webdav.HTTPClientWithBasicAuth(rec, t.AuthID, t.Password), t.URL)
 	if err != nil {
-		return res.with(BadURL, 0, fmt.Sprintf("the URL cannot be used: %v.", err))
+		return res.with(BadURL, 0, URLKey, msg.Params{"detail": err.Error()})
 	}
 	u, _ := url.Parse(t.URL) // CheckURL parsed it
 	want := strings.TrimSuffix(u.Path, "/")
@@ -116,10 +183,13 @@ func Check(ctx context.Context, hc *http.Client, t Target) Result {
 	for _, c := range cals {
 		if strings.TrimSuffix(c.Path, "/") == want {
 			res.Calendar = c.Name
-			return res.with(Reachable, rec.status, "the calendar is reachable with these credentials.")
+			if c.Name == "" {
+				return res.with(Reachable, rec.status, KeyReachableUnnamed, nil)
+			}
+			return res.with(Reachable, rec.status, KeyReachable, msg.Params{"calendar": c.Name})
 		}
 	}
-	return res.with(NotCalendar, rec.status, "the server answered, but this URL is not a calendar collection; open the calendar's own URL (for example https://HOST/USER/CALENDAR/) in the CalDAV server's settings and use that.")
+	return res.with(NotCalendar, rec.status, KeyNotCalendar, nil)
 }
 
 // errPlainRedirect stops a redirect from https:// to http://: Go's client
@@ -145,8 +215,18 @@ func keepTLS(hc *http.Client) *http.Client {
 	return &c
 }
 
-func (r Result) with(o Outcome, status int, msg string) Result {
-	r.Outcome, r.Status, r.Message = o, status, msg
+// with is r with outcome o, the server's status (0 for none) and the text
+// key with p; the URL, and the status when there is one, are added to p.
+func (r Result) with(o Outcome, status int, key string, p msg.Params) Result {
+	params := msg.Params{"url": r.URL}
+	if status != 0 {
+		params["status"] = status
+	}
+	for k, v := range p {
+		params[k] = v
+	}
+	r.Outcome, r.Status, r.Key, r.Params = o, status, key, params
+	r.Message = msg.Text(msg.En, key, params)
 	return r
 }
 
@@ -172,22 +252,22 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 
 func classify(ctx context.Context, res Result, status int, err error) Result {
 	if errors.Is(err, errPlainRedirect) {
-		return res.with(ServerFailure, status, fmt.Sprintf("the server redirected (HTTP %d) to a plain http:// address, where the password would travel in clear; it was not sent: use the server's https:// calendar URL.", status))
+		return res.with(ServerFailure, status, KeyServerPlainRedirect, nil)
 	}
 	switch status {
 	case 0: // no HTTP answer: a transport failure
 	case http.StatusUnauthorized:
-		return res.with(Unauthorized, status, "the server refused the auth id or password (HTTP 401); check both in the CalDAV server's account settings and set them again.")
+		return res.with(Unauthorized, status, KeyUnauthorized, nil)
 	case http.StatusForbidden:
-		return res.with(Forbidden, status, "the credentials were accepted but this calendar is not allowed for them (HTTP 403); use a calendar the account owns or is shared with write access.")
+		return res.with(Forbidden, status, KeyForbidden, nil)
 	case http.StatusNotFound, http.StatusGone:
-		return res.with(NotFound, status, fmt.Sprintf("there is no calendar at this URL (HTTP %d); check the path, which usually ends in the calendar's name and a slash.", status))
+		return res.with(NotFound, status, KeyNotFound, nil)
 	case http.StatusMultiStatus:
-		return res.with(NotCalendar, status, "the server answered, but not with a calendar collection for this URL; check that it is the calendar's own URL.")
+		return res.with(NotCalendar, status, KeyNotCalendar, nil)
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
-		return res.with(ServerFailure, status, fmt.Sprintf("this URL is not a WebDAV/CalDAV endpoint (HTTP %d); check the URL.", status))
+		return res.with(ServerFailure, status, KeyServerNotDAV, nil)
 	default:
-		return res.with(ServerFailure, status, fmt.Sprintf("the server answered HTTP %d (%s); try again later, or check the URL.", status, http.StatusText(status)))
+		return res.with(ServerFailure, status, KeyServerStatus, msg.Params{"detail": http.StatusText(status)})
 	}
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
@@ -196,19 +276,19 @@ func classify(ctx context.Context, res Result, status int, err error) Result {
 	var recErr tls.RecordHeaderError
 	switch {
 	case errors.As(err, &dnsErr) && !dnsErr.IsTimeout:
-		return res.with(DNSFailure, 0, fmt.Sprintf("the host name %q could not be resolved; check the URL's host name.", dnsErr.Name))
+		return res.with(DNSFailure, 0, KeyDNS, msg.Params{"host": dnsErr.Name})
 	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr):
-		return res.with(TLSFailure, 0, "the server's TLS certificate is not trusted for this host (expired, self-signed or issued for another name); fix the certificate or use the host name it is issued for.")
+		return res.with(TLSFailure, 0, KeyTLSCertificate, nil)
 	case errors.As(err, &recErr):
-		return res.with(TLSFailure, 0, "the server does not speak TLS on this port; check the port, or the scheme (https://).")
+		return res.with(TLSFailure, 0, KeyTLSNotTLS, nil)
 	case isTLS(err):
-		return res.with(TLSFailure, 0, "the TLS handshake with the server failed; check the port and the server's TLS settings.")
+		return res.with(TLSFailure, 0, KeyTLSHandshake, nil)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return res.with(Refused, 0, "the connection was refused: nothing listens on that host and port; check the port and that the CalDAV server runs.")
+		return res.with(Refused, 0, KeyRefused, nil)
 	case errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil, isTimeout(err):
-		return res.with(Timeout, 0, "the server did not answer in time; check the host and port, and any firewall between.")
+		return res.with(Timeout, 0, KeyTimeout, nil)
 	}
-	return res.with(ServerFailure, 0, fmt.Sprintf("the server could not be reached (%v); check the URL.", err))
+	return res.with(ServerFailure, 0, KeyServerUnreachable, msg.Params{"detail": err.Error()})
 }
 
 func isTimeout(err error) bool {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/targets/calendar/caldav/caldavtest"
 )
 
@@ -24,16 +25,21 @@ func TestCheckAgainstRadicale(t *testing.T) {
 		want   Outcome
 		status int
 		cal    string
+		ja     string // the Japanese text, where the test pins it
 	}{
-		{"reachable", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work"},
-		{"reachable without trailing slash", Target{URL: srv.URL("/alice/calendar"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work"},
-		{"wrong password", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: "not-the-password"}, Unauthorized, 401, ""},
-		{"unknown user", Target{URL: srv.URL("/alice/calendar/"), AuthID: "mallory", Password: "x"}, Unauthorized, 401, ""},
-		{"another user's calendar", Target{URL: srv.URL("/alice/calendar/"), AuthID: "bob", Password: caldavtest.Users["bob"]}, Forbidden, 403, ""},
-		{"address book", Target{URL: srv.URL("/alice/contacts/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, ""},
-		{"principal collection", Target{URL: srv.URL("/alice/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, ""},
-		{"no such calendar", Target{URL: srv.URL("/alice/holidays/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotFound, 404, ""},
-		{"https to a plain-http port", Target{URL: strings.Replace(srv.URL("/alice/calendar/"), "http://", "https://", 1), AuthID: "alice", Password: caldavtest.Users["alice"]}, TLSFailure, 0, ""},
+		{"reachable", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work",
+			"カレンダー「Work」に接続できました。この認証 ID と認証パスワードで同期できます。"},
+		{"reachable without trailing slash", Target{URL: srv.URL("/alice/calendar"), AuthID: "alice", Password: caldavtest.Users["alice"]}, Reachable, 207, "Work", ""},
+		{"wrong password", Target{URL: srv.URL("/alice/calendar/"), AuthID: "alice", Password: "not-the-password"}, Unauthorized, 401, "",
+			"CalDAV サーバーが認証 ID または認証パスワードを受け付けませんでした（HTTP 401）。CalDAV サーバーのアカウント設定で両方を確認し、設定し直してください。"},
+		{"unknown user", Target{URL: srv.URL("/alice/calendar/"), AuthID: "mallory", Password: "x"}, Unauthorized, 401, "", ""},
+		{"another user's calendar", Target{URL: srv.URL("/alice/calendar/"), AuthID: "bob", Password: caldavtest.Users["bob"]}, Forbidden, 403, "",
+			"認証 ID と認証パスワードは受け付けられましたが、このアカウントにはこのカレンダーへのアクセスが許可されていません（HTTP 403）。このアカウントが所有するカレンダーか、変更権限を付与して共有されたカレンダーを指定してください。"},
+		{"address book", Target{URL: srv.URL("/alice/contacts/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, "", ""},
+		{"principal collection", Target{URL: srv.URL("/alice/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotCalendar, 207, "", ""},
+		{"no such calendar", Target{URL: srv.URL("/alice/holidays/"), AuthID: "alice", Password: caldavtest.Users["alice"]}, NotFound, 404, "",
+			"このカレンダー URL にはカレンダーがありません（HTTP 404）。URL のパスを確認してください。通常、パスはカレンダー名とスラッシュ（/）で終わります。"},
+		{"https to a plain-http port", Target{URL: strings.Replace(srv.URL("/alice/calendar/"), "http://", "https://", 1), AuthID: "alice", Password: caldavtest.Users["alice"]}, TLSFailure, 0, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +48,10 @@ func TestCheckAgainstRadicale(t *testing.T) {
 				t.Errorf("Check = %+v, want outcome %s, status %d, calendar %q", got, tt.want, tt.status, tt.cal)
 			}
 			assertNoSecret(t, got, tt.target.Password)
+			assertTexts(t, got)
+			if tt.ja != "" && got.Text(msg.Ja) != tt.ja {
+				t.Errorf("ja:\n got %s\nwant %s", got.Text(msg.Ja), tt.ja)
+			}
 			err := got.Err()
 			if tt.want == Reachable {
 				if err != nil {
@@ -126,7 +136,130 @@ func TestCheckTransportFailures(t *testing.T) {
 				t.Error("empty message")
 			}
 			assertNoSecret(t, got, "hunter22")
+			assertTexts(t, got)
 		})
+	}
+}
+
+// kinds is the kind of each failed outcome's error.
+var kinds = map[Outcome]msg.Kind{
+	Unauthorized: msg.KindInvalid, NotFound: msg.KindInvalid, NotCalendar: msg.KindInvalid, BadURL: msg.KindInvalid,
+	Forbidden:  msg.KindForbidden,
+	TLSFailure: msg.KindUnavailable, DNSFailure: msg.KindUnavailable, Refused: msg.KindUnavailable, Timeout: msg.KindUnavailable, ServerFailure: msg.KindUnavailable,
+}
+
+// assertTexts fails unless r renders from its key in Japanese and English
+// with every parameter, its Message is the English text, and its error
+// (when it failed) has the outcome's code and kind, the result's
+// parameters and the same texts.
+func assertTexts(t *testing.T, r Result) {
+	t.Helper()
+	ja, en := r.Text(msg.Ja), r.Text(msg.En)
+	switch {
+	case r.Key == "" || !msg.Has(r.Key):
+		t.Errorf("key %q is not in the catalogue", r.Key)
+	case !msg.IsJapanese(ja):
+		t.Errorf("the Japanese text is not Japanese: %s", ja)
+	case en != r.Message:
+		t.Errorf("Message %q is not the English text %q", r.Message, en)
+	}
+	for _, s := range []string{ja, en} {
+		if strings.Contains(s, "{") {
+			t.Errorf("lacks a parameter: %s", s)
+		}
+	}
+	if r.Params["url"] != r.URL {
+		t.Errorf("params %v lack the URL %q", r.Params, r.URL)
+	}
+	err := r.Err()
+	if r.OK() {
+		return
+	}
+	if got := msg.Code(err); got != "caldav_"+string(r.Outcome) {
+		t.Errorf("code %q", got)
+	}
+	if got, want := msg.KindOf(err), kinds[r.Outcome]; got != want {
+		t.Errorf("kind %v, want %v", got, want)
+	}
+	if diff := cmp.Diff(r.Params, msg.ParamsOf(err)); diff != "" {
+		t.Errorf("error params (-result +error):\n%s", diff)
+	}
+	if got := msg.Localize(msg.Ja, err); got != ja {
+		t.Errorf("Localize(ja) = %q, want %q", got, ja)
+	}
+	if got := err.Error(); got != en {
+		t.Errorf("Error() = %q, want %q", got, en)
+	}
+}
+
+// TestResultTexts renders every text a check can give in both languages,
+// including those the other tests cannot bring about on this machine,
+// and a result stored by an older version (no key) as its message.
+func TestResultTexts(t *testing.T) {
+	base := Result{URL: "https://dav.example.com/sato/calendar/"}
+	tests := []struct {
+		o      Outcome
+		status int
+		key    string
+		p      msg.Params
+		ja     string
+	}{
+		{Reachable, 207, KeyReachable, msg.Params{"calendar": "業務"}, "カレンダー「業務」に接続できました。この認証 ID と認証パスワードで同期できます。"},
+		{Reachable, 207, KeyReachableUnnamed, nil, "カレンダーに接続できました。この認証 ID と認証パスワードで同期できます。"},
+		{Unauthorized, 401, KeyUnauthorized, nil, ""},
+		{Forbidden, 403, KeyForbidden, nil,
+			"認証 ID と認証パスワードは受け付けられましたが、このアカウントにはこのカレンダーへのアクセスが許可されていません（HTTP 403）。このアカウントが所有するカレンダーか、変更権限を付与して共有されたカレンダーを指定してください。"},
+		{NotFound, 410, KeyNotFound, nil, ""},
+		{NotCalendar, 207, KeyNotCalendar, nil, ""},
+		{TLSFailure, 0, KeyTLSHandshake, nil, ""},
+		{TLSFailure, 0, KeyTLSCertificate, nil, ""},
+		{TLSFailure, 0, KeyTLSNotTLS, nil, ""},
+		{DNSFailure, 0, KeyDNS, msg.Params{"host": "dav.example.com"}, "ホスト名「dav.example.com」の名前解決ができませんでした。URL のホスト名を確認してください。"},
+		{Refused, 0, KeyRefused, nil, ""},
+		{Timeout, 0, KeyTimeout, nil, ""},
+		{ServerFailure, 503, KeyServerStatus, msg.Params{"detail": "Service Unavailable"}, "サーバーが HTTP 503（Service Unavailable）を返しました。しばらくしてからもう一度確認するか、URL を確認してください。"},
+		{ServerFailure, 405, KeyServerNotDAV, nil, ""},
+		{ServerFailure, 302, KeyServerPlainRedirect, nil, ""},
+		{ServerFailure, 0, KeyServerUnreachable, msg.Params{"detail": "EOF"}, ""},
+		{BadURL, 0, URLKey, msg.Params{"detail": "bad"}, ""},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			seen[tt.key] = true
+			r := base.with(tt.o, tt.status, tt.key, tt.p)
+			assertTexts(t, r)
+			if tt.ja != "" && r.Text(msg.Ja) != tt.ja {
+				t.Errorf("ja:\n got %s\nwant %s", r.Text(msg.Ja), tt.ja)
+			}
+		})
+	}
+	for _, k := range Keys() {
+		if !seen[k] {
+			t.Errorf("%s: not rendered by this test", k)
+		}
+	}
+	// A bad URL of each reason, checked for real (CheckURL refuses it
+	// before any request): the editor's texts for the same URL.
+	for _, u := range []string{"dav.example.com/cal", "https://a:b@dav.example.com/", "http://dav.example.com/", "ftp://dav.example.com/"} {
+		res := Check(context.Background(), nil, Target{URL: u})
+		if res.Outcome != BadURL || !strings.HasPrefix(res.Key, URLKey+".") {
+			t.Errorf("Check(%q) = %+v, want url_invalid with a reason's text", u, res)
+		}
+		assertTexts(t, res)
+		seen[res.Key] = true
+	}
+	for _, r := range URLReasons() {
+		if k := (&URLError{Reason: r}).Key(); !seen[k] {
+			t.Errorf("%s: not rendered by this test", k)
+		}
+	}
+	old := Result{Outcome: Unauthorized, URL: base.URL, Status: 401, Message: "the server refused the auth id or password (HTTP 401)."}
+	if got := old.Text(msg.Ja); got != old.Message {
+		t.Errorf("a result without a key: %q, want its message", got)
+	}
+	if got := msg.Localize(msg.Ja, old.Err()); got != old.Message {
+		t.Errorf("a result without a key as an error: %q, want its message", got)
 	}
 }
 

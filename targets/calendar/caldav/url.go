@@ -31,6 +31,21 @@ func URLReasons() []string {
 	return []string{ReasonNotAbsolute, ReasonCredentials, ReasonPlainHTTP, ReasonScheme}
 }
 
+// URLKey is the catalogue key of an unusable calendar URL's text, with
+// the parameters url and detail; URLKey + "." + Reason is each reason's
+// own text (with url). The editor's invalid_input error and a check's
+// url_invalid result say the same thing about the same URL, so they share
+// these texts.
+const URLKey = "invalid_input.caldav_url"
+
+// Key is the catalogue key of e's text: URLKey and its reason.
+func (e *URLError) Key() string {
+	if e.Reason == "" {
+		return URLKey
+	}
+	return URLKey + "." + e.Reason
+}
+
 // ErrorCode is the stable error code.
 func (e *URLError) ErrorCode() string { return "caldav_url_invalid" }
 
