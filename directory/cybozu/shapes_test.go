@@ -114,13 +114,13 @@ func TestUserAPIErrorShapes(t *testing.T) {
 		// §6.3 a member list whose organization or group vanished: read again once.
 		{"6.3 400 CB_VA01 on an organization's member list, always",
 			cybozutest.Options{Snapshot: company, FailPath: "/v1/organization/users.json?code=sales-osaka&", FailStatus: 400}, nil,
-			CodeSourceIncomplete, keyChangedOrg, []string{`organization "sales-osaka"`, "the directory changed while it was read", "nothing was planned or changed: run again", "CB_VA01"}, nil, min + 1},
+			CodeSourceIncomplete, keyChangedOrg, []string{`organization "sales-osaka"`, "the directory changed while it was read", "nothing was planned or changed: run again", "CB_VA01"}, nil, -(min + 1)},
 		{"6.3 400 CB_VA01 on a group's member list, always",
 			cybozutest.Options{Snapshot: company, FailPath: "/v1/group/users.json?code=managers&", FailStatus: 400}, nil,
-			CodeSourceIncomplete, keyChangedGroup, []string{`group "managers"`, "the directory changed while it was read"}, nil, min + 1},
+			CodeSourceIncomplete, keyChangedGroup, []string{`group "managers"`, "the directory changed while it was read"}, nil, -(min + 1)},
 		{"6.3 520 CB_VA01 on a member list, always",
 			cybozutest.Options{Snapshot: company, FailPath: "/v1/organization/users.json?code=sales&", FailStatus: 520, FailCode: "CB_VA01"}, nil,
-			CodeSourceIncomplete, keyChangedOrg, []string{`organization "sales"`, "the directory changed while it was read"}, nil, min + 1},
+			CodeSourceIncomplete, keyChangedOrg, []string{`organization "sales"`, "the directory changed while it was read"}, nil, -(min + 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +156,14 @@ func TestUserAPIErrorShapes(t *testing.T) {
 					t.Errorf("%s text has an unfilled parameter: %s", lang, got)
 				}
 			}
-			if got := c.Requests(); got != tt.requests {
+			// A negative count is a bound: a read that fails stops the
+			// lists still queued, so how many were sent depends on timing;
+			// it is never more than the minimum plus the one re-read, and
+			// the failing list was asked twice.
+			switch got := c.Requests(); {
+			case tt.requests < 0 && (got > -tt.requests || got < 2):
+				t.Errorf("%d requests, want 2 to %d", got, -tt.requests)
+			case tt.requests >= 0 && got != tt.requests:
 				t.Errorf("%d requests, want %d", got, tt.requests)
 			}
 		})
