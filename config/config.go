@@ -65,6 +65,7 @@ type Config struct {
 	Schedule   Schedule   `toml:"schedule"`
 	History    History    `toml:"history"`
 	Console    Console    `toml:"console"`
+	Notify     Notify     `toml:"notify"`
 
 	// NoFile is the configuration file looked for and not found (the
 	// optional default cybridge.toml, as an absolute path) when the
@@ -149,6 +150,47 @@ type Console struct {
 	APIToken secret.Secret `toml:"api_token" secret:"true"`
 	// UploadLimitMB caps one CSV upload request.
 	UploadLimitMB int `toml:"upload_limit_mb" validate:"min=1,max=1024"`
+	// BaseURL is the console's address as admins open it
+	// (https://cybridge.example.com/), for links in notifications; empty
+	// means http://<listen>/.
+	BaseURL string `toml:"base_url" validate:"omitempty,url"`
+}
+
+// Notify lists where notifications go ([[notify.email]] and
+// [[notify.webhook]] tables; package notify checks what they mean). Arrays
+// of tables have no environment variables: they live in the file.
+type Notify struct {
+	Email   []NotifyEmail   `toml:"email" validate:"dive"`
+	Webhook []NotifyWebhook `toml:"webhook" validate:"dive"`
+}
+
+// NotifyEmail is one e-mail channel: an SMTP server and its recipients.
+type NotifyEmail struct {
+	Host string `toml:"host" validate:"required,hostname|ip"`
+	// Port defaults to 587 (submission).
+	Port int `toml:"port" validate:"min=0,max=65535"`
+	// StartTLS (default true) requires STARTTLS before anything is sent.
+	StartTLS *bool  `toml:"starttls"`
+	Username string `toml:"username"`
+	// PasswordFile holds the SMTP password (read when serve starts).
+	PasswordFile string `toml:"password_file"`
+	// CAFile is a PEM bundle the server's certificate is checked
+	// against instead of the system's (an internal relay).
+	CAFile string   `toml:"ca_file"`
+	From   string   `toml:"from" validate:"required"`
+	To     []string `toml:"to" validate:"required,min=1"`
+	Lang   string   `toml:"lang" validate:"omitempty,oneof=ja en"`
+}
+
+// NotifyWebhook is one webhook channel.
+type NotifyWebhook struct {
+	URL string `toml:"url" validate:"required,url"`
+	// Kind is the body's format: generic (signed JSON), slack, teams or
+	// google_chat (their incoming webhooks); default generic.
+	Kind string `toml:"kind" validate:"omitempty,oneof=generic slack teams google_chat"`
+	// SecretFile holds the HMAC-SHA256 key of a generic webhook.
+	SecretFile string `toml:"secret_file"`
+	Lang       string `toml:"lang" validate:"omitempty,oneof=ja en"`
 }
 
 // Default returns the configuration used where nothing is said.

@@ -147,6 +147,10 @@ func unknownKeys(md toml.MetaData) []Problem {
 			sections[s] = true
 		}
 	}
+	tables := tableKeys()
+	for t := range tables {
+		sections[strings.SplitN(t, ".", 2)[0]] = true
+	}
 	var problems []Problem
 	reported := map[string]bool{} // sections and tables already reported
 	for _, k := range md.Undecoded() {
@@ -160,6 +164,14 @@ func unknownKeys(md toml.MetaData) []Problem {
 			if !reported[top] {
 				reported[top] = true
 				problems = append(problems, unknownSection(top, keys(sections)))
+			}
+			continue
+		}
+		if len(k) > 2 && tables[k[0]+"."+k[1]] != nil {
+			// A key of one [[notify.email]] table: nearest among its keys.
+			if !reported[ks] {
+				reported[ks] = true
+				problems = append(problems, unknownKey(ks, tables[k[0]+"."+k[1]]))
 			}
 			continue
 		}
@@ -178,6 +190,37 @@ func unknownKeys(md toml.MetaData) []Problem {
 		}
 	}
 	return problems
+}
+
+// tableKeys are the arrays of tables ("notify.email") with the keys of
+// their elements ("notify.email.host").
+func tableKeys() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name := sf.Tag.Get("toml")
+			if name == "" || name == "-" {
+				continue
+			}
+			key := strings.TrimPrefix(prefix+"."+name, ".")
+			switch {
+			case sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeOf(Duration{}):
+				walk(key, sf.Type)
+			case sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct:
+				keys := map[string]bool{}
+				for j := 0; j < sf.Type.Elem().NumField(); j++ {
+					if n := sf.Type.Elem().Field(j).Tag.Get("toml"); n != "" && n != "-" {
+						keys[key+"."+n] = true
+					}
+				}
+				out[key] = keys
+			}
+		}
+	}
+	walk("", reflect.TypeOf(Config{}))
+	return out
 }
 
 func isTable(md toml.MetaData, k toml.Key) bool {
@@ -306,6 +349,9 @@ func fields(cfg *Config) []field {
 				key = prefix + "." + name
 			}
 			fv := v.Field(i)
+			if sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct {
+				continue // an array of tables ([[notify.email]]): file only, see tableKeys
+			}
 			if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeOf(Duration{}) {
 				walk(key, fv)
 				continue
@@ -487,7 +533,10 @@ func tomlKey(ns string) string {
 		parts = parts[1:]
 	}
 	for i, p := range parts {
-		if j := strings.IndexByte(p, '['); j >= 0 {
+		// An element of a list of values (google_domains[0]) is said of
+		// the list; an element of an array of tables keeps its place
+		// (notify.email[1].host).
+		if j := strings.IndexByte(p, '['); j >= 0 && i == len(parts)-1 {
 			parts[i] = p[:j]
 		}
 	}
@@ -498,6 +547,8 @@ func tomlKey(ns string) string {
 func describe(key string, fe validator.FieldError) Problem {
 	value := fmt.Sprint(fe.Value())
 	p := Problem{Key: key, Code: "config." + fe.Tag(), Params: msg.Params{"value": value, "param": fe.Param()}}
+	// A key inside an array of tables has no environment variable.
+	p.File = strings.Contains(key, "[")
 	switch fe.Tag() {
 	case "required":
 		p.Unset = true

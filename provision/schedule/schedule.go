@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,21 @@ type Config struct {
 	Policy   Policy
 	Logger   *slog.Logger // nil = discard
 	Now      func() time.Time
+	// Observer, when set, is told how each scheduled run changed the
+	// pause state and of every resume (notifications).
+	Observer Observer
+}
+
+// Observer watches the schedule's state changes. Its methods run on the
+// scheduler's goroutine (or the resuming request's) after the state was
+// saved, so they must return quickly: queue, never deliver.
+type Observer interface {
+	// Recorded is one scheduled run's outcome and the pause state
+	// before and after the policy folded it in.
+	Recorded(ctx context.Context, o Outcome, before, after State)
+	// Resumed is a pause lifted through this Scheduler; was is the
+	// state as it was.
+	Resumed(ctx context.Context, was State)
 }
 
 // SpecError is an unusable schedule.
@@ -203,8 +219,14 @@ func (s *Scheduler) Info(ctx context.Context) (Info, error) {
 	return in, nil
 }
 
-// Resume lifts a pause.
-func (s *Scheduler) Resume(ctx context.Context) (bool, error) { return Resume(ctx, s.store) }
+// Resume lifts a pause (and tells the Observer when there was one).
+func (s *Scheduler) Resume(ctx context.Context) (bool, error) {
+	was, err := ResumeState(ctx, s.store)
+	if err == nil && was.Paused && s.cfg.Observer != nil {
+		s.cfg.Observer.Resumed(ctx, was)
+	}
+	return was.Paused, err
+}
 
 // Pause pauses scheduled runs by hand.
 func (s *Scheduler) Pause(ctx context.Context, message string) error {
@@ -241,10 +263,17 @@ func (s *Scheduler) tick() {
 		return
 	}
 	var paused bool
+	var before, after State
 	err = s.store.UpdateState(ctx, func(st *State) error {
+		before = *st
+		before.Failures = slices.Clone(st.Failures)
 		paused = s.cfg.Policy.Record(st, o, now)
+		after = *st
 		return nil
 	})
+	if err == nil && s.cfg.Observer != nil {
+		s.cfg.Observer.Recorded(ctx, o, before, after)
+	}
 	switch {
 	case err != nil:
 		s.log.Error("cannot save the pause state", "error", err)
