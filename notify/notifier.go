@@ -72,7 +72,9 @@ var DefaultBackoff = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * tim
 
 // Options configure a Notifier.
 type Options struct {
-	Links  Links
+	// Links is where the console is, for links (nil: none). It is read
+	// at each delivery: it may be completed until Start.
+	Links  *Links
 	Logger *slog.Logger // nil: discard
 	Now    func() time.Time
 	// Backoff is the wait before each retry; its length bounds the
@@ -276,7 +278,11 @@ func (n *Notifier) attempt(ctx context.Context, d Delivery) {
 		d.Attempts = len(n.opt.Backoff) // give up at once
 	} else {
 		sctx, cancel := context.WithTimeout(ctx, n.opt.SendTimeout)
-		err = c.Send(sctx, d, Render(c.Lang(), d.Event, n.opt.Links))
+		var l Links
+		if n.opt.Links != nil {
+			l = *n.opt.Links
+		}
+		err = c.Send(sctx, d, Render(c.Lang(), d.Event, l))
 		cancel()
 		if err != nil && ctx.Err() != nil {
 			return // stopping: the attempt does not count, the next process sends it

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
+	"github.com/cybridge/cybridge/notify"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/provision/web"
@@ -64,6 +67,7 @@ type server struct {
 	store  *sqlite.Store
 	served chan error
 	app    *app.App
+	notify *notify.Notifier
 	// requests counts the requests being served: a run cut off at
 	// shutdown records itself before the database closes.
 	requests *inflight
@@ -96,7 +100,11 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	// From here on only the hash: the clear password is not kept, not
 	// even to scrub messages (it never reaches one).
 	cfg.AdminPassword = ""
-	redactor := secret.NewRedactor(cfg.Secrets()...)
+	channels, err := notify.Channels(cfg.Notify)
+	if err != nil {
+		return nil, err
+	}
+	redactor := secret.NewRedactor(append(cfg.Secrets(), notify.Secrets(channels)...)...)
 	// The time zone and cron spec were checked with every other problem
 	// when the configuration was loaded (app.Validate).
 	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
@@ -118,9 +126,14 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		store.Close()
 		return nil, err
 	}
+	// The console's address is known once listening (port 0): the
+	// notifier's links are set then, before anything is queued.
+	links := &notify.Links{Location: loc}
+	notifier := notify.New(channels, store, notify.Options{Links: links, Logger: log})
 	sched, err := schedule.New(schedule.Config{
 		Spec: cfg.Schedule.Cron, Location: loc, Logger: log,
-		Policy: schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),
+		Policy:   schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),
+		Observer: notifier,
 	}, a.Scheduled(), store)
 	if err != nil {
 		store.Close()
@@ -142,7 +155,8 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 			Params: msg.Params{"addr": cfg.Console.Listen, "detail": err.Error()}, Err: err}
 	}
 	s := &server{addr: ln.Addr().String(), log: log, sched: sched, store: store, served: make(chan error, 1), app: a,
-		requests: &inflight{h: console}}
+		requests: &inflight{h: console}, notify: notifier}
+	links.BaseURL = baseURL(cfg.Console.BaseURL, s.addr)
 	s.http = &http.Server{
 		Handler:           s.requests,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -155,12 +169,29 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	if host, _, _ := net.SplitHostPort(s.addr); !net.ParseIP(host).IsLoopback() {
 		log.Warn("the console listens beyond this machine over plain HTTP: put it behind a reverse proxy that terminates TLS (see docs/serve.md)", "listen", s.addr)
 	}
+	notifier.Start()
 	sched.Start(ctx)
 	go func() { s.served <- s.http.Serve(ln) }()
 	in, _ := sched.Info(ctx)
 	log.Info("cybridge serve started", "console", "http://"+s.addr+"/", "schedule", cfg.Schedule.Cron, "time_zone", loc.String(),
-		"next_run", in.Next, "paused", in.Pause.Paused, "api", cfg.Console.APIToken.IsSet())
+		"next_run", in.Next, "paused", in.Pause.Paused, "api", cfg.Console.APIToken.IsSet(), "notify_channels", len(channels))
 	return s, nil
+}
+
+// baseURL is the console's address for links in notifications:
+// console.base_url, else http:// and the address it listens on (the
+// machine's name when it listens on every address), ending in "/".
+func baseURL(configured, addr string) string {
+	if configured != "" {
+		return strings.TrimSuffix(configured, "/") + "/"
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil {
+			host = name
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
 // shutdown stops taking requests and triggers, lets a running run finish
@@ -174,6 +205,8 @@ func (s *server) shutdown(grace time.Duration) error {
 	if schedErr := s.sched.Stop(ctx); schedErr != nil {
 		errs = append(errs, schedErr)
 	}
+	// Pending notifications stay queued in the database for the next start.
+	s.notify.Stop(ctx)
 	if httpErr != nil {
 		// The grace period ended with requests still running: cut them
 		// (their applies roll back).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory/cybozu"
+	"github.com/cybridge/cybridge/notify"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
@@ -21,7 +22,8 @@ type Use struct {
 // one *config.Error (nil when there is none): the cybozu.com credentials
 // (directory/cybozu), the calendar scope and URL template
 // (targets/calendar), the schedule's cron and time zone
-// (provision/schedule), and the console's admin password when serving.
+// (provision/schedule), the notification channels and console.base_url
+// (notify), and the console's admin password when serving.
 // config.Decode has checked each key's type and tags; LoadConfig joins
 // both.
 func Validate(cfg *config.Config, use Use) error {
@@ -32,6 +34,7 @@ func problems(cfg *config.Config, use Use) []config.Problem {
 	ps := cybozu.CheckConfig(cfg.Cybozu, use.API)
 	ps = append(ps, calendar.CheckConfig(cfg.Calendar)...)
 	ps = append(ps, schedule.CheckConfig(cfg.Schedule)...)
+	ps = append(ps, notify.CheckConfig(cfg.Notify, cfg.Console.BaseURL)...)
 	if use.Serve && !cfg.AdminPassword.IsSet() {
 		ps = append(ps, config.Problem{Key: "admin_password", Code: "config.admin_password_missing", Unset: true})
 	}

@@ -5,8 +5,9 @@
 // Migrations are the numbered files in migration/ (NNNN_name.sql), embedded
 // in the binary and applied in order, each in its own transaction together
 // with its row in schema_migrations. Numbers 0001–0099 belong to the core
-// and the safety roster, 0100–0199 to calendar enrolments; a number is
-// never reused or edited once released.
+// and the safety roster, 0100–0199 to calendar enrolments, 0200–0299 to
+// serve and the console, 0300–0399 to notifications; a number is never
+// reused or edited once released.
 //
 // Connection settings and why:
 //   - WAL: readers (the console, a dry run) never block the writer and the
