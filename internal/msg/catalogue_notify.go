@@ -23,8 +23,8 @@ var notifyTexts = map[string]entry{
 		"A scheduled sync of the cybozu.com directory failed; nothing was changed in the safety roster or the calendar enrolments. The next scheduled run tries again; while the same error continues, no more notifications are sent."},
 	"notify.blocked.body": {"安全装置が働いたため、スケジュール実行による同期を止めました。安否確認名簿とカレンダー同期の登録には何も変更していません。管理者が計画を確認して再開するまで、スケジュール実行は一時停止します。",
 		"A safeguard stopped a scheduled sync; nothing was changed in the safety roster or the calendar enrolments. Scheduled runs are paused until an administrator reviews the plan and resumes them."},
-	"notify.paused.body": {"同期の失敗が続いたため、スケジュール実行を一時停止しました。安否確認名簿とカレンダー同期の登録は、最後に成功した同期の状態のままで、更新されません。原因を取り除いてから、管理コンソールでスケジュール実行を再開してください。",
-		"Syncs kept failing, so scheduled runs are paused; the safety roster and the calendar enrolments stay as the last successful sync left them and are not updated. Remove the cause, then resume scheduled runs in the console."},
+	"notify.paused.body": {"同期に失敗したため、スケジュール実行を一時停止しました。安否確認名簿とカレンダー同期の登録は、最後に成功した同期の状態のままで、更新されません。原因を取り除いてから、管理コンソールでスケジュール実行を再開してください。",
+		"A sync failed, so scheduled runs are paused; the safety roster and the calendar enrolments stay as the last successful sync left them and are not updated. Remove the cause, then resume scheduled runs in the console."},
 	"notify.resumed.body": {"スケジュール実行の一時停止が解除されました。次回のスケジュール実行から同期を再開します。",
 		"The pause of scheduled runs was lifted; syncs start again with the next scheduled run."},
 	"notify.recovered.body": {"スケジュール実行による同期が再び成功しました。安否確認名簿とカレンダー同期の登録は最新の状態です。",
@@ -37,7 +37,7 @@ var notifyTexts = map[string]entry{
 		"This is a test notification from cybridge; if you read it, notifications work."},
 
 	// Lines after the first paragraph.
-	"notify.line.error":     {"エラー: {text}（{code}）", "Error: {text} ({code})"},
+	"notify.line.error":     {"エラー（{code}）: {text}", "Error ({code}): {text}"},
 	"notify.line.pause":     {"一時停止の理由: {cause}", "Paused because: {cause}"},
 	"notify.line.since":     {"失敗が始まった日時: {since}", "Failing since: {since}"},
 	"notify.line.at":        {"日時: {at}", "At: {at}"},
