@@ -251,3 +251,47 @@ func TestStopWithNothingRunning(t *testing.T) {
 		}
 	}
 }
+
+// observer records what a Scheduler tells its Observer.
+type observer struct {
+	mu       sync.Mutex
+	recorded []Outcome
+	resumed  []State
+}
+
+func (o *observer) Recorded(_ context.Context, out Outcome, _, _ State) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.recorded = append(o.recorded, out)
+}
+
+func (o *observer) Resumed(_ context.Context, was State) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.resumed = append(o.resumed, was)
+}
+
+// TestObserverResumed: a resume through the Scheduler tells the Observer
+// how it was paused; resuming a schedule that is not paused tells nothing.
+func TestObserverResumed(t *testing.T) {
+	st := &MemoryStore{}
+	obs := &observer{}
+	s, err := New(Config{Spec: Off, Observer: obs}, nil, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.UpdateState(ctx, func(s *State) error {
+		s.pause(ReasonAuthFailed, "rejected", "4", time.Now())
+		return nil
+	})
+	if was, err := s.Resume(ctx); err != nil || !was {
+		t.Fatalf("Resume = %v, %v", was, err)
+	}
+	if len(obs.resumed) != 1 || obs.resumed[0].Reason != ReasonAuthFailed || obs.resumed[0].RunID != "4" {
+		t.Errorf("resumed = %+v; want one, of the auth_failed pause by run 4", obs.resumed)
+	}
+}
