@@ -83,18 +83,6 @@ func configWarnings(c config.Cybozu, now time.Time) []CheckIssue {
 	return out
 }
 
-// CertificateState is the expiry of the configured Secure Access client
-// certificate at now, read from its file(s) each time (an admin replaces
-// the file without restarting): nil when none is configured.
-func CertificateState(c config.Cybozu, now time.Time) (*cybozu.CertificateState, error) {
-	cert, err := cybozu.LoadCertificate(c)
-	if err != nil || cert == nil {
-		return nil, err
-	}
-	s := cybozu.CertificateStateOf(cert.Leaf, now)
-	return &s, nil
-}
-
 // Check reads the directory from src and reports what it holds and every
 // problem in it. It needs no App: check runs before a database is set up. A read that fails
 // returns only the error (the CSV reader reports the files' problems
