@@ -26,7 +26,7 @@ import (
 //	          [-unknown-domain] [-maintenance] [-wrong-password-status 520]
 //	          [-latency 5ms] [-max-concurrent N] [-fail-on K] [-fail-status S]
 //	          [-fail-path X] [-truncate-on K] [-redirect-to HOST]
-//	          [-tls [-client-ca]] [-token-no-csv]
+//	          [-tls [-client-ca]] [-token-no-csv] [-challenge-with-code]
 //	sim cert FILE [-days N] [-password P]
 //	                    issue a Secure Access .pfx (FILE) from the script's CA
 //	sim scenario NAME   serve fixtures.Scenario(NAME) from now on
@@ -177,6 +177,7 @@ func simStartOptions(ts *testscript.TestScript, args []string) (cybozutest.Optio
 	fs.StringVar(&o.RedirectTo, "redirect-to", "", "")
 	fs.BoolVar(&o.TLS, "tls", false, "")
 	fs.BoolVar(&o.TokenNoCSV, "token-no-csv", false, "")
+	fs.BoolVar(&o.ChallengeWithCode, "challenge-with-code", false, "")
 	clientCA := fs.Bool("client-ca", false, "")
 	if err := fs.Parse(args); err != nil {
 		ts.Fatalf("sim start: %v", err)
