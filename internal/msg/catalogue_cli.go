@@ -59,7 +59,8 @@ var cliTexts = map[string]entry{
 	"cli.resume.resumed":    {"スケジュール実行を再開しました（{since} から一時停止: {reason} — {message}）", "scheduled runs resumed (paused since {since}: {reason} — {message})"},
 
 	// Runs.
-	"cli.runs.none":    {"同期履歴はまだありません（変更のない同期は記録しません）。", "No runs yet. (Runs that find nothing to change are not recorded.)"},
+	"cli.runs.none":    {"同期履歴はまだありません。", "No runs yet."},
+	"cli.runs.repeats": {"{status}（{count} 回、最後は {last}）", "{status} ×{count} (last {last})"},
 	"cli.runs.header":  {"ID\t開始\t実行元\t状態\t読み込み元\t変更\tエラー", "ID\tSTARTED\tTRIGGER\tSTATUS\tSOURCE\tCHANGES\tERROR"},
 	"cli.run.head":     {"同期 #{id}: {status}", "Run {id}: {status}"},
 	"cli.run.dry_run":  {"（テスト実行）", " (dry run)"},
