@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -194,4 +195,27 @@ func DecideExternal(prev State, e Event) (send bool, next State) {
 	}
 	next.Expiry[e.Kind] = e.Key
 	return true, next
+}
+
+// expiryThresholds are the days before an expiry at which it is told
+// again: 30, 14, 7, 3 and 1 days left.
+var expiryThresholds = []int{1, 3, 7, 14, 30}
+
+// ExpiryEvent is the warning (CertExpiring or TokenExpiring) about name
+// expiring at notAfter, when it is within 30 days at now; its Key is the
+// expiry and the threshold crossed, so that it is sent once per threshold
+// (DecideExternal) and again for a replaced certificate. Once expired,
+// there is no warning: runs fail, and that is told.
+func ExpiryEvent(kind Kind, name string, notAfter, now time.Time) (Event, bool) {
+	if !now.Before(notAfter) {
+		return Event{}, false
+	}
+	days := int(notAfter.Sub(now).Hours() / 24)
+	for _, th := range expiryThresholds {
+		if days < th {
+			return Event{Kind: kind, At: now, Key: notAfter.UTC().Format(time.RFC3339) + "/" + strconv.Itoa(th) + "d",
+				Params: msg.Params{"name": name, "expires": notAfter, "days": days}}, true
+		}
+	}
+	return Event{}, false
 }

@@ -102,3 +102,19 @@ func TestDecideExternal(t *testing.T) {
 		t.Error("a token warning is deduplicated against the certificate's")
 	}
 }
+
+func TestExpiryEvent(t *testing.T) {
+	notAfter := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	keyAt := func(daysLeft float64) string {
+		e, ok := ExpiryEvent(CertExpiring, "cybridge", notAfter, notAfter.Add(-time.Duration(daysLeft*24)*time.Hour))
+		if !ok {
+			return ""
+		}
+		return e.Key
+	}
+	got := []string{keyAt(45), keyAt(29.5), keyAt(20), keyAt(13), keyAt(0.5), keyAt(-1)}
+	want := []string{"", "2025-05-01T00:00:00Z/30d", "2025-05-01T00:00:00Z/30d", "2025-05-01T00:00:00Z/14d", "2025-05-01T00:00:00Z/1d", ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+}

@@ -82,6 +82,11 @@ type Options struct {
 	Backoff []time.Duration
 	// SendTimeout bounds one attempt (default 60 s).
 	SendTimeout time.Duration
+	// Watchers are checked at Start and then every WatchEvery (default
+	// 1 h) on the sender's goroutine; an event one returns is queued as
+	// Notify does (expiry warnings: ExpiryEvent).
+	Watchers   []func(now time.Time) (Event, bool)
+	WatchEvery time.Duration
 }
 
 // Notifier turns schedule state changes and other events into
@@ -115,6 +120,9 @@ func New(channels []Channel, st Store, o Options) *Notifier {
 	}
 	if o.SendTimeout == 0 {
 		o.SendTimeout = time.Minute
+	}
+	if o.WatchEvery == 0 {
+		o.WatchEvery = time.Hour
 	}
 	log := o.Logger
 	if log == nil {
@@ -226,14 +234,23 @@ func (n *Notifier) loop() {
 		<-n.stop
 		cancel()
 	}()
+	var watched time.Time
 	for {
+		if now := n.opt.Now(); now.Sub(watched) >= n.opt.WatchEvery {
+			watched = now
+			for _, w := range n.opt.Watchers {
+				if e, ok := w(now); ok {
+					n.Notify(ctx, e)
+				}
+			}
+		}
 		n.deliverDue(ctx)
-		wait := time.Hour
+		wait := n.opt.WatchEvery
 		if at, ok, err := n.store.NextDue(ctx); err != nil {
 			n.log.Error("notifications: cannot read the queue", "error", err)
 			wait = time.Minute
 		} else if ok {
-			wait = max(at.Sub(n.opt.Now()), 0)
+			wait = min(wait, max(at.Sub(n.opt.Now()), 0))
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -85,3 +85,24 @@ func TestNotifierSendsOncePerStateChange(t *testing.T) {
 		t.Errorf("%d requests; want 1", got)
 	}
 }
+
+// TestNotifierWatchers: a watcher's expiry warning is sent once per
+// threshold, however often it is checked.
+func TestNotifierWatchers(t *testing.T) {
+	hook := notifytest.NewHook(t)
+	chs := channels(t, config.Notify{Webhook: []config.NotifyWebhook{{URL: hook.URL, Kind: "slack"}}})
+	notAfter := time.Now().Add(10 * 24 * time.Hour)
+	n := notify.New(chs, &notify.MemoryStore{}, notify.Options{WatchEvery: 10 * time.Millisecond,
+		Watchers: []func(time.Time) (notify.Event, bool){func(now time.Time) (notify.Event, bool) {
+			return notify.ExpiryEvent(notify.CertExpiring, "cybridge-client", notAfter, now)
+		}}})
+	n.Start()
+	defer n.Stop(context.Background())
+	waitFor(t, "the warning", func() bool { return len(hook.Requests("")) == 1 })
+	time.Sleep(100 * time.Millisecond)
+	reqs := hook.Requests("")
+	if len(reqs) != 1 || !strings.Contains(string(reqs[0].Body), "クライアント証明書の有効期限が近づいています") ||
+		!strings.Contains(string(reqs[0].Body), "cybridge-client") {
+		t.Errorf("%d requests: %s", len(reqs), reqs[0].Body)
+	}
+}
