@@ -248,3 +248,17 @@ func TestWebhookErrorHidesURL(t *testing.T) {
 		t.Errorf("Describe = %q", ch.Describe())
 	}
 }
+
+// TestRenderErrorParams: an error with parameters (a safeguard's) renders
+// in the channel's language from its key and parameters.
+func TestRenderErrorParams(t *testing.T) {
+	e := notify.Event{Kind: notify.Blocked, Code: "max_deletes", RunID: "9", Message: "safety: this run would delete ...",
+		ErrorParams: msg.Params{"target": "safety", "count": 60, "limit": 50}, At: time.Now()}
+	m := notify.Render(msg.Ja, e, links)
+	if want := "エラー（max_deletes）: safety: この同期では 60 件を削除・無効化・リセットします。"; !strings.Contains(m.Text(), want) {
+		t.Errorf("text lacks %q:\n%s", want, m.Text())
+	}
+	if m.Subject != "[cybridge] 安全装置が働いたため同期を止めました" {
+		t.Errorf("subject = %q", m.Subject)
+	}
+}

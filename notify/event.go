@@ -42,8 +42,11 @@ type Event struct {
 	// Code is the run's error code (failed, blocked, paused), or "" .
 	Code string `json:"code,omitempty"`
 	// Message is the error's English text, shown when the catalogue
-	// cannot render Code in the channel's language.
-	Message string `json:"message,omitempty"`
+	// cannot render Code in the channel's language; ErrorKey (""= Code)
+	// and ErrorParams render it.
+	Message     string     `json:"message,omitempty"`
+	ErrorKey    string     `json:"error_key,omitempty"`
+	ErrorParams msg.Params `json:"error_params,omitempty"`
 	// Params are what the texts need: the pause reason and count
 	// (paused), since (recovered), name, expires and days (expiring).
 	Params msg.Params `json:"params,omitempty"`
@@ -106,13 +109,13 @@ func Decide(prev State, o schedule.Outcome, before, after schedule.State, now ti
 		// Resumed elsewhere: this run's own event tells how it went.
 		next.Condition, next.Paused = CondResumed, false
 	}
-	base := Event{Code: o.ErrorCode, Message: o.Message, RunID: o.RunID, At: now}
+	base := Event{Code: o.ErrorCode, Message: o.Message, ErrorKey: o.ErrorKey, ErrorParams: o.ErrorParams, RunID: o.RunID, At: now}
 	justPaused := !before.Paused && after.Paused
 	switch o.Status {
 	case provision.StatusApplied, provision.StatusNoChanges, provision.StatusDryRun:
 		if next.Condition != CondOK {
 			e := base
-			e.Kind, e.Code, e.Message = Recovered, "", ""
+			e.Kind, e.Code, e.Message, e.ErrorKey, e.ErrorParams = Recovered, "", "", "", nil
 			e.Params = msg.Params{"since": prev.Since, "code": prev.Code}
 			events = append(events, e)
 		}

@@ -19,7 +19,7 @@ func TestDecide(t *testing.T) {
 		return schedule.Outcome{RunID: "7", Status: provision.StatusFailed, ErrorCode: code, Message: code}
 	}
 	blocked := schedule.Outcome{RunID: "9", Status: provision.StatusBlocked, ErrorCode: "max_deletes"}
-	const resume = "resume"       // a resume through the scheduler
+	const resume = "resume"        // a resume through the scheduler
 	const resumeCLI = "resume-cli" // a resume in another process
 	tests := []struct {
 		name  string

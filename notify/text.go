@@ -74,7 +74,11 @@ func Render(lang msg.Lang, e Event, l Links) Message {
 		RunURL:    l.RunURL(e.RunID),
 	}
 	if e.Code != "" {
-		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.error", msg.Params{"text": msg.TextOr(lang, e.Code, nil, e.Message), "code": e.Code}))
+		key := e.ErrorKey
+		if key == "" {
+			key = e.Code
+		}
+		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.error", msg.Params{"text": msg.TextOr(lang, key, e.ErrorParams, e.Message), "code": e.Code}))
 	}
 	if e.Kind == Paused {
 		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.pause", p))

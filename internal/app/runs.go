@@ -212,7 +212,7 @@ func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
 	run, err := a.RunOutcome(ctx, res, err)
 	if err != nil {
-		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error()}
+		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error(), ErrorParams: msg.ParamsOf(err)}
 	}
 	o := schedule.Outcome{Status: run.Status}
 	if run.ID != 0 {
@@ -220,6 +220,7 @@ func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	}
 	if run.Error != nil {
 		o.ErrorCode, o.Message = run.Error.Code, run.Error.Message
+		o.ErrorKey, o.ErrorParams = run.Error.Key, run.Error.Params
 	}
 	return o
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"fmt"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"slices"
 	"sync"
@@ -74,6 +75,11 @@ type Outcome struct {
 	Status    provision.Status `json:"status"`
 	ErrorCode string           `json:"error_code,omitempty"`
 	Message   string           `json:"message,omitempty"`
+	// ErrorKey and ErrorParams render the error in another language
+	// (notifications): the catalogue key ("" = ErrorCode) and its
+	// parameters.
+	ErrorKey    string     `json:"error_key,omitempty"`
+	ErrorParams msg.Params `json:"error_params,omitempty"`
 }
 
 // Record folds one scheduled run's outcome into the state and reports
