@@ -7,9 +7,7 @@ import (
 	"io"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
-	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -46,10 +44,10 @@ func newCalendarListCommand(e *env, o *calendarListOptions) *cli.Command {
 			if err != nil {
 				return nil, err
 			}
-			out := []web.Enrolment{}
+			out := []calendar.EnrolmentView{}
 			for i := range ens {
 				if o.state == "" || ens[i].State() == calendar.DisplayState(o.state) {
-					out = append(out, app.EnrolmentJSON(&ens[i]))
+					out = append(out, ens[i].View())
 				}
 			}
 			return &enrolmentsResult{ens: out, l: e.lang()}, nil
@@ -58,11 +56,11 @@ func newCalendarListCommand(e *env, o *calendarListOptions) *cli.Command {
 
 // enrolmentsResult is a list of enrolments (SPEC §8.1's JSON shape).
 type enrolmentsResult struct {
-	ens []web.Enrolment
+	ens []calendar.EnrolmentView
 	l   msg.Lang
 }
 
-func (r *enrolmentsResult) JSON() any { return map[string]any{"enrolments": r.ens} }
+func (r *enrolmentsResult) JSON() any { return calendar.ListOf(r.ens) }
 
 func (r *enrolmentsResult) Text(w io.Writer) error {
 	if len(r.ens) == 0 {

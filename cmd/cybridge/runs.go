@@ -81,12 +81,7 @@ type runsResult struct {
 	e    *env
 }
 
-// runsList is what runs -format json prints (SPEC §8.1), newest first.
-type runsList struct {
-	Runs []*provision.Run `json:"runs"`
-}
-
-func (r *runsResult) JSON() any { return runsList{Runs: r.runs} }
+func (r *runsResult) JSON() any { return provision.ListOf(r.runs) }
 
 func (r *runsResult) Text(w io.Writer) error {
 	e, l := r.e, r.e.lang()

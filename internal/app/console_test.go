@@ -2,15 +2,16 @@ package app
 
 import (
 	"context"
-	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/internal/secret"
-	"github.com/cybridge/cybridge/targets/calendar"
 	"strings"
 	"testing"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/web"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // calendarApp is an App with the calendar target enabled and the fixture
@@ -54,8 +55,10 @@ func TestConsoleCalendar(t *testing.T) {
 		t.Errorf("detail = %+v, %v", d, err)
 	}
 	for _, h := range d.History {
-		if strings.Contains(h.Detail, "pw-console-1") {
-			t.Errorf("history shows the password: %s", h.Detail)
+		for _, l := range []msg.Lang{msg.Ja, msg.En} {
+			if s := h.Summary(l); strings.Contains(s, "pw-console-1") {
+				t.Errorf("history shows the password: %s", s)
+			}
 		}
 	}
 	if _, err := c.CheckCalDAV(ctx, "t.yamada"); err == nil {
@@ -84,7 +87,7 @@ func TestDisabledTargetGuards(t *testing.T) {
 	c := NewConsole(a, nil)
 	for name, err := range map[string]error{
 		"roster":     func() error { _, err := c.Roster(ctx); return err }(),
-		"add member": c.AddMember(ctx, web.Member{Login: "x"}),
+		"add member": c.AddMember(ctx, safety.ExportMember{Login: "x"}),
 		"enrolments": func() error { _, err := c.Enrolments(ctx); return err }(),
 		"permit":     c.Permit(ctx, "x"),
 		"run":        func() error { _, err := a.Run(ctx, RunRequest{}); return err }(),
