@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
@@ -23,11 +25,15 @@ func (o *calendarListOptions) flags(fs *flag.FlagSet) {
 }
 
 func (o *calendarListOptions) check(*cli.Invocation) error {
-	switch calendar.DisplayState(o.state) {
-	case "", calendar.StateDisabled, calendar.StateStopped, calendar.StateSyncing:
+	states := calendar.DisplayStates()
+	if o.state == "" || slices.Contains(states, calendar.DisplayState(o.state)) {
 		return nil
 	}
-	return cli.Usage("cli.usage.value", msg.Params{"flag": "-state", "value": o.state, "allowed": "disabled, stopped, syncing"})
+	allowed := make([]string, len(states))
+	for i, s := range states {
+		allowed[i] = string(s)
+	}
+	return cli.Usage("cli.usage.value", msg.Params{"flag": "-state", "value": o.state, "allowed": strings.Join(allowed, ", ")})
 }
 
 // newCalendarListCommand is `cybridge calendar list`: every enrolment, or

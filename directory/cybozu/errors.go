@@ -34,7 +34,6 @@ const (
 	CodeUnexpectedResponse = "unexpected_response" // a 4xx or body the client cannot use; not retried
 	CodeConnectionFailed   = "connection_failed"   // TLS or certificate problem; not retried
 	CodeConfigInvalid      = "config_invalid"      // New was given settings that cannot work
-	CodeCanceled           = "canceled"            // the context ended; errors.Is(err, context.Canceled) holds
 )
 
 // Error is every failure of the client: a stable Code for the admin, the
@@ -142,7 +141,7 @@ var kindOf = map[string]msg.Kind{
 	CodeUnexpectedResponse: msg.KindUnavailable,
 	CodeConnectionFailed:   msg.KindUnavailable,
 	CodeConfigInvalid:      msg.KindInvalid,
-	CodeCanceled:           msg.KindCanceled,
+	msg.CodeCanceled:       msg.KindCanceled,
 }
 
 // Catalogue keys of the situations of SPEC §3.3 (the key is the code
@@ -194,7 +193,7 @@ func Codes() []string {
 	}
 	for code := range kindOf {
 		switch code {
-		case CodeSourceIncomplete, CodeCanceled: // keyed by situation only
+		case CodeSourceIncomplete, msg.CodeCanceled: // keyed by situation only
 		default:
 			out = append(out, code)
 		}

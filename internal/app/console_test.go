@@ -10,7 +10,6 @@ import (
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/web"
-	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/safety"
 )
 
@@ -43,8 +42,8 @@ func TestConsoleCalendar(t *testing.T) {
 	}
 	// The calendar's own code, as the CLI reports it; the kind gives the
 	// API its 404.
-	if _, err := c.Enrolment(ctx, "nobody"); msg.Code(err) != calendar.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
-		t.Errorf("unknown login: %v (%s), want %s, not found", err, msg.KindOf(err), calendar.CodeNotFound)
+	if _, err := c.Enrolment(ctx, "nobody"); msg.Code(err) != msg.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
+		t.Errorf("unknown login: %v (%s), want %s, not found", err, msg.KindOf(err), msg.CodeNotFound)
 	}
 	edit := web.TargetEdit{Target: "caldav", URL: "https://dav.example.co.jp/ito/", AuthID: "ito", Password: secret.Secret("pw-console-1")}
 	if err := c.SetTarget(ctx, "s.ito", edit); err != nil {
@@ -74,7 +73,7 @@ func TestConsoleCalendar(t *testing.T) {
 	if err := c.Unpin(ctx, "t.yamada"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Permit(ctx, "nobody"); msg.Code(err) != calendar.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
+	if err := c.Permit(ctx, "nobody"); msg.Code(err) != msg.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
 		t.Errorf("permit unknown: %v", err)
 	}
 }

@@ -378,11 +378,11 @@ func (s *Server) apiEnrolmentAction(r *http.Request) (reply, error) {
 		if err := decodeJSON(r.Body, &req); err != nil {
 			return reply{}, err
 		}
-		if req.Kind != "forbidden" && req.Kind != "server" {
+		if _, err := calendar.ParseSyncError(req.Kind); err != nil {
 			return reply{}, invalid("api.error_kind", msg.Params{"value": req.Kind})
 		}
 		e, err := s.o.Backend.RecordError(ctx, login, req.Kind)
 		return ok(e), err
 	}
-	return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "api.no_action", Params: msg.Params{"action": action}}
+	return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_action", Params: msg.Params{"action": action}}
 }

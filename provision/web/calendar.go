@@ -109,7 +109,7 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 	}
 	ok, err := s.changePermission(ctx, action, login)
 	if !ok {
-		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 		return
 	}
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
-
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
@@ -145,7 +145,7 @@ func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, sess *ses
 // flashError turns err into an error flash in the request's language.
 func (s *Server) flashError(r *http.Request, err error) flash {
 	p := s.problemOf(requestLang(r), err)
-	if p.Code == "internal" {
+	if p.Code == msg.CodeInternal {
 		s.log.Error("console request failed", "path", r.URL.Path, "error", s.scrub(err.Error()))
 	}
 	return flash{Kind: "error", Text: p.Message, Code: p.Code}

@@ -120,7 +120,7 @@ func (s *Server) findDepartment(ctx context.Context, code string) (safety.Export
 			return d, v, nil
 		}
 	}
-	return safety.ExportDepartment{}, v, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_department", Params: msg.Params{"code": code}}
+	return safety.ExportDepartment{}, v, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_department", Params: msg.Params{"code": code}}
 }
 
 // findMember reads the roster and finds the member with login.
@@ -134,7 +134,7 @@ func (s *Server) findMember(ctx context.Context, login string) (safety.ExportMem
 			return m, nil
 		}
 	}
-	return safety.ExportMember{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_member", Params: msg.Params{"login": login}}
+	return safety.ExportMember{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_member", Params: msg.Params{"login": login}}
 }
 
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
