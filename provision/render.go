@@ -105,6 +105,9 @@ func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue
 // its key (or code) and parameters, or its stored English message when it has no
 // parameters (a plan stored by an older version).
 func IssueText(l msg.Lang, i Issue) string {
+	if t := i.Texts[l]; t != "" {
+		return t
+	}
 	return msg.TextOr(l, i.TextKey(), i.Params, i.Message)
 }
 

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/directory/cybozu"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // CheckReport is what check finds (SPEC §8.1): where the directory was
@@ -28,6 +32,24 @@ type CheckReport struct {
 type CheckIssue struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Params are what the code's text names, when it is rendered from the
+	// catalogue (Localize); without them Message is the text.
+	Params msg.Params `json:"params,omitempty"`
+}
+
+// newCheckIssue is the issue of code with its English Message from the
+// catalogue.
+func newCheckIssue(code string, p msg.Params) CheckIssue {
+	return CheckIssue{Code: code, Message: msg.Text(msg.En, code, p), Params: p}
+}
+
+// Localize is the issue's text in lang: from the catalogue when it has
+// Params, else Message.
+func (i CheckIssue) Localize(lang msg.Lang) string {
+	if i.Params == nil {
+		return i.Message
+	}
+	return msg.TextOr(lang, i.Code, i.Params, i.Message)
 }
 
 func (i *CheckIssue) Error() string     { return i.Message }
@@ -37,9 +59,29 @@ func (i *CheckIssue) ErrorCode() string { return i.Code }
 const (
 	WarnPartialVisibility = "partial_visibility"
 	WarnAdminUnknown      = "administrator_unknown"
+	// WarnTokenFormat: cybozu.token does not start with cybozu.TokenPrefix.
+	WarnTokenFormat = "token_format"
+	// WarnCertificateExpiring: the Secure Access client certificate
+	// expires within cybozu.ExpiryWarning (an expired one is an error).
+	WarnCertificateExpiring = cybozu.CodeCertificateExpiring
 )
 
 const msgPartialVisibility = "the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"
+
+// configWarnings are the [cybozu] settings that work but look wrong or
+// will stop working: a token that does not look like a User API token (a
+// kintone app token pasted by mistake), a client certificate that expires
+// within cybozu.ExpiryWarning.
+func configWarnings(c config.Cybozu, now time.Time) []CheckIssue {
+	var out []CheckIssue
+	if c.Token.IsSet() && !cybozu.TokenLooksValid(c.Token) {
+		out = append(out, newCheckIssue(WarnTokenFormat, msg.Params{"prefix": cybozu.TokenPrefix}))
+	}
+	if st, _ := CertificateState(c, now); st != nil && st.Code == cybozu.CodeCertificateExpiring {
+		out = append(out, newCheckIssue(WarnCertificateExpiring, st.Params()))
+	}
+	return out
+}
 
 // Check reads the directory from src and reports what it holds and every
 // problem in it. It needs no App: check runs before a database is set up. A read that fails
@@ -53,13 +95,14 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		return nil, err
 	}
 	if client != nil {
+		r.Warnings = append(r.Warnings, configWarnings(src.cfg.Cybozu, time.Now())...)
 		admin, err := client.IsAdministrator(ctx)
 		switch {
 		case err != nil:
-			r.Warnings = append(r.Warnings, CheckIssue{WarnAdminUnknown, "could not tell whether the account is a cybozu.com administrator: " + err.Error()})
+			r.Warnings = append(r.Warnings, CheckIssue{Code: WarnAdminUnknown, Message: "could not tell whether the account is a cybozu.com administrator: " + err.Error()})
 		case !admin:
 			r.Administrator = &admin
-			r.Warnings = append(r.Warnings, CheckIssue{WarnPartialVisibility, msgPartialVisibility})
+			r.Warnings = append(r.Warnings, CheckIssue{Code: WarnPartialVisibility, Message: msgPartialVisibility})
 		default:
 			r.Administrator = &admin
 		}

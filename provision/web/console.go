@@ -17,6 +17,9 @@ type overviewData struct {
 	Info   schedule.Info
 	Last   *provision.Run
 	Recent []*provision.Run
+	// Certificate is the Secure Access client certificate, when one is
+	// configured (its Issue is shown above everything).
+	Certificate *Certificate
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -31,7 +34,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		s.renderError(w, r, err)
 		return
 	}
-	d := overviewData{Info: in, Recent: runs}
+	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate()}
 	if len(runs) > 0 {
 		d.Last = runs[0]
 	}
