@@ -189,6 +189,11 @@ type Change struct {
 // google_domains, say) must not reset the whole company unattended.
 const FlagResetsSync = "resets_sync"
 
+// FlagSuspended marks a change made because the user is 停止中 in
+// cybozu.com (imported into the roster, disabled in calendar-sync): one
+// flag, one text, whichever target raises it.
+const FlagSuspended = "suspended"
+
 // HasFlag reports whether the change carries flag f.
 func (c *Change) HasFlag(f string) bool {
 	for _, x := range c.Flags {

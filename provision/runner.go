@@ -76,6 +76,20 @@ type Run struct {
 	Repeats int `json:"repeats"`
 }
 
+// RunList is the run history as `runs -format json` prints it (SPEC §8.1)
+// and GET /api/v1/runs answers: {"runs":[…]}, newest first, never null.
+type RunList struct {
+	Runs []*Run `json:"runs"`
+}
+
+// ListOf is runs as a RunList ([] for none).
+func ListOf(runs []*Run) RunList {
+	if runs == nil {
+		runs = []*Run{}
+	}
+	return RunList{Runs: runs}
+}
+
 // Store is what the Runner needs of the database (provision/sqlite
 // implements it).
 type Store interface {

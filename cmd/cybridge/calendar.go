@@ -9,9 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
-	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -67,11 +65,11 @@ type enrolmentResult struct {
 	e    *env
 }
 
-func (r *enrolmentResult) JSON() any { return map[string]any{"enrolment": app.EnrolmentJSON(r.en)} }
+func (r *enrolmentResult) JSON() any { return map[string]any{"enrolment": r.en.View()} }
 
 func (r *enrolmentResult) Text(w io.Writer) error {
 	l := r.e.lang()
-	j := app.EnrolmentJSON(r.en)
+	j := r.en.View()
 	line := r.e.text("cli.calendar.edited", msg.Params{"login": j.Login, "state": stateText(l, j), "permitted": permitText(l, j)})
 	if r.note != "" {
 		line += msg.Text(l, "cli.sep", nil) + r.note
@@ -82,7 +80,7 @@ func (r *enrolmentResult) Text(w io.Writer) error {
 
 // stateText is an enrolment's state in l, with why it is stopped or that
 // its user is gone.
-func stateText(l msg.Lang, j web.Enrolment) string {
+func stateText(l msg.Lang, j calendar.EnrolmentView) string {
 	s := msg.TextOr(l, "state."+j.State, nil, j.State)
 	if j.State == string(calendar.StateStopped) {
 		return s + " (" + msg.TextOr(l, "stop_reason."+j.StopReason, nil, j.StopReason) + ")"
@@ -94,7 +92,7 @@ func stateText(l msg.Lang, j web.Enrolment) string {
 }
 
 // permitText says whether the enrolment is permitted, and pinned.
-func permitText(l msg.Lang, j web.Enrolment) string {
+func permitText(l msg.Lang, j calendar.EnrolmentView) string {
 	s := msg.Text(l, "cli.no", nil)
 	if j.Permitted {
 		s = msg.Text(l, "cli.yes", nil)
@@ -106,7 +104,7 @@ func permitText(l msg.Lang, j web.Enrolment) string {
 }
 
 // calendarText is the calendar id (Google) or URL (CalDAV).
-func calendarText(l msg.Lang, j web.Enrolment) string {
+func calendarText(l msg.Lang, j calendar.EnrolmentView) string {
 	v := j.CalendarID
 	if j.Target == string(calendar.KindCalDAV) {
 		v = j.CalDAVURL
@@ -118,7 +116,7 @@ func calendarText(l msg.Lang, j web.Enrolment) string {
 }
 
 // listEnrolments writes enrolments as a table.
-func listEnrolments(w io.Writer, l msg.Lang, ens []web.Enrolment) error {
+func listEnrolments(w io.Writer, l msg.Lang, ens []calendar.EnrolmentView) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	// The name is last: tabwriter counts characters, and a Japanese name is
 	// twice as wide on screen as its count, which would skew every column

@@ -5,11 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
-	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -25,11 +25,15 @@ func (o *calendarListOptions) flags(fs *flag.FlagSet) {
 }
 
 func (o *calendarListOptions) check(*cli.Invocation) error {
-	switch calendar.DisplayState(o.state) {
-	case "", calendar.StateDisabled, calendar.StateStopped, calendar.StateSyncing:
+	states := calendar.DisplayStates()
+	if o.state == "" || slices.Contains(states, calendar.DisplayState(o.state)) {
 		return nil
 	}
-	return cli.Usage("cli.usage.value", msg.Params{"flag": "-state", "value": o.state, "allowed": "disabled, stopped, syncing"})
+	allowed := make([]string, len(states))
+	for i, s := range states {
+		allowed[i] = string(s)
+	}
+	return cli.Usage("cli.usage.value", msg.Params{"flag": "-state", "value": o.state, "allowed": strings.Join(allowed, ", ")})
 }
 
 // newCalendarListCommand is `cybridge calendar list`: every enrolment, or
@@ -46,10 +50,10 @@ func newCalendarListCommand(e *env, o *calendarListOptions) *cli.Command {
 			if err != nil {
 				return nil, err
 			}
-			out := []web.Enrolment{}
+			out := []calendar.EnrolmentView{}
 			for i := range ens {
 				if o.state == "" || ens[i].State() == calendar.DisplayState(o.state) {
-					out = append(out, app.EnrolmentJSON(&ens[i]))
+					out = append(out, ens[i].View())
 				}
 			}
 			return &enrolmentsResult{ens: out, l: e.lang()}, nil
@@ -58,11 +62,11 @@ func newCalendarListCommand(e *env, o *calendarListOptions) *cli.Command {
 
 // enrolmentsResult is a list of enrolments (SPEC §8.1's JSON shape).
 type enrolmentsResult struct {
-	ens []web.Enrolment
+	ens []calendar.EnrolmentView
 	l   msg.Lang
 }
 
-func (r *enrolmentsResult) JSON() any { return map[string]any{"enrolments": r.ens} }
+func (r *enrolmentsResult) JSON() any { return calendar.ListOf(r.ens) }
 
 func (r *enrolmentsResult) Text(w io.Writer) error {
 	if len(r.ens) == 0 {

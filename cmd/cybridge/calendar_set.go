@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
-	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -78,7 +77,7 @@ func newCalendarSetCommand(e *env, o *calendarSetOptions) *cli.Command {
 			if err != nil {
 				return nil, err
 			}
-			note := e.text("cli.calendar.set", msg.Params{"target": o.target, "calendar": calendarText(e.lang(), app.EnrolmentJSON(en))})
+			note := e.text("cli.calendar.set", msg.Params{"target": o.target, "calendar": calendarText(e.lang(), en.View())})
 			return &enrolmentResult{en: en, note: note, e: e}, nil
 		}}
 }

@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
-	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
@@ -37,11 +36,11 @@ type enrolmentDetail struct {
 	e    *env
 }
 
-func (r *enrolmentDetail) JSON() any { return app.EnrolmentDetailJSON(r.en, r.hist) }
+func (r *enrolmentDetail) JSON() any { return r.en.WithHistory(r.hist) }
 
 func (r *enrolmentDetail) Text(w io.Writer) error {
 	e, l, en := r.e, r.e.lang(), r.en
-	j := app.EnrolmentJSON(en)
+	j := en.View()
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
 	row := func(key, v string) { fmt.Fprintf(tw, "%s:\t%s\n", e.text("cli.calendar."+key, nil), v) }
 	row("login", j.Login)
@@ -74,12 +73,7 @@ func (r *enrolmentDetail) Text(w io.Writer) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s\n", e.text("cli.calendar.history", nil))
 	for _, h := range r.hist {
-		line := "  " + e.time(h.At) + "  " + msg.TextOr(l, "actor."+h.Actor, nil, h.Actor)
-		if h.RunID != 0 {
-			line += " " + e.text("cli.calendar.by_run", msg.Params{"run": fmt.Sprint(h.RunID)})
-		}
-		line += "  " + msg.TextOr(l, "history."+h.Action, nil, h.Action) + app.HistoryDetail(h)
-		if _, err := fmt.Fprintln(w, line); err != nil {
+		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+h.Summary(l)); err != nil {
 			return err
 		}
 	}

@@ -111,7 +111,7 @@ func (e *env) editRoster(ctx context.Context, cfgPath string, in *cli.Invocation
 			return cli.WithAdvice(err, "cli.advice.input", msg.Params{"flags": strings.Join(flags, ", ")})
 		}
 	}
-	if msg.Code(err) == safety.CodeNotFound {
+	if msg.Code(err) == msg.CodeNotFound {
 		if name, ok := msg.ParamsOf(err)["name"].(string); ok {
 			if flag := flagNaming(in, name); flag != "" {
 				err = cli.WithAdvice(err, "cli.advice.not_found", msg.Params{"flag": flag, "name": name})

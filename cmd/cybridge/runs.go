@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -72,21 +70,17 @@ func (e *env) runs(ctx context.Context, o *runsOptions) (cli.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &runsResult{runs: runs, e: e}, nil
+	return &runsResult{runs: runs, targets: a.Targets(), e: e}, nil
 }
 
 // runsResult is the run history.
 type runsResult struct {
-	runs []*provision.Run
-	e    *env
+	runs    []*provision.Run
+	targets []provision.TargetInfo // the summaries' layout
+	e       *env
 }
 
-// runsList is what runs -format json prints (SPEC §8.1), newest first.
-type runsList struct {
-	Runs []*provision.Run `json:"runs"`
-}
-
-func (r *runsResult) JSON() any { return runsList{Runs: r.runs} }
+func (r *runsResult) JSON() any { return provision.ListOf(r.runs) }
 
 func (r *runsResult) Text(w io.Writer) error {
 	e, l := r.e, r.e.lang()
@@ -107,7 +101,7 @@ func (r *runsResult) Text(w io.Writer) error {
 			status = e.text("cli.runs.repeats", msg.Params{"status": status, "count": run.Repeats, "last": e.time(run.FinishedAt)})
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", run.ID, e.time(run.StartedAt), triggerName(l, run.Trigger), status,
-			src, countChanges(l, run.Summary), errText)
+			src, provision.CompactSummary(l, run.Summary, r.targets), errText)
 	}
 	return tw.Flush()
 }
@@ -128,34 +122,6 @@ func sourceName(l msg.Lang, s provision.RunSource) string {
 		name += " " + s.Domain
 	}
 	return name
-}
-
-// countChanges renders a summary compactly: "safety +3 ~1 -0" per target.
-func countChanges(l msg.Lang, s provision.Summary) string {
-	if len(s) == 0 {
-		return "-"
-	}
-	var names []string
-	for t := range s {
-		names = append(names, t)
-	}
-	sort.Strings(names)
-	var parts []string
-	for _, t := range names {
-		var c, u, d, x int
-		for _, counts := range s[t] {
-			c += counts[provision.Create]
-			u += counts[provision.Update]
-			x += counts[provision.Disable]
-			d += counts[provision.Delete]
-		}
-		p := fmt.Sprintf("%s +%d ~%d -%d", provision.TargetName(l, t), c, u, d)
-		if x > 0 {
-			p += fmt.Sprintf(" !%d", x)
-		}
-		parts = append(parts, p)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (e *env) runShow(ctx context.Context, o *runShowOptions) (cli.Result, error) {

@@ -288,7 +288,7 @@ func (c *Client) throttle() {
 
 // canceled reports the end of ctx; it unwraps to the context's error.
 func canceled(ctx context.Context) *Error {
-	e := newError(CodeCanceled, keyCanceled, nil)
+	e := newError(msg.CodeCanceled, keyCanceled, nil)
 	e.Err = context.Cause(ctx)
 	return e
 }

@@ -301,7 +301,7 @@ func TestContextCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	var e *Error
-	if !errors.As(err, &e) || e.ErrorCode() != CodeCanceled {
+	if !errors.As(err, &e) || e.ErrorCode() != msg.CodeCanceled {
 		t.Errorf("err = %#v, want code canceled", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {

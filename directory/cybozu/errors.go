@@ -34,7 +34,6 @@ const (
 	CodeUnexpectedResponse = "unexpected_response" // a 4xx or body the client cannot use; not retried
 	CodeConnectionFailed   = "connection_failed"   // TLS or certificate problem; not retried
 	CodeConfigInvalid      = "config_invalid"      // New was given settings that cannot work
-	CodeCanceled           = "canceled"            // the context ended; errors.Is(err, context.Canceled) holds
 	CodeRedirected         = "redirected"          // cybozu.com sent the request to another host: cybozu.url names the wrong one
 )
 
@@ -143,7 +142,7 @@ var kindOf = map[string]msg.Kind{
 	CodeUnexpectedResponse: msg.KindUnavailable,
 	CodeConnectionFailed:   msg.KindUnavailable,
 	CodeConfigInvalid:      msg.KindInvalid,
-	CodeCanceled:           msg.KindCanceled,
+	msg.CodeCanceled:       msg.KindCanceled,
 	CodeRedirected:         msg.KindInvalid,
 	CodeCertificateExpired: msg.KindInvalid,
 }
@@ -200,7 +199,7 @@ func Codes() []string {
 	}
 	for code := range kindOf {
 		switch code {
-		case CodeSourceIncomplete, CodeCanceled: // keyed by situation only
+		case CodeSourceIncomplete, msg.CodeCanceled: // keyed by situation only
 		default:
 			out = append(out, code)
 		}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // ProbeReport is what a domain answered to Probe's requests: something an
@@ -104,7 +106,7 @@ func (c *Client) Probe(ctx context.Context) *ProbeReport {
 		r.Steps = append(r.Steps, step)
 		if step.Err != nil {
 			switch step.Err.Code {
-			case CodeAuthFailed, CodeBasicAuthRequired, CodeBasicAuthFailed, CodeCanceled, CodeConnectionFailed, CodeDomainNotFound, CodeRedirected:
+			case CodeAuthFailed, CodeBasicAuthRequired, CodeBasicAuthFailed, msg.CodeCanceled, CodeConnectionFailed, CodeDomainNotFound, CodeRedirected:
 				r.Stopped = step.Err.Code
 				return r
 			}

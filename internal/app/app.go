@@ -61,8 +61,8 @@ var errorKinds = map[string]msg.Kind{
 	CodeSafetyDisabled:   msg.KindForbidden,
 	CodeCalendarDisabled: msg.KindForbidden,
 	CodeNoPlan:           msg.KindInvalid,
-	CodeNotFound:         msg.KindNotFound,
-	CodeUsage:            msg.KindInvalid,
+	msg.CodeNotFound:     msg.KindNotFound,
+	msg.CodeUsage:        msg.KindInvalid,
 }
 
 // Error codes of the use cases.
@@ -71,8 +71,6 @@ const (
 	CodeSafetyDisabled   = "safety_disabled"
 	CodeCalendarDisabled = "calendar_disabled"
 	CodeNoPlan           = "no_plan"
-	CodeNotFound         = "not_found"
-	CodeUsage            = "usage"
 )
 
 var (

@@ -163,7 +163,7 @@ func TestApplyDownloadedPlanMarksItsRun(t *testing.T) {
 func TestLatestPlan(t *testing.T) {
 	ctx := context.Background()
 	a, _ := testApp(t, nil)
-	if _, err := a.LatestPlan(ctx); msg.Code(err) != CodeNotFound {
+	if _, err := a.LatestPlan(ctx); msg.Code(err) != msg.CodeNotFound {
 		t.Errorf("no plan yet: %v", err)
 	}
 	first := dryRun(t, a)
@@ -227,7 +227,7 @@ func TestOverridesCheck(t *testing.T) {
 		if errors.As(err, &oe) {
 			got = oe.Field
 		}
-		if got != tc.want || (err != nil && msg.Code(err) != CodeUsage) {
+		if got != tc.want || (err != nil && msg.Code(err) != msg.CodeUsage) {
 			t.Errorf("Check(%+v) = %v; want field %q", tc.o, err, tc.want)
 		}
 	}
@@ -263,7 +263,7 @@ func TestRecordScheduledFailurePrunes(t *testing.T) {
 	if r.Trigger != provision.TriggerSchedule || r.Status != provision.StatusFailed || r.Error == nil || r.Error.Code != "internal" {
 		t.Errorf("recorded = %+v", r)
 	}
-	if _, err := a.GetRun(ctx, old); msg.Code(err) != CodeNotFound {
+	if _, err := a.GetRun(ctx, old); msg.Code(err) != msg.CodeNotFound {
 		t.Errorf("run %d, older than history.days, is still there: %v", old, err)
 	}
 }

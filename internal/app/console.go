@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -12,6 +9,7 @@ import (
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
 	"github.com/cybridge/cybridge/targets/safety"
 )
 
@@ -149,24 +147,10 @@ func (c *Console) Metrics(ctx context.Context) (web.Metrics, error) {
 // --- roster ---
 
 // Roster reads the roster as `roster export -format json` shows it.
-func (c *Console) Roster(ctx context.Context) (web.RosterView, error) {
-	ex, err := c.app.Roster(ctx)
-	if err != nil {
-		return web.RosterView{}, err
-	}
-	v := web.RosterView{Departments: make([]web.Department, len(ex.Departments)), Members: make([]web.Member, len(ex.Members))}
-	for i, d := range ex.Departments {
-		v.Departments[i] = web.Department{Code: d.Code, Name: d.Name, Parent: d.Parent, Origin: d.Origin}
-	}
-	for i, m := range ex.Members {
-		v.Members[i] = web.Member{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone,
-			Departments: slices.Clone(m.Departments), Origin: m.Origin}
-	}
-	return v, nil
-}
+func (c *Console) Roster(ctx context.Context) (*safety.Export, error) { return c.app.Roster(ctx) }
 
 // AddDepartment adds a roster-only department.
-func (c *Console) AddDepartment(ctx context.Context, d web.Department) error {
+func (c *Console) AddDepartment(ctx context.Context, d safety.ExportDepartment) error {
 	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.AddDepartment(ctx, safety.DepartmentInput{Code: d.Code, Name: d.Name, Parent: d.Parent})
 	})
@@ -180,7 +164,7 @@ func (c *Console) EditDepartment(ctx context.Context, code string, e web.Departm
 }
 
 // AddMember adds a roster-only member.
-func (c *Console) AddMember(ctx context.Context, m web.Member) error {
+func (c *Console) AddMember(ctx context.Context, m safety.ExportMember) error {
 	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
 		return r.AddMember(ctx, safety.MemberInput{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone, Departments: m.Departments})
 	})
@@ -199,7 +183,7 @@ func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit
 func (c *Console) editor() (*calendar.Editor, error) { return c.app.Calendar() }
 
 // Enrolments lists every enrolment.
-func (c *Console) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
+func (c *Console) Enrolments(ctx context.Context) ([]calendar.EnrolmentView, error) {
 	ed, err := c.editor()
 	if err != nil {
 		return nil, err
@@ -208,24 +192,24 @@ func (c *Console) Enrolments(ctx context.Context) ([]web.Enrolment, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]web.Enrolment, len(ens))
+	out := make([]calendar.EnrolmentView, len(ens))
 	for i := range ens {
-		out[i] = EnrolmentJSON(&ens[i])
+		out[i] = ens[i].View()
 	}
 	return out, nil
 }
 
 // Enrolment returns one enrolment with its history.
-func (c *Console) Enrolment(ctx context.Context, login string) (web.EnrolmentDetail, error) {
+func (c *Console) Enrolment(ctx context.Context, login string) (calendar.EnrolmentDetail, error) {
 	ed, err := c.editor()
 	if err != nil {
-		return web.EnrolmentDetail{}, err
+		return calendar.EnrolmentDetail{}, err
 	}
 	en, hist, err := ed.Show(ctx, login)
 	if err != nil {
-		return web.EnrolmentDetail{}, err
+		return calendar.EnrolmentDetail{}, err
 	}
-	return EnrolmentDetailJSON(en, hist), nil
+	return en.WithHistory(hist), nil
 }
 
 // SetTarget is the admin edit of a user's sync target.
@@ -273,16 +257,12 @@ func (c *Console) Unpin(ctx context.Context, login string) error {
 // CheckCalDAV reports the check's outcome as a result (reachable or not);
 // only a check that could not be made (no such login, not CalDAV, no key)
 // is an error.
-func (c *Console) CheckCalDAV(ctx context.Context, login string) (web.CheckResult, error) {
+func (c *Console) CheckCalDAV(ctx context.Context, login string) (caldav.Result, error) {
 	ed, err := c.editor()
 	if err != nil {
-		return web.CheckResult{}, err
+		return caldav.Result{}, err
 	}
-	res, err := ed.Check(ctx, login)
-	if err != nil {
-		return web.CheckResult{}, err
-	}
-	return web.CheckResult{Outcome: string(res.Outcome), Message: res.Message}, nil
+	return ed.Check(ctx, login)
 }
 
 // EnrolmentStates are calendar's displayed states, in filter order.
@@ -295,81 +275,22 @@ func (c *Console) EnrolmentStates() []string {
 }
 
 // RecordError records a sync engine error as the sync engine (actor sync).
-func (c *Console) RecordError(ctx context.Context, login, kind string) (web.Enrolment, error) {
+func (c *Console) RecordError(ctx context.Context, login, kind string) (calendar.EnrolmentView, error) {
 	ed, err := c.editor()
 	if err != nil {
-		return web.Enrolment{}, err
+		return calendar.EnrolmentView{}, err
 	}
 	k, err := calendar.ParseSyncError(kind)
 	if err != nil {
-		return web.Enrolment{}, err
+		return calendar.EnrolmentView{}, err
 	}
 	sync := *ed
 	sync.Actor = calendar.ActorSync
 	en, _, err := sync.RecordError(ctx, login, k)
 	if err != nil {
-		return web.Enrolment{}, err
+		return calendar.EnrolmentView{}, err
 	}
-	return EnrolmentJSON(en), nil
-}
-
-// EnrolmentJSON is one enrolment as `calendar list -format json` prints it
-// and the console and the API show it (SPEC §8.1).
-func EnrolmentJSON(en *calendar.Enrolment) web.Enrolment {
-	return web.Enrolment{
-		Login: en.Login, Email: en.Email, Name: en.Name, Permitted: en.Permitted, Pinned: en.Pin != calendar.PinNone,
-		State: string(en.State()), Target: string(en.Target), CalendarID: en.CalendarID, CalDAVURL: en.CalDAVURL,
-		AuthStatus: string(en.AuthStatus), AutoStopReason: en.AutoStop.Reason,
-		ID: en.ID, Pin: string(en.Pin), UserSwitch: string(en.Switch), StopReason: en.StopReason(),
-		AutoStopAt: timeText(en.AutoStop.At), CalendarIDDefault: en.CalendarIDDefault, CalDAVURLDefault: en.CalDAVURLDefault,
-		CalDAVAuthID: en.CalDAVAuthID, CalDAVPasswordSet: en.HasPassword, GoneSince: timeText(en.GoneSince),
-	}
-}
-
-// EnrolmentDetailJSON is one enrolment with its history as `calendar show
-// -format json` prints it and the console and the API show it.
-func EnrolmentDetailJSON(en *calendar.Enrolment, hist []calendar.HistoryEntry) web.EnrolmentDetail {
-	d := web.EnrolmentDetail{Enrolment: EnrolmentJSON(en), History: make([]web.HistoryEntry, 0, len(hist))}
-	for _, h := range hist {
-		d.History = append(d.History, web.HistoryEntry{
-			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: h.Fields, Flags: h.Flags, Message: h.Message,
-			Detail: strings.TrimPrefix(HistoryDetail(h), "; "),
-		})
-	}
-	return d
-}
-
-// HistoryDetail renders a history entry's field changes, flags and
-// message: `; email: "a" → "b" [resets_sync]; message`.
-func HistoryDetail(h calendar.HistoryEntry) string {
-	var b strings.Builder
-	for _, f := range h.Fields {
-		fmt.Fprintf(&b, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
-	}
-	for _, f := range h.Flags {
-		fmt.Fprintf(&b, " [%s]", f)
-	}
-	if h.Message != "" {
-		fmt.Fprintf(&b, "; %s", h.Message)
-	}
-	return b.String()
-}
-
-func historyValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "(none)"
-	case string:
-		return fmt.Sprintf("%q", x)
-	}
-	return fmt.Sprint(v)
-}
-
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
+	return en.View(), nil
 }
 
 // --- schedule ---

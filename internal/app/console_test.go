@@ -2,15 +2,15 @@ package app
 
 import (
 	"context"
-	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/internal/secret"
-	"github.com/cybridge/cybridge/targets/calendar"
 	"strings"
 	"testing"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/web"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // calendarApp is an App with the calendar target enabled and the fixture
@@ -42,8 +42,8 @@ func TestConsoleCalendar(t *testing.T) {
 	}
 	// The calendar's own code, as the CLI reports it; the kind gives the
 	// API its 404.
-	if _, err := c.Enrolment(ctx, "nobody"); msg.Code(err) != calendar.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
-		t.Errorf("unknown login: %v (%s), want %s, not found", err, msg.KindOf(err), calendar.CodeNotFound)
+	if _, err := c.Enrolment(ctx, "nobody"); msg.Code(err) != msg.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
+		t.Errorf("unknown login: %v (%s), want %s, not found", err, msg.KindOf(err), msg.CodeNotFound)
 	}
 	edit := web.TargetEdit{Target: "caldav", URL: "https://dav.example.co.jp/ito/", AuthID: "ito", Password: secret.Secret("pw-console-1")}
 	if err := c.SetTarget(ctx, "s.ito", edit); err != nil {
@@ -54,8 +54,10 @@ func TestConsoleCalendar(t *testing.T) {
 		t.Errorf("detail = %+v, %v", d, err)
 	}
 	for _, h := range d.History {
-		if strings.Contains(h.Detail, "pw-console-1") {
-			t.Errorf("history shows the password: %s", h.Detail)
+		for _, l := range []msg.Lang{msg.Ja, msg.En} {
+			if s := h.Summary(l); strings.Contains(s, "pw-console-1") {
+				t.Errorf("history shows the password: %s", s)
+			}
 		}
 	}
 	if _, err := c.CheckCalDAV(ctx, "t.yamada"); err == nil {
@@ -71,7 +73,7 @@ func TestConsoleCalendar(t *testing.T) {
 	if err := c.Unpin(ctx, "t.yamada"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Permit(ctx, "nobody"); msg.Code(err) != calendar.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
+	if err := c.Permit(ctx, "nobody"); msg.Code(err) != msg.CodeNotFound || msg.KindOf(err) != msg.KindNotFound {
 		t.Errorf("permit unknown: %v", err)
 	}
 }
@@ -84,7 +86,7 @@ func TestDisabledTargetGuards(t *testing.T) {
 	c := NewConsole(a, nil)
 	for name, err := range map[string]error{
 		"roster":     func() error { _, err := c.Roster(ctx); return err }(),
-		"add member": c.AddMember(ctx, web.Member{Login: "x"}),
+		"add member": c.AddMember(ctx, safety.ExportMember{Login: "x"}),
 		"enrolments": func() error { _, err := c.Enrolments(ctx); return err }(),
 		"permit":     c.Permit(ctx, "x"),
 		"run":        func() error { _, err := a.Run(ctx, RunRequest{}); return err }(),

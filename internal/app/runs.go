@@ -160,7 +160,7 @@ func (a *App) LatestPlan(ctx context.Context) (*provision.Run, error) {
 		return nil, err
 	}
 	if id == 0 {
-		return nil, &Error{CodeNotFound, "there is no plan yet: run a dry run (the overview's 「ドライラン」, or POST /api/v1/runs with dry_run)"}
+		return nil, &Error{msg.CodeNotFound, "there is no plan yet: run a dry run (the overview's 「ドライラン」, or POST /api/v1/runs with dry_run)"}
 	}
 	return a.store.GetRun(ctx, id)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/directory/csvfile"
 	"github.com/cybridge/cybridge/directory/cybozu"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -51,7 +52,7 @@ func (e *OverrideError) Error() string {
 }
 
 // ErrorCode is usage: the value was given by whoever asked.
-func (e *OverrideError) ErrorCode() string { return CodeUsage }
+func (e *OverrideError) ErrorCode() string { return msg.CodeUsage }
 
 // Check refuses a kind, encoding or separator that is not allowed, before
 // anything is read or recorded.
@@ -253,7 +254,7 @@ func (s *Source) csvFiles() (csvfile.Files, error) {
 		}
 	}
 	if files.Users == "" {
-		return csvfile.Files{}, &Error{CodeUsage, "-source csv needs the exported files: -csv-dir DIR (or source.csv_dir in the config), or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"}
+		return csvfile.Files{}, &Error{msg.CodeUsage, "-source csv needs the exported files: -csv-dir DIR (or source.csv_dir in the config), or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"}
 	}
 	return files, nil
 }

@@ -125,7 +125,6 @@ var cliTexts = map[string]entry{
 	"cli.calendar.error_recorded":   {"{kind} のエラーを記録しました（24 時間以内に {count} 回）", "{kind} error recorded ({count} within 24 hours)"},
 	"cli.calendar.checked_calendar": {"（カレンダー「{calendar}」）", `(calendar "{calendar}")`},
 	"cli.calendar.history":          {"履歴:", "history:"},
-	"cli.calendar.by_run":           {"（同期 #{run}）", "(run {run})"},
 	"cli.calendar.auto_stop_since":  {"{reason}（{since} から）", "{reason}, since {since}"},
 	"cli.calendar.password_set":     {"設定済み（暗号化して保存）", "set (stored encrypted)"},
 	"cli.calendar.password_not_set": {"未設定", "not set"},

@@ -24,6 +24,20 @@ const (
 	KindTooLarge                 // the input is larger than allowed (an upload)
 )
 
+// The codes shared by every package: the same failure has the same code
+// wherever it happens (a roster department and a calendar enrolment that
+// are not there are both not_found; the "what" parameter says which), so
+// they are declared here, once, and a package declares only its own
+// situations' codes. TestCodesDeclaredOnce holds every package to it.
+const (
+	CodeInternal      = "internal"       // an error without a code of its own
+	CodeCanceled      = "canceled"       // the context was canceled
+	CodeNotFound      = "not_found"      // the named thing does not exist
+	CodeAlreadyExists = "already_exists" // the named thing exists already
+	CodeInvalidInput  = "invalid_input"  // a value the admin gave is unusable
+	CodeUsage         = "usage"          // a command line or request that cannot be parsed
+)
+
 var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "unavailable", "forbidden", "blocked", "unauthorized", "canceled", "too_large"}
 
 func (k Kind) String() string {
@@ -90,9 +104,9 @@ func Code(err error) string {
 		return c.ErrorCode()
 	}
 	if errors.Is(err, context.Canceled) {
-		return "canceled"
+		return CodeCanceled
 	}
-	return "internal"
+	return CodeInternal
 }
 
 // KindOf is err's kind: its own, KindCanceled for a canceled context,
@@ -134,7 +148,7 @@ func Localize(lang Lang, err error) string {
 	if errors.As(err, &p) {
 		return TextOr(lang, Code(err), p.ErrorParams(), err.Error())
 	}
-	if code := Code(err); code == "canceled" {
+	if code := Code(err); code == CodeCanceled {
 		return Text(lang, code, nil)
 	}
 	return err.Error()

@@ -1,8 +1,6 @@
 package schedule
 
 import (
-	"github.com/cybridge/cybridge/provision"
-
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +13,9 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 )
 
 // Off is the schedule spec that turns scheduled runs off.
@@ -254,10 +255,10 @@ func (s *Scheduler) tick() {
 	s.last, s.lastFinished = o, now
 	s.mu.Unlock()
 	switch {
-	case o.Status == provision.StatusSkipped, o.ErrorCode == "run_in_progress":
+	case o.Status == provision.StatusSkipped, o.ErrorCode == provision.CodeRunInProgress:
 		s.log.Info("scheduled run skipped: another run holds the lease")
 		return
-	case o.ErrorCode == "canceled" || ctx.Err() != nil:
+	case o.ErrorCode == msg.CodeCanceled || ctx.Err() != nil:
 		s.canceled.Store(true)
 		s.log.Info("scheduled run canceled by shutdown", "run", o.RunID)
 		return

@@ -176,7 +176,7 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	var plan []byte
 	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+", plan FROM runs WHERE id = ?", id), &plan)
 	if err == sql.ErrNoRows {
-		return nil, &provision.Error{Code: "not_found", Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
+		return nil, &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", id, err)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // maxJSONBody caps API request bodies other than uploads.
@@ -158,10 +160,7 @@ func (s *Server) apiRuns(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	if runs == nil {
-		runs = []*provision.Run{}
-	}
-	return ok(map[string][]*provision.Run{"runs": runs}), nil
+	return ok(provision.ListOf(runs)), nil
 }
 
 func (s *Server) apiRun(r *http.Request) (reply, error) {
@@ -256,11 +255,11 @@ func (s *Server) apiRoster(r *http.Request) (reply, error) {
 // apiAddDepartment adds a roster-only department:
 // {"code":…,"name":…,"parent":…} → 201 with the department.
 func (s *Server) apiAddDepartment(r *http.Request) (reply, error) {
-	var d Department
+	var d safety.ExportDepartment
 	if err := decodeJSON(r.Body, &d); err != nil {
 		return reply{}, err
 	}
-	d.Code, d.Name, d.Origin = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name), "local" // added here: roster-only
+	d.Code, d.Name, d.Origin = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name), safety.OriginLocal // added here: roster-only
 	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
 		return reply{}, err
 	}
@@ -290,14 +289,14 @@ func (s *Server) apiDepartment(r *http.Request, status int, code string) (reply,
 // apiAddMember adds a roster-only member: {"login","name","reading",
 // "email","phone","departments":[codes]} → 201 with the member.
 func (s *Server) apiAddMember(r *http.Request) (reply, error) {
-	var m Member
+	var m safety.ExportMember
 	if err := decodeJSON(r.Body, &m); err != nil {
 		return reply{}, err
 	}
 	for _, f := range []*string{&m.Login, &m.Name, &m.Reading, &m.Email, &m.Phone} {
 		*f = strings.TrimSpace(*f)
 	}
-	m.Origin = "local" // added here: roster-only
+	m.Origin = safety.OriginLocal // added here: roster-only
 	if m.Departments == nil {
 		m.Departments = []string{}
 	}
@@ -337,11 +336,7 @@ func (s *Server) apiEnrolments(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	es = filterEnrolments(es, state, r.URL.Query().Get("q"))
-	if es == nil {
-		es = []Enrolment{}
-	}
-	return ok(map[string][]Enrolment{"enrolments": es}), nil
+	return ok(calendar.ListOf(filterEnrolments(es, state, r.URL.Query().Get("q")))), nil
 }
 
 func (s *Server) apiEnrolment(r *http.Request) (reply, error) {
@@ -384,11 +379,11 @@ func (s *Server) apiEnrolmentAction(r *http.Request) (reply, error) {
 		if err := decodeJSON(r.Body, &req); err != nil {
 			return reply{}, err
 		}
-		if req.Kind != "forbidden" && req.Kind != "server" {
+		if _, err := calendar.ParseSyncError(req.Kind); err != nil {
 			return reply{}, invalid("api.error_kind", msg.Params{"value": req.Kind})
 		}
 		e, err := s.o.Backend.RecordError(ctx, login, req.Kind)
 		return ok(e), err
 	}
-	return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "api.no_action", Params: msg.Params{"action": action}}
+	return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_action", Params: msg.Params{"action": action}}
 }

@@ -3,14 +3,18 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/cybridge/cybridge/directory/csvfile"
-	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/provision"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cybridge/cybridge/directory/csvfile"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // TestAPI runs every API action through real HTTP.
@@ -129,7 +133,7 @@ func TestAPI(t *testing.T) {
 	// roster
 	st, body = e.api("GET", "/api/v1/roster", nil)
 	expect("roster", st, 200, body)
-	var roster RosterView
+	var roster safety.Export
 	decode(body, &roster)
 	if len(roster.Departments) != 3 || len(roster.Members) != 2 {
 		t.Errorf("roster = %s", body)
@@ -138,7 +142,7 @@ func TestAPI(t *testing.T) {
 	// enrolments
 	st, body = e.api("GET", "/api/v1/enrolments?state=syncing", nil)
 	expect("enrolments", st, 200, body)
-	var ens struct{ Enrolments []Enrolment }
+	var ens struct{ Enrolments []calendar.EnrolmentView }
 	decode(body, &ens)
 	if len(ens.Enrolments) != 2 {
 		t.Errorf("syncing enrolments = %d; want 2", len(ens.Enrolments))
@@ -154,7 +158,7 @@ func TestAPI(t *testing.T) {
 	}{{"permit", true, true}, {"unpin", true, false}, {"revoke", false, true}} {
 		st, body = e.api("POST", "/api/v1/enrolments/tanaka/"+step.action, nil)
 		expect(step.action, st, 200, body)
-		var d EnrolmentDetail
+		var d calendar.EnrolmentDetail
 		decode(body, &d)
 		if d.Permitted != step.permitted || d.Pinned != step.pinned {
 			t.Errorf("after %s: permitted %v pinned %v", step.action, d.Permitted, d.Pinned)
@@ -171,7 +175,7 @@ func TestAPI(t *testing.T) {
 	expect("set target with an unknown field", st, http.StatusBadRequest, body)
 	st, body = e.api("POST", "/api/v1/enrolments/suzuki/check", nil)
 	expect("check", st, 200, body)
-	var cr CheckResult
+	var cr caldav.Result
 	decode(body, &cr)
 	if cr.Outcome != "unauthorized" {
 		t.Errorf("check = %+v", cr)
@@ -180,7 +184,7 @@ func TestAPI(t *testing.T) {
 	expect("check a Google target", st, http.StatusBadRequest, body)
 	st, body = e.api("POST", "/api/v1/enrolments/sato/errors", map[string]string{"kind": "forbidden"})
 	expect("record-error", st, 200, body)
-	var en Enrolment
+	var en calendar.EnrolmentView
 	decode(body, &en)
 	if en.State != "stopped" || en.AutoStopReason != "forbidden" {
 		t.Errorf("after record-error forbidden: %+v", en)
@@ -298,8 +302,8 @@ func TestAPIRosterEdits(t *testing.T) {
 	if st != http.StatusCreated {
 		t.Fatalf("add department = %d %s", st, body)
 	}
-	var d Department
-	if err := json.Unmarshal([]byte(body), &d); err != nil || d != (Department{Code: "local-1", Name: "Local", Origin: "local"}) {
+	var d safety.ExportDepartment
+	if err := json.Unmarshal([]byte(body), &d); err != nil || d != (safety.ExportDepartment{Code: "local-1", Name: "Local", Origin: "local"}) {
 		t.Errorf("added department = %s (%v)", body, err)
 	}
 	if st, body = e.api("POST", "/api/v1/roster/departments", map[string]any{"code": "local-1", "name": "Again"}); st != http.StatusConflict {
@@ -319,9 +323,9 @@ func TestAPIRosterEdits(t *testing.T) {
 	if st != http.StatusCreated {
 		t.Fatalf("add member = %d %s", st, body)
 	}
-	var m Member
+	var m safety.ExportMember
 	json.Unmarshal([]byte(body), &m)
-	if diff := cmp.Diff(Member{Login: "local.m", Name: "Local M", Departments: []string{"local-1"}, Origin: "local"}, m); diff != "" {
+	if diff := cmp.Diff(safety.ExportMember{Login: "local.m", Name: "Local M", Departments: []string{"local-1"}, Origin: "local"}, m); diff != "" {
 		t.Errorf("added member (-want +got):\n%s", diff)
 	}
 	if st, body = e.api("PATCH", "/api/v1/roster/members/local.m", map[string]any{"email": "m@example.co.jp", "departments": []string{}}); st != 200 {

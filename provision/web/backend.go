@@ -9,6 +9,9 @@ import (
 
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // Backend is everything the console and the API do. It is declared here,
@@ -53,18 +56,21 @@ type Runs interface {
 
 // Roster reads and edits the safety roster.
 type Roster interface {
-	Roster(ctx context.Context) (RosterView, error)
-	AddDepartment(ctx context.Context, d Department) error
+	// Roster is the roster as `roster export -format json` shows it.
+	Roster(ctx context.Context) (*safety.Export, error)
+	// AddDepartment and AddMember add roster-only entries; Origin is
+	// ignored.
+	AddDepartment(ctx context.Context, d safety.ExportDepartment) error
 	EditDepartment(ctx context.Context, code string, e DepartmentEdit) error
-	AddMember(ctx context.Context, m Member) error
+	AddMember(ctx context.Context, m safety.ExportMember) error
 	EditMember(ctx context.Context, login string, e MemberEdit) error
 }
 
 // Calendar reads and edits calendar-sync enrolments.
 type Calendar interface {
-	Enrolments(ctx context.Context) ([]Enrolment, error)
+	Enrolments(ctx context.Context) ([]calendar.EnrolmentView, error)
 	// Enrolment returns one enrolment with its history (not_found if none).
-	Enrolment(ctx context.Context, login string) (EnrolmentDetail, error)
+	Enrolment(ctx context.Context, login string) (calendar.EnrolmentDetail, error)
 	// SetTarget is the admin edit of a user's sync target.
 	SetTarget(ctx context.Context, login string, t TargetEdit) error
 	// Permit, Revoke and Unpin change the admin permission (利用許可);
@@ -73,13 +79,13 @@ type Calendar interface {
 	Revoke(ctx context.Context, login string) error
 	Unpin(ctx context.Context, login string) error
 	// CheckCalDAV checks a CalDAV target against its server.
-	CheckCalDAV(ctx context.Context, login string) (CheckResult, error)
+	CheckCalDAV(ctx context.Context, login string) (caldav.Result, error)
 	// EnrolmentStates are the states an enrolment can be in, in the order
 	// the console's filter shows them.
 	EnrolmentStates() []string
 	// RecordError records an error the sync engine hit (kind forbidden or
 	// server), which may auto-stop the enrolment.
-	RecordError(ctx context.Context, login, kind string) (Enrolment, error)
+	RecordError(ctx context.Context, login, kind string) (calendar.EnrolmentView, error)
 }
 
 // Schedule is the scheduler: its state and the auto-pause.
@@ -167,35 +173,10 @@ type Metrics struct {
 	SourceReadDuration time.Duration
 }
 
-// RosterView is the roster (SPEC §8.1 `roster export -format json` shape).
-type RosterView struct {
-	Departments []Department `json:"departments"`
-	Members     []Member     `json:"members"`
-}
-
-// Department is a roster department; Parent "" is the root.
-type Department struct {
-	Code   string `json:"code"`
-	Name   string `json:"name"`
-	Parent string `json:"parent"`
-	Origin string `json:"origin"` // directory or local
-}
-
 // DepartmentEdit changes a department; nil fields stay.
 type DepartmentEdit struct {
 	Name   *string `json:"name,omitempty"`
 	Parent *string `json:"parent,omitempty"`
-}
-
-// Member is a roster member.
-type Member struct {
-	Login       string   `json:"login"`
-	Name        string   `json:"name"`
-	Reading     string   `json:"reading"`
-	Email       string   `json:"email"`
-	Phone       string   `json:"phone"`
-	Departments []string `json:"departments"`
-	Origin      string   `json:"origin"`
 }
 
 // MemberEdit changes a member; nil fields stay, Departments replaces the
@@ -208,61 +189,6 @@ type MemberEdit struct {
 	Departments *[]string `json:"departments,omitempty"`
 }
 
-// Enrolment is a calendar-sync enrolment as `calendar list -format json`
-// shows it (SPEC §8.1; add fields freely, never rename): the CLI writes
-// this type too. The CalDAV password is never part of it: only whether one
-// is stored.
-type Enrolment struct {
-	Login          string `json:"login"`
-	Email          string `json:"email"`
-	Name           string `json:"name"`
-	Permitted      bool   `json:"permitted"`
-	Pinned         bool   `json:"pinned"`
-	State          string `json:"state"` // disabled, stopped, syncing
-	Target         string `json:"target"`
-	CalendarID     string `json:"calendar_id"`
-	CalDAVURL      string `json:"caldav_url"`
-	AuthStatus     string `json:"auth_status"`
-	AutoStopReason string `json:"auto_stop_reason"`
-	// Added fields.
-	ID                int64  `json:"id"`
-	Pin               string `json:"pin"`
-	UserSwitch        string `json:"user_switch"` // sync or stopped
-	StopReason        string `json:"stop_reason"`
-	AutoStopAt        string `json:"auto_stop_at"` // RFC 3339, "" when not auto-stopped
-	CalendarIDDefault bool   `json:"calendar_id_default"`
-	CalDAVURLDefault  bool   `json:"caldav_url_default"`
-	CalDAVAuthID      string `json:"caldav_auth_id"`
-	CalDAVPasswordSet bool   `json:"caldav_password_set"`
-	GoneSince         string `json:"gone_since"` // RFC 3339, "" when in the directory
-}
-
-// AutoStopTime is AutoStopAt as a time (zero when not auto-stopped).
-func (e Enrolment) AutoStopTime() time.Time {
-	t, _ := time.Parse(time.RFC3339, e.AutoStopAt)
-	return t
-}
-
-// EnrolmentDetail is one enrolment with its history, as `calendar show
-// -format json` shows it: {"enrolment":{…},"history":[…]}.
-type EnrolmentDetail struct {
-	Enrolment `json:"enrolment"`
-	History   []HistoryEntry `json:"history"`
-}
-
-// HistoryEntry is one change to an enrolment.
-type HistoryEntry struct {
-	At      time.Time        `json:"at"`
-	Actor   string           `json:"actor"`
-	RunID   int64            `json:"run_id,omitempty"`
-	Action  string           `json:"action"`
-	Fields  provision.Fields `json:"fields,omitempty"`
-	Flags   []string         `json:"flags,omitempty"`
-	Message string           `json:"message,omitempty"`
-	// Detail is the fields, flags and message as the console shows them.
-	Detail string `json:"-"`
-}
-
 // TargetEdit is the admin edit of a user's target. Password is kept only
 // by the backend, encrypted; empty keeps the stored one.
 type TargetEdit struct {
@@ -271,10 +197,4 @@ type TargetEdit struct {
 	URL        string        `json:"url,omitempty"`
 	AuthID     string        `json:"auth_id,omitempty"`
 	Password   secret.Secret `json:"password,omitempty"`
-}
-
-// CheckResult is a CalDAV check's outcome.
-type CheckResult struct {
-	Outcome string `json:"outcome"` // reachable, unauthorized, not_calendar, unreachable
-	Message string `json:"message"`
 }

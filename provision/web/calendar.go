@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/secret"
+	"github.com/cybridge/cybridge/targets/calendar"
 )
 
 type calendarData struct {
@@ -16,14 +17,14 @@ type calendarData struct {
 	States     []string
 	Counts     map[string]int
 	All        int
-	Enrolments []Enrolment
+	Enrolments []calendar.EnrolmentView
 	Pager      pager
 	Back       string
 }
 
-func filterEnrolments(es []Enrolment, state, q string) []Enrolment {
+func filterEnrolments(es []calendar.EnrolmentView, state, q string) []calendar.EnrolmentView {
 	q = strings.ToLower(strings.TrimSpace(q))
-	var out []Enrolment
+	var out []calendar.EnrolmentView
 	for _, e := range es {
 		if state != "" && e.State != state {
 			continue
@@ -96,19 +97,19 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 			return
 		}
 		kind := "error"
-		if res.Outcome == "reachable" {
+		if res.OK() {
 			kind = "ok"
 		}
-		text := l.Opt("cal.check.", res.Outcome)
+		text := l.Opt("cal.check.", string(res.Outcome))
 		if res.Message != "" {
 			text += " (" + s.scrub(res.Message) + ")"
 		}
-		s.redirectFlash(w, r, sess, back, flash{Kind: kind, Text: text, Code: res.Outcome})
+		s.redirectFlash(w, r, sess, back, flash{Kind: kind, Text: text, Code: string(res.Outcome)})
 		return
 	}
 	ok, err := s.changePermission(ctx, action, login)
 	if !ok {
-		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 		return
 	}
 	if err != nil {

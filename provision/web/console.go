@@ -265,7 +265,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) 
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
 	run, err := s.getRun(r)
 	if err == nil && run.Plan == nil {
-		err = &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "run_no_plan", Params: msg.Params{"run": run.ID}}
+		err = &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_no_plan", Params: msg.Params{"run": run.ID}}
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -286,7 +286,7 @@ func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }
 func (s *Server) getRun(r *http.Request) (*provision.Run, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "run_not_found", Params: msg.Params{"run": r.PathValue("id")}}
+		return nil, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_not_found", Params: msg.Params{"run": r.PathValue("id")}}
 	}
 	return s.o.Backend.GetRun(r.Context(), id)
 }

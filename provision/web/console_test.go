@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/internal/golden"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 func TestConsolePagesInBothLanguages(t *testing.T) {
@@ -257,10 +259,10 @@ func TestGoldenPages(t *testing.T) {
 func TestLinksCarryEscapedLoginsAndCodes(t *testing.T) {
 	e := newTestEnv(t)
 	const login, code = "sato#ken?x=1", "R&D/1"
-	e.backend.enrolments[login] = &EnrolmentDetail{Enrolment: Enrolment{Login: login, Name: "佐藤 健", Permitted: true, Pinned: true,
+	e.backend.enrolments[login] = &calendar.EnrolmentDetail{EnrolmentView: calendar.EnrolmentView{Login: login, Name: "佐藤 健", Permitted: true, Pinned: true,
 		State: "syncing", Target: "caldav", CalDAVURL: "https://dav.example.com/k/", UserSwitch: "sync"}}
-	e.backend.roster.Departments = append(e.backend.roster.Departments, Department{Code: code, Name: "研究開発部", Origin: "local"})
-	e.backend.roster.Members = append(e.backend.roster.Members, Member{Login: login, Name: "佐藤 健", Origin: "local"})
+	e.backend.roster.Departments = append(e.backend.roster.Departments, safety.ExportDepartment{Code: code, Name: "研究開発部", Origin: "local"})
+	e.backend.roster.Members = append(e.backend.roster.Members, safety.ExportMember{Login: login, Name: "佐藤 健", Origin: "local"})
 	e.login()
 	escLogin, escCode := url.PathEscape(login), url.PathEscape(code)
 	for _, c := range []struct{ page, want string }{

@@ -46,11 +46,20 @@
 //     spelling; an error without a kind is internal (500) and its detail
 //     goes to the log only. Every API endpoint is an apiFunc (decode, call,
 //     say what to answer), wrapped once by Server.api.
-//   - One vocabulary: runs, plans, triggers, statuses and summaries are
-//     provision's own JSON-tagged types, which are already the SPEC §8.1
-//     contract of runs -format json and plan -format json; the API, the
-//     console's templates and the CLI use the same values, and the
-//     console's download is the plan exactly as plan -out writes it (no
-//     JSON round trip). A summary's targets and kinds are laid out in the
-//     targets' own order (Backend.Targets), never by names written here.
+//   - One vocabulary: every contract type is declared once, JSON-tagged,
+//     in the package that owns the concept, and the CLI's -format json,
+//     the API and the console's templates all use it (no wire package of
+//     mirrors, no field-by-field copies): runs, run lists, plans,
+//     triggers, statuses and summaries are provision's (Run, RunList,
+//     Plan), the roster is safety's (Export, ExportDepartment,
+//     ExportMember: `roster export -format json`), an enrolment is
+//     calendar's (EnrolmentView, EnrolmentList, EnrolmentDetail with
+//     calendar.HistoryEntry: `calendar list/show -format json`) and a
+//     CalDAV check caldav's (Result). SPEC §8.1 shapes change only by
+//     added fields. This package declares only what is the API's alone:
+//     request bodies (RunRequest, DepartmentEdit, TargetEdit, …) and the
+//     upload preview. The console's download is the plan exactly as plan
+//     -out writes it (no JSON round trip). A summary's targets and kinds
+//     are laid out in the targets' own order (Backend.Targets), never by
+//     names written here.
 package web

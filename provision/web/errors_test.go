@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // kindBackend is the fake backend whose Roster fails with err.
@@ -19,7 +20,7 @@ type kindBackend struct {
 	err error
 }
 
-func (k kindBackend) Roster(ctx context.Context) (RosterView, error) { return RosterView{}, k.err }
+func (k kindBackend) Roster(ctx context.Context) (*safety.Export, error) { return nil, k.err }
 
 // TestAPIStatusByKind: the status of an API error is its kind's, whatever
 // its code is spelt like, and an error without a kind is a 500 whose

@@ -12,6 +12,9 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/calendar/caldav"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // fakeBackend is an in-memory Backend for the console and API tests. The
@@ -20,8 +23,8 @@ type fakeBackend struct {
 	mu         sync.Mutex
 	now        time.Time
 	runs       []*provision.Run // newest last
-	roster     RosterView
-	enrolments map[string]*EnrolmentDetail
+	roster     safety.Export
+	enrolments map[string]*calendar.EnrolmentDetail
 	sched      *schedule.MemoryStore
 	secret     string // a value that must never be shown
 	block      bool   // the next sync is blocked by a safeguard
@@ -49,26 +52,26 @@ func newFakeBackend() *fakeBackend {
 		now:    time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC),
 		sched:  &schedule.MemoryStore{},
 		secret: "caldav-pass-S3CRET",
-		roster: RosterView{
-			Departments: []Department{
+		roster: safety.Export{
+			Departments: []safety.ExportDepartment{
 				{Code: "sales", Name: "営業部", Origin: "directory"},
 				{Code: "sales-1", Name: "営業1課", Parent: "sales", Origin: "directory"},
 				{Code: "drill", Name: "防災訓練班", Origin: "local"},
 			},
-			Members: []Member{
+			Members: []safety.ExportMember{
 				{Login: "sato", Name: "佐藤 一郎", Email: "sato@example.com", Departments: []string{"sales-1"}, Origin: "directory"},
 				{Login: "suzuki", Name: "鈴木 花子", Email: "suzuki@example.com", Departments: []string{"sales", "drill"}, Origin: "directory"},
 			},
 		},
-		enrolments: map[string]*EnrolmentDetail{},
+		enrolments: map[string]*calendar.EnrolmentDetail{},
 	}
-	for _, e := range []Enrolment{
+	for _, e := range []calendar.EnrolmentView{
 		{Login: "sato", Email: "sato@example.com", Name: "佐藤 一郎", Permitted: true, State: "syncing", Target: "google", CalendarID: "sato@example.com", AuthStatus: "authenticated"},
 		{Login: "suzuki", Email: "suzuki@example.com", Name: "鈴木 花子", Permitted: true, State: "syncing", Target: "caldav", CalDAVURL: "https://dav.example.com/suzuki/", AuthStatus: "none"},
 		{Login: "tanaka", Email: "tanaka@example.com", Name: "田中 次郎", Permitted: false, State: "disabled", Target: "google", CalendarID: "tanaka@example.com", AuthStatus: "none"},
 	} {
 		e.UserSwitch, e.CalDAVAuthID, e.CalDAVPasswordSet = "sync", e.Login, e.Target == "caldav"
-		f.enrolments[e.Login] = &EnrolmentDetail{Enrolment: e}
+		f.enrolments[e.Login] = &calendar.EnrolmentDetail{EnrolmentView: e}
 	}
 	return f
 }
@@ -244,14 +247,14 @@ func (f *fakeBackend) Metrics(context.Context) (Metrics, error) {
 	return m, nil
 }
 
-func (f *fakeBackend) Roster(context.Context) (RosterView, error) {
+func (f *fakeBackend) Roster(context.Context) (*safety.Export, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v := RosterView{Departments: slices.Clone(f.roster.Departments), Members: slices.Clone(f.roster.Members)}
+	v := &safety.Export{Departments: slices.Clone(f.roster.Departments), Members: slices.Clone(f.roster.Members)}
 	return v, nil
 }
 
-func (f *fakeBackend) AddDepartment(_ context.Context, d Department) error {
+func (f *fakeBackend) AddDepartment(_ context.Context, d safety.ExportDepartment) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, x := range f.roster.Departments {
@@ -280,7 +283,7 @@ func (f *fakeBackend) EditDepartment(_ context.Context, code string, e Departmen
 	return &codedErr{"not_found", "no department " + code}
 }
 
-func (f *fakeBackend) AddMember(_ context.Context, m Member) error {
+func (f *fakeBackend) AddMember(_ context.Context, m safety.ExportMember) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.roster.Members = append(f.roster.Members, m)
@@ -309,18 +312,18 @@ func (f *fakeBackend) EditMember(_ context.Context, login string, e MemberEdit) 
 	return &codedErr{"not_found", "no member " + login}
 }
 
-func (f *fakeBackend) Enrolments(context.Context) ([]Enrolment, error) {
+func (f *fakeBackend) Enrolments(context.Context) ([]calendar.EnrolmentView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []Enrolment
+	var out []calendar.EnrolmentView
 	for _, e := range f.enrolments {
-		out = append(out, e.Enrolment)
+		out = append(out, e.EnrolmentView)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Login < out[j].Login })
 	return out, nil
 }
 
-func (f *fakeBackend) get(login string) (*EnrolmentDetail, error) {
+func (f *fakeBackend) get(login string) (*calendar.EnrolmentDetail, error) {
 	e, ok := f.enrolments[login]
 	if !ok {
 		return nil, &codedErr{"not_found", "no enrolment for " + login}
@@ -328,12 +331,12 @@ func (f *fakeBackend) get(login string) (*EnrolmentDetail, error) {
 	return e, nil
 }
 
-func (f *fakeBackend) Enrolment(_ context.Context, login string) (EnrolmentDetail, error) {
+func (f *fakeBackend) Enrolment(_ context.Context, login string) (calendar.EnrolmentDetail, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, err := f.get(login)
 	if err != nil {
-		return EnrolmentDetail{}, err
+		return calendar.EnrolmentDetail{}, err
 	}
 	return *e, nil
 }
@@ -353,7 +356,7 @@ func (f *fakeBackend) SetTarget(_ context.Context, login string, t TargetEdit) e
 		f.secret = t.Password.Reveal()
 		e.CalDAVPasswordSet = true
 	}
-	e.History = append(e.History, HistoryEntry{At: f.now, Actor: "admin", Action: "set target"})
+	e.History = append(e.History, calendar.HistoryEntry{At: f.now, Actor: "admin", Action: "set target"})
 	return nil
 }
 
@@ -389,30 +392,30 @@ func (f *fakeBackend) Unpin(_ context.Context, login string) error {
 	return nil
 }
 
-func (f *fakeBackend) CheckCalDAV(_ context.Context, login string) (CheckResult, error) {
+func (f *fakeBackend) CheckCalDAV(_ context.Context, login string) (caldav.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, err := f.get(login)
 	if err != nil {
-		return CheckResult{}, err
+		return caldav.Result{}, err
 	}
 	if e.Target != "caldav" {
-		return CheckResult{}, &codedErr{"not_caldav", login + " syncs to Google Calendar; only CalDAV targets can be checked"}
+		return caldav.Result{}, &codedErr{"not_caldav", login + " syncs to Google Calendar; only CalDAV targets can be checked"}
 	}
-	return CheckResult{Outcome: "unauthorized", Message: "the server answered 401 for auth id " + e.CalDAVAuthID}, nil
+	return caldav.Result{Outcome: caldav.Unauthorized, Message: "the server answered 401 for auth id " + e.CalDAVAuthID}, nil
 }
 
-func (f *fakeBackend) RecordError(_ context.Context, login, kind string) (Enrolment, error) {
+func (f *fakeBackend) RecordError(_ context.Context, login, kind string) (calendar.EnrolmentView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	e, err := f.get(login)
 	if err != nil {
-		return Enrolment{}, err
+		return calendar.EnrolmentView{}, err
 	}
 	if kind == "forbidden" {
 		e.State, e.AutoStopReason = "stopped", "forbidden"
 	}
-	return e.Enrolment, nil
+	return e.EnrolmentView, nil
 }
 
 func (f *fakeBackend) Info(ctx context.Context) (schedule.Info, error) {

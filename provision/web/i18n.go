@@ -6,6 +6,7 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/targets/calendar"
 )
 
 // localizer renders one request's page in its language: every word from
@@ -101,6 +102,10 @@ func (l *localizer) Action(a provision.Action) string { return provision.ActionN
 func (l *localizer) Value(v any, empty string) string {
 	return provision.Value(l.lang, v, provision.EmptyText(l.lang, empty))
 }
+
+// HistoryDetail is an enrolment history entry's field changes, flags and
+// note in the page's language (calendar renders its own history).
+func (l *localizer) HistoryDetail(h calendar.HistoryEntry) string { return h.Detail(l.lang) }
 
 // Time shows t in the configured time zone.
 func (l *localizer) Time(t time.Time) string {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cybridge/cybridge/provision"
 )
 
 // metrics writes the Prometheus text exposition format (version 0.0.4) by
@@ -31,7 +33,10 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	}
 	gauge("cybridge_runs", "Runs in run history (kept history.days), by status.")
 	// Runs with no changes are not recorded, so no_changes is not listed.
-	statuses := []string{"applied", "blocked", "dry_run", "failed"}
+	var statuses []string
+	for _, st := range []provision.Status{provision.StatusApplied, provision.StatusBlocked, provision.StatusDryRun, provision.StatusFailed} {
+		statuses = append(statuses, string(st))
+	}
 	for st := range m.RunsByStatus {
 		if !slices.Contains(statuses, st) {
 			statuses = append(statuses, st)

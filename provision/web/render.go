@@ -3,14 +3,12 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
-
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
@@ -40,8 +38,8 @@ var funcs = template.FuncMap{
 	"summaryOf": func(l *localizer, targets []provision.TargetInfo, s provision.Summary) any {
 		return struct {
 			L       *localizer
-			Targets []summaryTarget
-		}{l, summaryLines(s, targets)}
+			Targets []provision.TargetCounts
+		}{l, s.Layout(targets)}
 	},
 	"runsOf": func(l *localizer, runs []*provision.Run) any {
 		return struct {
@@ -147,7 +145,7 @@ func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, sess *ses
 // flashError turns err into an error flash in the request's language.
 func (s *Server) flashError(r *http.Request, err error) flash {
 	p := s.problemOf(requestLang(r), err)
-	if p.Code == "internal" {
+	if p.Code == msg.CodeInternal {
 		s.log.Error("console request failed", "path", r.URL.Path, "error", s.scrub(err.Error()))
 	}
 	return flash{Kind: "error", Text: p.Message, Code: p.Code}
@@ -175,61 +173,4 @@ func paginate(total int, r *http.Request) pager {
 		p.Next = p.Page + 1
 	}
 	return p
-}
-
-// summaryTarget is one target's line of a run summary: the kinds with
-// their non-zero counts, in the target's report order.
-type summaryTarget struct {
-	Target string
-	Kinds  []summaryKind
-}
-
-type summaryKind struct {
-	Kind string // plural, as the summary counts it
-	Acts []summaryAct
-}
-
-type summaryAct struct {
-	Action provision.Action
-	N      int
-}
-
-// summaryLines lays out a run summary by the targets' metadata: targets
-// and kinds in report order, actions in each kind's order. A target or
-// kind the metadata does not name (a target since disabled) follows, by
-// name, with its actions by name.
-func summaryLines(s provision.Summary, targets []provision.TargetInfo) []summaryTarget {
-	infos := slices.Clone(targets)
-	for _, name := range slices.Sorted(maps.Keys(s)) {
-		if !slices.ContainsFunc(infos, func(t provision.TargetInfo) bool { return t.Name == name }) {
-			infos = append(infos, provision.TargetInfo{Name: name})
-		}
-	}
-	var out []summaryTarget
-	for _, t := range infos {
-		counts, ok := s[t.Name]
-		if !ok {
-			continue
-		}
-		kinds := slices.Clone(t.Kinds)
-		for _, plural := range slices.Sorted(maps.Keys(counts)) {
-			if !slices.ContainsFunc(kinds, func(k provision.KindInfo) bool { return k.Plural == plural }) {
-				kinds = append(kinds, provision.KindInfo{Plural: plural, Actions: slices.Sorted(maps.Keys(counts[plural]))})
-			}
-		}
-		st := summaryTarget{Target: t.Name}
-		for _, k := range kinds {
-			sk := summaryKind{Kind: k.Plural}
-			for _, a := range k.Actions {
-				if n := counts[k.Plural][a]; n > 0 {
-					sk.Acts = append(sk.Acts, summaryAct{Action: a, N: n})
-				}
-			}
-			if len(sk.Acts) > 0 {
-				st.Kinds = append(st.Kinds, sk)
-			}
-		}
-		out = append(out, st)
-	}
-	return out
 }

@@ -2,16 +2,18 @@ package web
 
 import (
 	"context"
-	"github.com/cybridge/cybridge/internal/msg"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // deptNode is a department in the tree with its direct member count.
 type deptNode struct {
-	Department
+	safety.ExportDepartment
 	Members  int
 	Children []*deptNode
 }
@@ -19,14 +21,14 @@ type deptNode struct {
 type rosterData struct {
 	Tree        []*deptNode
 	RootMembers int
-	Departments []Department
-	Members     []Member
+	Departments []safety.ExportDepartment
+	Members     []safety.ExportMember
 	Pager       pager
 	Query       string
 	Total       int
 }
 
-func buildTree(v RosterView) ([]*deptNode, int) {
+func buildTree(v *safety.Export) ([]*deptNode, int) {
 	counts := map[string]int{}
 	root := 0
 	for _, m := range v.Members {
@@ -39,7 +41,7 @@ func buildTree(v RosterView) ([]*deptNode, int) {
 	}
 	nodes := map[string]*deptNode{}
 	for _, d := range v.Departments {
-		nodes[d.Code] = &deptNode{Department: d, Members: counts[d.Code]}
+		nodes[d.Code] = &deptNode{ExportDepartment: d, Members: counts[d.Code]}
 	}
 	var top []*deptNode
 	for _, d := range v.Departments {
@@ -53,12 +55,12 @@ func buildTree(v RosterView) ([]*deptNode, int) {
 	return top, root
 }
 
-func filterMembers(ms []Member, q string) []Member {
+func filterMembers(ms []safety.ExportMember, q string) []safety.ExportMember {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return ms
 	}
-	var out []Member
+	var out []safety.ExportMember
 	for _, m := range ms {
 		if strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
 			out = append(out, m)
@@ -94,7 +96,7 @@ func splitList(s string) []string {
 }
 
 func (s *Server) addDepartment(w http.ResponseWriter, r *http.Request, sess *session) {
-	d := Department{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")), Parent: r.PostFormValue("parent"), Origin: "local"}
+	d := safety.ExportDepartment{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")), Parent: r.PostFormValue("parent"), Origin: safety.OriginLocal}
 	if err := s.o.Backend.AddDepartment(r.Context(), d); err != nil {
 		s.redirectFlash(w, r, sess, "/roster", s.flashError(r, err))
 		return
@@ -103,36 +105,36 @@ func (s *Server) addDepartment(w http.ResponseWriter, r *http.Request, sess *ses
 }
 
 type departmentData struct {
-	Department  Department
-	Departments []Department
+	Department  safety.ExportDepartment
+	Departments []safety.ExportDepartment
 }
 
 // findDepartment reads the roster and finds the department with code.
-func (s *Server) findDepartment(ctx context.Context, code string) (Department, RosterView, error) {
+func (s *Server) findDepartment(ctx context.Context, code string) (safety.ExportDepartment, *safety.Export, error) {
 	v, err := s.o.Backend.Roster(ctx)
 	if err != nil {
-		return Department{}, v, err
+		return safety.ExportDepartment{}, v, err
 	}
 	for _, d := range v.Departments {
 		if d.Code == code {
 			return d, v, nil
 		}
 	}
-	return Department{}, v, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_department", Params: msg.Params{"code": code}}
+	return safety.ExportDepartment{}, v, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_department", Params: msg.Params{"code": code}}
 }
 
 // findMember reads the roster and finds the member with login.
-func (s *Server) findMember(ctx context.Context, login string) (Member, error) {
+func (s *Server) findMember(ctx context.Context, login string) (safety.ExportMember, error) {
 	v, err := s.o.Backend.Roster(ctx)
 	if err != nil {
-		return Member{}, err
+		return safety.ExportMember{}, err
 	}
 	for _, m := range v.Members {
 		if m.Login == login {
 			return m, nil
 		}
 	}
-	return Member{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "roster.no_member", Params: msg.Params{"login": login}}
+	return safety.ExportMember{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_member", Params: msg.Params{"login": login}}
 }
 
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -155,8 +157,8 @@ func (s *Server) editDepartment(w http.ResponseWriter, r *http.Request, sess *se
 	s.redirectFlash(w, r, sess, "/roster", flash{Kind: "ok", Text: s.localizer(r).T("roster.saved")})
 }
 
-func memberFromForm(r *http.Request) Member {
-	return Member{
+func memberFromForm(r *http.Request) safety.ExportMember {
+	return safety.ExportMember{
 		Login:       strings.TrimSpace(r.PostFormValue("login")),
 		Name:        strings.TrimSpace(r.PostFormValue("name")),
 		Reading:     strings.TrimSpace(r.PostFormValue("reading")),
@@ -168,7 +170,7 @@ func memberFromForm(r *http.Request) Member {
 
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request, sess *session) {
 	m := memberFromForm(r)
-	m.Origin = "local"
+	m.Origin = safety.OriginLocal
 	if err := s.o.Backend.AddMember(r.Context(), m); err != nil {
 		s.redirectFlash(w, r, sess, "/roster", s.flashError(r, err))
 		return
@@ -177,7 +179,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 type memberData struct {
-	Member      Member
+	Member      safety.ExportMember
 	Departments string
 }
 

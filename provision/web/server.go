@@ -163,14 +163,14 @@ func (s *Server) routes() http.Handler {
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
 	api("/api/", func(r *http.Request) (reply, error) {
-		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
+		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.sessions.get(r); !ok {
 			s.redirectToLogin(w, r)
 			return
 		}
-		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: "not_found", Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 	})
 
 	cop := http.NewCrossOriginProtection()
@@ -233,7 +233,7 @@ type problem struct {
 // its detail goes to the log, not to the reader.
 func (s *Server) problemOf(lang msg.Lang, err error) problem {
 	p := problem{Code: msg.Code(err), Message: s.scrub(msg.Localize(lang, err)), Params: msg.ParamsOf(err)}
-	if p.Code == "internal" {
+	if p.Code == msg.CodeInternal {
 		p.Message = msg.Text(lang, "internal", nil)
 	}
 	if p.Params == nil {

@@ -53,20 +53,20 @@ func TestEditorErrors(t *testing.T) {
 		ja     string
 	}{
 		{"not found", func() error { _, err := w.editor.Permit(ctx, "nobody"); return err },
-			CodeNotFound, msg.KindNotFound, msg.Params{"what": WhatEnrolment, "name": "nobody"},
+			msg.CodeNotFound, msg.KindNotFound, msg.Params{"what": WhatEnrolment, "name": "nobody"},
 			"「nobody」のカレンダー同期の利用登録はありません。利用登録は、同期を適用したときにユーザー情報のすべてのユーザーに作成されます。"},
 		{"no auth id", func() error {
 			_, err := w.editor.SetCalDAV(ctx, "sato", CalDAVSettings{URL: "https://dav.example.com/", Password: "pw"})
 			return err
-		}, CodeInvalidInput, msg.KindInvalid, nil, "CalDAV の同期対象には認証 ID が必要です。"},
+		}, msg.CodeInvalidInput, msg.KindInvalid, nil, "CalDAV の同期対象には認証 ID が必要です。"},
 		{"no password", func() error {
 			_, err := w.editor.SetCalDAV(ctx, "sato", CalDAVSettings{URL: "https://dav.example.com/", AuthID: "sato"})
 			return err
-		}, CodeInvalidInput, msg.KindInvalid, nil, "CalDAV の同期対象には認証パスワードが必要です。"},
+		}, msg.CodeInvalidInput, msg.KindInvalid, nil, "CalDAV の同期対象には認証パスワードが必要です。"},
 		{"plain http", func() error {
 			_, err := w.editor.SetCalDAV(ctx, "sato", CalDAVSettings{URL: "http://dav.example.com/", AuthID: "sato", Password: "pw"})
 			return err
-		}, CodeInvalidInput, msg.KindInvalid, msg.Params{"url": "http://dav.example.com/", "detail": "http:// is accepted only for loopback addresses; use https://"},
+		}, msg.CodeInvalidInput, msg.KindInvalid, msg.Params{"url": "http://dav.example.com/", "detail": "http:// is accepted only for loopback addresses; use https://"},
 			"カレンダー URL「http://dav.example.com/」は使えません。http:// はこのサーバー自身（ループバックアドレス）にだけ使えます。https:// を使ってください。"},
 		{"no secret key", func() error {
 			_, err := w.editor.SetCalDAV(ctx, "sato", CalDAVSettings{URL: "https://dav.example.com/", AuthID: "sato", Password: "pw"})
@@ -74,9 +74,9 @@ func TestEditorErrors(t *testing.T) {
 		}, CodeSecretKeyMissing, msg.KindInvalid, nil,
 			"秘密鍵が設定されていないため、CalDAV の認証パスワードを保存できません。CYBRIDGE_SECRET_KEY（または設定ファイルの secret_key）に、ランダムな 32 バイトを 16 進数 64 桁か base64 で設定してください。"},
 		{"bad sync error", func() error { _, err := ParseSyncError("oops"); return err },
-			CodeInvalidInput, msg.KindInvalid, msg.Params{"value": "oops"}, "同期エラーの種類「oops」は使えません。forbidden か server を指定してください。"},
+			msg.CodeInvalidInput, msg.KindInvalid, msg.Params{"value": "oops"}, "同期エラーの種類「oops」は使えません。forbidden か server を指定してください。"},
 		{"bad target", func() error { _, err := ParseKind("outlook"); return err },
-			CodeInvalidInput, msg.KindInvalid, msg.Params{"value": "outlook"}, "同期対象「outlook」は使えません。Google カレンダー（google）か CalDAV（caldav）を選んでください。"},
+			msg.CodeInvalidInput, msg.KindInvalid, msg.Params{"value": "outlook"}, "同期対象「outlook」は使えません。Google カレンダー（google）か CalDAV（caldav）を選んでください。"},
 		{"not permitted", func() error {
 			if _, err := w.editor.Revoke(ctx, "sato"); err != nil {
 				return err

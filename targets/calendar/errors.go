@@ -6,8 +6,8 @@ import (
 )
 
 // Error codes of this package. An enrolment that is not there is
-// not_found and bad input is invalid_input, the codes the safety roster
-// uses for the same failures, so that a surface (and an API client) tells
+// msg.CodeNotFound and bad input msg.CodeInvalidInput, the shared codes
+// the safety roster uses for the same failures, so that a surface (and an API client) tells
 // them apart by code and kind alone; the "what" parameter of not_found
 // says what was not found. Each error is a *msg.Error whose Key is the
 // situation's catalogue text (below).
@@ -15,8 +15,6 @@ const (
 	CodeSecretKeyMissing  = "secret_key_missing"  // a CalDAV password is to be stored and CYBRIDGE_SECRET_KEY is not set
 	CodeSecretKeyInvalid  = "secret_key_invalid"  // CYBRIDGE_SECRET_KEY is not 32 bytes in hex or base64
 	CodeSecretKeyMismatch = "secret_key_mismatch" // a stored password does not open with the configured key
-	CodeNotFound          = "not_found"           // no enrolment for that login
-	CodeInvalidInput      = "invalid_input"       // a value fails SPEC §6 rule 8
 	CodeNotPermitted      = "not_permitted"       // the user switch cannot be used while not permitted
 )
 
@@ -44,12 +42,12 @@ const (
 
 // invalid is an invalid_input error of the situation key.
 func invalid(key string, p msg.Params) error {
-	return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: key, Params: p}
+	return &msg.Error{Code: msg.CodeInvalidInput, Kind: msg.KindInvalid, Key: key, Params: p}
 }
 
 // notFound is the error of a login without an enrolment.
 func notFound(login string) error {
-	return &msg.Error{Code: CodeNotFound, Kind: msg.KindNotFound, Key: KeyNotFound, Params: msg.Params{"what": WhatEnrolment, "name": login}}
+	return &msg.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: KeyNotFound, Params: msg.Params{"what": WhatEnrolment, "name": login}}
 }
 
 // notPermitted is a not_permitted error of the situation key.

@@ -16,7 +16,7 @@ import (
 // Flags a change can carry.
 const (
 	FlagResetsSync  = provision.FlagResetsSync // the calendar id or URL changes: sync state is discarded and starts over
-	FlagSuspended   = "suspended"              // the user is 停止中
+	FlagSuspended   = provision.FlagSuspended  // the user is 停止中
 	FlagOutOfScope  = "out_of_scope"           // the user is not in the scope
 	FlagPinned      = "pinned"                 // a pin, not the scope, decides permitted
 	FlagAutoStopped = "auto_stopped"           // the enrolment is auto-stopped (the bridge does not restart it)

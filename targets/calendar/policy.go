@@ -176,7 +176,7 @@ func urlError(err error) error {
 	if !errors.As(err, &ue) {
 		return err
 	}
-	return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: ue.Key(), Params: msg.Params{"url": ue.URL, "detail": ue.Msg}, Err: err}
+	return &msg.Error{Code: msg.CodeInvalidInput, Kind: msg.KindInvalid, Key: ue.Key(), Params: msg.Params{"url": ue.URL, "detail": ue.Msg}, Err: err}
 }
 
 // validCalendarID accepts an email-like id (a primary calendar, or a

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 func TestRule8_InputValidation(t *testing.T) {
@@ -43,8 +44,8 @@ func TestRule8_InputValidation(t *testing.T) {
 				}
 				return
 			}
-			if code(err) != CodeInvalidInput || !strings.Contains(err.Error(), tt.msg) {
-				t.Fatalf("error = %v, want %s containing %q", err, CodeInvalidInput, tt.msg)
+			if code(err) != msg.CodeInvalidInput || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("error = %v, want %s containing %q", err, msg.CodeInvalidInput, tt.msg)
 			}
 			if strings.Contains(err.Error(), "pw-in-url") {
 				t.Errorf("the message repeats a password: %v", err)

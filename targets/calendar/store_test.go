@@ -15,6 +15,7 @@ import (
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/sqlite"
@@ -255,8 +256,8 @@ func TestEditorCommands(t *testing.T) {
 	if _, err := ed.Stop(ctx, "suzuki"); codeOf(err) != CodeNotPermitted {
 		t.Errorf("stop while disabled: %v, want %s", err, CodeNotPermitted)
 	}
-	if _, err := ed.Stop(ctx, "nobody"); codeOf(err) != CodeNotFound {
-		t.Errorf("unknown login: %v, want %s", err, CodeNotFound)
+	if _, err := ed.Stop(ctx, "nobody"); codeOf(err) != msg.CodeNotFound {
+		t.Errorf("unknown login: %v, want %s", err, msg.CodeNotFound)
 	}
 
 	// record-error: Forbidden stops at once; resume clears.
@@ -308,8 +309,8 @@ func TestEditorCommands(t *testing.T) {
 		}()},
 	}
 	for _, b := range bad {
-		if codeOf(b.err) != CodeInvalidInput {
-			t.Errorf("%s: %v, want %s", b.name, b.err, CodeInvalidInput)
+		if codeOf(b.err) != msg.CodeInvalidInput {
+			t.Errorf("%s: %v, want %s", b.name, b.err, msg.CodeInvalidInput)
 		}
 	}
 	// Without a key no password is stored.

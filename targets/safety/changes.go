@@ -245,7 +245,7 @@ func (p *planner) createMember(u *directory.User) provision.Change {
 	c := provision.Change{Kind: KindMember, Action: provision.Create, Key: login, Label: u.DisplayName, Reason: provision.ReasonNew,
 		Fields: fs, Link: &provision.DirRef{ID: u.ID, Key: u.Login}}
 	if !u.Valid {
-		c.Flags = []string{"suspended"}
+		c.Flags = []string{provision.FlagSuspended}
 	}
 	return c
 }
@@ -306,7 +306,7 @@ func (p *planner) updateMember(m *Member, u *directory.User, why string) (provis
 		c.Link = &ref
 	}
 	if !u.Valid {
-		c.Flags = []string{"suspended"}
+		c.Flags = []string{provision.FlagSuspended}
 	}
 	return c, len(c.Fields) > 0
 }

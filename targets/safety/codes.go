@@ -1,5 +1,7 @@
 package safety
 
+import "github.com/cybridge/cybridge/internal/msg"
+
 // Codes lists every catalogue key this package's plan errors, warnings and
 // roster edit errors can render: each code, each situation of a code
 // (provision.Issue.Key, msg.Error.Key), and the field and rule names of an
@@ -18,7 +20,7 @@ func Codes() []string {
 		keys = append(keys, k, k+".login", k+".email")
 	}
 	for _, what := range []string{WhatDepartment, WhatMember} {
-		keys = append(keys, CodeNotFound+"."+what, CodeAlreadyExists+"."+what)
+		keys = append(keys, msg.CodeNotFound+"."+what, msg.CodeAlreadyExists+"."+what)
 		for _, f := range inputFields[what] {
 			keys = append(keys, "roster.field."+what+"."+f)
 		}

@@ -91,14 +91,14 @@ func TestRosterErrors(t *testing.T) {
 		ja, en string
 	}{
 		{"department not found", func(r *safety.Roster) error { _, err := r.RemoveDepartment(ctx, "nope"); return err },
-			safety.CodeNotFound, msg.KindNotFound, msg.Params{"what": "department", "name": "nope"},
+			msg.CodeNotFound, msg.KindNotFound, msg.Params{"what": "department", "name": "nope"},
 			"名簿に部署コード「nope」の部署はありません。", `there is no department with code "nope" in the roster`},
 		{"member not found", func(r *safety.Roster) error { return r.RemoveMember(ctx, "nobody") },
-			safety.CodeNotFound, msg.KindNotFound, msg.Params{"what": "member", "name": "nobody"},
+			msg.CodeNotFound, msg.KindNotFound, msg.Params{"what": "member", "name": "nobody"},
 			"名簿にログイン名「nobody」のメンバーはいません。", `there is no member with login name "nobody" in the roster`},
 		{"department exists", func(r *safety.Roster) error {
 			return r.AddDepartment(ctx, safety.DepartmentInput{Code: "sales", Name: "営業"})
-		}, safety.CodeAlreadyExists, msg.KindConflict, msg.Params{"what": "department", "name": "sales"},
+		}, msg.CodeAlreadyExists, msg.KindConflict, msg.Params{"what": "department", "name": "sales"},
 			"部署コード「sales」の部署はすでにあります。", `a department with code "sales" already exists`},
 		{"email taken", func(r *safety.Roster) error {
 			return r.AddMember(ctx, safety.MemberInput{Login: "guard", Name: "警備", Email: "sato@example.com"})
@@ -106,11 +106,11 @@ func TestRosterErrors(t *testing.T) {
 			"メールアドレス「sato@example.com」は、すでにメンバー「sato」が使っています。1 つのアドレスを使えるのは 1 人だけです。",
 			`email address "sato@example.com" already belongs to member "sato"; an address belongs to one member only`},
 		{"no login", func(r *safety.Roster) error { return r.RemoveMember(ctx, "") },
-			safety.CodeInvalidInput, msg.KindInvalid, nil,
+			msg.CodeInvalidInput, msg.KindInvalid, nil,
 			"ログイン名を入力してください。", "login name is required"},
 		{"every problem", func(r *safety.Roster) error {
 			return r.AddMember(ctx, safety.MemberInput{Email: "not-an-email", Phone: strings.Repeat("1", 51)})
-		}, safety.CodeInvalidInput, msg.KindInvalid, nil,
+		}, msg.CodeInvalidInput, msg.KindInvalid, nil,
 			"ログイン名を入力してください。表示名を入力してください。メールアドレス「not-an-email」はメールアドレスの形式ではありません。電話番号は 50 文字以内で入力してください。",
 			`login name is required; name is required; email address "not-an-email" is not an email address; phone number is longer than 50 characters`},
 		{"first level", func(r *safety.Roster) error {
@@ -122,7 +122,7 @@ func TestRosterErrors(t *testing.T) {
 		{"cycle", func(r *safety.Roster) error {
 			p := "dev-app"
 			return r.EditDepartment(ctx, safety.DepartmentPatch{Code: "dev-app", Parent: &p})
-		}, safety.CodeInvalidInput, msg.KindInvalid, msg.Params{"code": "dev-app", "name": "アプリチーム"},
+		}, msg.CodeInvalidInput, msg.KindInvalid, msg.Params{"code": "dev-app", "name": "アプリチーム"},
 			"部署「アプリチーム」（部署コード dev-app）を、その部署自身や配下の部署の下に移動することはできません。",
 			`department "dev-app" (アプリチーム) cannot be moved under itself or one of its sub-departments`},
 	} {

@@ -126,7 +126,7 @@ func (r *Roster) EditDepartment(ctx context.Context, p DepartmentPatch) error {
 			// No cycles: the new parent must not be the department or below it.
 			for up, hops := np, 0; up != 0 && hops < 1<<20; hops++ {
 				if up == d.ID {
-					return &msg.Error{Code: CodeInvalidInput, Kind: msg.KindInvalid, Key: KeyParentCycle, Params: msg.Params{"code": d.Code, "name": d.Name}}
+					return &msg.Error{Code: msg.CodeInvalidInput, Kind: msg.KindInvalid, Key: KeyParentCycle, Params: msg.Params{"code": d.Code, "name": d.Name}}
 				}
 				var next sql.NullInt64
 				if err := r.Q.QueryRowContext(ctx, "SELECT parent_id FROM safety_departments WHERE id = ?", up).Scan(&next); err != nil {

@@ -10,14 +10,10 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// Error codes of roster commands. not_found and already_exists are the
-// codes every surface uses for those failures (a calendar enrolment that
-// is not there is not_found too); the "what" parameter says what it is.
-const (
-	CodeNotFound      = "not_found"
-	CodeAlreadyExists = "already_exists"
-	CodeInvalidInput  = "invalid_input"
-)
+// Roster edits fail with the shared codes msg.CodeNotFound,
+// msg.CodeAlreadyExists and msg.CodeInvalidInput (a calendar enrolment
+// that is not there is not_found too); the "what" parameter says what it
+// is.
 
 // What a roster error names: the "what" parameter of not_found and
 // already_exists, and the object of an input problem.
@@ -37,13 +33,13 @@ const (
 // notFound is a roster object that does not exist: name is its code or
 // login name.
 func notFound(what, name string) error {
-	return &msg.Error{Code: CodeNotFound, Kind: msg.KindNotFound, Key: CodeNotFound + "." + what,
+	return &msg.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: msg.CodeNotFound + "." + what,
 		Params: msg.Params{"what": what, "name": name}}
 }
 
 // alreadyExists is a roster object that is already there.
 func alreadyExists(what, name string) error {
-	return &msg.Error{Code: CodeAlreadyExists, Kind: msg.KindConflict, Key: CodeAlreadyExists + "." + what,
+	return &msg.Error{Code: msg.CodeAlreadyExists, Kind: msg.KindConflict, Key: msg.CodeAlreadyExists + "." + what,
 		Params: msg.Params{"what": what, "name": name}}
 }
 
@@ -75,7 +71,7 @@ var inputFields = map[string][]string{
 	WhatMember:     {"login", "name", "reading", "email", "phone", "departments"},
 }
 
-func (e *InputError) ErrorCode() string   { return CodeInvalidInput }
+func (e *InputError) ErrorCode() string   { return msg.CodeInvalidInput }
 func (e *InputError) ErrorKind() msg.Kind { return msg.KindInvalid }
 
 // ErrorParams are the problems, for the API: what, field, rule, limit and

@@ -21,13 +21,10 @@ func Usage(key string, params msg.Params) *UsageError {
 }
 
 func (e *UsageError) Error() string              { return msg.Text(msg.En, e.Key, e.Params) }
-func (e *UsageError) ErrorCode() string          { return CodeUsage }
+func (e *UsageError) ErrorCode() string          { return msg.CodeUsage }
 func (e *UsageError) ErrorKind() msg.Kind        { return msg.KindInvalid }
 func (e *UsageError) ErrorParams() msg.Params    { return e.Params }
 func (e *UsageError) Localize(l msg.Lang) string { return msg.Text(l, e.Key, e.Params) }
-
-// CodeUsage is the code of every usage error.
-const CodeUsage = "usage"
 
 // Error is a failure of the command line itself (a file it cannot read or
 // write, an address it cannot listen on): a code, a kind, and the

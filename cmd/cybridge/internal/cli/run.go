@@ -79,7 +79,7 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 		_ = WriteJSON(r.Stdout, map[string]any{"error": body})
 	}
 	var ue *UsageError
-	if errors.As(err, &ue) || code == CodeUsage {
+	if errors.As(err, &ue) || code == msg.CodeUsage {
 		if ue != nil && ue.Help {
 			r.help(in)
 			fmt.Fprintln(r.Stderr)
