@@ -271,7 +271,7 @@ func TestBrowserUploadAndPauseBanner(t *testing.T) {
 
 	p.open("/")
 	p.expect("#pause-banner", "Scheduled runs are paused")
-	p.expect("#pause-banner", "Paused after consecutive failed runs.")
+	p.expect("#pause-banner", "Paused after 2 scheduled runs failed in a row.")
 	p.expect("#schedule-state", "Paused")
 
 	// Upload the Shift_JIS export.

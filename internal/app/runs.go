@@ -214,14 +214,14 @@ func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
 	run, err := a.RunOutcome(ctx, a.store.Now(), provision.TriggerSchedule, res, err)
 	if err != nil {
-		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error()}
+		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), ErrorParams: msg.ParamsOf(err), Message: err.Error()}
 	}
 	o := schedule.Outcome{Status: run.Status}
 	if run.ID != 0 {
 		o.RunID = strconv.FormatInt(run.ID, 10)
 	}
 	if run.Error != nil {
-		o.ErrorCode, o.Message = run.Error.Code, run.Error.Message
+		o.ErrorCode, o.ErrorKey, o.ErrorParams, o.Message = run.Error.Code, run.Error.Key, run.Error.Params, run.Error.Message
 	}
 	return o
 }

@@ -56,7 +56,7 @@ var cliTexts = map[string]entry{
 	"cli.applied":           {"適用しました: 同期 #{run}", "Applied: run {run}."},
 	"cli.nothing_to_apply":  {"適用する変更はありません。", "Nothing to apply."},
 	"cli.resume.not_paused": {"スケジュール実行は一時停止していません。何もしていません。", "scheduled runs were not paused; nothing to do"},
-	"cli.resume.resumed":    {"スケジュール実行を再開しました（{since} から一時停止: {reason} — {message}）", "scheduled runs resumed (paused since {since}: {reason} — {message})"},
+	"cli.resume.resumed":    {"スケジュール実行を再開しました。{since} から一時停止していました: {reason}", "scheduled runs resumed; they were paused since {since}: {reason}"},
 
 	// Runs.
 	"cli.runs.none":    {"同期履歴はまだありません（変更のない同期は記録しません）。", "No runs yet. (Runs that find nothing to change are not recorded.)"},

@@ -55,9 +55,15 @@ var consoleTexts = map[string]entry{
 	"pause.reason.blocked":              {"安全装置が実行を止めました。計画を確認してから再開してください。", "A safeguard blocked a run. Check the plan, then resume."},
 	"pause.reason.admin":                {"管理者が一時停止しました。", "Paused by an admin."},
 	"pause.reason.auth_failed":          {"cybozu.com がログインを拒否したため、すぐに自動停止しました（失敗を繰り返すとアカウントがロックされます）。ログイン名・パスワード（または Basic 認証）を確認してから再開してください。", "Paused at once because cybozu.com rejected the login (repeated failures lock the account). Check the login name and password (or Basic authentication), then resume."},
-	"pause.resumed":                     {"スケジュール実行を再開しました。", "Scheduled runs resumed."},
-	"pause.not_paused":                  {"スケジュール実行は停止していません。", "Scheduled runs were not paused."},
-	"pause.paused":                      {"スケジュール実行を一時停止しました。", "Scheduled runs paused."},
+	"pause.detail.consecutive_failures": {"スケジュール実行が {count} 回連続して失敗したため自動停止しました。",
+		"Paused after {count} scheduled {count|run|runs} failed in a row."},
+	"pause.detail.failure_rate": {"{hours} 時間以内にスケジュール実行が {count} 回失敗したため自動停止しました。",
+		"Paused after {count} scheduled {count|run|runs} failed within {hours} hours."},
+	"pause.note":       {"管理者のメモ", "Note"},
+	"pause.cause":      {"原因", "Cause"},
+	"pause.resumed":    {"スケジュール実行を再開しました。", "Scheduled runs resumed."},
+	"pause.not_paused": {"スケジュール実行は停止していません。", "Scheduled runs were not paused."},
+	"pause.paused":     {"スケジュール実行を一時停止しました。", "Scheduled runs paused."},
 
 	// runs
 	"runs.title":     {"同期履歴", "Runs"},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
 )
 
 // localizer renders one request's page in its language: every word from
@@ -84,6 +85,11 @@ func toString(v any) string {
 // Issue is a plan error, warning, safeguard reason or run error in the
 // page's language, from its code and parameters.
 func (l *localizer) Issue(i provision.Issue) string { return provision.IssueText(l.lang, i) }
+
+// Pause is why scheduled runs are paused, in the page's language (the
+// causing run's error is on the run's page and the overview's last run,
+// so the banner does not repeat it).
+func (l *localizer) Pause(s *schedule.State) string { return s.Text(l.lang) }
 
 // Err is an error in the page's language.
 func (l *localizer) Err(err error) string { return msg.Localize(l.lang, err) }
