@@ -108,12 +108,14 @@ func (l *localizer) Value(v any, empty string) string {
 	return provision.Value(l.lang, v, provision.EmptyText(l.lang, empty))
 }
 
-// Time shows t in the configured time zone.
+// Time shows t in the configured time zone with its offset, as the CLI
+// does (provision.TimeFormat): an abbreviation such as JST is ambiguous
+// and unknown for many zones.
 func (l *localizer) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(l.loc).Format("2006-01-02 15:04:05 MST")
+	return provision.FormatTime(t, l.loc)
 }
 
 // Duration shows how long from a to b.
