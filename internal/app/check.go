@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // CheckReport is what check finds (SPEC §8.1): where the directory was
@@ -24,22 +24,49 @@ type CheckReport struct {
 	Error *CheckIssue `json:"error,omitempty"`
 }
 
-// CheckIssue is a warning or error of check, with a stable code.
+// CheckIssue is a warning or error of check, with a stable code and the
+// parameters of its text; Message is the English, for JSON readers and
+// logs. A surface renders it in its reader's language with Localize.
 type CheckIssue struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string     `json:"code"`
+	Params  msg.Params `json:"params,omitempty"`
+	Message string     `json:"message"`
+	// cause is the error behind the issue (administrator_unknown: why
+	// the probe failed), rendered after the issue's own text.
+	cause error
 }
 
-func (i *CheckIssue) Error() string     { return i.Message }
-func (i *CheckIssue) ErrorCode() string { return i.Code }
+// newCheckIssue is an issue of code with params, and the error behind it.
+func newCheckIssue(code string, p msg.Params, cause error) CheckIssue {
+	i := CheckIssue{Code: code, Params: p, cause: cause}
+	i.Message = i.Localize(msg.En)
+	return i
+}
+
+func (i *CheckIssue) Error() string           { return i.Message }
+func (i *CheckIssue) ErrorCode() string       { return i.Code }
+func (i *CheckIssue) ErrorParams() msg.Params { return i.Params }
+
+// ErrorKind: an issue check ends with is a directory with problems, which
+// the admin must fix.
+func (i *CheckIssue) ErrorKind() msg.Kind { return msg.KindInvalid }
+
+// Localize is the issue's text in l, followed by its cause's.
+func (i CheckIssue) Localize(l msg.Lang) string {
+	s := msg.TextOr(l, i.Code, i.Params, i.Message)
+	if i.cause != nil {
+		s = msg.Text(l, keyAdminUnknownDetail, msg.Params{"issue": s, "cause": msg.Localize(l, i.cause)})
+	}
+	return s
+}
 
 // Warning codes of check.
 const (
 	WarnPartialVisibility = "partial_visibility"
 	WarnAdminUnknown      = "administrator_unknown"
+	// keyAdminUnknownDetail joins an issue and its cause.
+	keyAdminUnknownDetail = "administrator_unknown.cause"
 )
-
-const msgPartialVisibility = "the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"
 
 // Check reads the directory from src and reports what it holds and every
 // problem in it. It needs no App: check runs before a database is set up. A read that fails
@@ -56,10 +83,10 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		admin, err := client.IsAdministrator(ctx)
 		switch {
 		case err != nil:
-			r.Warnings = append(r.Warnings, CheckIssue{WarnAdminUnknown, "could not tell whether the account is a cybozu.com administrator: " + err.Error()})
+			r.Warnings = append(r.Warnings, newCheckIssue(WarnAdminUnknown, nil, err))
 		case !admin:
 			r.Administrator = &admin
-			r.Warnings = append(r.Warnings, CheckIssue{WarnPartialVisibility, msgPartialVisibility})
+			r.Warnings = append(r.Warnings, newCheckIssue(WarnPartialVisibility, nil, nil))
 		default:
 			r.Administrator = &admin
 		}
@@ -75,7 +102,7 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 	if r.Valid {
 		return r, nil
 	}
-	r.Error = &CheckIssue{Code: (&directory.ValidationError{}).ErrorCode(), Message: fmt.Sprintf(
-		"the directory has %d problem(s), listed above; fix them in cybozu.com (or the CSV files) and run check again — nothing is planned from a directory with problems", len(r.Problems))}
+	issue := newCheckIssue((&directory.ValidationError{}).ErrorCode(), msg.Params{"count": len(r.Problems)}, nil)
+	r.Error = &issue
 	return r, r.Error
 }

@@ -88,7 +88,7 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Resul
 			return nil, err
 		}
 		if run.Plan == nil || (run.Status != provision.StatusDryRun && run.Status != provision.StatusBlocked) {
-			return nil, &Error{CodeNoPlan, fmt.Sprintf("run %d is not a dry run or a blocked run, so it has no plan to apply; apply the plan of a dry run", req.RunID)}
+			return nil, newError(CodeNoPlan, "", msg.Params{"run": req.RunID})
 		}
 		plan = run.Plan
 	} else if planRun == 0 {
@@ -105,7 +105,7 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Resul
 		if by, err := a.store.PlanAppliedBy(ctx, planRun); err != nil {
 			return nil, err
 		} else if by != 0 {
-			return nil, &provision.Error{Code: provision.CodeStalePlan, Message: fmt.Sprintf("the plan of run %d was already applied by run %d; run a dry run again to see what is left", planRun, by)}
+			return nil, provision.PlanAppliedError(planRun, by)
 		}
 		preq.AfterApply = func(ctx context.Context, q provision.Querier, runID int64) error {
 			return a.store.SetPlanApplied(ctx, q, planRun, runID)
@@ -162,7 +162,7 @@ func (a *App) LatestPlan(ctx context.Context) (*provision.Run, error) {
 		return nil, err
 	}
 	if id == 0 {
-		return nil, &Error{CodeNotFound, "there is no plan yet: run a dry run (the overview's 「ドライラン」, or POST /api/v1/runs with dry_run)"}
+		return nil, newError(CodeNotFound, KeyNoPlanYet, nil)
 	}
 	return a.store.GetRun(ctx, id)
 }

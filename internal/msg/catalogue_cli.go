@@ -48,6 +48,7 @@ var cliTexts = map[string]entry{
 
 	// Advice the command line adds to an error.
 	"cli.advice.blocked":   {"計画を確認してください（cybridge plan）。これらの削除が意図したものであれば、-allow-deletes を付けて実行し直してください。", "Read the plan (cybridge plan); if these deletions are intended, run again with -allow-deletes."},
+	"cli.advice.csv_files": {"-csv-dir DIR でフォルダーを指定するか、-csv-users FILE と -csv-orgs、-csv-user-orgs などでファイルを 1 つずつ指定してください。", "Give -csv-dir DIR, or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"},
 	"cli.advice.input":     {"{flags} の値を直してください。", "Fix the value of {flags}."},
 	"cli.advice.not_found": {"「{name}」は {flag} で指定した値です。", `"{name}" was given with {flag}.`},
 
