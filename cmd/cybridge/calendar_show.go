@@ -74,12 +74,7 @@ func (r *enrolmentDetail) Text(w io.Writer) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s\n", e.text("cli.calendar.history", nil))
 	for _, h := range r.hist {
-		line := "  " + e.time(h.At) + "  " + msg.TextOr(l, "actor."+h.Actor, nil, h.Actor)
-		if h.RunID != 0 {
-			line += " " + e.text("cli.calendar.by_run", msg.Params{"run": fmt.Sprint(h.RunID)})
-		}
-		line += "  " + msg.TextOr(l, "history."+h.Action, nil, h.Action) + app.HistoryDetail(h)
-		if _, err := fmt.Fprintln(w, line); err != nil {
+		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+e.redact(h.Summary(l))); err != nil {
 			return err
 		}
 	}

@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -282,7 +280,7 @@ func (c *Console) CheckCalDAV(ctx context.Context, login string) (web.CheckResul
 	if err != nil {
 		return web.CheckResult{}, err
 	}
-	return web.CheckResult{Outcome: string(res.Outcome), Message: res.Message}, nil
+	return web.CheckResult{Outcome: string(res.Outcome), Key: res.Key, Params: res.Params, Message: res.Message}, nil
 }
 
 // EnrolmentStates are calendar's displayed states, in filter order.
@@ -333,36 +331,10 @@ func EnrolmentDetailJSON(en *calendar.Enrolment, hist []calendar.HistoryEntry) w
 	for _, h := range hist {
 		d.History = append(d.History, web.HistoryEntry{
 			At: h.At, Actor: h.Actor, RunID: h.RunID, Action: h.Action, Fields: h.Fields, Flags: h.Flags, Message: h.Message,
-			Detail: strings.TrimPrefix(HistoryDetail(h), "; "),
+			Texts: h,
 		})
 	}
 	return d
-}
-
-// HistoryDetail renders a history entry's field changes, flags and
-// message: `; email: "a" → "b" [resets_sync]; message`.
-func HistoryDetail(h calendar.HistoryEntry) string {
-	var b strings.Builder
-	for _, f := range h.Fields {
-		fmt.Fprintf(&b, "; %s: %s → %s", f.Name, historyValue(f.Old), historyValue(f.New))
-	}
-	for _, f := range h.Flags {
-		fmt.Fprintf(&b, " [%s]", f)
-	}
-	if h.Message != "" {
-		fmt.Fprintf(&b, "; %s", h.Message)
-	}
-	return b.String()
-}
-
-func historyValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "(none)"
-	case string:
-		return fmt.Sprintf("%q", x)
-	}
-	return fmt.Sprint(v)
 }
 
 func timeText(t time.Time) string {

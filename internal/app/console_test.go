@@ -54,8 +54,13 @@ func TestConsoleCalendar(t *testing.T) {
 		t.Errorf("detail = %+v, %v", d, err)
 	}
 	for _, h := range d.History {
-		if strings.Contains(h.Detail, "pw-console-1") {
-			t.Errorf("history shows the password: %s", h.Detail)
+		for _, l := range msg.Langs() {
+			if h.Texts == nil {
+				t.Fatalf("history entry %+v has no texts", h)
+			}
+			if s := h.Texts.ActorText(l) + " " + h.Texts.ActionText(l) + " " + h.Texts.Detail(l); strings.Contains(s, "pw-console-1") {
+				t.Errorf("history shows the password: %s", s)
+			}
 		}
 	}
 	if _, err := c.CheckCalDAV(ctx, "t.yamada"); err == nil {

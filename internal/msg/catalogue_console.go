@@ -224,6 +224,7 @@ var consoleTexts = map[string]entry{
 	"cal.done.permit":              {"{login} の利用を許可しました。", "{login} is permitted."},
 	"cal.done.revoke":              {"{login} の利用を無効にしました。", "{login} is revoked."},
 	"cal.done.unpin":               {"{login} の固定を解除しました。次回の同期からスコープに従います。", "{login} is unpinned; the scope decides from the next run."},
+	"cal.check.with_detail":        {"{outcome}（{detail}）", "{outcome} ({detail})"},
 	"cal.check.reachable":          {"接続できました: カレンダーが見つかりました。", "Reachable: the calendar was found."},
 	"cal.check.unauthorized":       {"認証に失敗しました: 認証 ID とパスワードを確認してください。", "Unauthorized: check the auth ID and password."},
 	"cal.check.forbidden":          {"アクセスが拒否されました: この認証 ID ではこのカレンダーを使えません。", "Forbidden: this auth ID may not use this calendar."},

@@ -380,7 +380,7 @@ func (s *Server) apiEnrolmentAction(r *http.Request) (reply, error) {
 	switch action {
 	case "check":
 		res, err := s.o.Backend.CheckCalDAV(ctx, login)
-		res.Message = s.scrub(res.Message)
+		res.Message = s.scrub(res.Text(apiLang(r)))
 		return ok(res), err
 	case "errors":
 		var req struct {

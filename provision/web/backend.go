@@ -259,8 +259,17 @@ type HistoryEntry struct {
 	Fields  provision.Fields `json:"fields,omitempty"`
 	Flags   []string         `json:"flags,omitempty"`
 	Message string           `json:"message,omitempty"`
-	// Detail is the fields, flags and message as the console shows them.
-	Detail string `json:"-"`
+	// Texts renders the entry in a language for the console (the
+	// target's own rendering: calendar.HistoryEntry); nil shows the codes.
+	Texts HistoryTexts `json:"-"`
+}
+
+// HistoryTexts is a history entry in a reader's language: who, what, and
+// the fields, flags and note.
+type HistoryTexts interface {
+	ActorText(msg.Lang) string
+	ActionText(msg.Lang) string
+	Detail(msg.Lang) string
 }
 
 // TargetEdit is the admin edit of a user's target. Password is kept only
@@ -276,5 +285,13 @@ type TargetEdit struct {
 // CheckResult is a CalDAV check's outcome.
 type CheckResult struct {
 	Outcome string `json:"outcome"` // reachable, unauthorized, not_calendar, unreachable
-	Message string `json:"message"`
+	// Key and Params are the result's text (caldav.Result's); Message is
+	// its English, and in the API's answer the text in the request's
+	// language.
+	Key     string     `json:"key,omitempty"`
+	Params  msg.Params `json:"params,omitempty"`
+	Message string     `json:"message"`
 }
+
+// Text is the result's text in l; a result without a key shows Message.
+func (c CheckResult) Text(l msg.Lang) string { return msg.TextOr(l, c.Key, c.Params, c.Message) }

@@ -100,8 +100,8 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 			kind = "ok"
 		}
 		text := l.Opt("cal.check.", res.Outcome)
-		if res.Message != "" {
-			text += " (" + s.scrub(res.Message) + ")"
+		if t := res.Text(l.lang); t != "" {
+			text = msg.Text(l.lang, "cal.check.with_detail", msg.Params{"outcome": text, "detail": s.scrub(t)})
 		}
 		s.redirectFlash(w, r, sess, back, flash{Kind: kind, Text: text, Code: res.Outcome})
 		return

@@ -91,6 +91,28 @@ func (l *localizer) Issue(i provision.Issue) string { return provision.IssueText
 // so the banner does not repeat it).
 func (l *localizer) Pause(s *schedule.State) string { return s.Text(l.lang) }
 
+// HistoryActor is who made an enrolment history entry, in the page's
+// language.
+func (l *localizer) HistoryActor(h HistoryEntry) string {
+	if h.Texts == nil {
+		return h.Actor
+	}
+	return h.Texts.ActorText(l.lang)
+}
+
+// HistoryAction is what the entry records with its detail, in the page's
+// language: "同期対象を設定：同期先：Google カレンダー → CalDAV".
+func (l *localizer) HistoryAction(h HistoryEntry) string {
+	if h.Texts == nil {
+		return h.Action
+	}
+	action := h.Texts.ActionText(l.lang)
+	if d := h.Texts.Detail(l.lang); d != "" {
+		return msg.Text(l.lang, "history_text.line", msg.Params{"action": action, "detail": d})
+	}
+	return action
+}
+
 // Err is an error in the page's language.
 func (l *localizer) Err(err error) string { return msg.Localize(l.lang, err) }
 
