@@ -82,7 +82,14 @@ type Cybozu struct {
 	Token         secret.Secret `toml:"token" secret:"true"`
 	BasicUser     string        `toml:"basic_user"`
 	BasicPassword secret.Secret `toml:"basic_password" secret:"true"`
-	// ClientCert and ClientKey are PEM files for Secure Access (.s.cybozu.com).
+	// ClientCertificateFile is the Secure Access (.s.cybozu.com) client
+	// certificate as cybozu.com issues it: a PKCS#12 file (.pfx), opened
+	// with ClientCertificatePassword (usually given as
+	// client_certificate_password_file).
+	ClientCertificateFile     string        `toml:"client_certificate_file"`
+	ClientCertificatePassword secret.Secret `toml:"client_certificate_password" secret:"true"`
+	// ClientCert and ClientKey are the same certificate as PEM files (the
+	// certificate file may hold the chain after it).
 	ClientCert string `toml:"client_cert"`
 	ClientKey  string `toml:"client_key"`
 	// Concurrency is the request pool size: default 4, at most 10 because

@@ -7,14 +7,6 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// TestCodesHaveTexts: every problem Validate reports, and its heading,
-// has a text in Japanese and English.
-func TestCodesHaveTexts(t *testing.T) {
-	for _, gap := range msg.Gaps(Codes()) {
-		t.Error(gap)
-	}
-}
-
 // TestValidationErrorLocalize: a problem renders in the admin's language
 // from its key and parameters, in both languages.
 func TestValidationErrorLocalize(t *testing.T) {

@@ -9,14 +9,6 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 )
 
-// TestCodesHaveTexts: every error, warning and safeguard reason the
-// package makes has a text in Japanese and English.
-func TestCodesHaveTexts(t *testing.T) {
-	for _, gap := range msg.Gaps(Codes()) {
-		t.Error(gap)
-	}
-}
-
 // TestSafeguardReasonsLocalize: a safeguard reason carries the
 // parameters of its text, renders in Japanese, and the blocked error
 // gives no CLI advice.

@@ -212,6 +212,20 @@ type Issue struct {
 	// situations (ambiguous_match.org); empty means Code. It is to Issue
 	// what msg.Error.Key is to an error.
 	Key string `json:"key,omitempty"`
+	// Texts are the issue already rendered, by language, for a run's error
+	// that is not one text of the catalogue (a list of CSV or configuration
+	// problems): the history keeps what the admin read, in both languages.
+	Texts map[msg.Lang]string `json:"texts,omitempty"`
+}
+
+// ErrorIssue is a run's error as its history records it: its code and
+// parameters, and its text in every language.
+func ErrorIssue(err error) *Issue {
+	i := &Issue{Code: msg.Code(err), Message: err.Error(), Params: msg.ParamsOf(err), Texts: map[msg.Lang]string{}}
+	for _, l := range msg.Langs() {
+		i.Texts[l] = msg.Localize(l, err)
+	}
+	return i
 }
 
 // NewIssue is an issue with code, the catalogue key of its text (a

@@ -109,6 +109,9 @@ func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue
 // so that plans and the API stay language-free, and rendered as the
 // target's name in l (安否確認).
 func IssueText(l msg.Lang, i Issue) string {
+	if t := i.Texts[l]; t != "" {
+		return t
+	}
 	p := i.Params
 	if t, ok := p["target"].(string); ok {
 		p = make(msg.Params, len(i.Params))

@@ -68,8 +68,12 @@ type Run struct {
 	// where the surface shows it (a run's detail).
 	AppliedBy int64 `json:"applied_by,omitempty"`
 	// Plan is the plan the run made or applied (nil when the read failed,
-	// and in run lists).
+	// for a no-change run, and in run lists).
 	Plan *Plan `json:"plan,omitempty"`
+	// Repeats counts the consecutive no-change runs of one trigger folded
+	// into this row (StartedAt is the first's start, FinishedAt the
+	// last's finish); 1 for every other run.
+	Repeats int `json:"repeats"`
 }
 
 // Store is what the Runner needs of the database (provision/sqlite
@@ -95,6 +99,10 @@ type Store interface {
 	LastAppliedUsers(ctx context.Context, q Querier) (int, error)
 	// InsertRun records a run and returns its id.
 	InsertRun(ctx context.Context, q Querier, r *Run) (int64, error)
+	// FoldRun folds a no-change run into the newest run when that one is a
+	// no-change run of the same trigger and source, and returns its id; 0
+	// when the run needs a row of its own.
+	FoldRun(ctx context.Context, q Querier, r *Run) (int64, error)
 	// FinishRun sets a recorded run's finish time.
 	FinishRun(ctx context.Context, q Querier, id int64, at time.Time) error
 	// PruneRuns deletes runs started before the given time, keeping the
@@ -157,9 +165,9 @@ type Request struct {
 	AfterApply func(ctx context.Context, q Querier, runID int64) error
 }
 
-// Result is how a run ended. RunID is the recorded run (also a failed or
-// blocked one); 0 when nothing was recorded (no_changes, or a run refused
-// with run_in_progress or stale_plan).
+// Result is how a run ended. RunID is the recorded run (also a failed,
+// blocked or no-change one, which may be a folded row); 0 when nothing was
+// recorded (a run refused with run_in_progress or stale_plan).
 type Result struct {
 	RunID  int64
 	Status Status
@@ -224,9 +232,12 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 		perr := &PlanError{Issues: plan.Errors}
 		return r.failed(ctx, res, req, started, plan, perr)
 	case !plan.HasChanges():
-		// A run that finds nothing to do writes nothing.
+		// A run that finds nothing to do writes nothing to the targets;
+		// its history row says the roster was current at that time.
 		res.Status = StatusNoChanges
-		return res, nil
+		id, err := r.record(ctx, req, started, plan, StatusNoChanges, nil)
+		res.RunID = id
+		return res, err
 	case req.DryRun:
 		res.Status = StatusDryRun
 		id, err := r.record(ctx, req, started, plan, StatusDryRun, nil)
@@ -235,7 +246,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 	case len(plan.Safeguards) > 0 && !req.AllowDeletes:
 		res.Status = StatusBlocked
 		berr := &BlockedError{Reasons: plan.Safeguards}
-		id, err := r.record(ctx, req, started, plan, StatusBlocked, &Issue{Code: CodeBlocked, Message: berr.Error()})
+		id, err := r.record(ctx, req, started, plan, StatusBlocked, ErrorIssue(berr))
 		res.RunID = id
 		if err != nil {
 			return res, err
@@ -513,7 +524,7 @@ func (r *Runner) prune(ctx context.Context, q Querier) error {
 func (r *Runner) newRun(req Request, started time.Time, plan *Plan, status Status, e *Issue) *Run {
 	run := &Run{
 		Trigger: req.Trigger, DryRun: req.DryRun, Source: req.Source, Status: status,
-		StartedAt: started, FinishedAt: r.Store.Now(), Error: e, Plan: plan,
+		StartedAt: started, FinishedAt: r.Store.Now(), Error: e, Plan: plan, Repeats: 1,
 	}
 	if plan != nil {
 		run.Users = plan.Source.Users
@@ -526,8 +537,15 @@ func (r *Runner) newRun(req Request, started time.Time, plan *Plan, status Statu
 func (r *Runner) record(ctx context.Context, req Request, started time.Time, plan *Plan, status Status, e *Issue) (int64, error) {
 	var id int64
 	err := r.Store.Update(ctx, func(q Querier) error {
+		run := r.newRun(req, started, plan, status, e)
 		var err error
-		if id, err = r.Store.InsertRun(ctx, q, r.newRun(req, started, plan, status, e)); err != nil {
+		if status == StatusNoChanges {
+			run.Plan = nil // nothing to apply or show: the summary says it
+			if id, err = r.Store.FoldRun(ctx, q, run); err != nil || id != 0 {
+				return err
+			}
+		}
+		if id, err = r.Store.InsertRun(ctx, q, run); err != nil {
 			return err
 		}
 		return r.prune(ctx, q)
@@ -568,7 +586,9 @@ func (r *Runner) recordFailure(ctx context.Context, req Request, started time.Ti
 	// Record even when ctx was cancelled: the history must show the failure.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	id, err := r.record(rctx, req, started, plan, StatusFailed, &Issue{Code: code, Message: cause.Error(), Params: msg.ParamsOf(cause)})
+	e := ErrorIssue(cause)
+	e.Code = code
+	id, err := r.record(rctx, req, started, plan, StatusFailed, e)
 	if err != nil {
 		return 0, errors.Join(cause, err)
 	}

@@ -89,24 +89,46 @@ func (e *env) changes() int64 {
 func dryRun(r *provision.Request)       { r.DryRun = true }
 func allowDeletes(r *provision.Request) { r.AllowDeletes = true }
 
-func TestSameInputTwiceSecondRunWritesNothing(t *testing.T) {
+// SPEC §10: the same input twice → the second run is no_changes and
+// writes nothing to the targets, only its history row; consecutive
+// no-change runs of one trigger fold into that row (SPEC §7).
+func TestSameInputTwiceRecordsOnlyANoChangeRow(t *testing.T) {
 	e := newEnv(t)
 	res := e.mustRun(company())
 	if res.Status != provision.StatusApplied || res.RunID == 0 {
 		t.Fatalf("first run: %+v", res)
 	}
-	before, dump := e.changes(), e.dump()
-	for _, mod := range []func(*provision.Request){func(*provision.Request) {}, dryRun} {
+	targets := e.dump("runs")
+	var folded int64
+	for i, mod := range []func(*provision.Request){func(*provision.Request) {}, dryRun, func(*provision.Request) {}} {
 		res := e.mustRun(company(), mod)
-		if res.Status != provision.StatusNoChanges || res.RunID != 0 || res.Plan.HasChanges() {
-			t.Errorf("second run: status %s, run %d, %d changes", res.Status, res.RunID, len(res.Plan.Changes))
+		if res.Status != provision.StatusNoChanges || res.RunID == 0 || res.RunID == 1 || res.Plan.HasChanges() {
+			t.Errorf("run %d: status %s, run %d, %d changes", i+2, res.Status, res.RunID, len(res.Plan.Changes))
+		}
+		if folded == 0 {
+			folded = res.RunID
+		} else if res.RunID != folded {
+			t.Errorf("run %d recorded as run %d, want it folded into run %d", i+2, res.RunID, folded)
 		}
 	}
-	if after := e.changes(); after != before {
-		t.Errorf("the no-change runs changed %d rows, want 0", after-before)
+	if e.dump("runs") != targets {
+		t.Error("the no-change runs changed the targets or links")
 	}
-	if e.dump() != dump {
-		t.Error("the database differs after no-change runs")
+	runs, err := e.store.ListRuns(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].Status != provision.StatusNoChanges || runs[0].Repeats != 3 || runs[1].Repeats != 1 {
+		t.Fatalf("history = %+v; want the applied run and one no-change row of 3", runs)
+	}
+	if !runs[0].FinishedAt.After(runs[0].StartedAt) && !runs[0].FinishedAt.Equal(runs[0].StartedAt) {
+		t.Errorf("folded row: first %v, last %v", runs[0].StartedAt, runs[0].FinishedAt)
+	}
+
+	// Another trigger, or a change in between, starts a new row.
+	sched := e.mustRun(company(), func(r *provision.Request) { r.Trigger = provision.TriggerSchedule })
+	if sched.RunID == folded {
+		t.Errorf("a scheduled no-change run folded into the CLI's row %d", folded)
 	}
 }
 
@@ -450,8 +472,8 @@ func TestConcurrentAppliesOneRunsTheOtherIsRefused(t *testing.T) {
 		t.Errorf("after the first finished: %v %+v", err, res)
 	}
 	runs, _ := e.store.ListRuns(context.Background(), 10)
-	if len(runs) != 1 {
-		t.Errorf("%d runs recorded, want 1 (a refused run is not a run)", len(runs))
+	if len(runs) != 2 || runs[0].Status != provision.StatusNoChanges || runs[1].Status != provision.StatusApplied {
+		t.Errorf("%d runs recorded, want the apply and the no-change run after it (a refused run is not a run)", len(runs))
 	}
 }
 

@@ -219,7 +219,7 @@ func benchApply(ctx context.Context, p Params, full *directory.Snapshot, logf fu
 		atMost("apply.first_s", "first apply into SQLite", median(apply), "s", apply, targetFirstApply, "< 15 s"),
 		info("apply.first_rows", "first apply: rows written", median(rows), "rows", rows),
 		info("apply.rerun_s", "no-change run (load + plan, read excluded)", median(rerun), "s", rerun),
-		atMost("apply.rerun_rows", "no-change run: rows written", median(rerunRows), "rows", rerunRows, 0, "0"),
+		atMost("apply.rerun_rows", "no-change run: rows written (its history row only)", median(rerunRows), "rows", rerunRows, 1, "1"),
 	}
 	figs[0].Note = fmt.Sprintf("MakePlan only (the pure planner, both targets); loading the empty state took %.3f s", median(firstLoad))
 	figs[3].Note = fmt.Sprintf("%s changes: %s departments, %s members, %s enrolments; Runner.Run with the stored plan (lease, freshness check, one transaction, run record with the plan)",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/directory/cybozu"
 	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
 )
@@ -19,11 +20,13 @@ import (
 type checkOptions struct {
 	config string
 	source app.Overrides
+	probe  bool
 }
 
 func (o *checkOptions) flags(fs *flag.FlagSet) {
 	configFlag(fs, &o.config)
 	sourceFlags(fs, &o.source)
+	fs.BoolVar(&o.probe, "probe", false, "cli.flag.probe")
 }
 
 // newCheckCommand is `cybridge check`: read the directory and report what
@@ -35,6 +38,9 @@ func newCheckCommand(e *env, o *checkOptions) *cli.Command {
 }
 
 func (e *env) check(ctx context.Context, o *checkOptions) (cli.Result, error) {
+	if o.probe {
+		return e.probe(ctx, o)
+	}
 	cfg, err := e.loadConfig(o.config)
 	if err != nil {
 		return nil, err
@@ -134,4 +140,62 @@ func localized(l msg.Lang, v any, fallback string) string {
 		return lz.Localize(l)
 	}
 	return fallback
+}
+
+// probe is check -probe: a few read-only requests to the configured
+// domain (app.Probe), and what it answered. It exits 0 when the requests
+// could be sent, whatever the answers: the report is the result.
+func (e *env) probe(ctx context.Context, o *checkOptions) (cli.Result, error) {
+	cfg, err := e.loadConfigFor(o.config, app.Use{API: true})
+	if err != nil {
+		return nil, err
+	}
+	r, err := app.Probe(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Steps {
+		if pe := r.Steps[i].Error; pe != nil {
+			pe.Message = e.redact(pe.Message)
+		}
+	}
+	return &probeResult{r: r, e: e}, nil
+}
+
+// probeResult is check -probe's report.
+type probeResult struct {
+	r *cybozu.ProbeReport
+	e *env
+}
+
+func (p *probeResult) JSON() any { return p.r }
+
+// Text lists each request with its answer, and cybridge's reading of a
+// failure, in the admin's language.
+func (p *probeResult) Text(w io.Writer) error {
+	r, e := p.r, p.e
+	yesNo := func(b bool) string {
+		if b {
+			return e.text("cli.probe.yes", nil)
+		}
+		return e.text("cli.probe.no", nil)
+	}
+	fmt.Fprintln(w, e.text("cli.probe.head", msg.Params{"domain": r.Domain}))
+	fmt.Fprintln(w, e.text("cli.probe.auth", msg.Params{"auth": e.text("cli.probe.auth."+r.Auth, nil), "basic": yesNo(r.Basic), "cert": yesNo(r.ClientCertificate)}))
+	for i, s := range r.Steps {
+		fmt.Fprintf(w, "%d. %s\n   -> %s\n", i+1, s.Request, s.Answer())
+		switch {
+		case s.Err != nil:
+			fmt.Fprintf(w, "   [%s] %s\n", s.Err.Code, e.redact(s.Err.Localize(e.lang())))
+		case s.Status == 0:
+			fmt.Fprintf(w, "   %s\n", e.text("cli.probe.no_answer", nil))
+		default:
+			fmt.Fprintf(w, "   %s\n", e.text("cli.probe.ok", nil))
+		}
+	}
+	if r.Stopped != "" {
+		_, err := fmt.Fprintln(w, e.text("cli.probe.stopped", nil))
+		return err
+	}
+	return nil
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"github.com/cybridge/cybridge/internal/msg"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -188,15 +190,40 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 		password = "Pw-7fQz-password"
 		token    = "Tk-9xLm-token"
 		basic    = "Bs-3kWp-basic"
+		pfxPass  = "Px-5tNv-pfxpass"  // the Secure Access .pfx's password
+		pfxWrong = "Px-8yQa-pfxwrong" // a wrong one, configured by mistake
 	)
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	forbidden := []string{password, token, basic,
-		b64(cybozutest.DefaultLogin + ":" + password), b64("bu:" + basic), "Bearer " + token}
+		b64(cybozutest.DefaultLogin + ":" + password), b64("bu:" + basic), "Bearer " + token, pfxPass, pfxWrong}
 
 	dir := t.TempDir()
 	pwFile := filepath.Join(dir, "pw")
 	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	ca, err := cybozutest.NewCertAuthority()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pfx := func(name string, notAfter time.Time) string {
+		b, err := ca.IssuePFX("sync-bot", notAfter, pfxPass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	soon, expired := pfx("soon.pfx", time.Now().Add(5*24*time.Hour)), pfx("expired.pfx", time.Now().Add(-time.Hour))
+	pfxPassFile, pfxWrongFile := filepath.Join(dir, "pfx-pass"), filepath.Join(dir, "pfx-wrong")
+	if err := errors.Join(os.WriteFile(pfxPassFile, []byte(pfxPass+"\n"), 0o600), os.WriteFile(pfxWrongFile, []byte(pfxWrong+"\n"), 0o600)); err != nil {
+		t.Fatal(err)
+	}
+	cert := func(file, passFile string) map[string]string {
+		return map[string]string{"CYBRIDGE_CYBOZU_CLIENT_CERTIFICATE_FILE": file, "CYBRIDGE_CYBOZU_CLIENT_CERTIFICATE_PASSWORD_FILE": passFile}
 	}
 	cfgFile := filepath.Join(dir, "cybridge.toml")
 	if err := os.WriteFile(cfgFile, []byte("[cybozu]\npassword = \""+password+"\"\nbogus = 1\n"), 0o600); err != nil {
@@ -223,7 +250,16 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 		{"bad config file", cybozutest.Options{}, nil, []string{"-config", cfgFile}},
 		{"http to a remote host", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_URL": "http://example.cybozu.com"}, nil},
 		{"bad concurrency", cybozutest.Options{}, map[string]string{"CYBRIDGE_CYBOZU_CONCURRENCY": "99"}, nil},
+		{"client certificate expiring", cybozutest.Options{Snapshot: fixtures.Company(), Password: password}, cert(soon, pfxPassFile), nil},
+		{"client certificate expired", cybozutest.Options{Password: password}, cert(expired, pfxPassFile), nil},
+		{"wrong .pfx password", cybozutest.Options{Password: password}, cert(soon, pfxWrongFile), nil},
+		{"wrong .pfx password given inline", cybozutest.Options{Password: password},
+			map[string]string{"CYBRIDGE_CYBOZU_CLIENT_CERTIFICATE_FILE": soon, "CYBRIDGE_CYBOZU_CLIENT_CERTIFICATE_PASSWORD": pfxWrong}, nil},
+		{"probe", cybozutest.Options{Snapshot: fixtures.Company(), Password: password}, cert(soon, pfxPassFile), []string{"-probe"}},
+		{"probe, wrong password", cybozutest.Options{}, nil, []string{"-probe"}},
 	}
+	succeeds := map[string]bool{"success": true, "not an administrator": true, "client certificate expiring": true, "probe": true,
+		"probe, wrong password": true} // the probe reports the answers, it does not fail on them
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := simEnvFor(cybozutest.NewServer(t, tt.opts))
@@ -239,8 +275,11 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 						t.Errorf("-format %s printed the secret %q:\n%s", format, s, all)
 					}
 				}
-				if tt.name != "success" && tt.name != "not an administrator" && r.code == msg.ExitOK {
-					t.Errorf("-format %s: exit 0, want a failure:\n%s", format, all)
+				if (r.code == msg.ExitOK) != succeeds[tt.name] {
+					t.Errorf("-format %s: exit %d:\n%s", format, r.code, all)
+				}
+				if tt.name == "client certificate expiring" && !strings.Contains(r.stdout, "client_certificate_expiring") {
+					t.Errorf("-format %s: no expiry warning:\n%s", format, all)
 				}
 			}
 		})

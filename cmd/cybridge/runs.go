@@ -102,7 +102,11 @@ func (r *runsResult) Text(w io.Writer) error {
 		if run.Error != nil {
 			errText = run.Error.Code
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", run.ID, e.time(run.StartedAt), triggerName(l, run.Trigger), statusName(l, run.Status),
+		status := statusName(l, run.Status)
+		if run.Repeats > 1 {
+			status = e.text("cli.runs.repeats", msg.Params{"status": status, "count": run.Repeats, "last": e.time(run.FinishedAt)})
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", run.ID, e.time(run.StartedAt), triggerName(l, run.Trigger), status,
 			src, countChanges(l, run.Summary), errText)
 	}
 	return tw.Flush()

@@ -129,7 +129,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	console, err := web.New(web.Options{
 		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
-		Redactor: redactor, Logger: log, Version: version,
+		Redactor: redactor, Logger: log, Version: version, Certificate: a.Certificate,
 	})
 	if err != nil {
 		store.Close()

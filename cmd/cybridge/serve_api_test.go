@@ -100,13 +100,19 @@ func TestServeAPI(t *testing.T) {
 	if latest.AppliedBy != applied.ID {
 		t.Errorf("run %d applied_by = %d; want %d", dry.ID, latest.AppliedBy, applied.ID)
 	}
-	var again apiRun
-	keep(st.mustAPI(200, "POST", "/api/v1/runs", nil, &again))
-	if again.Status != "no_changes" || again.ID != 0 {
+	// A sync with nothing to do is recorded (SPEC §7); the next one of the
+	// same trigger folds into its row.
+	var again, third apiRun
+	keep(st.mustAPI(201, "POST", "/api/v1/runs", nil, &again))
+	if again.Status != "no_changes" || again.ID == 0 || again.Repeats != 1 {
 		t.Errorf("a sync with nothing to do = %+v", again)
 	}
-	if runs := st.runs(); len(runs) != 2 || runs[0].ID != applied.ID {
-		t.Errorf("runs = %+v; want the apply, then the dry run", runs)
+	keep(st.mustAPI(200, "POST", "/api/v1/runs", nil, &third))
+	if third.ID != again.ID || third.Repeats != 2 {
+		t.Errorf("a second sync with nothing to do = %+v; want run %d folded, twice", third, again.ID)
+	}
+	if runs := st.runs(); len(runs) != 3 || runs[0].ID != again.ID || runs[1].ID != applied.ID {
+		t.Errorf("runs = %+v; want the no-change row, the apply, then the dry run", runs)
 	}
 	keep(st.mustAPI(404, "GET", "/api/v1/runs/999", nil, nil))
 
@@ -424,7 +430,7 @@ func TestServeAPIRosterEdits(t *testing.T) {
 	}
 	st.mustAPI(404, "PATCH", "/api/v1/roster/members/nobody", map[string]string{"name": "x"}, nil)
 	// The next run has nothing to do and keeps the roster-only membership.
-	st.mustAPI(200, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
 	if got := yamada(); !slices.Contains(got, "bcp") {
 		t.Errorf("the run dropped t.yamada's roster-only department: %v", got)
 	}
@@ -483,10 +489,11 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	st.mustAPI(409, "POST", "/api/v1/plan/apply", map[string]int64{"run_id": dry.ID}, nil)
 	// It applied the whole plan: planning again finds nothing to do.
 	var after apiRun
-	st.mustAPI(200, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &after)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &after)
 	if after.Status != "no_changes" {
 		t.Errorf("a dry run after the apply = %+v; want no_changes", after)
 	}
+	runs = st.runs() // with that no-change run
 
 	// The same plan, downloaded again through the API, after the state
 	// moved on (the first apply): refused, nothing applied.

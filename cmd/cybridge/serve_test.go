@@ -188,6 +188,7 @@ type apiRun struct {
 		Message string `json:"message"`
 	} `json:"error"`
 	AppliedBy int64 `json:"applied_by"`
+	Repeats   int   `json:"repeats"`
 	Plan      *struct {
 		Changes []struct {
 			Target, Kind, Action, Key string

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -23,7 +25,10 @@ import (
 //	          [-ip-restricted] [-basic-user U -basic-password P]
 //	          [-unknown-domain] [-maintenance] [-wrong-password-status 520]
 //	          [-latency 5ms] [-max-concurrent N] [-fail-on K] [-fail-status S]
-//	          [-fail-path X] [-truncate-on K]
+//	          [-fail-path X] [-truncate-on K] [-redirect-to HOST]
+//	          [-tls [-client-ca]] [-token-no-csv] [-challenge-with-code]
+//	sim cert FILE [-days N] [-password P]
+//	                    issue a Secure Access .pfx (FILE) from the script's CA
 //	sim scenario NAME   serve fixtures.Scenario(NAME) from now on
 //	sim stats           print the request counters as one line of JSON
 //	sim stop            stop the server early
@@ -32,11 +37,28 @@ import (
 // CYBRIDGE_CYBOZU_PASSWORD (a wrong password with -wrong-password). Tokens
 // and Basic credentials are not exported: a script sets
 // CYBRIDGE_CYBOZU_TOKEN / _BASIC_USER / _BASIC_PASSWORD itself, so it can
-// also test them missing or wrong.
+// also test them missing or wrong. With -tls the server's certificate is
+// written to $WORK/sim-server.pem and SSL_CERT_FILE names it, so cybridge
+// trusts it; -client-ca makes the server require client certificates from
+// the script's CertAuthority, which sim cert issues (valid N days, default
+// 365; negative is expired).
 func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	// Servers by script; scripts run in parallel.
 	var mu sync.Mutex
 	servers := map[*testscript.TestScript]*cybozutest.Server{}
+	cas := map[*testscript.TestScript]*cybozutest.CertAuthority{}
+	// ca is the script's certificate authority, made on first use.
+	ca := func(ts *testscript.TestScript) *cybozutest.CertAuthority {
+		mu.Lock()
+		defer mu.Unlock()
+		if cas[ts] == nil {
+			c, err := cybozutest.NewCertAuthority()
+			ts.Check(err)
+			cas[ts] = c
+			ts.Defer(func() { mu.Lock(); delete(cas, ts); mu.Unlock() })
+		}
+		return cas[ts]
+	}
 	server := func(ts *testscript.TestScript) *cybozutest.Server {
 		mu.Lock()
 		defer mu.Unlock()
@@ -66,6 +88,9 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		switch args[0] {
 		case "start":
 			opts, env := simStartOptions(ts, args[1:])
+			if env.clientCA {
+				opts.ClientCAs = ca(ts).Pool()
+			}
 			stop(ts) // a second start replaces the first
 			s := cybozutest.NewServer(nil, opts)
 			mu.Lock()
@@ -75,6 +100,23 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 			ts.Setenv("CYBRIDGE_CYBOZU_URL", s.URL())
 			ts.Setenv("CYBRIDGE_CYBOZU_LOGIN", env.login)
 			ts.Setenv("CYBRIDGE_CYBOZU_PASSWORD", env.password)
+			if pem := s.CertificatePEM(); pem != nil {
+				path := ts.MkAbs("sim-server.pem")
+				ts.Check(os.WriteFile(path, pem, 0o644))
+				ts.Setenv("SSL_CERT_FILE", path)
+			}
+		case "cert":
+			fs := flag.NewFlagSet("sim cert", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			days := fs.Int("days", 365, "validity in days from now")
+			password := fs.String("password", "", "the .pfx password")
+			if len(args) < 2 {
+				ts.Fatalf("usage: sim cert FILE [-days N] [-password P]")
+			}
+			ts.Check(fs.Parse(args[2:]))
+			pfx, err := ca(ts).IssuePFX("sync-bot", time.Now().Add(time.Duration(*days)*24*time.Hour), *password)
+			ts.Check(err)
+			ts.Check(os.WriteFile(ts.MkAbs(args[1]), pfx, 0o600))
 		case "scenario":
 			if len(args) != 2 {
 				ts.Fatalf("usage: sim scenario NAME")
@@ -98,7 +140,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 }
 
 // simEnv is what `sim start` exports to the script.
-type simEnv struct{ login, password string }
+type simEnv struct {
+	login, password string
+	clientCA        bool // require client certificates from the script's CA
+}
 
 func simStartOptions(ts *testscript.TestScript, args []string) (cybozutest.Options, simEnv) {
 	var (
@@ -129,6 +174,11 @@ func simStartOptions(ts *testscript.TestScript, args []string) (cybozutest.Optio
 	fs.IntVar(&o.FailStatus, "fail-status", 0, "")
 	fs.StringVar(&o.FailPath, "fail-path", "", "")
 	fs.IntVar(&o.TruncateOn, "truncate-on", 0, "")
+	fs.StringVar(&o.RedirectTo, "redirect-to", "", "")
+	fs.BoolVar(&o.TLS, "tls", false, "")
+	fs.BoolVar(&o.TokenNoCSV, "token-no-csv", false, "")
+	fs.BoolVar(&o.ChallengeWithCode, "challenge-with-code", false, "")
+	clientCA := fs.Bool("client-ca", false, "")
 	if err := fs.Parse(args); err != nil {
 		ts.Fatalf("sim start: %v", err)
 	}
@@ -144,7 +194,7 @@ func simStartOptions(ts *testscript.TestScript, args []string) (cybozutest.Optio
 		ts.Check(err)
 	}
 	o.Snapshot = snap
-	env := simEnv{login: o.Login, password: o.Password}
+	env := simEnv{login: o.Login, password: o.Password, clientCA: *clientCA}
 	if wrongPassword {
 		env.password = "not-" + o.Password
 	}

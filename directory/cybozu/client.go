@@ -3,7 +3,9 @@ package cybozu
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -46,8 +48,14 @@ type Config struct {
 	// restriction); works with password authentication only.
 	BasicUser     string
 	BasicPassword secret.Secret
-	// ClientCert is the Secure Access client certificate, if any.
+	// ClientCert is the Secure Access client certificate, if any, with its
+	// chain (LoadCertificate). It is sent whatever CA names the server asks
+	// for: Go would otherwise send none when the chain does not reach one
+	// of them. New refuses an expired one.
 	ClientCert *tls.Certificate
+	// RootCAs, if set, replaces the system's CA certificates for the
+	// server's certificate (tests, a TLS-inspecting proxy).
+	RootCAs *x509.CertPool
 	// Concurrency is the request pool size (default 4, at most 10).
 	Concurrency int
 	// Timeout bounds one HTTP request attempt (default 30s).
@@ -121,6 +129,15 @@ func New(cfg Config) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, config.NewError(nil, problems)
 	}
+	if cfg.ClientCert != nil {
+		leaf, err := leafOf(cfg.ClientCert)
+		if err != nil {
+			return nil, ClientCertProblem(err.Error())
+		}
+		if s := CertificateStateOf(leaf, time.Now()); s.Code == CodeCertificateExpired {
+			return nil, certificateExpired(s)
+		}
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
@@ -156,9 +173,11 @@ func New(cfg Config) (*Client, error) {
 	if tr == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = MaxConcurrency
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		if cfg.ClientCert != nil {
-			t.TLSClientConfig.Certificates = []tls.Certificate{*cfg.ClientCert}
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}
+		if cert := cfg.ClientCert; cert != nil {
+			t.TLSClientConfig.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+				return cert, nil
+			}
 		}
 		tr = t
 	}
@@ -244,7 +263,7 @@ func (c *Client) attempt(ctx context.Context, pathQuery string, accept func(http
 
 // sent is what the client sends with every request.
 func (c *Client) sent() credentials {
-	return credentials{token: c.cfg.Token.IsSet(), basic: c.cfg.BasicPassword.IsSet()}
+	return credentials{token: c.cfg.Token.IsSet(), basic: c.cfg.BasicPassword.IsSet(), host: c.domain}
 }
 
 // backoff returns the wait before attempt n (n ≥ 1): full jitter over
@@ -285,4 +304,15 @@ func (discardLogger) Debugf(string, ...any) {}
 // escape percent-encodes a query value: spaces as %20, # as %23 (SPEC §3.2).
 func escape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+}
+
+// leafOf is cert's leaf certificate, parsed when Leaf is not set.
+func leafOf(cert *tls.Certificate) (*x509.Certificate, error) {
+	if cert.Leaf != nil {
+		return cert.Leaf, nil
+	}
+	if len(cert.Certificate) == 0 {
+		return nil, errors.New("no certificate")
+	}
+	return x509.ParseCertificate(cert.Certificate[0])
 }

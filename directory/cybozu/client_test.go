@@ -188,7 +188,9 @@ func TestResponseMapping(t *testing.T) {
 		wantInMsg string
 	}{
 		{"302 to login", 302, "text/html", "", map[string]string{"Location": "/login?redirect=x"}, CodeAuthFailed, 1, "login page"},
-		{"302 elsewhere", 302, "text/html", "", map[string]string{"Location": "https://other.example/"}, CodeUnexpectedResponse, 1, "does not understand"},
+		{"302 elsewhere", 302, "text/html", "", map[string]string{"Location": "https://other.example/"}, CodeRedirected, 1, "another host, other.example: if that is this domain, set cybozu.url to https://other.example"},
+		{"302 to Secure Access", 302, "text/html", "", map[string]string{"Location": "https://Demo.s.cybozu.com/v1/users.json?x=secret"}, CodeRedirected, 1, "Secure Access host demo.s.cybozu.com, so the domain wants Secure Access: set cybozu.url to https://demo.s.cybozu.com, and cybozu.client_certificate_file"},
+		{"302 same host, other path", 302, "text/html", "", map[string]string{"Location": "/elsewhere"}, CodeUnexpectedResponse, 1, "does not understand"},
 		{"520 CB_WA01", 520, "application/json", `{"code":"CB_WA01","message":"Password authentication failed."}`, nil, CodeAuthFailed, 1, "停止中"},
 		{"401 CB_AU01", 401, "application/json", `{"code":"CB_AU01","message":"Please login."}`, nil, CodeAuthFailed, 1, "no credentials"},
 		{"400 CB_TW02", 400, "application/json", `{"code":"CB_TW02","message":"2FA"}`, nil, CodeAuthFailed, 1, "API token"},
@@ -236,6 +238,9 @@ func TestResponseMapping(t *testing.T) {
 			}
 			if e.Code != tt.code || !strings.Contains(err.Error(), tt.wantInMsg) {
 				t.Errorf("err = [%s] %v; want [%s] containing %q", e.Code, err, tt.code, tt.wantInMsg)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("err = %v: repeats a Location's query", err)
 			}
 			if got := hits.Load(); got != int64(tt.attempts) {
 				t.Errorf("%d attempts, want %d", got, tt.attempts)

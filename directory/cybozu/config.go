@@ -2,22 +2,27 @@ package cybozu
 
 import (
 	"github.com/cybridge/cybridge/config"
-	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // CheckConfig is every problem of the [cybozu] settings: how the
 // credentials combine, always, and when api is true (the command reads
-// from the User API) that the URL and a credential are there. This is the
-// one statement of the credential rules; New applies the same ones.
+// from the User API) that the URL and a credential are there, and that a
+// client certificate comes with a Secure Access URL (SUBDOMAIN.s.cybozu.com)
+// and the reverse. This is the one statement of the credential rules; New
+// applies the same ones.
 func CheckConfig(c config.Cybozu, api bool) []config.Problem {
 	problems := credentialProblems(c.Login, c.Password, c.Token, c.BasicUser, c.BasicPassword)
 	if (c.ClientCert != "") != (c.ClientKey != "") {
 		problems = append(problems, config.Problem{Key: "cybozu.client_key", Code: "config.cybozu_client_pair"})
 	}
+	if c.ClientCertificateFile != "" && (c.ClientCert != "" || c.ClientKey != "") {
+		problems = append(problems, config.Problem{Key: "cybozu.client_certificate_file", Code: "config.cybozu_client_certificate_both"})
+	}
 	if !api {
 		return problems
 	}
+	problems = append(problems, secureAccessProblems(c)...)
 	if c.URL == "" {
 		problems = append(problems, config.Problem{Key: "cybozu.url", Code: "config.cybozu_url_required", Unset: true})
 	}
@@ -43,10 +48,4 @@ func credentialProblems(login string, password, token secret.Secret, basicUser s
 		problems = append(problems, config.Problem{Key: "cybozu.basic_password", Code: "config.cybozu_basic_pair"})
 	}
 	return problems
-}
-
-// ClientCertProblem is a Secure Access certificate and key that cannot be
-// loaded (detail is the TLS package's reason).
-func ClientCertProblem(detail string) *config.Error {
-	return &config.Error{Problems: []config.Problem{{Key: "cybozu.client_cert", Code: "config.cybozu_client_cert", Params: msg.Params{"detail": detail}}}}
 }

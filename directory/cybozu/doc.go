@@ -43,7 +43,17 @@
 //     cybozu.com counts concurrent requests per domain, so someone else is
 //     using the domain too.
 //   - Redirects are never followed; a redirect to a /login page is
-//     auth_failed.
+//     auth_failed, a redirect to another host is redirected, naming only
+//     that host (a Location's path and query may carry a session) and what
+//     to set: cybozu.url, and for a .s.cybozu.com host the certificate.
+//   - Secure Access: the client certificate (LoadCertificate: a .pfx with
+//     its password, or PEM) is sent with its whole chain whatever CA names
+//     the server asks for; New refuses an expired one
+//     (client_certificate_expired, before any request: cybozu.com would only
+//     end the handshake); CertificateStateOf warns ExpiryWarning (30 days)
+//     ahead. A TLS alert about the client certificate is
+//     connection_failed.client_certificate, never retried. CheckConfig pairs
+//     a certificate with a *.s.cybozu.com URL, and the reverse.
 //   - Completeness cross-check after every read: a user whose
 //     primaryOrganization id is not in the organization list, a user whose
 //     primary organization's member list does not name them, or a member of

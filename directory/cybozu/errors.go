@@ -35,6 +35,7 @@ const (
 	CodeConnectionFailed   = "connection_failed"   // TLS or certificate problem; not retried
 	CodeConfigInvalid      = "config_invalid"      // New was given settings that cannot work
 	CodeCanceled           = "canceled"            // the context ended; errors.Is(err, context.Canceled) holds
+	CodeRedirected         = "redirected"          // cybozu.com sent the request to another host: cybozu.url names the wrong one
 )
 
 // Error is every failure of the client: a stable Code for the admin, the
@@ -143,6 +144,8 @@ var kindOf = map[string]msg.Kind{
 	CodeConnectionFailed:   msg.KindUnavailable,
 	CodeConfigInvalid:      msg.KindInvalid,
 	CodeCanceled:           msg.KindCanceled,
+	CodeRedirected:         msg.KindInvalid,
+	CodeCertificateExpired: msg.KindInvalid,
 }
 
 // Catalogue keys of the situations of SPEC §3.3 (the key is the code
@@ -160,6 +163,9 @@ const (
 	keyHTTPSOnly         = "connection_failed.https_only"
 	keyConnectionRefused = "source_unavailable.unreachable"
 	keyCanceled          = "canceled.read"
+	keyClientCertRefused = "connection_failed.client_certificate"
+	keyRedirectSecure    = "redirected.secure_access"
+	keyAdminKintoneToken = "administrator_unknown.kintone_token"
 
 	keyIncompleteOrgs         = "source_incomplete.orgs"
 	keyIncompleteUsers        = "source_incomplete.users"
@@ -186,7 +192,7 @@ const (
 func Codes() []string {
 	out := []string{
 		keyAuthTwoFactor, keyAuthLogin, keyAuthMissing, keyAuthToken, keyAuthUnknown, keyAuthUnknownToken,
-		keyConnectionRefused, keyServerError, keyNotHTTPS, keyHTTPSOnly, keyCanceled,
+		keyConnectionRefused, keyServerError, keyNotHTTPS, keyHTTPSOnly, keyCanceled, keyClientCertRefused, keyRedirectSecure, keyAdminKintoneToken,
 		keyIncompleteOrgs, keyIncompleteUsers, keyIncompleteGroups, keyIncompleteOrgMembers, keyIncompleteGroupMembers,
 		keyIncompletePrimary, keyIncompleteMember, keyIncompleteNotInPrimary, keyChangedOrg, keyChangedGroup,
 		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
@@ -217,6 +223,9 @@ type cybozuBody struct {
 type credentials struct {
 	token bool // an API token (Authorization: Bearer), not a password
 	basic bool // Basic authentication credentials were sent
+	// host is where the request went (cybozu.url's host): a redirect
+	// elsewhere says cybozu.url names the wrong host.
+	host string
 }
 
 // checkResponse is the one place that turns an HTTP answer into an error:
@@ -293,6 +302,16 @@ func checkResponse(status int, h http.Header, body []byte, sent credentials) *Er
 	switch {
 	case status >= 300 && status < 400:
 		loc := h.Get("Location")
+		if host := redirectHost(loc, sent.host); host != "" {
+			// Only the host: a Location's path or query may carry a
+			// session or a login name.
+			e.Code = CodeRedirected
+			e.Params = msg.Params{"host": host}
+			if IsSecureAccessHost(host) {
+				e.Key = keyRedirectSecure
+			}
+			return e
+		}
 		if u, err := url.Parse(loc); err == nil {
 			e.withDetail(detailRedirect, msg.Params{"path": u.Path}) // path only: no query, no host credentials
 			if strings.Contains(strings.ToLower(u.Path), "/login") {
@@ -332,6 +351,16 @@ func checkResponse(status int, h http.Header, body []byte, sent credentials) *Er
 		e.Code = CodeUnexpectedResponse
 	}
 	return e
+}
+
+// redirectHost is the host a Location header sends the client to when it
+// is another host than from (port included when there is one), else "".
+func redirectHost(loc, from string) string {
+	u, err := url.Parse(loc)
+	if err != nil || u.Host == "" || strings.EqualFold(u.Host, from) {
+		return ""
+	}
+	return strings.ToLower(u.Host)
 }
 
 // isBasicChallenge reports a WWW-Authenticate: Basic header.
@@ -415,6 +444,14 @@ func transportError(err error) *Error {
 		alertErr   tls.AlertError
 		recordErr  tls.RecordHeaderError
 	)
+	if alert, ok := remoteAlert(err); ok {
+		// The server ended the handshake with a TLS alert: never transient.
+		e := &Error{Code: CodeConnectionFailed, Detail: oneLine(err.Error(), 200), Err: err}
+		if isClientCertAlert(alert) {
+			e.Key = keyClientCertRefused // refused the client certificate, or wanted one
+		}
+		return e
+	}
 	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) ||
 		errors.As(err, &invalidErr) || errors.As(err, &alertErr) || errors.As(err, &recordErr) {
 		return &Error{Code: CodeConnectionFailed, Detail: oneLine(err.Error(), 200), Err: err}
@@ -428,6 +465,35 @@ func transportError(err error) *Error {
 		e.Key = keyConnectionRefused
 	}
 	return e
+}
+
+// remoteAlert is the text of a TLS alert the server sent ("tls: certificate
+// required"). crypto/tls reports one as a *net.OpError with Op "remote
+// error" around an unexported alert type (tls.AlertError only for QUIC),
+// so the text is what can be compared.
+func remoteAlert(err error) (string, bool) {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil {
+		return opErr.Err.Error(), true
+	}
+	var a tls.AlertError
+	if errors.As(err, &a) {
+		return a.Error(), true
+	}
+	return "", false
+}
+
+// isClientCertAlert reports a TLS alert a server sends about the client's
+// certificate (RFC 8446 §6.2): bad_certificate, unsupported_certificate,
+// certificate_revoked, certificate_expired, certificate_unknown,
+// unknown_ca, certificate_required — by crypto/tls's texts.
+func isClientCertAlert(text string) bool {
+	switch strings.TrimPrefix(text, "tls: ") {
+	case "bad certificate", "unsupported certificate", "revoked certificate", "expired certificate",
+		"unknown certificate", "unknown certificate authority", "certificate required":
+		return true
+	}
+	return false
 }
 
 // retryAfter reads a Retry-After header given in seconds (cybozu.com is not

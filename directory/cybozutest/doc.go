@@ -79,8 +79,18 @@
 // can omit a member is unknown (cybozu-user-api.md §11.1).
 //
 // Protocols: Options.TLS serves HTTPS with httptest's certificate
-// (Server.Client trusts it); Server.WrongSchemeURL is the URL with the other
+// (Server.Client trusts it; Server.RootCAs and Server.CertificatePEM give it
+// to other clients); Server.WrongSchemeURL is the URL with the other
 // scheme, for a client that meets a server not speaking its protocol.
+//
+// Secure Access: with Options.ClientCAs the TLS server requires a client
+// certificate verifying against them. CertAuthority makes a root and an
+// intermediate CA and issues users' certificates as password-protected
+// .pfx files (or PEM) signed by the intermediate, so only a client that
+// sends the whole chain gets through. Options.RedirectTo answers every API
+// request with a 302 to another host (a domain sending its ordinary URL to
+// its .s.cybozu.com host: ASSUMED); Options.TokenNoCSV refuses CSV exports
+// to a token, as kintone.com's Read scope may (ASSUMED).
 //
 // Stats (Sim.Stats, or GET /_sim/stats as JSON) count API requests, the peak
 // number in flight, 429 answers, injected faults and requests per path.

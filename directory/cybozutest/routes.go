@@ -56,7 +56,7 @@ func (s *Sim) route(w http.ResponseWriter, r *http.Request, seq int64, acct acco
 		gs := v.userGroups[ui]
 		writeOK(w, list("groups", len(gs), func(b []byte, i int) []byte { return append(b, v.groups[gs[i]].json...) }))
 	case "/v1/csv/title.csv":
-		if s.opts.NonAdmin && !acct.token {
+		if (s.opts.NonAdmin && !acct.token) || (s.opts.TokenNoCSV && acct.token) {
 			s.writeError(w, seq, http.StatusForbidden, "CB_NO02", "権限がありません。", nil)
 			return
 		}

@@ -1,6 +1,9 @@
 package cybozutest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"log"
 	"net/http"
@@ -25,6 +28,9 @@ func NewServer(tb testing.TB, opts Options) *Server {
 	// a log line.
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if opts.TLS {
+		if opts.ClientCAs != nil {
+			s.srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: opts.ClientCAs}
+		}
 		s.srv.StartTLS()
 	} else {
 		s.srv.Start()
@@ -46,6 +52,26 @@ func (s *Server) WrongSchemeURL() string {
 		return "http://" + rest
 	}
 	return "https://" + strings.TrimPrefix(s.srv.URL, "http://")
+}
+
+// RootCAs holds the certificate of a TLS server, for a client that is to
+// trust it (nil for a plain one).
+func (s *Server) RootCAs() *x509.CertPool {
+	if s.srv.TLS == nil {
+		return nil
+	}
+	p := x509.NewCertPool()
+	p.AddCert(s.srv.Certificate())
+	return p
+}
+
+// CertificatePEM is the TLS server's certificate as PEM (for SSL_CERT_FILE
+// in a process that is to trust it); nil for a plain server.
+func (s *Server) CertificatePEM() []byte {
+	if s.srv.TLS == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.srv.Certificate().Raw})
 }
 
 // Client is an HTTP client that trusts the server's certificate (for a TLS

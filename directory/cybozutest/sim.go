@@ -1,6 +1,7 @@
 package cybozutest
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -50,6 +51,10 @@ type Options struct {
 	// NonAdmin: the password account is not a cybozu.com administrator, so
 	// /v1/csv/title.csv answers 403 CB_NO02.
 	NonAdmin bool
+	// TokenNoCSV: the API token may not export CSV (403 CB_NO02), as on
+	// kintone.com, whose Read scope lists no CSV export (what it answers
+	// is ASSUMED).
+	TokenNoCSV bool
 	// ChallengeWithCode: every 401 JSON error (CB_WA01, CB_AU01, CB_TW02)
 	// also carries WWW-Authenticate: Basic, as a front end with Basic
 	// authentication might send it (UNCONFIRMED either way).
@@ -72,6 +77,15 @@ type Options struct {
 	// TLS makes NewServer listen with HTTPS (httptest's certificate, which
 	// Server.Client trusts) instead of plain HTTP.
 	TLS bool
+	// ClientCAs, with TLS, makes the server require a client certificate
+	// that verifies against these CAs, as a Secure Access host does
+	// (CertAuthority.Pool); without one the handshake fails.
+	ClientCAs *x509.CertPool
+	// RedirectTo answers every API request with 302 to the same path on
+	// this host (e.g. "demo.s.cybozu.com"), as a domain might send an
+	// ordinary URL to its Secure Access host (ASSUMED, cybozu-user-api.md
+	// §5.6).
+	RedirectTo string
 
 	// Latency is added to every API request (not to 429 answers).
 	Latency time.Duration
@@ -273,6 +287,13 @@ func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request, seq int64) {
 	if (o.FailOn > 0 && seq == int64(o.FailOn)) || s.failPath(r) {
 		s.count(func(st *Stats) { st.Faults++ })
 		s.writeFault(w, seq, o.FailStatus)
+		return
+	}
+	if o.RedirectTo != "" {
+		u := *r.URL
+		u.Scheme, u.Host = "https", o.RedirectTo
+		w.Header().Set("Location", u.String())
+		writeHTML(w, http.StatusFound, "Found", "")
 		return
 	}
 	if o.Maintenance {

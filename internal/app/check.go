@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
+	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/directory/cybozu"
 	"github.com/cybridge/cybridge/internal/msg"
 )
 
@@ -64,9 +67,29 @@ func (i CheckIssue) Localize(l msg.Lang) string {
 const (
 	WarnPartialVisibility = "partial_visibility"
 	WarnAdminUnknown      = "administrator_unknown"
+	// WarnTokenFormat: cybozu.token does not start with cybozu.TokenPrefix.
+	WarnTokenFormat = "token_format"
+	// WarnCertificateExpiring: the Secure Access client certificate
+	// expires within cybozu.ExpiryWarning (an expired one is an error).
+	WarnCertificateExpiring = cybozu.CodeCertificateExpiring
 	// keyAdminUnknownDetail joins an issue and its cause.
 	keyAdminUnknownDetail = "administrator_unknown.cause"
 )
+
+// configWarnings are the [cybozu] settings that work but look wrong or
+// will stop working: a token that does not look like a User API token (a
+// kintone app token pasted by mistake), a client certificate that expires
+// within cybozu.ExpiryWarning.
+func configWarnings(c config.Cybozu, now time.Time) []CheckIssue {
+	var out []CheckIssue
+	if c.Token.IsSet() && !cybozu.TokenLooksValid(c.Token) {
+		out = append(out, newCheckIssue(WarnTokenFormat, msg.Params{"prefix": cybozu.TokenPrefix}, nil))
+	}
+	if st, _ := CertificateState(c, now); st != nil && st.Code == cybozu.CodeCertificateExpiring {
+		out = append(out, newCheckIssue(WarnCertificateExpiring, st.Params(), nil))
+	}
+	return out
+}
 
 // Check reads the directory from src and reports what it holds and every
 // problem in it. It needs no App: check runs before a database is set up. A read that fails
@@ -80,6 +103,7 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		return nil, err
 	}
 	if client != nil {
+		r.Warnings = append(r.Warnings, configWarnings(src.cfg.Cybozu, time.Now())...)
 		admin, err := client.IsAdministrator(ctx)
 		switch {
 		case err != nil:

@@ -33,7 +33,7 @@ func NewConsole(a *App, sched *schedule.Scheduler) *Console {
 
 // outcome converts the result of a run (see App.RunOutcome).
 func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
-	run, err := c.app.RunOutcome(ctx, started, trigger, res, err)
+	run, err := c.app.RunOutcome(ctx, res, err)
 	if err != nil {
 		return nil, err
 	}

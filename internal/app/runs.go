@@ -41,8 +41,8 @@ func (a *App) Run(ctx context.Context, req RunRequest) (*provision.Result, error
 	})
 }
 
-// run runs one request and notes a run that found nothing to do (it is not
-// recorded, but it is a success /metrics reports).
+// run runs one request and notes when a run last found nothing to do (a
+// success /metrics reports).
 func (a *App) run(ctx context.Context, req provision.Request) (*provision.Result, error) {
 	res, err := a.runner.Run(ctx, req)
 	if err == nil && res != nil && res.Status == provision.StatusNoChanges {
@@ -115,25 +115,23 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Resul
 }
 
 // RunOutcome is a run as the console and the API answer it: the recorded
-// run (also a failed or blocked one), or, for a run that found nothing to
-// do, an unrecorded run with ID 0 and the plan that found nothing (its
-// source digest says what was read). Runs refused before they started
-// (run_in_progress, stale_plan, a stored plan with errors) return only
-// the error.
-func (a *App) RunOutcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
-	switch {
-	case res != nil && res.RunID != 0:
-		return a.store.GetRun(ctx, res.RunID)
-	case err != nil:
+// run (also a failed, blocked or no-change one — a no-change run may be a
+// row that several folded into; its source digest says what was read).
+// Runs refused before they started (run_in_progress, stale_plan, a stored
+// plan with errors) return only the error.
+func (a *App) RunOutcome(ctx context.Context, res *provision.Result, err error) (*provision.Run, error) {
+	if res == nil || res.RunID == 0 {
+		if err == nil {
+			err = fmt.Errorf("the run ended without a result")
+		}
 		return nil, err
-	case res == nil || res.Status != provision.StatusNoChanges:
-		return nil, fmt.Errorf("the run ended without a result")
 	}
-	run := &provision.Run{Trigger: trigger, Status: provision.StatusNoChanges, StartedAt: started, FinishedAt: a.store.Now(),
-		Summary: provision.Summary{}, Plan: res.Plan}
-	if res.Plan != nil {
-		run.Source = provision.RunSource{Kind: res.Plan.Source.Kind, Domain: res.Plan.Source.Domain}
-		run.Summary = res.Plan.Summary
+	run, gerr := a.store.GetRun(ctx, res.RunID)
+	if gerr != nil {
+		return nil, gerr
+	}
+	if res.Status == provision.StatusNoChanges && res.Plan != nil {
+		run.Source.Digest = res.Plan.Source.Digest
 	}
 	return run, nil
 }
@@ -212,16 +210,16 @@ func (s scheduled) RecordFailure(ctx context.Context, code, message string) (str
 // says how it ended, for the scheduler's pause policy.
 func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
-	run, err := a.RunOutcome(ctx, a.store.Now(), provision.TriggerSchedule, res, err)
+	run, err := a.RunOutcome(ctx, res, err)
 	if err != nil {
-		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), ErrorParams: msg.ParamsOf(err), Message: err.Error()}
+		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error(), Error: provision.ErrorIssue(err)}
 	}
 	o := schedule.Outcome{Status: run.Status}
 	if run.ID != 0 {
 		o.RunID = strconv.FormatInt(run.ID, 10)
 	}
 	if run.Error != nil {
-		o.ErrorCode, o.ErrorKey, o.ErrorParams, o.Message = run.Error.Code, run.Error.Key, run.Error.Params, run.Error.Message
+		o.ErrorCode, o.Message, o.Error = run.Error.Code, run.Error.Message, run.Error
 	}
 	return o
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -192,13 +191,9 @@ func apiClient(cfg *config.Config, progress func(cybozu.Progress)) (*cybozu.Clie
 		return nil, err
 	}
 	cc := cfg.Cybozu
-	var cert *tls.Certificate
-	if cc.ClientCert != "" {
-		c, err := tls.LoadX509KeyPair(cc.ClientCert, cc.ClientKey)
-		if err != nil {
-			return nil, cybozu.ClientCertProblem(err.Error())
-		}
-		cert = &c
+	cert, err := cybozu.LoadCertificate(cc)
+	if err != nil {
+		return nil, err
 	}
 	return cybozu.New(cybozu.Config{
 		BaseURL:       cc.URL,

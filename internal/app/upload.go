@@ -103,10 +103,9 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) 
 	if err != nil {
 		return pv, err
 	}
-	started := a.store.Now()
 	res, err := a.run(ctx, provision.Request{Trigger: provision.TriggerCSVUpload, Source: src.Describe(),
 		Read: func(context.Context) (*directory.Snapshot, error) { return snap, nil }, DryRun: true})
-	pv.Run, err = a.RunOutcome(ctx, started, provision.TriggerCSVUpload, res, err)
+	pv.Run, err = a.RunOutcome(ctx, res, err)
 	return pv, err
 }
 

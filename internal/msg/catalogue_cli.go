@@ -60,7 +60,8 @@ var cliTexts = map[string]entry{
 	"cli.resume.resumed":    {"スケジュール実行を再開しました。{since} から一時停止していました: {reason}", "scheduled runs resumed; they were paused since {since}: {reason}"},
 
 	// Runs.
-	"cli.runs.none":    {"同期履歴はまだありません（変更のない同期は記録しません）。", "No runs yet. (Runs that find nothing to change are not recorded.)"},
+	"cli.runs.none":    {"同期履歴はまだありません。", "No runs yet."},
+	"cli.runs.repeats": {"{status}（{count} 回、最後は {last}）", "{status} ×{count} (last {last})"},
 	"cli.runs.header":  {"ID\t開始\t実行元\t状態\t読み込み元\t変更\tエラー", "ID\tSTARTED\tTRIGGER\tSTATUS\tSOURCE\tCHANGES\tERROR"},
 	"cli.run.head":     {"同期 #{id}: {status}", "Run {id}: {status}"},
 	"cli.run.dry_run":  {"（テスト実行）", " (dry run)"},
@@ -88,6 +89,19 @@ var cliTexts = map[string]entry{
 	"cli.check.groups_count":      {"{groups}（グループの所属 {memberships}）", "{groups} ({memberships} group memberships)"},
 	"cli.check.memberships_count": {"{memberships}（ユーザーの組織への所属）", "{memberships} (user–organization)"},
 	"cli.check.none":              {"なし", "none"},
+
+	// check -probe.
+	"cli.probe.head": {"cybozu.com（{domain}）への読み取り専用のリクエストと応答（認証情報や Cookie は表示しません）:",
+		"read-only requests to cybozu.com ({domain}) and what it answered (no credentials or cookies are shown):"},
+	"cli.probe.auth":          {"認証: {auth}、Basic 認証: {basic}、クライアント証明書: {cert}", "authentication: {auth}, Basic authentication: {basic}, client certificate: {cert}"},
+	"cli.probe.auth.password": {"パスワード", "password"},
+	"cli.probe.auth.token":    {"API トークン", "API token"},
+	"cli.probe.yes":           {"あり", "yes"},
+	"cli.probe.no":            {"なし", "no"},
+	"cli.probe.no_answer":     {"応答なし", "no answer"},
+	"cli.probe.ok":            {"成功", "ok"},
+	"cli.probe.stopped": {"これ以上リクエストを送っても同じ結果になるため、ここで止めました（失敗したログインはアカウントのロックの回数に数えられるため、繰り返しません）。",
+		"stopped here: the request failed in a way another request would only repeat (a failed login counts toward the account's lockout, so it is never repeated)"},
 
 	// roster.
 	"cli.roster.dept_add":    {"部署 {code} を追加しました。", "added department {code}"},
@@ -168,6 +182,7 @@ var cliTexts = map[string]entry{
 	"cli.summary.resume":                {"スケジュール実行の自動一時停止を解除します", "lift an auto-pause of scheduled runs"},
 
 	// Flags.
+	"cli.flag.probe":               {"ユーザー情報を読み込まず、cybozu.com に数件の読み取り専用のリクエストを送って、応答（ステータス、エラーコード、主なヘッダー）を表示します", "instead of reading the directory, send cybozu.com a few read-only requests and show what it answered (status, error codes, the headers that matter)"},
 	"cli.flag.config":              {"設定ファイル（既定は作業ディレクトリの cybridge.toml。なくてもかまいません）", "configuration file (default cybridge.toml in the working directory, optional)"},
 	"cli.flag.format":              {"出力形式: {formats}", "output format: {formats}"},
 	"cli.flag.source":              {"ユーザー情報の読み込み元: {sources}（既定は設定の値、なければ api）", "where to read the directory: {sources} (default from config, else api)"},

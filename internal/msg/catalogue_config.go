@@ -84,6 +84,18 @@ var configTexts = map[string]entry{
 	"config.cybozu_client_pair": {"client_cert と client_key は両方指定するか、両方とも指定しないでください。", "set both client_cert and client_key, or neither."},
 	"config.cybozu_client_cert": {"セキュアアクセスのクライアント証明書と秘密鍵（PEM ファイル）を読み込めません（{detail}）。",
 		"cannot load the Secure Access certificate and key (PEM files): {detail}"},
+	"config.cybozu_client_certificate_file": {"セキュアアクセスのクライアント証明書（.pfx ファイル）を読み込めません（{detail}）。cybozu.com から発行された .pfx ファイルを指定してください。",
+		"cannot load the Secure Access client certificate (.pfx file): {detail}; give the .pfx file cybozu.com issued"},
+	"config.cybozu_client_certificate_password": {"クライアント証明書（{file}）のパスワードが正しくありません。証明書のダウンロード時に表示されたパスワードを client_certificate_password_file のファイルに保存してください。",
+		"the password of the client certificate ({file}) is wrong: put the password shown when the certificate was downloaded into the client_certificate_password_file file"},
+	"config.cybozu_client_certificate_password_missing": {"クライアント証明書（{file}）はパスワードで保護されています。パスワードを client_certificate_password_file（または client_certificate_password）で指定してください。",
+		"the client certificate ({file}) is protected by a password: set client_certificate_password_file (or client_certificate_password)"},
+	"config.cybozu_client_certificate_both": {"クライアント証明書は、client_certificate_file（.pfx）か、client_cert と client_key（PEM）のどちらか一方で指定してください。",
+		"give the client certificate either as client_certificate_file (.pfx) or as client_cert and client_key (PEM), not both"},
+	"config.cybozu_certificate_needs_secure_url": {"クライアント証明書はセキュアアクセスの URL でだけ使われますが、cybozu.url（{url}）はセキュアアクセスの URL ではありません。cybozu.url を https://{host} の形（サブドメイン.s.cybozu.com）にしてください。",
+		"a client certificate is used only with a Secure Access URL, and cybozu.url ({url}) is not one: set cybozu.url to the form https://{host} (SUBDOMAIN.s.cybozu.com)"},
+	"config.cybozu_secure_url_needs_certificate": {"cybozu.url（{url}）はセキュアアクセスの URL です。セキュアアクセスにはクライアント証明書が必要です。cybozu.client_certificate_file（.pfx）と client_certificate_password_file を指定してください。",
+		"cybozu.url ({url}) is a Secure Access URL, which needs a client certificate: set cybozu.client_certificate_file (the .pfx) and client_certificate_password_file"},
 
 	// Calendar sync (targets/calendar).
 	// A scope's syntax error is its own text (scope.*.at, catalogue_scope.go).

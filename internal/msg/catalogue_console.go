@@ -76,6 +76,7 @@ var consoleTexts = map[string]entry{
 	"runs.duration":  {"所要時間", "Duration"},
 	"runs.changes":   {"変更数", "Changes"},
 	"runs.error":     {"エラー", "Error"},
+	"runs.repeats":   {"{count} 回（最後は {last}）", "×{count} (last {last})"},
 	"runs.none":      {"履歴はありません。", "No runs recorded."},
 	"run.title":      {"実行 {run}", "Run {run}"},
 	"run.applied_by": {"この計画は実行 {run} で適用されました。", "This plan was applied by run {run}."},

@@ -88,19 +88,21 @@ type Outcome struct {
 	RunID     string           `json:"run_id,omitempty"`
 	Status    provision.Status `json:"status"`
 	ErrorCode string           `json:"error_code,omitempty"`
-	// ErrorKey and ErrorParams are the error's text (provision.Issue's
-	// Key and Params); Message is its English.
-	ErrorKey    string     `json:"error_key,omitempty"`
-	ErrorParams msg.Params `json:"error_params,omitempty"`
-	Message     string     `json:"message,omitempty"`
+	Message   string           `json:"message,omitempty"`
+	// Error is the run's error as its history records it (code, params,
+	// texts), for the pause's cause; nil keeps ErrorCode and Message.
+	Error *provision.Issue `json:"error,omitempty"`
 }
 
 // issue is o's error as an issue, nil when o has none.
 func (o Outcome) issue() *provision.Issue {
-	if o.ErrorCode == "" {
+	switch {
+	case o.Error != nil:
+		return o.Error
+	case o.ErrorCode == "":
 		return nil
 	}
-	return &provision.Issue{Code: o.ErrorCode, Key: o.ErrorKey, Params: o.ErrorParams, Message: o.Message}
+	return &provision.Issue{Code: o.ErrorCode, Message: o.Message}
 }
 
 // Catalogue keys of the pause texts: pause.reason.<reason> says it in

@@ -33,18 +33,61 @@ func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision
 		}
 		plan = b
 	}
-	var code, msg string
+	var code, text, params, texts string
 	if r.Error != nil {
-		code, msg = r.Error.Code, r.Error.Message
+		code, text = r.Error.Code, r.Error.Message
+		if params, err = jsonOrEmpty(r.Error.Params); err == nil {
+			texts, err = jsonOrEmpty(r.Error.Texts)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("encode the run's error: %w", err)
+		}
 	}
+	repeats := max(r.Repeats, 1)
 	res, err := q.ExecContext(ctx, `INSERT INTO runs (triggered_by, dry_run, source_kind, source_domain, users, status,
-started_at, finished_at, summary, error_code, error_message, plan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+started_at, finished_at, summary, error_code, error_message, error_params, error_texts, repeats, plan)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(r.Trigger), r.DryRun, r.Source.Kind, r.Source.Domain, r.Users, string(r.Status),
-		millis(r.StartedAt), millis(r.FinishedAt), string(sum), code, msg, plan)
+		millis(r.StartedAt), millis(r.FinishedAt), string(sum), code, text, params, texts, repeats, plan)
 	if err != nil {
 		return 0, fmt.Errorf("record the run: %w", err)
 	}
 	return res.LastInsertId()
+}
+
+// jsonOrEmpty is v as JSON, or "" when v is empty.
+func jsonOrEmpty[M ~map[K]V, K comparable, V any](v M) (string, error) {
+	if len(v) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// FoldRun folds a no-change run r into the newest run when that one is a
+// no-change run of the same trigger from the same source (a test run and
+// an apply that both find the roster current say the same thing):
+// its count goes up by one and its last time becomes r's finish. It
+// returns the newest run's id, or 0 when r must be a row of its own.
+func (s *Store) FoldRun(ctx context.Context, q provision.Querier, r *provision.Run) (int64, error) {
+	var id int64
+	var trig, status, kind, domain string
+	err := q.QueryRowContext(ctx, "SELECT id, triggered_by, status, source_kind, source_domain FROM runs ORDER BY id DESC LIMIT 1").
+		Scan(&id, &trig, &status, &kind, &domain)
+	switch {
+	case err == sql.ErrNoRows:
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("read the newest run: %w", err)
+	case r.Status != provision.StatusNoChanges || provision.Status(status) != provision.StatusNoChanges ||
+		provision.Trigger(trig) != r.Trigger || kind != r.Source.Kind || domain != r.Source.Domain:
+		return 0, nil
+	}
+	if _, err := q.ExecContext(ctx, "UPDATE runs SET repeats = repeats + 1, finished_at = ?, users = ? WHERE id = ?",
+		millis(r.FinishedAt), r.Users, id); err != nil {
+		return 0, fmt.Errorf("fold the run into run %d: %w", id, err)
+	}
+	return id, nil
 }
 
 // FinishRun sets a run's finish time.
@@ -53,32 +96,35 @@ func (s *Store) FinishRun(ctx context.Context, q provision.Querier, id int64, at
 	return err
 }
 
-// PruneRuns deletes runs started before the given time, except the last
-// applied run: it is the baseline of min_source_ratio (LastAppliedUsers),
-// and a directory that does not change for months records no newer one.
+// PruneRuns deletes runs finished before the given time, except the last
+// successful run (applied, or a no-change run): it is the baseline of
+// min_source_ratio (LastAppliedUsers). A folded row lives as long as its
+// last run is young.
 func (s *Store) PruneRuns(ctx context.Context, q provision.Querier, before time.Time) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM runs WHERE started_at < ?
-AND id IS NOT (SELECT max(id) FROM runs WHERE status = 'applied')`, millis(before))
+	_, err := q.ExecContext(ctx, `DELETE FROM runs WHERE finished_at < ?
+AND id IS NOT (SELECT max(id) FROM runs WHERE status IN ('applied', 'no_changes'))`, millis(before))
 	return err
 }
 
-// LastAppliedUsers is the user count of the last applied run (0 if none).
+// LastAppliedUsers is the user count of the last successful run: applied,
+// or a no-change run, which read the whole directory and found the roster
+// current (0 if none).
 func (s *Store) LastAppliedUsers(ctx context.Context, q provision.Querier) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status = 'applied' ORDER BY id DESC LIMIT 1").Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status IN ('applied', 'no_changes') ORDER BY id DESC LIMIT 1").Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
 	return n, err
 }
 
-const runColumns = "id, triggered_by, dry_run, source_kind, source_domain, users, status, started_at, finished_at, summary, error_code, error_message"
+const runColumns = "id, triggered_by, dry_run, source_kind, source_domain, users, status, started_at, finished_at, summary, error_code, error_message, error_params, error_texts, repeats"
 
 func scanRun(sc interface{ Scan(...any) error }, extra ...any) (*provision.Run, error) {
 	var r provision.Run
-	var trig, status, sum, code, msg string
+	var trig, status, sum, code, text, params, texts string
 	var started, finished int64
-	dest := []any{&r.ID, &trig, &r.DryRun, &r.Source.Kind, &r.Source.Domain, &r.Users, &status, &started, &finished, &sum, &code, &msg}
+	dest := []any{&r.ID, &trig, &r.DryRun, &r.Source.Kind, &r.Source.Domain, &r.Users, &status, &started, &finished, &sum, &code, &text, &params, &texts, &r.Repeats}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -91,7 +137,18 @@ func scanRun(sc interface{ Scan(...any) error }, extra ...any) (*provision.Run, 
 		r.Summary = provision.Summary{}
 	}
 	if code != "" {
-		r.Error = &provision.Issue{Code: code, Message: msg}
+		r.Error = &provision.Issue{Code: code, Message: text}
+		for _, f := range []struct {
+			s string
+			v any
+		}{{params, &r.Error.Params}, {texts, &r.Error.Texts}} {
+			if f.s == "" {
+				continue
+			}
+			if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
+				return nil, fmt.Errorf("run %d error: %w", r.ID, err)
+			}
+		}
 	}
 	return &r, nil
 }

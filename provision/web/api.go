@@ -181,8 +181,9 @@ func runCreated(run *provision.Run, err error) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	if run.ID == 0 {
-		return ok(run), nil
+	if run.Repeats > 1 {
+		// folded into the newest no-change run: no new row
+		return reply{Status: http.StatusOK, Body: run, Location: "/api/v1/runs/" + strconv.FormatInt(run.ID, 10)}, nil
 	}
 	return reply{Status: http.StatusCreated, Body: run, Location: "/api/v1/runs/" + strconv.FormatInt(run.ID, 10)}, nil
 }

@@ -19,6 +19,9 @@ type overviewData struct {
 	Recent []*provision.Run
 	// Safeguards are the reasons the last run was blocked, if it was.
 	Safeguards []provision.Issue
+	// Certificate is the Secure Access client certificate, when one is
+	// configured (its Issue is shown above everything).
+	Certificate *Certificate
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -33,7 +36,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		s.renderError(w, r, err)
 		return
 	}
-	d := overviewData{Info: in, Recent: runs}
+	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate()}
 	if len(runs) > 0 {
 		d.Last = runs[0]
 		if d.Last.Status == provision.StatusBlocked {

@@ -52,6 +52,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	gauge("cybridge_schedule_next_run_timestamp_seconds", "When the next scheduled run is due, as a Unix time; 0 if the schedule is off.")
 	fmt.Fprintf(&b, "cybridge_schedule_next_run_timestamp_seconds %d\n", unix(in.Next))
 	fmt.Fprintf(&b, "# HELP cybridge_schedule_skipped_total Scheduled triggers skipped because the previous run was still going.\n# TYPE cybridge_schedule_skipped_total counter\ncybridge_schedule_skipped_total %d\n", in.Skipped)
+	certificateMetrics(&b, s.certificate())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	_, _ = w.Write([]byte(b.String()))
 }

@@ -39,6 +39,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Version  string
+	// Certificate, if set, is the Secure Access client certificate's state
+	// at a time (nil when none is configured): the overview warns with its
+	// issue and /metrics exposes it.
+	Certificate func(now time.Time) *Certificate
 }
 
 // HashPassword hashes the admin password for Options.PasswordHash.

@@ -74,3 +74,16 @@ func Vocabulary() []string {
 // autoStopReasons are the reasons an auto-stop text exists for; "other"
 // stands for a reason this version does not know.
 func autoStopReasons() []string { return []string{StopForbidden, StopErrors, "other"} }
+
+// Fields lists every field name an enrolment change can carry, from the
+// planner (login, email, name, permitted, calendar_id, caldav_url,
+// gone_since, user_id) and from the admin's and user's edits recorded in
+// the history; the report, the console and the history name each from the
+// catalogue (provision.FieldName).
+func Fields() map[string][]string {
+	return map[string][]string{KindEnrolment: {
+		"login", "email", "name", "permitted", "calendar_id", "caldav_url", "gone_since", "user_id",
+		"target", "calendar_id_default", "auth_status", "caldav_url_default", "caldav_auth_id", "caldav_password",
+		"user_switch", "auto_stop_reason", "pin",
+	}}
+}

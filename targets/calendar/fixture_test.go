@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -91,10 +92,20 @@ func link(e Enrolment, userID string) provision.Link {
 // calendar state.
 func makePlan(t *testing.T, tg *Target, snap *directory.Snapshot, ens []Enrolment, links []provision.Link) *provision.Plan {
 	t.Helper()
-	return provision.MakePlan(provision.PlanRequest{
+	p := provision.MakePlan(provision.PlanRequest{
 		Snapshot: snap, Now: now, LinkedDomain: snap.Source.Domain,
 		Targets: []provision.Loaded{{Target: tg, State: &Enrolments{List: ens}, Links: links}},
 	})
+	// Every field a change carries is one Fields lists (and so one the
+	// catalogue names).
+	for _, c := range p.Changes {
+		for _, f := range c.Fields {
+			if !slices.Contains(Fields()[c.Kind], f.Name) {
+				t.Errorf("%s %s changes field %s, which Fields does not list", c.Kind, c.Key, f.Name)
+			}
+		}
+	}
+	return p
 }
 
 // brief is a change as the tests compare it.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cybridge/cybridge/internal/secret"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/secret"
 )
 
 // testKey is a fixed 32-byte key in hex.

@@ -28,3 +28,12 @@ func Codes() []string {
 	}
 	return keys
 }
+
+// Fields lists, by kind, every field name a safety change can carry; the
+// report and the console name each from the catalogue (provision.FieldName).
+func Fields() map[string][]string {
+	return map[string][]string{
+		KindDepartment: {"code", "name", "parent", fieldLinkedTo},
+		KindMember:     {"login", "name", "reading", "email", "phone", "departments", fieldLinkedTo},
+	}
+}

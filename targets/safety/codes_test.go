@@ -46,6 +46,14 @@ func TestCodesHaveTexts(t *testing.T) {
 func checkIssues(t *testing.T, p *provision.Plan) {
 	t.Helper()
 	codes := safety.Codes()
+	fields := safety.Fields()
+	for _, c := range p.Changes {
+		for _, f := range c.Fields {
+			if c.Target == safety.Name && !slices.Contains(fields[c.Kind], f.Name) {
+				t.Errorf("%s %s changes field %s, which Fields does not list", c.Kind, c.Key, f.Name)
+			}
+		}
+	}
 	for _, i := range append(slices.Clone(p.Errors), p.Warnings...) {
 		if i.Target != safety.Name {
 			continue
