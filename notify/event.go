@@ -47,6 +47,9 @@ type Event struct {
 	Message     string     `json:"message,omitempty"`
 	ErrorKey    string     `json:"error_key,omitempty"`
 	ErrorParams msg.Params `json:"error_params,omitempty"`
+	// ErrorTexts is the error as the run's history recorded it, by
+	// language (a list of problems that is not one catalogue text).
+	ErrorTexts map[msg.Lang]string `json:"error_texts,omitempty"`
 	// Params are what the texts need: the pause reason and count
 	// (paused), since (recovered), name, expires and days (expiring).
 	Params msg.Params `json:"params,omitempty"`
@@ -109,13 +112,16 @@ func Decide(prev State, o schedule.Outcome, before, after schedule.State, now ti
 		// Resumed elsewhere: this run's own event tells how it went.
 		next.Condition, next.Paused = CondResumed, false
 	}
-	base := Event{Code: o.ErrorCode, Message: o.Message, ErrorKey: o.ErrorKey, ErrorParams: o.ErrorParams, RunID: o.RunID, At: now}
+	base := Event{Code: o.ErrorCode, Message: o.Message, RunID: o.RunID, At: now}
+	if o.Error != nil {
+		base.ErrorKey, base.ErrorParams, base.ErrorTexts = o.Error.Key, o.Error.Params, o.Error.Texts
+	}
 	justPaused := !before.Paused && after.Paused
 	switch o.Status {
 	case provision.StatusApplied, provision.StatusNoChanges, provision.StatusDryRun:
 		if next.Condition != CondOK {
 			e := base
-			e.Kind, e.Code, e.Message, e.ErrorKey, e.ErrorParams = Recovered, "", "", "", nil
+			e.Kind, e.Code, e.Message, e.ErrorKey, e.ErrorParams, e.ErrorTexts = Recovered, "", "", "", nil, nil
 			e.Params = msg.Params{"since": prev.Since, "code": prev.Code}
 			events = append(events, e)
 		}

@@ -30,9 +30,9 @@ type DeliveryStatus string
 
 // The statuses.
 const (
-	StatusPending DeliveryStatus = "pending"
-	StatusSent    DeliveryStatus = "sent"
-	StatusFailed  DeliveryStatus = "failed" // given up: every attempt failed
+	DeliveryPending DeliveryStatus = "pending"
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryFailed  DeliveryStatus = "failed" // given up: every attempt failed
 )
 
 // Delivery is one event to one channel, and its attempts so far.
@@ -313,13 +313,13 @@ func (n *Notifier) attempt(ctx context.Context, d Delivery) {
 	}
 	switch {
 	case err == nil:
-		d.Status, d.LastError = StatusSent, ""
+		d.Status, d.LastError = DeliverySent, ""
 		n.log.Info("notification sent", "event", d.Event.Kind, "channel", desc, "delivery", d.ID, "attempts", d.Attempts)
 	case d.Attempts > len(n.opt.Backoff):
-		d.Status, d.LastError = StatusFailed, err.Error()
+		d.Status, d.LastError = DeliveryFailed, err.Error()
 		n.log.Error("notification not delivered: giving up", "event", d.Event.Kind, "channel", desc, "delivery", d.ID, "attempts", d.Attempts, "error", err)
 	default:
-		d.Status, d.LastError = StatusPending, err.Error()
+		d.Status, d.LastError = DeliveryPending, err.Error()
 		d.NextAt = d.UpdatedAt.Add(n.opt.Backoff[d.Attempts-1])
 		n.log.Warn("notification not delivered: will retry", "event", d.Event.Kind, "channel", desc, "delivery", d.ID, "attempts", d.Attempts, "retry_at", d.NextAt, "error", err)
 	}
@@ -353,7 +353,7 @@ func (m *MemoryStore) UpdateNotify(_ context.Context, channels []string, fn func
 	}
 	for _, e := range events {
 		for _, c := range channels {
-			m.rows = append(m.rows, Delivery{ID: int64(len(m.rows) + 1), Channel: c, Event: e, Status: StatusPending,
+			m.rows = append(m.rows, Delivery{ID: int64(len(m.rows) + 1), Channel: c, Event: e, Status: DeliveryPending,
 				NextAt: now, CreatedAt: now, UpdatedAt: now})
 		}
 	}
@@ -373,7 +373,7 @@ func (m *MemoryStore) DueDeliveries(_ context.Context, now time.Time, limit int)
 	defer m.mu.Unlock()
 	var out []Delivery
 	for _, d := range m.rows {
-		if d.Status == StatusPending && !d.NextAt.After(now) && len(out) < limit {
+		if d.Status == DeliveryPending && !d.NextAt.After(now) && len(out) < limit {
 			out = append(out, d)
 		}
 	}
@@ -387,7 +387,7 @@ func (m *MemoryStore) NextDue(context.Context) (time.Time, bool, error) {
 	var at time.Time
 	ok := false
 	for _, d := range m.rows {
-		if d.Status == StatusPending && (!ok || d.NextAt.Before(at)) {
+		if d.Status == DeliveryPending && (!ok || d.NextAt.Before(at)) {
 			at, ok = d.NextAt, true
 		}
 	}

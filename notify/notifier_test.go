@@ -48,17 +48,17 @@ func TestNotifierRetriesThenGivesUp(t *testing.T) {
 	flaky.SetStatus(http.StatusOK)
 	waitFor(t, "both deliveries settled", func() bool {
 		ds, _ := st.ListDeliveries(context.Background(), 10)
-		return len(ds) == 2 && ds[0].Status != notify.StatusPending && ds[1].Status != notify.StatusPending
+		return len(ds) == 2 && ds[0].Status != notify.DeliveryPending && ds[1].Status != notify.DeliveryPending
 	})
 	ds, _ := st.ListDeliveries(context.Background(), 10)
 	byChannel := map[string]notify.Delivery{}
 	for _, d := range ds {
 		byChannel[d.Channel] = d
 	}
-	if d := byChannel["notify.webhook[0]"]; d.Status != notify.StatusFailed || d.Attempts != 3 || !strings.Contains(d.LastError, "500") {
+	if d := byChannel["notify.webhook[0]"]; d.Status != notify.DeliveryFailed || d.Attempts != 3 || !strings.Contains(d.LastError, "500") {
 		t.Errorf("the dead hook's delivery = %+v; want failed after 3 attempts with the 500", d)
 	}
-	if d := byChannel["notify.webhook[1]"]; d.Status != notify.StatusSent || d.Attempts != 2 || d.LastError != "" {
+	if d := byChannel["notify.webhook[1]"]; d.Status != notify.DeliverySent || d.Attempts != 2 || d.LastError != "" {
 		t.Errorf("the flaky hook's delivery = %+v; want sent at the second attempt", d)
 	}
 	time.Sleep(150 * time.Millisecond)

@@ -78,7 +78,11 @@ func Render(lang msg.Lang, e Event, l Links) Message {
 		if key == "" {
 			key = e.Code
 		}
-		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.error", msg.Params{"text": msg.TextOr(lang, key, e.ErrorParams, e.Message), "code": e.Code}))
+		text := e.ErrorTexts[lang]
+		if text == "" {
+			text = msg.TextOr(lang, key, e.ErrorParams, e.Message)
+		}
+		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.error", msg.Params{"text": text, "code": e.Code}))
 	}
 	if e.Kind == Paused {
 		m.Lines = append(m.Lines, msg.Text(lang, "notify.line.pause", p))

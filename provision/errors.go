@@ -155,6 +155,12 @@ func (e *BlockedError) Localize(lang msg.Lang) string {
 	return issues(lang, msg.Text(lang, CodeBlocked, nil), e.Reasons)
 }
 
+// PlanAppliedError is stale_plan for the plan of run plan, which run by
+// already applied: the mark is written once (SPEC §8.1).
+func PlanAppliedError(plan, by int64) *Error {
+	return newError(CodeStalePlan, keyPlanApplied, msg.Params{"plan": plan, "by": by}, nil)
+}
+
 // IsBlocked reports whether err is (or wraps) a run blocked by a
 // safeguard, for a surface to add its advice.
 func IsBlocked(err error) bool {
@@ -169,6 +175,7 @@ const (
 	keyPlanUnknownTarget   = "plan_format.unknown_target"
 	keyPlanNoAction        = "plan_format.no_action"
 	keyStaleDomain         = "stale_plan.domain"
+	keyPlanApplied         = "stale_plan.applied"
 )
 
 // Codes lists every catalogue key the package's errors, warnings and
@@ -176,7 +183,7 @@ const (
 // languages.
 func Codes() []string {
 	return []string{
-		CodeBlocked, CodeStalePlan, keyStaleDomain, CodeRunInProgress,
+		CodeBlocked, CodeStalePlan, keyStaleDomain, keyPlanApplied, CodeRunInProgress,
 		CodePlanFormat, keyPlanVersion, keyPlanDuplicateTarget, keyPlanUnknownTarget, keyPlanNoAction,
 		CodeDomainMismatch, CodeDomainSwitch, CodePlanErrors, CodeApplyFailed, CodeTargetDisabled,
 		SafeguardMaxDeletes, SafeguardMaxDeletePercent, SafeguardMinSourceRatio,

@@ -104,11 +104,23 @@ func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue
 // IssueText is an error, warning or safeguard reason in l: rendered from
 // its key (or code) and parameters, or its stored English message when it has no
 // parameters (a plan stored by an older version).
+//
+// A "target" parameter is stored as the target's name (safety, calendar),
+// so that plans and the API stay language-free, and rendered as the
+// target's name in l (安否確認).
 func IssueText(l msg.Lang, i Issue) string {
 	if t := i.Texts[l]; t != "" {
 		return t
 	}
-	return msg.TextOr(l, i.TextKey(), i.Params, i.Message)
+	p := i.Params
+	if t, ok := p["target"].(string); ok {
+		p = make(msg.Params, len(i.Params))
+		for k, v := range i.Params {
+			p[k] = v
+		}
+		p["target"] = TargetName(l, t)
+	}
+	return msg.TextOr(l, i.TextKey(), p, i.Message)
 }
 
 // FormatTime shows t in loc (UTC when nil) with its offset.

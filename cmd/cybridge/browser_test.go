@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
 )
 
 // The browser tests drive the real console (real runner, targets, SQLite,
@@ -271,7 +276,7 @@ func TestBrowserUploadAndPauseBanner(t *testing.T) {
 
 	p.open("/")
 	p.expect("#pause-banner", "Scheduled runs are paused")
-	p.expect("#pause-banner", "Paused after consecutive failed runs.")
+	p.expect("#pause-banner", "Paused after 2 scheduled runs failed in a row.")
 	p.expect("#schedule-state", "Paused")
 
 	// Upload the Shift_JIS export.
@@ -311,3 +316,118 @@ func TestBrowserUploadAndPauseBanner(t *testing.T) {
 		t.Error("the pause banner is still shown after resume")
 	}
 }
+
+// productWords are the names a Japanese page writes in Latin letters (as
+// cybozu.com's own Japanese help does): they are not English sentences.
+var productWords = []string{"CalDAV", "Google", "CSV", "API", "User", "Basic", "Shift_JIS", "UTF", "JST", "ID", "cybridge", "cybozu", "URL"}
+
+// noEnglish fails when the page's visible text has an English sentence
+// (msg.EnglishSentence: three English words in a row, names, codes,
+// logins, file names and product names aside).
+func (p *page) noEnglish(what string) string {
+	p.t.Helper()
+	body := p.text("body")
+	if s := msg.EnglishSentence(body, productWords...); s != "" {
+		p.t.Errorf("%s (%s) shows English in the Japanese console: %q\npage:\n%s", what, p.path(), s, body)
+	}
+	return body
+}
+
+// TestBrowserJapaneseWhenThingsGoWrong: with the console in Japanese, an
+// auth-failure pause, a plan with warnings, a safeguard block that pauses
+// the schedule and a CSV upload with problems show no English sentence on
+// the overview, the plan, the run pages, the upload result and the pause
+// banner; and the safeguard's reason is on the overview exactly once.
+func TestBrowserJapaneseWhenThingsGoWrong(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	st := startStack(t, func(c *config.Config) {
+		c.Schedule.Cron = "* * * * * *"
+		c.Safeguards.MaxDeletes = 1
+		// ghost-team is no group of the domain: scope_unknown_code.
+		c.Calendar.Scope = `group in ("ghost-team") or user not in ("a.okada")`
+	})
+	// The account's password was changed in cybozu.com: the first
+	// scheduled run fails with auth_failed and pauses the schedule.
+	st.wrongPassword.Store(true)
+	p := &page{t: t, ctx: ctx, url: st.url}
+	p.open("/login")
+	p.submit("#lang-switch") // the browser asks for English; the admin picks 日本語
+	p.login(serveAdminPassword)
+	waitUntil(t, 15*time.Second, "the auth-failure pause", func() bool { return st.info().Pause.Paused })
+	st.wrongPassword.Store(false)
+	pause := st.info().Pause
+	if pause.Reason != schedule.ReasonAuthFailed || pause.RunID == "" {
+		t.Fatalf("pause = %+v; want auth_failed with its run", pause)
+	}
+	p.open("/")
+	p.expect("#pause-banner", "cybozu.com がログインを拒否")
+	p.expect("#last-run", "auth_failed")
+	p.noEnglish("the overview with an auth-failure pause")
+	p.open("/runs/" + pause.RunID)
+	p.expect("#run-error", "auth_failed")
+	p.noEnglish("the failed run")
+
+	// A plan with warnings.
+	p.open("/")
+	p.submit("#dry-run")
+	p.expect("#run-status", "テスト実行（変更なし）")
+	p.expect(".plan-warnings", "ghost-team")
+	p.noEnglish("the plan with warnings")
+	p.submit("#apply")
+	p.expect("#run-status", "適用済み")
+	p.noEnglish("the applied run")
+
+	// Two people leave and one is suspended: more than max_deletes = 1.
+	// The admin resumes; the next scheduled run is blocked and pauses.
+	st.sim.SetSnapshot(fixtures.Changes(fixtures.Company()))
+	p.open("/")
+	p.submit("#resume")
+	waitUntil(t, 15*time.Second, "the safeguard pause", func() bool { return st.info().Pause.Paused })
+	pause = st.info().Pause
+	if pause.Reason != schedule.ReasonBlocked {
+		t.Fatalf("pause = %+v; want blocked", pause)
+	}
+	id, err := strconv.ParseInt(pause.RunID, 10, 64)
+	if err != nil {
+		t.Fatalf("the blocked pause names run %q", pause.RunID)
+	}
+	var blocked struct{ Plan provision.Plan }
+	st.mustAPI(200, "GET", "/api/v1/runs/"+pause.RunID, nil, &blocked)
+	if len(blocked.Plan.Safeguards) == 0 {
+		t.Fatalf("run %d was blocked with no safeguard reason", id)
+	}
+	p.open("/")
+	p.expect("#pause-banner", "安全装置")
+	body := p.noEnglish("the overview with a safeguard pause")
+	for _, reason := range blocked.Plan.Safeguards {
+		text := provision.IssueText(msg.Ja, reason)
+		if n := strings.Count(body, text); n != 1 {
+			t.Errorf("the safeguard reason %q is on the overview %d times; want once\npage:\n%s", text, n, body)
+		}
+	}
+	p.open(runPath(id))
+	p.expect(".plan-safeguards", "max_deletes")
+	p.noEnglish("the blocked run")
+
+	// A CSV export with problems: a member of an organization the files
+	// do not have.
+	var files []string
+	for _, name := range []string{"user.csv", "organization.csv", "userOrganizations.csv", "title.csv", "group.csv", "userGroups.csv"} {
+		abs, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "csv", "broken-unknown-org", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, abs)
+	}
+	p.open("/upload")
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#files"), files)); err != nil {
+		t.Fatal(err)
+	}
+	p.submit("#preview")
+	p.expect("main", "userOrganizations.csv")
+	p.noEnglish("the upload with problems")
+}
+
+// runPath is a run's page in the console.
+func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }

@@ -73,7 +73,7 @@ func (r *enrolmentDetail) Text(w io.Writer) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s\n", e.text("cli.calendar.history", nil))
 	for _, h := range r.hist {
-		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+h.Summary(l)); err != nil {
+		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+e.redact(h.Summary(l))); err != nil {
 			return err
 		}
 	}

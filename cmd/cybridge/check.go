@@ -125,7 +125,7 @@ func (c *checkResult) Text(w io.Writer) error {
 		}
 	}
 	for _, wn := range r.Warnings {
-		_, err := fmt.Fprintf(w, "%s [%s]: %s\n", e.text("cli.warning", nil), wn.Code, localized(l, wn, wn.Message))
+		_, err := fmt.Fprintf(w, "%s [%s]: %s\n", e.text("cli.warning", nil), wn.Code, e.redact(localized(l, wn, wn.Message)))
 		if err != nil {
 			return err
 		}

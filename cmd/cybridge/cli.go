@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -50,8 +51,18 @@ func Main(ctx context.Context, args []string, environ []string, stdin io.Reader,
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookup: lookup, environ: environ}
 	r := &cli.Runner{Program: "cybridge", Stdout: stdout, Stderr: stderr, Lang: e.lang(), Redact: e.redact,
 		Params: msg.Params{"sources": strings.Join(app.SourceKinds(), ", "), "encodings": strings.Join(csvfile.Encodings(), ", "),
-			"separators": strings.Join(csvfile.Separators(), ", ")}}
+			"separators": strings.Join(csvfile.Separators(), ", ")}, Advise: advise}
 	return r.Run(ctx, e.commands(), args)
+}
+
+// advise adds the command line's advice to the use cases' errors whose
+// texts name no flag: which flags give what is missing.
+func advise(err error) error {
+	var me *msg.Error
+	if errors.As(err, &me) && me.Key == app.KeyCSVFiles {
+		return cli.WithAdvice(err, "cli.advice.csv_files", nil)
+	}
+	return err
 }
 
 // redact scrubs configured secrets from s.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
@@ -56,7 +57,14 @@ func (r *resumeResult) Text(w io.Writer) error {
 		_, err := fmt.Fprintln(w, r.e.text("cli.resume.not_paused", nil))
 		return err
 	}
-	reason := msg.TextOr(r.e.lang(), "pause."+r.was.Reason, nil, r.was.Reason)
-	_, err := fmt.Fprintln(w, r.e.text("cli.resume.resumed", msg.Params{"since": r.e.time(r.was.Since), "reason": reason, "message": r.was.Message}))
+	l := r.e.lang()
+	lines := []string{r.e.text("cli.resume.resumed", msg.Params{"since": r.e.time(r.was.Since), "reason": r.was.Text(l)})}
+	if note := r.was.Note(); note != "" {
+		lines = append(lines, "  "+r.e.text("pause.note", nil)+": "+note)
+	}
+	if cause := r.was.CauseText(l); cause != "" {
+		lines = append(lines, "  "+r.e.text("pause.cause", nil)+": "+r.e.redact(cause))
+	}
+	_, err := fmt.Fprintln(w, strings.Join(lines, "\n"))
 	return err
 }

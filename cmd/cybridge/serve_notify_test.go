@@ -137,7 +137,7 @@ func TestServeNotifies(t *testing.T) {
 		t.Fatalf("%d deliveries recorded; want 6: %+v", len(ds), ds)
 	}
 	for _, d := range ds {
-		if d.Status != notify.StatusSent || d.Attempts != 1 {
+		if d.Status != notify.DeliverySent || d.Attempts != 1 {
 			t.Errorf("delivery %+v; want sent at the first attempt", d)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,8 +45,11 @@ type stack struct {
 	// every answer.
 	fail atomic.Bool
 	slow atomic.Int64 // nanoseconds
-	log  *syncBuffer
-	stop func() error
+	// wrongPassword sends the domain a wrong password, as after the
+	// account's password was changed in cybozu.com: auth_failed.
+	wrongPassword atomic.Bool
+	log           *syncBuffer
+	stop          func() error
 }
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -79,6 +83,9 @@ func startStack(t *testing.T, mod func(*config.Config)) *stack {
 		if st.fail.Load() {
 			http.Error(w, "<html>maintenance</html>", http.StatusServiceUnavailable)
 			return
+		}
+		if st.wrongPassword.Load() && r.Header.Get("X-Cybozu-Authorization") != "" {
+			r.Header.Set("X-Cybozu-Authorization", base64.StdEncoding.EncodeToString([]byte(cybozutest.DefaultLogin+":changed")))
 		}
 		st.sim.ServeHTTP(w, r)
 	}))

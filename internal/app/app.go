@@ -43,17 +43,13 @@ type Options struct {
 	Progress io.Writer
 }
 
-// Error is an error of a use case with a stable code; its message says
-// what to do. Its kind is its code's (errorKinds): the API answers with
-// the kind's status.
-type Error struct {
-	Code    string
-	Message string
+// The use cases' errors are *msg.Error: a stable code, its kind
+// (errorKinds), the catalogue key of the situation and its parameters.
+// Their texts name config keys, never a CLI flag or a console button:
+// each surface adds its own advice (the CLI by Key: KeyCSVFiles).
+func newError(code, key string, p msg.Params) *msg.Error {
+	return &msg.Error{Code: code, Kind: errorKinds[code], Key: key, Params: p}
 }
-
-func (e *Error) Error() string       { return e.Message }
-func (e *Error) ErrorCode() string   { return e.Code }
-func (e *Error) ErrorKind() msg.Kind { return errorKinds[e.Code] }
 
 // errorKinds are the kinds of the use cases' codes.
 var errorKinds = map[string]msg.Kind{
@@ -73,12 +69,27 @@ const (
 	CodeNoPlan           = "no_plan"
 )
 
+// Catalogue keys of the situations of the codes above.
+const (
+	// KeyCSVFiles: the CSV source has no users file (CodeUsage).
+	KeyCSVFiles = "usage.csv_files"
+	// KeyNoPlanYet: no run has made a plan to apply yet (CodeNotFound).
+	KeyNoPlanYet = "not_found.plan"
+)
+
+// Codes lists every catalogue key the use cases' errors and check's
+// warnings render, for the test that each has a text in both languages.
+func Codes() []string {
+	return []string{CodeNoTargets, CodeSafetyDisabled, CodeCalendarDisabled, CodeNoPlan, KeyCSVFiles, KeyNoPlanYet,
+		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail}
+}
+
 var (
-	errNoTargets = &Error{CodeNoTargets, "no target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)"}
+	errNoTargets = newError(CodeNoTargets, "", nil)
 	// errCalendarDisabled is the error of every enrolment use case, on
 	// every surface, while the calendar target is disabled.
-	errCalendarDisabled = &Error{CodeCalendarDisabled, "the calendar target is disabled (calendar.enabled = false, CYBRIDGE_CALENDAR_ENABLED); enable it to manage enrolments"}
-	errSafetyDisabled   = &Error{CodeSafetyDisabled, "the safety roster target is disabled (safety.enabled = false, CYBRIDGE_SAFETY_ENABLED); enable it to manage the roster"}
+	errCalendarDisabled = newError(CodeCalendarDisabled, "", nil)
+	errSafetyDisabled   = newError(CodeSafetyDisabled, "", nil)
 )
 
 // New builds the application over cfg and store: every enabled target, in

@@ -267,3 +267,30 @@ func TestRecordScheduledFailurePrunes(t *testing.T) {
 		t.Errorf("run %d, older than history.days, is still there: %v", old, err)
 	}
 }
+
+// TestCodesHaveTexts: every error and warning of the use cases has a
+// Japanese and an English text, renders in Japanese without English words
+// (config keys and environment variables aside), and a check warning
+// with a cause renders the cause in the same language.
+func TestCodesHaveTexts(t *testing.T) {
+	if gaps := msg.Gaps(Codes()); len(gaps) > 0 {
+		t.Errorf("texts missing: %v", gaps)
+	}
+	for _, err := range []error{errNoTargets, errCalendarDisabled, errSafetyDisabled,
+		newError(CodeNoPlan, "", msg.Params{"run": 3}), newError(msg.CodeNotFound, KeyNoPlanYet, nil), newError(msg.CodeUsage, KeyCSVFiles, nil)} {
+		ja := msg.Localize(msg.Ja, err)
+		if s := msg.EnglishSentence(ja); s != "" || !msg.IsJapanese(ja) {
+			t.Errorf("%s in Japanese: %q", msg.Code(err), ja)
+		}
+		if strings.Contains(msg.Localize(msg.En, err), "-") && strings.Contains(err.Error(), " -") {
+			t.Errorf("%s names a flag: %q", msg.Code(err), err.Error())
+		}
+	}
+	w := newCheckIssue(WarnAdminUnknown, nil, msg.New(msg.KindUnavailable, "canceled", nil))
+	if got, want := w.Localize(msg.Ja), "接続に使うアカウントが cybozu.com 共通管理者かどうか確認できませんでした。（処理が中断されました。何も変更していません。）"; got != want {
+		t.Errorf("administrator_unknown in Japanese = %q, want %q", got, want)
+	}
+	if w.Message != "could not tell whether the account is a cybozu.com administrator: The operation was canceled; nothing was changed." {
+		t.Errorf("administrator_unknown's Message = %q", w.Message)
+	}
+}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/cybridge/cybridge/config"
@@ -28,32 +27,41 @@ type CheckReport struct {
 	Error *CheckIssue `json:"error,omitempty"`
 }
 
-// CheckIssue is a warning or error of check, with a stable code.
+// CheckIssue is a warning or error of check, with a stable code and the
+// parameters of its text; Message is the English, for JSON readers and
+// logs. A surface renders it in its reader's language with Localize.
 type CheckIssue struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	// Params are what the code's text names, when it is rendered from the
-	// catalogue (Localize); without them Message is the text.
-	Params msg.Params `json:"params,omitempty"`
+	Code    string     `json:"code"`
+	Params  msg.Params `json:"params,omitempty"`
+	Message string     `json:"message"`
+	// cause is the error behind the issue (administrator_unknown: why
+	// the probe failed), rendered after the issue's own text.
+	cause error
 }
 
-// newCheckIssue is the issue of code with its English Message from the
-// catalogue.
-func newCheckIssue(code string, p msg.Params) CheckIssue {
-	return CheckIssue{Code: code, Message: msg.Text(msg.En, code, p), Params: p}
+// newCheckIssue is an issue of code with params, and the error behind it.
+func newCheckIssue(code string, p msg.Params, cause error) CheckIssue {
+	i := CheckIssue{Code: code, Params: p, cause: cause}
+	i.Message = i.Localize(msg.En)
+	return i
 }
 
-// Localize is the issue's text in lang: from the catalogue when it has
-// Params, else Message.
-func (i CheckIssue) Localize(lang msg.Lang) string {
-	if i.Params == nil {
-		return i.Message
+func (i *CheckIssue) Error() string           { return i.Message }
+func (i *CheckIssue) ErrorCode() string       { return i.Code }
+func (i *CheckIssue) ErrorParams() msg.Params { return i.Params }
+
+// ErrorKind: an issue check ends with is a directory with problems, which
+// the admin must fix.
+func (i *CheckIssue) ErrorKind() msg.Kind { return msg.KindInvalid }
+
+// Localize is the issue's text in l, followed by its cause's.
+func (i CheckIssue) Localize(l msg.Lang) string {
+	s := msg.TextOr(l, i.Code, i.Params, i.Message)
+	if i.cause != nil {
+		s = msg.Text(l, keyAdminUnknownDetail, msg.Params{"issue": s, "cause": msg.Localize(l, i.cause)})
 	}
-	return msg.TextOr(lang, i.Code, i.Params, i.Message)
+	return s
 }
-
-func (i *CheckIssue) Error() string     { return i.Message }
-func (i *CheckIssue) ErrorCode() string { return i.Code }
 
 // Warning codes of check.
 const (
@@ -64,9 +72,9 @@ const (
 	// WarnCertificateExpiring: the Secure Access client certificate
 	// expires within cybozu.ExpiryWarning (an expired one is an error).
 	WarnCertificateExpiring = cybozu.CodeCertificateExpiring
+	// keyAdminUnknownDetail joins an issue and its cause.
+	keyAdminUnknownDetail = "administrator_unknown.cause"
 )
-
-const msgPartialVisibility = "the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"
 
 // configWarnings are the [cybozu] settings that work but look wrong or
 // will stop working: a token that does not look like a User API token (a
@@ -75,10 +83,10 @@ const msgPartialVisibility = "the account is not a cybozu.com administrator: if 
 func configWarnings(c config.Cybozu, now time.Time) []CheckIssue {
 	var out []CheckIssue
 	if c.Token.IsSet() && !cybozu.TokenLooksValid(c.Token) {
-		out = append(out, newCheckIssue(WarnTokenFormat, msg.Params{"prefix": cybozu.TokenPrefix}))
+		out = append(out, newCheckIssue(WarnTokenFormat, msg.Params{"prefix": cybozu.TokenPrefix}, nil))
 	}
 	if st, _ := CertificateState(c, now); st != nil && st.Code == cybozu.CodeCertificateExpiring {
-		out = append(out, newCheckIssue(WarnCertificateExpiring, st.Params()))
+		out = append(out, newCheckIssue(WarnCertificateExpiring, st.Params(), nil))
 	}
 	return out
 }
@@ -99,10 +107,10 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		admin, err := client.IsAdministrator(ctx)
 		switch {
 		case err != nil:
-			r.Warnings = append(r.Warnings, CheckIssue{Code: WarnAdminUnknown, Message: "could not tell whether the account is a cybozu.com administrator: " + err.Error()})
+			r.Warnings = append(r.Warnings, newCheckIssue(WarnAdminUnknown, nil, err))
 		case !admin:
 			r.Administrator = &admin
-			r.Warnings = append(r.Warnings, CheckIssue{Code: WarnPartialVisibility, Message: msgPartialVisibility})
+			r.Warnings = append(r.Warnings, newCheckIssue(WarnPartialVisibility, nil, nil))
 		default:
 			r.Administrator = &admin
 		}
@@ -118,7 +126,7 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 	if r.Valid {
 		return r, nil
 	}
-	r.Error = &CheckIssue{Code: (&directory.ValidationError{}).ErrorCode(), Message: fmt.Sprintf(
-		"the directory has %d problem(s), listed above; fix them in cybozu.com (or the CSV files) and run check again — nothing is planned from a directory with problems", len(r.Problems))}
+	issue := newCheckIssue((&directory.ValidationError{}).ErrorCode(), msg.Params{"count": len(r.Problems)}, nil)
+	r.Error = &issue
 	return r, r.Error
 }

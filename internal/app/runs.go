@@ -88,7 +88,7 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Resul
 			return nil, err
 		}
 		if run.Plan == nil || (run.Status != provision.StatusDryRun && run.Status != provision.StatusBlocked) {
-			return nil, &Error{CodeNoPlan, fmt.Sprintf("run %d is not a dry run or a blocked run, so it has no plan to apply; apply the plan of a dry run", req.RunID)}
+			return nil, newError(CodeNoPlan, "", msg.Params{"run": req.RunID})
 		}
 		plan = run.Plan
 	} else if planRun == 0 {
@@ -105,7 +105,7 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Resul
 		if by, err := a.store.PlanAppliedBy(ctx, planRun); err != nil {
 			return nil, err
 		} else if by != 0 {
-			return nil, &provision.Error{Code: provision.CodeStalePlan, Message: fmt.Sprintf("the plan of run %d was already applied by run %d; run a dry run again to see what is left", planRun, by)}
+			return nil, provision.PlanAppliedError(planRun, by)
 		}
 		preq.AfterApply = func(ctx context.Context, q provision.Querier, runID int64) error {
 			return a.store.SetPlanApplied(ctx, q, planRun, runID)
@@ -160,7 +160,7 @@ func (a *App) LatestPlan(ctx context.Context) (*provision.Run, error) {
 		return nil, err
 	}
 	if id == 0 {
-		return nil, &Error{msg.CodeNotFound, "there is no plan yet: run a dry run (the overview's 「ドライラン」, or POST /api/v1/runs with dry_run)"}
+		return nil, newError(msg.CodeNotFound, KeyNoPlanYet, nil)
 	}
 	return a.store.GetRun(ctx, id)
 }
@@ -212,15 +212,14 @@ func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
 	run, err := a.RunOutcome(ctx, res, err)
 	if err != nil {
-		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error(), ErrorParams: msg.ParamsOf(err)}
+		return schedule.Outcome{Status: provision.StatusFailed, ErrorCode: msg.Code(err), Message: err.Error(), Error: provision.ErrorIssue(err)}
 	}
 	o := schedule.Outcome{Status: run.Status}
 	if run.ID != 0 {
 		o.RunID = strconv.FormatInt(run.ID, 10)
 	}
 	if run.Error != nil {
-		o.ErrorCode, o.Message = run.Error.Code, run.Error.Message
-		o.ErrorKey, o.ErrorParams = run.Error.Key, run.Error.Params
+		o.ErrorCode, o.Message, o.Error = run.Error.Code, run.Error.Message, run.Error
 	}
 	return o
 }

@@ -254,7 +254,7 @@ func (s *Source) csvFiles() (csvfile.Files, error) {
 		}
 	}
 	if files.Users == "" {
-		return csvfile.Files{}, &Error{msg.CodeUsage, "-source csv needs the exported files: -csv-dir DIR (or source.csv_dir in the config), or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"}
+		return csvfile.Files{}, newError(msg.CodeUsage, KeyCSVFiles, nil)
 	}
 	return files, nil
 }

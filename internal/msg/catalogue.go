@@ -32,6 +32,22 @@ var coreTexts = map[string]entry{
 	"not_found":      {"{what}「{name}」が見つかりません。", "{what} {name} was not found."},
 	"already_exists": {"{what}「{name}」はすでに存在します。", "{what} {name} already exists."},
 
+	// The use cases (internal/app).
+	"no_targets": {"同期先が 1 つも有効になっていません。safety.enabled か calendar.enabled を true にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED、CYBRIDGE_CALENDAR_ENABLED）。",
+		"No target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)."},
+	"calendar_disabled": {"カレンダー同期は無効になっています（calendar.enabled = false）。利用登録を管理するには有効にしてください（環境変数 CYBRIDGE_CALENDAR_ENABLED）。",
+		"The calendar target is disabled (calendar.enabled = false); enable it to manage enrolments (CYBRIDGE_CALENDAR_ENABLED)."},
+	"safety_disabled": {"安否確認名簿は無効になっています（safety.enabled = false）。名簿を管理するには有効にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED）。",
+		"The safety roster target is disabled (safety.enabled = false); enable it to manage the roster (CYBRIDGE_SAFETY_ENABLED)."},
+	"no_plan": {"同期 #{run} はテスト実行（変更なし）でも安全装置で止まった同期でもないため、適用できる計画がありません。",
+		"Run #{run} is neither a test run (no changes made) nor a run stopped by a safeguard, so it has no plan to apply."},
+	"not_found.plan": {"適用できる計画はまだありません。テスト実行（変更なし）で計画を作成してください。",
+		"There is no plan yet: make one with a test run (no changes made)."},
+	"stale_plan.applied": {"同期 #{plan} の計画は、同期 #{by} ですでに適用されています。残っている変更は、もう一度テスト実行（変更なし）をして確認してください。",
+		"The plan of run #{plan} was already applied by run #{by}; make a test run (no changes made) again to see what is left."},
+	"usage.csv_files": {"CSV から読み込むには、cybozu.com から書き出したファイルが必要です。ファイルのあるフォルダー（source.csv_dir）を指定してください。",
+		"Reading from CSV needs the files exported from cybozu.com: give the folder that holds them (source.csv_dir)."},
+
 	// Runs (SPEC §7).
 	"blocked": {"安全装置が働いたため、この同期を止めました。何も変更していません。",
 		"A safeguard stopped this run; nothing was changed."},

@@ -48,6 +48,7 @@ var cliTexts = map[string]entry{
 
 	// Advice the command line adds to an error.
 	"cli.advice.blocked":   {"計画を確認してください（cybridge plan）。これらの削除が意図したものであれば、-allow-deletes を付けて実行し直してください。", "Read the plan (cybridge plan); if these deletions are intended, run again with -allow-deletes."},
+	"cli.advice.csv_files": {"-csv-dir DIR でフォルダーを指定するか、-csv-users FILE と -csv-orgs、-csv-user-orgs などでファイルを 1 つずつ指定してください。", "Give -csv-dir DIR, or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"},
 	"cli.advice.input":     {"{flags} の値を直してください。", "Fix the value of {flags}."},
 	"cli.advice.not_found": {"「{name}」は {flag} で指定した値です。", `"{name}" was given with {flag}.`},
 
@@ -56,7 +57,7 @@ var cliTexts = map[string]entry{
 	"cli.applied":           {"適用しました: 同期 #{run}", "Applied: run {run}."},
 	"cli.nothing_to_apply":  {"適用する変更はありません。", "Nothing to apply."},
 	"cli.resume.not_paused": {"スケジュール実行は一時停止していません。何もしていません。", "scheduled runs were not paused; nothing to do"},
-	"cli.resume.resumed":    {"スケジュール実行を再開しました（{since} から一時停止: {reason} — {message}）", "scheduled runs resumed (paused since {since}: {reason} — {message})"},
+	"cli.resume.resumed":    {"スケジュール実行を再開しました。{since} から一時停止していました: {reason}", "scheduled runs resumed; they were paused since {since}: {reason}"},
 
 	// Runs.
 	"cli.runs.none":    {"同期履歴はまだありません。", "No runs yet."},

@@ -90,6 +90,13 @@ var directoryTexts = map[string]entry{
 	"cybozu.detail.garbled":              {"応答が壊れているか途中で切れています", "a garbled or truncated answer"},
 	"cybozu.detail.member_without_login": {"組織「{org}」の所属ユーザーにログイン名がありません", `a member of organization "{org}" has no login name`},
 
+	// check's warnings about the account (internal/app).
+	"partial_visibility": {"接続に使うアカウントは cybozu.com 共通管理者ではありません。ドメインでユーザー同士の見える範囲を制限している（「組織間のアクセス権」）場合、読み込めたのはユーザー情報の一部だけかもしれません（それでも完全に見えます）。cybridge には cybozu.com 共通管理者のアカウントか API トークンを使ってください。",
+		"the account is not a cybozu.com administrator: if the domain restricts what users see of each other (「組織間のアクセス権」), this read may be only part of the directory while looking complete; use an administrator account or an API token for cybridge"},
+	"administrator_unknown": {"接続に使うアカウントが cybozu.com 共通管理者かどうか確認できませんでした。",
+		"could not tell whether the account is a cybozu.com administrator"},
+	"administrator_unknown.cause": {"{issue}（{cause}）", "{issue}: {cause}"},
+
 	// package directory: what Validate finds.
 	"invalid_directory": {"ユーザー情報に {count} 件の問題があります。cybozu.com（または CSV ファイル）で修正してから、もう一度読み込んでください。",
 		"the directory has {count} problem(s); fix them in cybozu.com (or the CSV files) and read again:"},

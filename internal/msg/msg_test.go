@@ -214,3 +214,34 @@ func TestGaps(t *testing.T) {
 		t.Errorf("Gaps (-want +got):\n%s", diff)
 	}
 }
+
+// TestEnglishSentence: the detector of the browser test flags an English
+// sentence, in a Japanese page too, and lets Japanese text with names,
+// codes, logins and product names through.
+func TestEnglishSentence(t *testing.T) {
+	keep := []string{"CalDAV", "Google", "CSV", "API", "User"}
+	for _, tc := range []struct {
+		s, want string
+	}{
+		{"安全装置が働いたため、この同期を止めました。", ""},
+		{"A safeguard stopped this run; nothing was changed.", "A safeguard stopped this run; nothing was changed."},
+		{"概要\n前回の実行\tthe directory has 3 problems\n", "the directory has"},
+		{"エラー: run again with -allow-deletes", "run again with"},
+		{"cybozu.com（User API 経由） a.okada@example.com [auth_failed] user.csv max_deletes = 5", ""},
+		{"Google カレンダー CalDAV CSV API", ""},
+		{"cybridge dev", ""},
+		{"安否確認\tsales\tdev\tops", ""}, // codes in table cells
+		{"2024-05-01 10:00:00 +09:00 JST", ""},
+		{"同期 (can't connect to server)", "(can't connect to server)"},
+	} {
+		if got := EnglishSentence(tc.s, keep...); got != tc.want {
+			t.Errorf("EnglishSentence(%q) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+	for _, key := range Keys() {
+		ja, _ := Template(Ja, key)
+		if s := EnglishSentence(Render(Ja, ja, nil), keep...); s != "" && IsJapanese(ja) {
+			t.Errorf("%s: the Japanese text has an English sentence %q: %s", key, s, ja)
+		}
+	}
+}

@@ -65,8 +65,26 @@ type SpecError struct {
 // ErrorCode is the stable error code.
 func (e *SpecError) ErrorCode() string { return "schedule_invalid" }
 
-func (e *SpecError) Error() string {
-	return fmt.Sprintf("schedule.cron %q: %v; write five cron fields (minute hour day month weekday, e.g. \"*/10 * * * *\"), a descriptor such as \"@every 10m\", or \"off\"", e.Spec, e.Err)
+// ErrorKind: the admin must change the spec.
+func (e *SpecError) ErrorKind() msg.Kind { return msg.KindInvalid }
+
+// ErrorParams are the parameters of the text: the spec, and what explain
+// found wrong in it.
+func (e *SpecError) ErrorParams() msg.Params { _, p := e.text(); return p }
+
+// Localize says what is wrong with the spec in l, in the words of check's
+// problem (the field, its bounds), robfig/cron's English staying in Err
+// for the log.
+func (e *SpecError) Localize(l msg.Lang) string { key, p := e.text(); return msg.Text(l, key, p) }
+
+func (e *SpecError) Error() string { return e.Localize(msg.En) }
+
+// text is the catalogue key and parameters of e's text.
+func (e *SpecError) text() (string, msg.Params) {
+	if key, p := explain(e.Spec); key != "" {
+		return key, p
+	}
+	return "config.schedule_cron", msg.Params{"value": e.Spec}
 }
 
 func (e *SpecError) Unwrap() error { return e.Err }

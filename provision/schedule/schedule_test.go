@@ -285,7 +285,7 @@ func TestObserverResumed(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.UpdateState(ctx, func(s *State) error {
-		s.pause(ReasonAuthFailed, "rejected", "4", time.Now())
+		s.pause(ReasonAuthFailed, nil, nil, "4", time.Now())
 		return nil
 	})
 	if was, err := s.Resume(ctx); err != nil || !was {

@@ -2,13 +2,12 @@ package schedule
 
 import (
 	"context"
-
-	"fmt"
-	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/provision"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 )
 
 // Pause reasons, stable codes shown by the console and the API.
@@ -21,10 +20,25 @@ const (
 )
 
 // State is the persisted auto-pause state.
+//
+// Decision: the pause is stored as a reason code with the figures its
+// text needs (Params) and the causing run's error as code + parameters
+// (Cause), inside the JSON the store already keeps, so no migration is
+// needed; every surface renders it in its reader's language (Text,
+// CauseText). Message keeps the English text for logs and for readers of
+// older versions; a row written before Params existed renders the
+// reason's general text, which needs no figures.
 type State struct {
 	Paused bool `json:"paused"`
-	// Reason is one of the Reason* codes; Message says it for the admin.
-	Reason  string    `json:"reason,omitempty"`
+	// Reason is one of the Reason* codes.
+	Reason string `json:"reason,omitempty"`
+	// Params are the figures of the reason's text (count, hours).
+	Params msg.Params `json:"params,omitempty"`
+	// Cause is the error of the run that caused the pause (none for a
+	// safeguard block, whose reasons are in the run, or a pause by hand).
+	Cause *provision.Issue `json:"cause,omitempty"`
+	// Message is the reason in English; for a pause by hand (ReasonAdmin)
+	// it is the admin's own words, shown as they are.
 	Message string    `json:"message,omitempty"`
 	RunID   string    `json:"run_id,omitempty"` // the run that caused the pause
 	Since   time.Time `json:"since,omitzero"`
@@ -75,11 +89,68 @@ type Outcome struct {
 	Status    provision.Status `json:"status"`
 	ErrorCode string           `json:"error_code,omitempty"`
 	Message   string           `json:"message,omitempty"`
-	// ErrorKey and ErrorParams render the error in another language
-	// (notifications): the catalogue key ("" = ErrorCode) and its
-	// parameters.
-	ErrorKey    string     `json:"error_key,omitempty"`
-	ErrorParams msg.Params `json:"error_params,omitempty"`
+	// Error is the run's error as its history records it (code, params,
+	// texts), for the pause's cause; nil keeps ErrorCode and Message.
+	Error *provision.Issue `json:"error,omitempty"`
+}
+
+// issue is o's error as an issue, nil when o has none.
+func (o Outcome) issue() *provision.Issue {
+	switch {
+	case o.Error != nil:
+		return o.Error
+	case o.ErrorCode == "":
+		return nil
+	}
+	return &provision.Issue{Code: o.ErrorCode, Message: o.Message}
+}
+
+// Catalogue keys of the pause texts: pause.reason.<reason> says it in
+// general, pause.detail.<reason> with the figures (Params) when the
+// reason has them.
+const (
+	keyReason = "pause.reason."
+	keyDetail = "pause.detail."
+)
+
+// Text is why the schedule is paused, in l: the reason with its figures,
+// or its general text for a state stored without them. "" when not
+// paused. A pause by hand is "paused by an admin"; their words are Note.
+func (s State) Text(l msg.Lang) string {
+	if !s.Paused {
+		return ""
+	}
+	general := msg.TextOr(l, keyReason+s.Reason, nil, s.Message)
+	if s.Params == nil {
+		return general
+	}
+	return msg.TextOr(l, keyDetail+s.Reason, s.Params, general)
+}
+
+// CauseText is the causing run's error in l, "" when there is none.
+func (s State) CauseText(l msg.Lang) string {
+	if s.Cause == nil {
+		return ""
+	}
+	return provision.IssueText(l, *s.Cause)
+}
+
+// Note is the admin's own words of a pause by hand, "" otherwise.
+func (s State) Note() string {
+	if s.Reason != ReasonAdmin {
+		return ""
+	}
+	return s.Message
+}
+
+// Keys are the catalogue keys of the pause texts, for the test that every
+// one has a text in both languages.
+func Keys() []string {
+	var keys []string
+	for _, r := range []string{ReasonConsecutiveFailures, ReasonFailureRate, ReasonBlocked, ReasonAuthFailed, ReasonAdmin} {
+		keys = append(keys, keyReason+r)
+	}
+	return append(keys, keyDetail+ReasonConsecutiveFailures, keyDetail+ReasonFailureRate)
 }
 
 // Record folds one scheduled run's outcome into the state and reports
@@ -90,32 +161,36 @@ func (p Policy) Record(s *State, o Outcome, now time.Time) (paused bool) {
 		s.ConsecutiveFailures = 0
 	case provision.StatusBlocked:
 		// A safeguard blocked the run: it would block again on every
-		// trigger until an admin looks, so wait for them at once.
-		return s.pause(ReasonBlocked, "a safeguard blocked the run: "+o.Message, o.RunID, now)
+		// trigger until an admin looks, so wait for them at once. The
+		// reasons are the run's; the pause does not repeat them.
+		return s.pause(ReasonBlocked, nil, nil, o.RunID, now)
 	case provision.StatusFailed:
 		s.ConsecutiveFailures++
 		s.Failures = append(s.Failures, now)
 		s.prune(now, p.FailureWindow)
 		switch {
 		case slices.Contains(p.PauseAtOnce, o.ErrorCode):
-			return s.pause(ReasonAuthFailed,
-				"cybozu.com rejected the credentials; scheduled runs stop so that more failed logins do not lock the account — fix them, then resume: "+o.Message, o.RunID, now)
+			return s.pause(ReasonAuthFailed, nil, o.issue(), o.RunID, now)
 		case p.PauseAfterFailures > 0 && s.ConsecutiveFailures >= p.PauseAfterFailures:
-			return s.pause(ReasonConsecutiveFailures,
-				fmt.Sprintf("%d scheduled runs failed in a row; the last said: %s", s.ConsecutiveFailures, o.Message), o.RunID, now)
+			return s.pause(ReasonConsecutiveFailures, msg.Params{"count": s.ConsecutiveFailures}, o.issue(), o.RunID, now)
 		case p.FailureLimit > 0 && len(s.Failures) >= p.FailureLimit:
-			return s.pause(ReasonFailureRate,
-				fmt.Sprintf("%d scheduled runs failed within %s; the last said: %s", len(s.Failures), p.FailureWindow, o.Message), o.RunID, now)
+			return s.pause(ReasonFailureRate, msg.Params{"count": len(s.Failures), "hours": int(p.FailureWindow.Hours())}, o.issue(), o.RunID, now)
 		}
 	}
 	return false
 }
 
-func (s *State) pause(reason, msg, runID string, now time.Time) bool {
+// pause pauses for reason with the figures of its text and the causing
+// error; a paused state keeps its first reason.
+func (s *State) pause(reason string, p msg.Params, cause *provision.Issue, runID string, now time.Time) bool {
 	if s.Paused {
 		return false
 	}
-	s.Paused, s.Reason, s.Message, s.RunID, s.Since = true, reason, msg, runID, now
+	s.Paused, s.Reason, s.Params, s.Cause, s.RunID, s.Since = true, reason, p, cause, runID, now
+	s.Message = s.Text(msg.En)
+	if cause != nil {
+		s.Message += " " + cause.Message
+	}
 	return true
 }
 
@@ -133,7 +208,9 @@ func (s *State) prune(now time.Time, window time.Duration) {
 // paused schedule keeps the first reason.
 func Pause(ctx context.Context, st Store, message string, now time.Time) error {
 	return st.UpdateState(ctx, func(s *State) error {
-		s.pause(ReasonAdmin, message, "", now)
+		if s.pause(ReasonAdmin, nil, nil, "", now) {
+			s.Message = message
+		}
 		return nil
 	})
 }

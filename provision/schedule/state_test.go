@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 
 	"context"
@@ -128,5 +129,41 @@ func TestPauseByAdmin(t *testing.T) {
 	got, _ := st.LoadState(ctx)
 	if !got.Paused || got.Reason != ReasonAdmin || got.Message != "maintenance" {
 		t.Errorf("state = %+v; want paused by admin", got)
+	}
+}
+
+// TestStateText: a pause renders in each language from its reason and
+// figures, the cause from its code and parameters, and a state stored
+// without figures (an older version) as the reason's general text.
+func TestStateText(t *testing.T) {
+	if gaps := msg.Gaps(Keys()); len(gaps) > 0 {
+		t.Errorf("pause texts missing: %v", gaps)
+	}
+	now := time.Now()
+	var s State
+	DefaultPolicy(2).Record(&s, Outcome{Status: provision.StatusFailed, ErrorCode: "cybozu_unreachable", Message: "down"}, now)
+	DefaultPolicy(2).Record(&s, Outcome{RunID: "9", Status: provision.StatusFailed, ErrorCode: "run_in_progress", Message: "Another run is in progress; try again when it has finished."}, now)
+	for _, tc := range []struct {
+		lang        msg.Lang
+		text, cause string
+	}{
+		{msg.Ja, "スケジュール実行が 2 回連続して失敗したため自動停止しました。", "別の同期が実行中です。終わってからもう一度実行してください。"},
+		{msg.En, "Paused after 2 scheduled runs failed in a row.", "Another run is in progress; try again when it has finished."},
+	} {
+		if got := s.Text(tc.lang); got != tc.text {
+			t.Errorf("Text(%s) = %q, want %q", tc.lang, got, tc.text)
+		}
+		if got := s.CauseText(tc.lang); got != tc.cause {
+			t.Errorf("CauseText(%s) = %q, want %q", tc.lang, got, tc.cause)
+		}
+	}
+	old := State{Paused: true, Reason: ReasonConsecutiveFailures, Message: "12 scheduled runs failed in a row; the last said: down"}
+	if got, want := old.Text(msg.Ja), "連続して失敗したため自動停止しました。"; got != want {
+		t.Errorf("an old state's Text = %q, want %q", got, want)
+	}
+	var blocked State
+	DefaultPolicy(2).Record(&blocked, Outcome{RunID: "3", Status: provision.StatusBlocked, ErrorCode: "blocked", Message: "A safeguard stopped this run; nothing was changed."}, now)
+	if blocked.Cause != nil || blocked.Text(msg.Ja) != msg.Text(msg.Ja, "pause.reason.blocked", nil) {
+		t.Errorf("a blocked pause = %+v; want the general text and no cause (the reasons are the run's)", blocked)
 	}
 }

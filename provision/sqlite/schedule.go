@@ -80,7 +80,7 @@ func (s *Store) SetPlanApplied(ctx context.Context, q provision.Querier, plan, a
 	err := q.QueryRowContext(ctx, "SELECT applied_run_id FROM plan_applied WHERE plan_run_id = ?", plan).Scan(&by)
 	switch {
 	case err == nil:
-		return &provision.Error{Code: provision.CodeStalePlan, Message: fmt.Sprintf("the plan of run %d was already applied by run %d; run a dry run again to see what is left", plan, by)}
+		return provision.PlanAppliedError(plan, by)
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("read the applied plan: %w", err)
 	}

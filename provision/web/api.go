@@ -108,9 +108,14 @@ func decodeOptionalJSON(r *http.Request, v any) error {
 }
 
 type statusJSON struct {
-	Schedule any            `json:"schedule"`
-	Paused   bool           `json:"paused"`
-	LastRun  *provision.Run `json:"last_run"`
+	Schedule any  `json:"schedule"`
+	Paused   bool `json:"paused"`
+	// PauseText and PauseCause are why scheduled runs are paused and the
+	// causing run's error, in the request's language; schedule.pause has
+	// the reason code and parameters.
+	PauseText  string         `json:"pause_text,omitempty"`
+	PauseCause string         `json:"pause_cause,omitempty"`
+	LastRun    *provision.Run `json:"last_run"`
 }
 
 func (s *Server) apiStatus(r *http.Request) (reply, error) {
@@ -122,7 +127,8 @@ func (s *Server) apiStatus(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := statusJSON{Schedule: in, Paused: in.Pause.Paused}
+	lang := apiLang(r)
+	out := statusJSON{Schedule: in, Paused: in.Pause.Paused, PauseText: in.Pause.Text(lang), PauseCause: s.scrub(in.Pause.CauseText(lang))}
 	if len(runs) > 0 {
 		out.LastRun = runs[0]
 	}
@@ -370,7 +376,7 @@ func (s *Server) apiEnrolmentAction(r *http.Request) (reply, error) {
 	switch action {
 	case "check":
 		res, err := s.o.Backend.CheckCalDAV(ctx, login)
-		res.Message = s.scrub(res.Message)
+		res.Message = s.scrub(res.Text(apiLang(r)))
 		return ok(res), err
 	case "errors":
 		var req struct {

@@ -100,9 +100,9 @@ func (s *Server) enrolmentAction(w http.ResponseWriter, r *http.Request, sess *s
 		if res.OK() {
 			kind = "ok"
 		}
-		text := l.Opt("cal.check.", string(res.Outcome))
-		if res.Message != "" {
-			text += " (" + s.scrub(res.Message) + ")"
+		text := l.Opt("cal.check.", res.Outcome)
+		if t := res.Text(l.lang); t != "" {
+			text = msg.Text(l.lang, "cal.check.with_detail", msg.Params{"outcome": text, "detail": s.scrub(t)})
 		}
 		s.redirectFlash(w, r, sess, back, flash{Kind: kind, Text: text, Code: string(res.Outcome)})
 		return

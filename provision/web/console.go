@@ -17,6 +17,8 @@ type overviewData struct {
 	Info   schedule.Info
 	Last   *provision.Run
 	Recent []*provision.Run
+	// Safeguards are the reasons the last run was blocked, if it was.
+	Safeguards []provision.Issue
 	// Certificate is the Secure Access client certificate, when one is
 	// configured (its Issue is shown above everything).
 	Certificate *Certificate
@@ -37,6 +39,15 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate()}
 	if len(runs) > 0 {
 		d.Last = runs[0]
+		if d.Last.Status == provision.StatusBlocked {
+			// The last run card says why a safeguard stopped it: the
+			// reasons are in its plan, which the list leaves out. This is
+			// the one place the overview says them (the pause banner
+			// says only that the schedule waits).
+			if full, err := s.o.Backend.GetRun(ctx, d.Last.ID); err == nil && full.Plan != nil {
+				d.Safeguards = full.Plan.Safeguards
+			}
+		}
 	}
 	s.render(w, r, http.StatusOK, "overview", sess, d)
 }

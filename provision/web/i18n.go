@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -66,18 +68,11 @@ func (l *localizer) Opt(prefix string, key any) string {
 // toString is a vocabulary value (a string or a named string type) as a
 // string.
 func toString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case provision.Status:
-		return string(x)
-	case provision.Trigger:
-		return string(x)
-	case provision.Action:
-		return string(x)
-	}
 	if s, ok := v.(interface{ String() string }); ok {
 		return s.String()
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		return rv.String()
 	}
 	return ""
 }
@@ -85,6 +80,25 @@ func toString(v any) string {
 // Issue is a plan error, warning, safeguard reason or run error in the
 // page's language, from its code and parameters.
 func (l *localizer) Issue(i provision.Issue) string { return provision.IssueText(l.lang, i) }
+
+// Pause is why scheduled runs are paused, in the page's language (the
+// causing run's error is on the run's page and the overview's last run,
+// so the banner does not repeat it).
+func (l *localizer) Pause(s *schedule.State) string { return s.Text(l.lang) }
+
+// HistoryActor is who made an enrolment history entry, in the page's
+// language.
+func (l *localizer) HistoryActor(h calendar.HistoryEntry) string { return h.ActorText(l.lang) }
+
+// HistoryAction is what the entry records with its detail, in the page's
+// language: "同期対象を設定：同期先：Google カレンダー → CalDAV".
+func (l *localizer) HistoryAction(h calendar.HistoryEntry) string {
+	action := h.ActionText(l.lang)
+	if d := h.Detail(l.lang); d != "" {
+		return msg.Text(l.lang, "history_text.line", msg.Params{"action": action, "detail": d})
+	}
+	return action
+}
 
 // Err is an error in the page's language.
 func (l *localizer) Err(err error) string { return msg.Localize(l.lang, err) }
@@ -103,16 +117,14 @@ func (l *localizer) Value(v any, empty string) string {
 	return provision.Value(l.lang, v, provision.EmptyText(l.lang, empty))
 }
 
-// HistoryDetail is an enrolment history entry's field changes, flags and
-// note in the page's language (calendar renders its own history).
-func (l *localizer) HistoryDetail(h calendar.HistoryEntry) string { return h.Detail(l.lang) }
-
-// Time shows t in the configured time zone.
+// Time shows t in the configured time zone with its offset, as the CLI
+// does (provision.TimeFormat): an abbreviation such as JST is ambiguous
+// and unknown for many zones.
 func (l *localizer) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(l.loc).Format("2006-01-02 15:04:05 MST")
+	return provision.FormatTime(t, l.loc)
 }
 
 // Duration shows how long from a to b.

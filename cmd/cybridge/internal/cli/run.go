@@ -23,6 +23,10 @@ type Runner struct {
 	Redact func(string) string
 	// Params fill the flag descriptions ({sources}, {encodings}, …).
 	Params msg.Params
+	// Advise, when set, adds the program's advice to an error a command
+	// returned (WithAdvice): domain errors name no flag, so the program
+	// says which of its flags fixes one, by the error's code or key.
+	Advise func(error) error
 }
 
 // Run parses args against root, runs the command and prints its result
@@ -69,6 +73,9 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 	if errors.As(err, &x) {
 		return int(x)
 	}
+	if r.Advise != nil && adviceOf(r.Lang, err) == "" {
+		err = r.Advise(err)
+	}
 	code, text := msg.Code(err), r.redact(msg.Localize(r.Lang, err))
 	advice := r.redact(adviceOf(r.Lang, err))
 	if asJSON && !printedJSON {
@@ -85,6 +92,9 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 			fmt.Fprintln(r.Stderr)
 		}
 		fmt.Fprintf(r.Stderr, "%s: %s\n", r.Program, text)
+		if advice != "" {
+			fmt.Fprintln(r.Stderr, advice)
+		}
 		if ue == nil || !ue.Help {
 			fmt.Fprintln(r.Stderr, msg.Text(r.Lang, "cli.help.hint", msg.Params{"command": r.commandLine(in)}))
 		}
