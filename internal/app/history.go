@@ -79,3 +79,8 @@ func (a *App) personEntries(ctx context.Context, login string, limit int) ([]his
 	}
 	return out, more, nil
 }
+
+// PersonHistory is App.PersonHistory for the console and the API.
+func (c *Console) PersonHistory(ctx context.Context, query string, limit int) (history.Report, error) {
+	return c.app.PersonHistory(ctx, query, limit)
+}

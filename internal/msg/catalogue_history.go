@@ -20,6 +20,10 @@ var historyTexts = map[string]entry{
 	"person_history.header":  {"日時\t実行\t内容\t詳細", "TIME\tBY\tWHAT\tDETAIL"},
 	"person_history.empty":   {"変更履歴はありません。", "No changes recorded."},
 
+	// The API.
+	"api.history_query": {"検索する語を q に指定してください（ログイン名、表示名、メールアドレスの一部）。", "Give the text to search for in q (part of a login name, display name or e-mail address)."},
+	"api.history_limit": {"limit「{limit}」は 1 以上の整数で指定してください。", "limit {limit} must be a whole number of 1 or more."},
+
 	// The console page.
 	"nav.history":             {"変更履歴", "History"},
 	"person_history.title":    {"変更履歴", "Change history"},
