@@ -59,6 +59,11 @@ func TestHistoryPage(t *testing.T) {
 	if s := msg.EnglishSentence(visibleText(body), "cybridge"); s != "" {
 		t.Errorf("the Japanese history page has an English sentence: %q", s)
 	}
+	// The check finds English where there is some: the English page.
+	_, _, body = e.get("/history?q="+url.QueryEscape("山田"), "Accept-Language", "en")
+	if msg.EnglishSentence(visibleText(body), "cybridge") == "" {
+		t.Errorf("the English history page has no English sentence: the check cannot fail")
+	}
 	// No match says so, in both languages.
 	_, _, body = e.get("/history?q="+url.QueryEscape("鈴木"), "Accept-Language", "ja")
 	if !strings.Contains(body, "「鈴木」に一致する人の変更履歴はありません。") {
