@@ -25,16 +25,16 @@ var healthTexts = map[string]entry{
 	"health.run_blocked":                 {"最新の実行（{at}）は安全装置が止めました。計画を確認してください", "A safeguard blocked the newest run ({at}); check its plan"},
 	"health.overdue":                     {"{last} 以降、スケジュール実行が行われていません", "No scheduled run since {last}"},
 	"health.schedule_off":                {"スケジュール実行は無効です。名簿は手動の実行でのみ更新されます", "Scheduled runs are off; only runs started by hand update the targets"},
-	"health.never_run":                   {"まだ実行されていません", "No run yet"},
+	"health.never_run":                   {"まだ一度も同期していません", "Not synced yet"},
 
 	// The overview's health card.
-	"overview.health":        {"同期の状態", "Sync health"},
-	"overview.domain":        {"接続先", "Connected to"},
-	"overview.source_csv":    {"CSV ファイル", "CSV files"},
-	"overview.users_read":    {"読み込んだユーザー", "Users read"},
-	"overview.members":       {"名簿のメンバー", "Roster members"},
-	"overview.enrolments":    {"カレンダー同期の登録", "Calendar enrolments"},
-	"overview.newest_ok_run": {"前回成功した実行", "Newest successful run"},
+	"overview.health":     {"同期の状態", "Sync health"},
+	"overview.domain":     {"接続先", "Connected to"},
+	"overview.source_csv": {"CSV ファイル", "CSV files"},
+	"overview.users_read": {"読み込んだユーザー", "Users read"},
+	"overview.members":    {"名簿のメンバー", "Roster members"},
+	"overview.enrolments": {"カレンダー同期の登録", "Calendar enrolments"},
+	"overview.permitted":  {"（利用許可 {count} 件）", "({count} permitted)"},
 
 	// The trend chart.
 	"trend.title":   {"過去 {days} 日の推移", "The last {days} days"},

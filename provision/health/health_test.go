@@ -85,7 +85,7 @@ func TestOf(t *testing.T) {
 		{"not overdue while a run is going", health.Input{Newest: noChange, LastSuccess: noChange, Schedule: func() schedule.Info { i := on(); i.Running = true; return i }(), Next: every10, Now: t0.Add(5 * time.Hour)},
 			health.LevelOK, []string{health.CauseInSync}, "正常: 12/04 23:22 以降変更なし（最終確認 12/05 01:22）"},
 		{"never run", health.Input{Schedule: on(), Next: every10, Now: t0},
-			health.LevelWarning, []string{health.CauseNeverRun}, "注意: まだ実行されていません"},
+			health.LevelWarning, []string{health.CauseNeverRun}, "注意: まだ一度も同期していません"},
 		{"worst first: paused, certificate, schedule", health.Input{Newest: failed, Schedule: func() schedule.Info { i := paused(schedule.ReasonBlocked, nil); i.Enabled = false; return i }(),
 			Now: now, Certificate: &health.Certificate{Days: 3, NotAfter: t0}},
 			health.LevelStopped, []string{health.CausePaused, health.CauseCertificateExpires, health.CauseScheduleOff}, "停止中: 安全装置が働いたため一時停止"},
