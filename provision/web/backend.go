@@ -25,6 +25,7 @@ type Backend interface {
 	Calendar
 	Schedule
 	History
+	Monitor
 }
 
 // Runs is the run history, the runner and CSV uploads.

@@ -216,11 +216,6 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, err)
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
-}
-
 // problem is an error as the console and the API show it: its stable
 // code, its text in the reader's language with configured secrets
 // scrubbed, and its parameters (always an object in JSON, so that a client
