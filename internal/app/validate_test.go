@@ -107,7 +107,7 @@ func TestUse(t *testing.T) {
 		{"API, password", map[string]string{"CYBRIDGE_CYBOZU_URL": "https://example.cybozu.com", "CYBRIDGE_CYBOZU_LOGIN": "sync-reader", "CYBRIDGE_CYBOZU_PASSWORD": "pw-123"}, Use{API: true}, nil},
 		{"API, token", map[string]string{"CYBRIDGE_CYBOZU_URL": "https://example.cybozu.com", "CYBRIDGE_CYBOZU_TOKEN": "tok-123"}, Use{API: true}, nil},
 		{"serve", nil, Use{Serve: true}, map[string]string{"admin_password": "config.admin_password_missing"}},
-		{"serve, password", map[string]string{"CYBRIDGE_ADMIN_PASSWORD": "admin-pw"}, Use{Serve: true}, nil},
+		{"serve, password", map[string]string{"CYBRIDGE_ADMIN_PASSWORD": "admin-pw-long-enough"}, Use{Serve: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := LoadConfig(noFile, false, envMap(tc.env), nil, tc.use)
