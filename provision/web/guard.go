@@ -266,12 +266,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			if r.URL.Path == "/upload" || r.URL.Path == "/api/v1/csv" {
 				d = s.o.UploadTimeout
 			}
-			rc := http.NewResponseController(w)
-			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
-				// The next request on this connection has the server's
-				// own deadlines.
-				defer rc.SetReadDeadline(time.Time{})
-			}
+			// The deadline stays for what the server reads after the
+			// handler (the unread rest of a body); it sets its own for
+			// the next request on the connection.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
 		}
 		next.ServeHTTP(w, r)
 	})
