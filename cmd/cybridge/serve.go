@@ -5,8 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -137,7 +137,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 		return nil, err
 	}
 	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) && !create {
-		return nil, &cli.Error{Code: "db_missing", Kind: msg.KindUnavailable, Key: "cli.serve_db_missing", Params: msg.Params{"path": cfg.DB}, Err: err}
+		return nil, &cli.Error{Code: sqlite.CodeDBMissing, Kind: msg.KindUnavailable, Key: "cli.serve_db_missing", Params: msg.Params{"path": cfg.DB}, Err: err}
 	}
 	store, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {

@@ -151,6 +151,8 @@ func TestEveryComponentCodeHasText(t *testing.T) {
 		"config.cybozu_token_with_basic", "config.cybozu_basic_pair", "config.cybozu_client_pair", "config.cybozu_client_cert",
 		"scope.expected_operator.at", "scope.expected_operator.at_line", "config.calendar_template_placeholder",
 		"config.calendar_template_url", "config.schedule_cron", "config.schedule_cron_fields", "config.schedule_cron_minute", "config.schedule_time_zone", "config.admin_password_missing",
+		"config.admin_password_short", "config.admin_password_long", "config.admin_password_space", "config.console_api_token_short",
+		"config.console_api_token_space", "config.console_trusted_proxy", "config.console_allowed_host",
 	} {
 		if !msg.Has(code) {
 			t.Errorf("%s has no text", code)
