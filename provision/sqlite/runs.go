@@ -15,7 +15,8 @@ import (
 	"github.com/cybridge/cybridge/provision"
 )
 
-// InsertRun records a run (with its plan as JSON) and returns its id.
+// InsertRun records a run (with its plan as JSON) and returns its id; an
+// applied run's changes are written to the change log too.
 func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision.Run) (int64, error) {
 	summary := r.Summary
 	if summary == nil {
@@ -52,7 +53,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	if err != nil {
 		return 0, fmt.Errorf("record the run: %w", err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	// An applied run's changes go to the change log in the same
+	// transaction (see changes.go): a rolled-back apply leaves no rows.
+	if r.Status == provision.StatusApplied && r.Plan != nil {
+		if err := writeChanges(ctx, q, id, sliceChanges(r.Plan.Changes)); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // jsonOrEmpty is v as JSON, or "" when v is empty.

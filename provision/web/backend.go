@@ -24,6 +24,7 @@ type Backend interface {
 	Roster
 	Calendar
 	Schedule
+	History
 }
 
 // Runs is the run history, the runner and CSV uploads.

@@ -176,6 +176,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /calendar/{login}", s.enrolmentPage)
 	page("POST /calendar/{login}/target", s.setTarget)
 	page("POST /calendar/{login}/{action}", s.enrolmentAction)
+	page("GET /history", s.historyPage)
 
 	api := func(pattern string, h apiFunc) { mux.Handle(pattern, s.requireToken(s.api(h))) }
 	api("GET /api/v1/status", s.apiStatus)
@@ -196,6 +197,7 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/v1/enrolments/{login}", s.apiEnrolment)
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
+	api("GET /api/v1/history", s.apiHistory)
 	api("/api/", func(r *http.Request) (reply, error) {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
