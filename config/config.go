@@ -161,6 +161,12 @@ type Console struct {
 	// (https://cybridge.example.com/), for links in notifications; empty
 	// means http://<listen>/.
 	BaseURL string `toml:"base_url" validate:"omitempty,url"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client the login throttle counts.
+	TrustedProxies []string `toml:"trusted_proxies"`
+	// AllowedHosts are the host names the console answers to besides IP
+	// addresses, localhost and console.base_url's host (DNS rebinding).
+	AllowedHosts []string `toml:"allowed_hosts"`
 }
 
 // Notify lists where notifications go ([[notify.email]] and

@@ -5,13 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/config"
@@ -29,12 +33,14 @@ type serveOptions struct {
 	config string
 	listen string        // overrides console.listen
 	grace  time.Duration // -shutdown-timeout
+	init   bool          // -init: create the database if there is none
 }
 
 func (o *serveOptions) flags(fs *flag.FlagSet) {
 	configFlag(fs, &o.config)
 	fs.StringVar(&o.listen, "listen", "", "cli.flag.listen")
 	fs.DurationVar(&o.grace, "shutdown-timeout", time.Minute, "cli.flag.shutdown_timeout")
+	fs.BoolVar(&o.init, "init", false, "cli.flag.init")
 }
 
 // newServeCommand is `cybridge serve`: scheduled imports, the admin
@@ -49,7 +55,7 @@ func newServeCommand(e *env, o *serveOptions) *cli.Command {
 			if o.listen != "" {
 				cfg.Console.Listen = o.listen
 			}
-			srv, err := startServe(ctx, e, cfg)
+			srv, err := startServe(ctx, e, cfg, o.init)
 			if err != nil {
 				return nil, err
 			}
@@ -89,13 +95,32 @@ func (f *inflight) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // to roll back and record themselves as canceled.
 const recordGrace = 5 * time.Second
 
+// maxConns caps the console's open connections: a client that opens many
+// and sends slowly holds each at most ReadHeaderTimeout (headers) or the
+// body deadline (web.DefaultBodyTimeout), and further ones wait to be
+// accepted.
+const maxConns = 512
+
 // startServe opens the database, starts the schedule and starts serving
 // the console and API on cfg.Console.Listen. It returns once listening.
-func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error) {
+//
+// It opens only a database that exists unless create (serve -init): a
+// database deleted under a running serve, or lost with its disk, is not
+// silently replaced at the next start by an empty one into which the next
+// run would import everyone anew with new ids (losing roster-only
+// entries, the min_source_ratio baseline and the calendar states).
+func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*server, error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	hash, err := web.HashPassword(cfg.AdminPassword)
 	if err != nil {
 		return nil, err
+	}
+	// Checked with the configuration (web.CheckConfig).
+	var proxies []netip.Prefix
+	for _, v := range cfg.Console.TrustedProxies {
+		if p, err := web.ParseProxy(v); err == nil {
+			proxies = append(proxies, p)
+		}
 	}
 	// From here on only the hash: the clear password is not kept, not
 	// even to scrub messages (it never reaches one).
@@ -110,6 +135,9 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	loc, err := time.LoadLocation(cfg.Schedule.TimeZone)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) && !create {
+		return nil, &cli.Error{Code: sqlite.CodeDBMissing, Kind: msg.KindUnavailable, Key: "cli.serve_db_missing", Params: msg.Params{"path": cfg.DB}, Err: err}
 	}
 	store, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
@@ -150,6 +178,8 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
 		Redactor: redactor, Logger: log, Version: version, Certificate: a.Certificate,
+		TrustedProxies: proxies, AllowedHosts: allowedHosts(cfg.Console),
+		Healthy: store.CheckFile,
 	})
 	if err != nil {
 		store.Close()
@@ -161,6 +191,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 		return nil, &cli.Error{Code: "listen_failed", Kind: msg.KindUnavailable, Key: "cli.listen_failed",
 			Params: msg.Params{"addr": cfg.Console.Listen, "detail": err.Error()}, Err: err}
 	}
+	ln = netutil.LimitListener(ln, maxConns)
 	s := &server{addr: ln.Addr().String(), log: log, sched: sched, store: store, served: make(chan error, 1), app: a,
 		requests: &inflight{h: console}, notify: notifier}
 	links.BaseURL = baseURL(cfg.Console.BaseURL, s.addr)
@@ -183,6 +214,16 @@ func startServe(ctx context.Context, e *env, cfg *config.Config) (*server, error
 	log.Info("cybridge serve started", "console", "http://"+s.addr+"/", "schedule", cfg.Schedule.Cron, "time_zone", loc.String(),
 		"next_run", in.Next, "paused", in.Pause.Paused, "api", cfg.Console.APIToken.IsSet(), "notify_channels", len(channels))
 	return s, nil
+}
+
+// allowedHosts are the names the console answers to besides addresses
+// and localhost: console.allowed_hosts and console.base_url's host.
+func allowedHosts(c config.Console) []string {
+	hosts := append([]string(nil), c.AllowedHosts...)
+	if h := web.HostOf(c.BaseURL); h != "" {
+		hosts = append(hosts, h)
+	}
+	return hosts
 }
 
 // baseURL is the console's address for links in notifications:

@@ -109,7 +109,7 @@ func startStack(t *testing.T, mod func(*config.Config)) *stack {
 	e := &env{stdout: io.Discard, stderr: st.log, lookup: func(string) (string, bool) { return "", false }}
 	e.redactor = secret.NewRedactor(cfg.Secrets()...)
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := startServe(ctx, e, &cfg)
+	srv, err := startServe(ctx, e, &cfg, true)
 	if err != nil {
 		cancel()
 		t.Fatalf("startServe: %v\n%s", err, st.log)

@@ -34,6 +34,10 @@ func NewConsole(a *App, sched *schedule.Scheduler) *Console {
 
 // outcome converts the result of a run (see App.RunOutcome).
 func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
+	// A recorded run is read back whatever became of the request: a sync
+	// whose client left (or whose serve is shutting down) after the commit
+	// applied, and its answer and log say so, not "canceled".
+	ctx = context.WithoutCancel(ctx)
 	run, err := c.app.RunOutcome(ctx, res, err)
 	if err != nil {
 		return nil, err

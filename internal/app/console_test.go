@@ -99,3 +99,24 @@ func TestDisabledTargetGuards(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncCutOffAfterCommitIsApplied: an API sync whose request is
+// canceled once its run has committed (the client left, serve is shutting
+// down) answers the applied run, not "canceled" (security review F13).
+func TestSyncCutOffAfterCommitIsApplied(t *testing.T) {
+	a, _ := testApp(t, nil)
+	res, err := a.Run(context.Background(), RunRequest{Trigger: provision.TriggerAPI})
+	if err != nil || res.Status != provision.StatusApplied {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // after the commit
+	c := NewConsole(a, nil)
+	run, err := c.outcome(ctx, a.store.Now(), provision.TriggerAPI, res, ctx.Err())
+	if err != nil {
+		t.Fatalf("outcome after commit: %v (%s); want the applied run", err, msg.Code(err))
+	}
+	if run.ID != res.RunID || run.Status != provision.StatusApplied {
+		t.Errorf("run = #%d %s; want #%d applied", run.ID, run.Status, res.RunID)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/cybridge/cybridge/directory/cybozu"
 	"github.com/cybridge/cybridge/notify"
 	"github.com/cybridge/cybridge/provision/schedule"
+	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -23,7 +24,9 @@ type Use struct {
 // (directory/cybozu), the calendar scope and URL template
 // (targets/calendar), the schedule's cron and time zone
 // (provision/schedule), the notification channels and console.base_url
-// (notify), and the console's admin password when serving.
+// (notify), and the console's settings (provision/web): the admin
+// password's presence and strength when serving, the API token's
+// strength, trusted proxies and allowed hosts.
 // config.Decode has checked each key's type and tags; LoadConfig joins
 // both.
 func Validate(cfg *config.Config, use Use) error {
@@ -35,10 +38,7 @@ func problems(cfg *config.Config, use Use) []config.Problem {
 	ps = append(ps, calendar.CheckConfig(cfg.Calendar)...)
 	ps = append(ps, schedule.CheckConfig(cfg.Schedule)...)
 	ps = append(ps, notify.CheckConfig(cfg.Notify, cfg.Console.BaseURL)...)
-	if use.Serve && !cfg.AdminPassword.IsSet() {
-		ps = append(ps, config.Problem{Key: "admin_password", Code: "config.admin_password_missing", Unset: true})
-	}
-	return ps
+	return append(ps, web.CheckConfig(cfg.Console, cfg.AdminPassword, use.Serve)...)
 }
 
 // LoadConfig reads the configuration from path (config.Decode: the file,

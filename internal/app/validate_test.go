@@ -107,7 +107,7 @@ func TestUse(t *testing.T) {
 		{"API, password", map[string]string{"CYBRIDGE_CYBOZU_URL": "https://example.cybozu.com", "CYBRIDGE_CYBOZU_LOGIN": "sync-reader", "CYBRIDGE_CYBOZU_PASSWORD": "pw-123"}, Use{API: true}, nil},
 		{"API, token", map[string]string{"CYBRIDGE_CYBOZU_URL": "https://example.cybozu.com", "CYBRIDGE_CYBOZU_TOKEN": "tok-123"}, Use{API: true}, nil},
 		{"serve", nil, Use{Serve: true}, map[string]string{"admin_password": "config.admin_password_missing"}},
-		{"serve, password", map[string]string{"CYBRIDGE_ADMIN_PASSWORD": "admin-pw"}, Use{Serve: true}, nil},
+		{"serve, password", map[string]string{"CYBRIDGE_ADMIN_PASSWORD": "admin-pw-long-enough"}, Use{Serve: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := LoadConfig(noFile, false, envMap(tc.env), nil, tc.use)
@@ -151,6 +151,8 @@ func TestEveryComponentCodeHasText(t *testing.T) {
 		"config.cybozu_token_with_basic", "config.cybozu_basic_pair", "config.cybozu_client_pair", "config.cybozu_client_cert",
 		"scope.expected_operator.at", "scope.expected_operator.at_line", "config.calendar_template_placeholder",
 		"config.calendar_template_url", "config.schedule_cron", "config.schedule_cron_fields", "config.schedule_cron_minute", "config.schedule_time_zone", "config.admin_password_missing",
+		"config.admin_password_short", "config.admin_password_long", "config.admin_password_space", "config.console_api_token_short",
+		"config.console_api_token_space", "config.console_trusted_proxy", "config.console_allowed_host",
 	} {
 		if !msg.Has(code) {
 			t.Errorf("%s has no text", code)

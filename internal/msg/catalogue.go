@@ -55,6 +55,11 @@ var coreTexts = map[string]entry{
 		"The state of {target} changed after this plan was made, so it cannot be applied; make the plan again. Nothing was changed."},
 	"run_in_progress": {"別の同期が実行中です。終わってからもう一度実行してください。",
 		"Another run is in progress; try again when it has finished."},
+	// The database file under a running process (provision/sqlite).
+	"db_missing": {"データベースファイル {path} が見つかりません。実行中に削除または移動されたため、これ以降の変更は再起動すると失われます。ファイルを元に戻してから再起動してください。",
+		"The database file {path} is gone: it was deleted or moved while running, so changes made since are lost at the next restart. Put the file back, then restart."},
+	"db_replaced": {"データベースファイル {path} が、起動時に開いたファイルとは別のファイルに置き換えられています。これ以降の変更は置き換えられたファイルに書き込まれていません。再起動してください。",
+		"The database file {path} was replaced by another file since it was opened; changes made since were not written to the new file. Restart."},
 	"plan_format": {"計画ファイルを読み込めません（{detail}）。cybridge が作成した計画ファイルか確認してください。",
 		"The plan file cannot be read ({detail}); check it is a plan file made by cybridge."},
 	"already_applied": {"同期 #{run} の計画はすでに適用されています。", "The plan of run #{run} has already been applied."},

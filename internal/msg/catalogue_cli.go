@@ -46,6 +46,10 @@ var cliTexts = map[string]entry{
 	"cli.shutdown_failed":        {"終了処理でエラーが発生しました: {detail}", "shutdown: {detail}"},
 	"cli.prompt.caldav_password": {"{login} の CalDAV パスワード（空のままなら保存済みのものを使います）: ", "CalDAV password for {login} (empty keeps the stored one): "},
 
+	// serve opens only a database that exists (F12).
+	"cli.serve_db_missing": {"データベース {path} がありません。serve は既存のデータベースがない場合に新しく作成しません（削除されたデータベースを空のものに置き換えて全員を新しく取り込まないためです）。初めて起動するときは -init を付けるか、先に cybridge apply を実行してください。データベースがあったはずの場合は、db（CYBRIDGE_DB）の指定とバックアップを確認してください。",
+		"the database {path} does not exist. serve does not create one (a deleted database would otherwise be silently replaced by an empty one and everyone imported anew): on the first start, add -init or run cybridge apply first; if a database should be there, check db (CYBRIDGE_DB) and your backups."},
+
 	// Advice the command line adds to an error.
 	"cli.advice.blocked":   {"計画を確認してください（cybridge plan）。これらの削除が意図したものであれば、-allow-deletes を付けて実行し直してください。", "Read the plan (cybridge plan); if these deletions are intended, run again with -allow-deletes."},
 	"cli.advice.csv_files": {"-csv-dir DIR でフォルダーを指定するか、-csv-users FILE と -csv-orgs、-csv-user-orgs などでファイルを 1 つずつ指定してください。", "Give -csv-dir DIR, or -csv-users FILE with -csv-orgs, -csv-user-orgs, …"},
@@ -202,6 +206,7 @@ var cliTexts = map[string]entry{
 	"cli.flag.allow_deletes":       {"安全装置（max_deletes、max_delete_percent、min_source_ratio）が働いても適用します", "apply even when a safeguard (max_deletes, max_delete_percent, min_source_ratio) would block"},
 	"cli.flag.limit":               {"表示する同期の最大件数 `N`", "show at most `N` runs"},
 	"cli.flag.listen":              {"待ち受けるアドレス（既定は console.listen、127.0.0.1:8080）", "address to listen on (default console.listen, 127.0.0.1:8080)"},
+	"cli.flag.init":                {"データベースがなければ新しく作成する（初回の起動用）", "create the database if there is none (for the first start)"},
 	"cli.flag.shutdown_timeout":    {"SIGTERM を受けたとき、実行中の適用の完了を待つ時間", "on SIGTERM, how long a running apply may take to finish"},
 	"cli.flag.export_kind":         {"-format csv のとき: members または departments", "with -format csv: members or departments"},
 	"cli.flag.dept_code":           {"部署コード", "department code"},

@@ -137,4 +137,20 @@ var configTexts = map[string]entry{
 	// The console.
 	"config.admin_password_missing": {"管理コンソールを使うには管理者パスワードが必要です（CYBRIDGE_ADMIN_PASSWORD_FILE でファイルから読み込むこともできます）。",
 		"the console needs an admin password (it can also be read from a file named by CYBRIDGE_ADMIN_PASSWORD_FILE)."},
+
+	// The console's settings (provision/web.CheckConfig).
+	"config.admin_password_short": {"管理者パスワードが短すぎます（{length} 文字）。{min} 文字以上にしてください。",
+		"the admin password is too short ({length} {length|character|characters}); use at least {min} characters."},
+	"config.admin_password_long": {"管理者パスワードが {bytes} バイトあります。bcrypt が扱えるのは {max} バイトまでのため、{max} バイト以内にしてください（日本語の文字は 1 文字 3 バイトです）。",
+		"the admin password is {bytes} bytes long; bcrypt reads at most {max} bytes, so use at most {max} bytes (a Japanese character takes 3)."},
+	"config.admin_password_space": {"管理者パスワードの先頭または末尾に空白か改行があります。ファイルから読み込む場合は、末尾の余分な改行を取り除いてください。",
+		"the admin password starts or ends with a space or a line break; if it is read from a file, remove the extra line break at its end."},
+	"config.console_api_token_short": {"API トークンが短すぎます（{length} 文字）。推測されないよう、{min} 文字以上のランダムな文字列にしてください（例: 16 バイトの乱数の 16 進表記）。",
+		"the API token is too short ({length} {length|character|characters}); use a random string of at least {min} characters (e.g. 16 random bytes in hex)."},
+	"config.console_api_token_space": {"API トークンの先頭または末尾に空白か改行、または制御文字があります。ランダムな英数字だけにしてください。",
+		"the API token starts or ends with a space or a line break, or has a control character; use random letters and digits only."},
+	"config.console_trusted_proxy": {"「{value}」は IP アドレスでも CIDR 形式のアドレス範囲（例: 10.0.0.0/8）でもありません。",
+		"{value} is neither an IP address nor a CIDR range such as 10.0.0.0/8."},
+	"config.console_allowed_host": {"「{value}」はホスト名として使えません。スキームやポートを付けずに、cybridge.example.co.jp のように指定してください。",
+		"{value} is not a host name; give a name such as cybridge.example.co.jp, without a scheme or a port."},
 }

@@ -21,6 +21,7 @@ var consoleTexts = map[string]entry{
 	"login.failed":   {"ログインできませんでした。入力内容を確認してください。", "Login failed. Check what you entered and try again."},
 	"login.too_many": {"ログインの失敗が続いたため、一時的に受け付けていません。約 {minutes} 分後にもう一度お試しください。", "Too many failed logins. Try again in about {minutes} minutes."},
 	"login.lead":     {"cybridge 管理コンソール", "cybridge admin console"},
+	"login.busy":     {"ただいまログインの確認が混み合っています。少し待ってからもう一度お試しください。", "Too many logins are being checked right now. Wait a moment and try again."},
 
 	// overview
 	"overview.title":          {"概要", "Overview"},
@@ -272,6 +273,9 @@ var consoleTexts = map[string]entry{
 	"run_not_found":         {"同期 #{run} はありません。", "There is no run #{run}."},
 	"run_no_plan":           {"同期 #{run} には計画がありません。", "Run #{run} has no plan."},
 	"cross_origin":          {"別のサイトからの要求は受け付けません。", "A request from another site was refused."},
+	"host_not_allowed":      {"このサーバーはホスト名「{host}」では利用できません。管理者に伝えられたアドレスで開いてください（別の名前で使う場合は console.allowed_hosts に追加します）。", "This server does not answer to the host name {host}. Open it at the address you were given (another name must be listed in console.allowed_hosts)."},
+	"request.unreadable":    {"送信された内容を最後まで受け取れませんでした。もう一度お試しください。", "The request did not arrive whole. Try again."},
+	"api.too_many_attempts": {"正しくない API トークンが続いたため、このアドレスからの要求を一時的に受け付けていません。約 {minutes} 分後にもう一度お試しください。", "Too many wrong API tokens from this address. Try again in about {minutes} minutes."},
 	"upload_too_large":      {"アップロードが上限（{mb} MB）を超えています。", "The upload is larger than the limit of {mb} MB."},
 	"upload.bad_form":       {"アップロードを読み込めません（{detail}）。", "The upload could not be read ({detail})."},
 	"upload.bad_header":     {"先頭行の指定「{value}」は使えません。auto、yes、no のいずれかを指定してください。", "First row {value} is not known: give auto, yes or no."},

@@ -39,6 +39,7 @@ import (
 
 	driver "modernc.org/sqlite" // the "sqlite" database/sql driver
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -53,6 +54,7 @@ type Store struct {
 	db   *sql.DB // the one writer connection
 	ro   *sql.DB // read-only connections
 	path string
+	file os.FileInfo // the file opened, to notice it deleted or replaced
 	// Clock is the store's time source (time.Now when nil); tests inject
 	// a fixed clock.
 	Clock func() time.Time
@@ -97,6 +99,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	ro.SetMaxOpenConns(4)
 	s.ro = ro
+	if s.file, err = os.Stat(path); err != nil {
+		s.Close()
+		return nil, &provision.Error{Code: "db_open", Message: fmt.Sprintf("cannot open the database %s: %v", path, err), Err: err}
+	}
 	return s, nil
 }
 
@@ -140,6 +146,27 @@ func busyError(err error) error {
 func (s *Store) Close() error {
 	return errors.Join(s.ro.Close(), s.db.Close())
 }
+
+// CheckFile reports whether the database file at the path is still the
+// one opened: db_missing when it was deleted or moved, db_replaced when
+// another file took its place (a process keeps writing to the file it
+// opened, and what it writes would be lost at the next start).
+func (s *Store) CheckFile() error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case err != nil:
+		return &msg.Error{Kind: msg.KindUnavailable, Code: CodeDBMissing, Params: msg.Params{"path": s.path}, Err: err}
+	case !os.SameFile(fi, s.file):
+		return &msg.Error{Kind: msg.KindUnavailable, Code: CodeDBReplaced, Params: msg.Params{"path": s.path}}
+	}
+	return nil
+}
+
+// Codes of CheckFile.
+const (
+	CodeDBMissing  = "db_missing"
+	CodeDBReplaced = "db_replaced"
+)
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

@@ -40,6 +40,11 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 			s.apiError(w, r, err)
 			return
 		}
+		if run, isRun := rep.Body.(*provision.Run); isRun && run != nil && r.Context().Err() != nil {
+			// The client left (or the server is shutting down) after the
+			// run was recorded: what it did stands, say so.
+			s.log.Warn("run recorded; the answer could not be sent", "run", run.ID, "status", run.Status, "path", r.URL.Path)
+		}
 		if rep.Location != "" {
 			w.Header().Set("Location", rep.Location)
 		}

@@ -13,13 +13,29 @@
 //     came over TLS, directly or as said by X-Forwarded-Proto); the server
 //     keeps only their SHA-256. They live in memory: a restart logs the
 //     admin out. Idle sessions end after 2 hours, every session after 12.
-//   - Failed logins are limited per client address (5 per 15 minutes) and
-//     overall (50 per 15 minutes), checked before bcrypt runs. A wrong
-//     password gets the same answer whatever was wrong.
+//   - Failed logins are limited per client (5 per 15 minutes, one attempt
+//     in flight), the attempt reserved before bcrypt runs; at most
+//     bcryptSlots bcrypt checks run at once for everyone. No global
+//     failure cap: failures elsewhere never refuse the right password. A
+//     client is the peer's address (an IPv6 /64), or behind
+//     Options.TrustedProxies the nearest untrusted X-Forwarded-For entry
+//     (guard.go). A wrong password gets the same answer whatever was
+//     wrong.
 //   - The API needs `Authorization: Bearer <console.api_token>`, compared in
 //     constant time; without a configured token the API answers 401 to
-//     everyone. /healthz and /metrics need nothing: they hold no personal
-//     data and no secret, and Prometheus scrapes them.
+//     everyone. Wrong tokens are logged and throttled per client (10 per
+//     15 minutes, then 429 without comparing). /healthz and /metrics need
+//     nothing: they hold no personal data and no secret, and Prometheus
+//     scrapes them. /healthz fails when Options.Healthy does (the database
+//     file deleted or replaced).
+//   - Only Hosts that are IP addresses, localhost or Options.AllowedHosts
+//     are served; others get 421 (DNS rebinding).
+//   - Request bodies have a read deadline (Options.BodyTimeout, uploads
+//     UploadTimeout); a body cut off is no login attempt.
+//   - Redirect targets are checked as sent and written unchanged
+//     (seeOther, safeNext).
+//   - The minimum strength of the admin password and the API token is a
+//     configuration check (CheckConfig).
 //   - Every state-changing request passes net/http.CrossOriginProtection
 //     (Sec-Fetch-Site / Origin checks); every response carries a strict CSP
 //     (no scripts at all), frame-ancestors 'none' and X-Frame-Options DENY,

@@ -117,6 +117,17 @@ func reasonOf(l msg.Lang, r health.Reason) reasonJSON {
 // updates the targets any more. Neither needs a login: the answer holds
 // no personal data (a domain, counts, times and codes).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	// The database file itself first (F12): deleted or replaced under a
+	// running serve, nothing below can be trusted.
+	if s.o.Healthy != nil {
+		if err := s.o.Healthy(); err != nil {
+			s.log.Error("health check failed", "code", msg.Code(err), "error", s.scrub(err.Error()))
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, s.scrub(msg.Localize(apiLang(r), err)))
+			return
+		}
+	}
 	if !r.URL.Query().Has("verbose") {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

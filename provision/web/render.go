@@ -139,7 +139,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 // redirectFlash redirects after a POST with a message for the next page.
 func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, sess *session, to string, f flash) {
 	s.sessions.setFlash(sess, f)
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	seeOther(w, to)
 }
 
 // flashError turns err into an error flash in the request's language.

@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
@@ -43,12 +45,29 @@ type Options struct {
 	// at a time (nil when none is configured): the overview warns with its
 	// issue and /metrics exposes it.
 	Certificate func(now time.Time) *Certificate
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (console.trusted_proxies); from any other peer the
+	// header is ignored.
+	TrustedProxies []netip.Prefix
+	// AllowedHosts are the names, besides IP addresses and localhost, that
+	// requests may give as Host (console.allowed_hosts and the host of
+	// console.base_url); any other gets 421 (DNS rebinding).
+	AllowedHosts []string
+	// BodyTimeout bounds reading a request body, UploadTimeout a CSV
+	// upload's (DefaultBodyTimeout, DefaultUploadTimeout when zero).
+	BodyTimeout, UploadTimeout time.Duration
+	// Healthy, if set, is checked by /healthz (the database file is the
+	// one opened): an error answers 503 with its text.
+	Healthy func() error
 }
 
 // HashPassword hashes the admin password for Options.PasswordHash.
 func HashPassword(pw secret.Secret) ([]byte, error) {
 	if !pw.IsSet() {
 		return nil, &msg.Error{Kind: msg.KindInvalid, Code: "admin_password_missing", Key: "config.admin_password_missing"}
+	}
+	if p := checkAdminPassword(pw); p != nil {
+		return nil, config.NewError(nil, []config.Problem{*p})
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw.Reveal()), bcrypt.DefaultCost)
 	if err != nil {
@@ -63,8 +82,14 @@ type Server struct {
 	log      *slog.Logger
 	pages    map[string]*template.Template
 	sessions *sessions
-	limiter  *loginLimiter
 	handler  http.Handler
+	// logins and bearer throttle failed logins and API tokens per client;
+	// bcrypt holds the slots of running bcrypt comparisons.
+	logins, bearer *throttle
+	bcrypt         chan struct{}
+	// compare checks a password against its hash (bcrypt; a test counts
+	// the calls).
+	compare func(hash, password []byte) error
 }
 
 // New builds the server.
@@ -87,6 +112,12 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
+	if o.UploadTimeout <= 0 {
+		o.UploadTimeout = DefaultUploadTimeout
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -96,7 +127,10 @@ func New(o Options) (*Server, error) {
 		log:      o.Logger,
 		pages:    pages,
 		sessions: newSessions(o.Now),
-		limiter:  newLoginLimiter(o.Now),
+		logins:   newThrottle(o.Now, loginWindow, loginPerClient),
+		bearer:   newThrottle(o.Now, loginWindow, bearerPerClient),
+		bcrypt:   make(chan struct{}, bcryptSlots),
+		compare:  bcrypt.CompareHashAndPassword,
 	}
 	s.handler = s.routes()
 	return s, nil
@@ -177,7 +211,7 @@ func (s *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.securityHeaders(cop.Handler(mux))
+	return s.securityHeaders(s.guard(cop.Handler(mux)))
 }
 
 // securityHeaders sets the headers every response carries.

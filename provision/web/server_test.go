@@ -26,6 +26,7 @@ const (
 type testEnv struct {
 	t       *testing.T
 	srv     *httptest.Server
+	server  *Server
 	backend *fakeBackend
 	client  *http.Client // with a cookie jar, no redirects followed
 }
@@ -53,7 +54,7 @@ func newTestEnv(t *testing.T, opts ...func(*Options)) *testEnv {
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &testEnv{t: t, srv: srv, backend: b, client: c}
+	return &testEnv{t: t, srv: srv, server: s, backend: b, client: c}
 }
 
 // do sends a request as a same-origin browser would (Sec-Fetch-Site:

@@ -6,14 +6,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"github.com/cybridge/cybridge/internal/msg"
-	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 const (
@@ -111,78 +109,6 @@ func (ss *sessions) popFlash(s *session) *flash {
 	return f
 }
 
-// loginLimiter limits failed logins per client address and overall, so the
-// password cannot be guessed quickly and bcrypt cannot be used to burn CPU.
-type loginLimiter struct {
-	now                func() time.Time
-	window             time.Duration
-	perClient, overall int
-	mu                 sync.Mutex
-	byClient           map[string][]time.Time
-	all                []time.Time
-}
-
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, window: 15 * time.Minute, perClient: 5, overall: 50, byClient: map[string][]time.Time{}}
-}
-
-func recent(ts []time.Time, now time.Time, window time.Duration) []time.Time {
-	keep := ts[:0]
-	for _, t := range ts {
-		if now.Sub(t) < window {
-			keep = append(keep, t)
-		}
-	}
-	return keep
-}
-
-// allow reports whether client may try to log in now, and if not, how long
-// until it may.
-func (l *loginLimiter) allow(client string) (bool, time.Duration) {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.all = recent(l.all, now, l.window)
-	c := recent(l.byClient[client], now, l.window)
-	if len(c) == 0 {
-		delete(l.byClient, client)
-	} else {
-		l.byClient[client] = c
-	}
-	switch {
-	case len(c) >= l.perClient:
-		return false, l.window - now.Sub(c[0])
-	case len(l.all) >= l.overall:
-		return false, l.window - now.Sub(l.all[0])
-	}
-	return true, 0
-}
-
-func (l *loginLimiter) fail(client string) {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.byClient[client] = append(l.byClient[client], now)
-	l.all = append(l.all, now)
-}
-
-func (l *loginLimiter) succeed(client string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.byClient, client)
-}
-
-// clientAddr is the peer's IP address. X-Forwarded-For is not trusted:
-// behind a reverse proxy every attempt counts against the proxy, which only
-// makes the limit stricter.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // requireSession serves h to logged-in browsers and sends others to the
 // login page.
 func (s *Server) requireSession(h func(http.ResponseWriter, *http.Request, *session)) http.Handler {
@@ -201,18 +127,41 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path != "/" {
 		next = "?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
-	http.Redirect(w, r, "/login"+next, http.StatusSeeOther)
+	seeOther(w, "/login"+next)
 }
 
-// requireToken serves h to requests with the API bearer token.
+// requireToken serves h to requests with the API bearer token. Wrong
+// tokens are logged and throttled per client (bearerPerClient): a
+// throttled client gets 429 without its token being compared. A request
+// with no Authorization header guesses nothing: it gets 401, uncounted.
 func (s *Server) requireToken(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.tokenOK(r) {
+		if _, given := r.Header["Authorization"]; !given {
+			// No guess: not counted, not logged.
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cybridge"`)
 			s.apiError(w, r, &msg.Error{Kind: msg.KindUnauthorized, Code: "unauthorized", Key: "api.unauthorized"})
 			return
 		}
-		h(w, r)
+		client := s.clientAddr(r)
+		passed, wait, fails, first := s.bearer.check(client, func() bool { return s.tokenOK(r) })
+		switch {
+		case passed:
+			h(w, r)
+			return
+		case wait > 0:
+			if first {
+				s.log.Warn("API token attempts throttled", "client", client, "failures", fails, "wait", wait.Round(time.Second))
+			}
+			// 429 is no kind's status: the answer is written here.
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			err := &msg.Error{Kind: msg.KindUnauthorized, Code: "too_many_attempts", Key: "api.too_many_attempts",
+				Params: msg.Params{"minutes": int(wait.Minutes()) + 1}}
+			writeJSON(w, http.StatusTooManyRequests, map[string]problem{"error": s.problemOf(apiLang(r), err)})
+			return
+		}
+		s.log.Warn("API token refused", "client", client, "path", r.URL.Path, "failures", fails)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="cybridge"`)
+		s.apiError(w, r, &msg.Error{Kind: msg.KindUnauthorized, Code: "unauthorized", Key: "api.unauthorized"})
 	})
 }
 
@@ -234,7 +183,7 @@ func (s *Server) tokenOK(r *http.Request) bool {
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.sessions.get(r); ok {
-		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		seeOther(w, r.URL.Query().Get("next"))
 		return
 	}
 	s.render(w, r, http.StatusOK, "login", nil, loginData{Next: safeNext(r.URL.Query().Get("next"))})
@@ -245,25 +194,39 @@ type loginData struct {
 	Error string
 }
 
+// login checks the admin password. The attempt is reserved for the
+// client before bcrypt runs (throttle.reserve), so that parallel guesses
+// cannot pass the limit, and bcrypt runs in one of bcryptSlots. A body
+// that does not arrive whole (cut at the read deadline) is no attempt.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	client := clientAddr(r)
-	next := safeNext(r.PostFormValue("next"))
-	if ok, wait := s.limiter.allow(client); !ok {
-		l := s.localizer(r)
-		mins := int(wait.Minutes()) + 1
-		s.render(w, r, http.StatusTooManyRequests, "login", nil, loginData{Next: next, Error: l.T("login.too_many", "minutes", mins)})
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "request.unreadable", Err: err})
 		return
 	}
-	pw := r.PostFormValue("password")
-	if bcrypt.CompareHashAndPassword(s.o.PasswordHash, []byte(pw)) != nil {
-		s.limiter.fail(client)
+	client := s.clientAddr(r)
+	next := safeNext(r.PostFormValue("next"))
+	l := s.localizer(r)
+	if ok, wait := s.logins.reserve(client); !ok {
+		s.render(w, r, http.StatusTooManyRequests, "login", nil, loginData{Next: next, Error: l.T("login.too_many", "minutes", int(wait.Minutes())+1)})
+		return
+	}
+	if !s.acquireBcrypt(r) {
+		s.logins.refund(client)
+		s.log.Warn("console login refused: busy", "client", client)
+		s.render(w, r, http.StatusServiceUnavailable, "login", nil, loginData{Next: next, Error: l.T("login.busy")})
+		return
+	}
+	err := s.compare(s.o.PasswordHash, []byte(r.PostFormValue("password")))
+	<-s.bcrypt
+	if err != nil {
+		s.logins.settle(client, false)
 		s.log.Warn("console login failed", "client", client)
 		// The same words whatever was wrong.
-		s.render(w, r, http.StatusUnauthorized, "login", nil, loginData{Next: next, Error: s.localizer(r).T("login.failed")})
+		s.render(w, r, http.StatusUnauthorized, "login", nil, loginData{Next: next, Error: l.T("login.failed")})
 		return
 	}
-	s.limiter.succeed(client)
+	s.logins.settle(client, true)
 	s.sessions.delete(r) // a fresh token at every login (no fixation)
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: s.sessions.create(), Path: "/",
@@ -271,35 +234,41 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		MaxAge: int(sessionMax / time.Second),
 	})
 	s.log.Info("console login", "client", client)
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	seeOther(w, next)
+}
+
+// acquireBcrypt takes a bcrypt slot, waiting up to bcryptWait.
+func (s *Server) acquireBcrypt(r *http.Request) bool {
+	t := time.NewTimer(bcryptWait)
+	defer t.Stop()
+	select {
+	case s.bcrypt <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+	return false
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.sessions.delete(r)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isTLS(r)})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	seeOther(w, "/login")
 }
 
 // setLang stores the chosen language in a cookie and goes back.
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, &msg.Error{Kind: msg.KindInvalid, Code: "invalid", Key: "request.unreadable", Err: err})
+		return
+	}
 	lang := r.PostFormValue("lang")
 	if lang != "ja" && lang != "en" {
 		lang = "ja"
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: isTLS(r)})
-	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
-}
-
-// safeNext keeps a redirect target on this site: a path of ours, with no
-// control character (browsers drop tabs and newlines from a URL, so
-// "/\t/evil.example" would be "//evil.example" to them).
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "/"
-	}
-	return next
+	seeOther(w, r.PostFormValue("next"))
 }
