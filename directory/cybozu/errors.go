@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 )
 
 // Stable error codes (SPEC §3.3). Every error the client returns is an
@@ -263,7 +264,7 @@ func checkResponse(status int, h http.Header, body []byte, sent credentials) *Er
 		var cb cybozuBody
 		if json.Unmarshal(body, &cb) == nil {
 			isJSON = true
-			e.CybozuCode = strings.TrimSpace(cb.Code)
+			e.CybozuCode = oneLine(cb.Code, 40)
 			e.Detail = oneLine(cb.Message, 200)
 		}
 	}
@@ -404,7 +405,9 @@ func htmlTitle(body []byte) string {
 
 // oneLine collapses whitespace and cuts s to at most n runes.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// cybozu.com's words reach the admin's terminal: a control character
+	// or bidi override in them is shown escaped (termtext), never sent.
+	s = termtext.Escape(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"
 	}

@@ -111,4 +111,10 @@ var directoryTexts = map[string]entry{
 	"directory.unknown_org.primary":  {"ユーザー「{login}」の優先する組織「{org}」が存在しません。", `user "{login}" has primary organization "{org}", which does not exist`},
 	"directory.empty_code.org":       {"組織「{name}」に組織コードがありません。", `organization "{name}" has no code`},
 	"directory.empty_code.login":     {"ユーザー「{name}」にログイン名がありません。", `user "{name}" has no login name`},
+	"directory.control_character.login": {"ログイン名「{login}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`login name "{login}" contains a control character (a line break, tab, escape or text-direction character)`},
+	"directory.control_character.org": {"組織コード「{code}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`organization code "{code}" contains a control character (a line break, tab, escape or text-direction character)`},
+	"directory.control_character.group": {"グループコード「{code}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`group code "{code}" contains a control character (a line break, tab, escape or text-direction character)`},
 }
