@@ -184,6 +184,9 @@ const (
 	detailHTMLPage = "cybozu.detail.html_page"
 	detailGarbled  = "cybozu.detail.garbled"
 	detailNoLogin  = "cybozu.detail.member_without_login"
+	// A list that never ends (read.go's maxListItems).
+	detailNoProgress = "cybozu.detail.no_progress"
+	detailTooMany    = "cybozu.detail.too_many"
 )
 
 // Codes lists every catalogue key the client's errors render: the codes
@@ -197,6 +200,7 @@ func Codes() []string {
 		keyIncompletePrimary, keyIncompleteMember, keyIncompleteNotInPrimary, keyChangedOrg, keyChangedGroup,
 		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
 		detailRedirect, detailNoHost, detailTimeout, detailHTMLPage, detailGarbled, detailNoLogin,
+		detailNoProgress, detailTooMany,
 	}
 	for code := range kindOf {
 		switch code {
