@@ -53,7 +53,7 @@ type stack struct {
 	hostile atomic.Pointer[cybozutest.Sim]
 	hang    atomic.Bool
 	log     *syncBuffer
-	stop          func() error
+	stop    func() error
 }
 
 // syncBuffer is a log sink safe for the server's goroutines.
