@@ -10,6 +10,7 @@ func (e *env) commands() *cli.Command {
 		newPlanCommand(e, &planOptions{}),
 		newApplyCommand(e, &applyOptions{}),
 		newRunsCommand(e, &runsOptions{}, &runShowOptions{}),
+		newHistoryCommand(e, &historyOptions{}),
 		e.rosterCommand(),
 		newCheckCommand(e, &checkOptions{}),
 		e.calendarCommand(),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/health"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -304,3 +305,27 @@ func (c *Console) Resume(ctx context.Context) (bool, error) { return c.sched.Res
 
 // Pause pauses scheduled runs by hand.
 func (c *Console) Pause(ctx context.Context, msg string) error { return c.sched.Pause(ctx, msg) }
+
+// --- health ---
+
+// Health is the sync's health now, from the scheduler's state (the
+// schedule is off when the console runs without one).
+func (c *Console) Health(ctx context.Context) (web.HealthReport, error) {
+	var in schedule.Info
+	if c.sched != nil {
+		var err error
+		if in, err = c.sched.Info(ctx); err != nil {
+			return web.HealthReport{}, err
+		}
+	}
+	h, err := c.app.Health(ctx, in, c.app.store.Now())
+	if err != nil {
+		return web.HealthReport{}, err
+	}
+	return web.HealthReport{Health: h.Health, Source: h.Source, Newest: h.Newest, LastSuccess: h.LastSuccess, Members: h.Members, Enrolments: h.Enrolments}, nil
+}
+
+// Trend is the run history per day.
+func (c *Console) Trend(ctx context.Context, days int) ([]health.Day, error) {
+	return c.app.Trend(ctx, c.app.store.Now(), days)
+}

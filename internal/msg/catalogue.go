@@ -9,7 +9,7 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts)
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts)
 
 // join merges the per-area tables into one; a key in two tables is a bug
 // that TestCatalogueKeysUnique reports.
@@ -40,11 +40,11 @@ var coreTexts = map[string]entry{
 	"safety_disabled": {"安否確認名簿は無効になっています（safety.enabled = false）。名簿を管理するには有効にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED）。",
 		"The safety roster target is disabled (safety.enabled = false); enable it to manage the roster (CYBRIDGE_SAFETY_ENABLED)."},
 	"no_plan": {"同期 #{run} はテスト実行（変更なし）でも安全装置で止まった同期でもないため、適用できる計画がありません。",
-		"Run #{run} is neither a test run (no changes made) nor a run stopped by a safeguard, so it has no plan to apply."},
+		"Run #{run} is neither a test run (nothing applied) nor a run stopped by a safeguard, so it has no plan to apply."},
 	"not_found.plan": {"適用できる計画はまだありません。テスト実行（変更なし）で計画を作成してください。",
-		"There is no plan yet: make one with a test run (no changes made)."},
+		"There is no plan yet: make one with a test run (nothing applied)."},
 	"stale_plan.applied": {"同期 #{plan} の計画は、同期 #{by} ですでに適用されています。残っている変更は、もう一度テスト実行（変更なし）をして確認してください。",
-		"The plan of run #{plan} was already applied by run #{by}; make a test run (no changes made) again to see what is left."},
+		"The plan of run #{plan} was already applied by run #{by}; make a test run (nothing applied) again to see what is left."},
 	"usage.csv_files": {"CSV から読み込むには、cybozu.com から書き出したファイルが必要です。ファイルのあるフォルダー（source.csv_dir）を指定してください。",
 		"Reading from CSV needs the files exported from cybozu.com: give the folder that holds them (source.csv_dir)."},
 
@@ -59,7 +59,7 @@ var coreTexts = map[string]entry{
 		"The plan file cannot be read ({detail}); check it is a plan file made by cybridge."},
 	"already_applied": {"同期 #{run} の計画はすでに適用されています。", "The plan of run #{run} has already been applied."},
 	"not_applicable": {"同期 #{run} は{status}のため、その計画は適用できません。適用できるのはテスト実行（変更なし）か、安全装置で止まった同期の計画だけです。",
-		"Run #{run} is {status}, so its plan cannot be applied: only a test run (no changes made) or a run stopped by a safeguard can be."},
+		"Run #{run} is {status}, so its plan cannot be applied: only a test run (nothing applied) or a run stopped by a safeguard can be."},
 	"domain_mismatch": {"データベースは {linked} と連携していますが、ユーザー情報は {domain} から読み込まれました。1 つの名簿は 1 つの cybozu.com ドメインに従います。{domain} に切り替える場合は、ドメインを切り替えて計画を作り直し、既存の連携への影響を確認してください。",
 		"The database is linked to {linked}, but the directory was read from {domain}; one roster follows one cybozu.com domain. To link it to {domain} instead, make the plan again switching the domain, and read what it does to the existing links."},
 	"domain_switch": {"{linked} から {domain} に切り替えます。既存の {links} 件の連携を組織コード・ログイン名・メールアドレスで照合し直します（{linked} の ID は {domain} では使えません）。{domain} にない連携済みのデータは削除されます。",
@@ -79,7 +79,7 @@ var coreTexts = map[string]entry{
 	"status.no_changes": {"変更なし", "no changes"},
 	"status.applied":    {"適用済み", "applied"},
 	"status.partial":    {"一部適用", "partly applied"},
-	"status.dry_run":    {"テスト実行（変更なし）", "test run (no changes made)"},
+	"status.dry_run":    {"テスト実行（変更なし）", "test run (nothing applied)"},
 	"status.failed":     {"失敗", "failed"},
 	"status.blocked":    {"安全装置で停止", "stopped by a safeguard"},
 	"status.skipped":    {"スキップ", "skipped"},

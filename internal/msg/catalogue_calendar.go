@@ -90,6 +90,10 @@ var calendarTexts = map[string]entry{
 		"the server could not be reached ({detail}); check the URL."},
 
 	// The plan's warnings.
+	"scope_matches_nobody": {"カレンダー同期の対象範囲（calendar.scope）「{scope}」に一致する有効なユーザーがいません。このまま同期するとすべての利用登録が無効になるため、何も変更していません。calendar.scope を確認してください（カレンダー同期を使わない場合は calendar.enabled = false にします）。",
+		"The calendar scope (calendar.scope) {scope} matches no active user. Syncing would disable every enrolment, so nothing was changed: check calendar.scope (to stop calendar sync, set calendar.enabled = false)."},
+	"scope_matches_nobody.unknown": {"カレンダー同期の対象範囲（calendar.scope）「{scope}」に一致する有効なユーザーがいません。式の中の {unknown} はユーザー情報にありません。このまま同期するとすべての利用登録が無効になるため、何も変更していません。calendar.scope を確認してください。",
+		"The calendar scope (calendar.scope) {scope} matches no active user; {unknown} in it are not in the directory. Syncing would disable every enrolment, so nothing was changed: check calendar.scope."},
 	"scope_unknown_code.organization": {"カレンダー同期の対象範囲（calendar.scope）の {column} 文字目の条件にある組織コード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。calendar.scope（環境変数 CYBRIDGE_CALENDAR_SCOPE）を確認してください。",
 		`the calendar scope names organization "{value}" (column {column}), which is not in the directory; it matches nobody; check calendar.scope (CYBRIDGE_CALENDAR_SCOPE)`},
 	"scope_unknown_code.group": {"カレンダー同期の対象範囲（calendar.scope）の {column} 文字目の条件にあるグループコード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。calendar.scope（環境変数 CYBRIDGE_CALENDAR_SCOPE）を確認してください。",

@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"github.com/cybridge/cybridge/internal/msg"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/provision"
 )
 
-// InsertRun records a run (with its plan as JSON) and returns its id.
+// InsertRun records a run (with its plan as JSON) and returns its id; an
+// applied run's changes are written to the change log too.
 func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision.Run) (int64, error) {
 	summary := r.Summary
 	if summary == nil {
@@ -52,7 +54,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	if err != nil {
 		return 0, fmt.Errorf("record the run: %w", err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	// An applied run's changes go to the change log in the same
+	// transaction (see changes.go): a rolled-back apply leaves no rows.
+	if r.Status == provision.StatusApplied && r.Plan != nil {
+		if err := writeChanges(ctx, q, id, sliceChanges(r.Plan.Changes)); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // jsonOrEmpty is v as JSON, or "" when v is empty.
@@ -171,6 +184,46 @@ func (s *Store) ListRuns(ctx context.Context, limit int) ([]*provision.Run, erro
 	return out, rows.Err()
 }
 
+// NewestRun returns the newest run with one of the statuses, without its
+// plan, or nil when there is none.
+func (s *Store) NewestRun(ctx context.Context, statuses ...provision.Status) (*provision.Run, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(statuses))
+	marks := make([]string, len(statuses))
+	for i, st := range statuses {
+		args[i], marks[i] = string(st), "?"
+	}
+	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE status IN ("+strings.Join(marks, ", ")+") ORDER BY id DESC LIMIT 1", args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the newest run: %w", err)
+	}
+	return r, nil
+}
+
+// RunsSince returns the runs whose last run finished at or after since,
+// oldest first, without their plans: one query for a trend of the history.
+func (s *Store) RunsSince(ctx context.Context, since time.Time) ([]*provision.Run, error) {
+	rows, err := s.ro.QueryContext(ctx, "SELECT "+runColumns+" FROM runs WHERE finished_at >= ? ORDER BY id", millis(since))
+	if err != nil {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	defer rows.Close()
+	out := []*provision.Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // GetRun returns one run with its plan, or an error with code not_found.
 func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	var plan []byte
@@ -230,9 +283,18 @@ func decompressPlan(b []byte) (*provision.Plan, error) {
 
 // LatestPlanRun returns the id of the newest run that made a plan to apply
 // (a dry run, or a run a safeguard blocked), or 0 when there is none.
+//
+// A later run that applied changes or found nothing to do, and did not
+// apply this plan, supersedes it: the targets moved on, or the directory
+// came back to what they hold (the review's C7: after a blocked run, a fix
+// and a run with no changes, "the latest plan" is not the blocked one). A
+// plan that was applied stays the latest until a later run succeeds.
 func (s *Store) LatestPlanRun(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.ro.QueryRowContext(ctx, "SELECT id FROM runs WHERE status IN ('dry_run', 'blocked') AND plan IS NOT NULL ORDER BY id DESC LIMIT 1").Scan(&id)
+	err := s.ro.QueryRowContext(ctx, `SELECT r.id FROM runs r WHERE r.status IN ('dry_run', 'blocked') AND r.plan IS NOT NULL
+AND NOT EXISTS (SELECT 1 FROM runs later WHERE later.id > r.id AND later.status IN ('applied', 'no_changes')
+  AND later.id IS NOT (SELECT applied_run_id FROM plan_applied WHERE plan_run_id = r.id))
+ORDER BY r.id DESC LIMIT 1`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -280,12 +280,25 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := q.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
+			if err := afterMigration(ctx, q, m.version); err != nil {
+				return err
+			}
 			_, err := q.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, s.Now().UnixMilli())
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
+	}
+	return nil
+}
+
+// afterMigration is the part of a migration SQL cannot do, run in its
+// transaction: 0004 fills the change log from the stored plans.
+func afterMigration(ctx context.Context, q provision.Querier, version int) error {
+	switch version {
+	case 4:
+		return backfillChanges(ctx, q)
 	}
 	return nil
 }

@@ -24,6 +24,8 @@ type Backend interface {
 	Roster
 	Calendar
 	Schedule
+	History
+	Monitor
 }
 
 // Runs is the run history, the runner and CSV uploads.

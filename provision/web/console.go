@@ -22,6 +22,10 @@ type overviewData struct {
 	// Certificate is the Secure Access client certificate, when one is
 	// configured (its Issue is shown above everything).
 	Certificate *Certificate
+	// Health is the state at a glance, shown first; Trend the last
+	// TrendDays days of the history.
+	Health HealthReport
+	Trend  *trendView
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -36,7 +40,17 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		s.renderError(w, r, err)
 		return
 	}
-	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate()}
+	rep, err := s.o.Backend.Health(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	days, err := s.o.Backend.Trend(ctx, TrendDays)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate(), Health: rep, Trend: newTrendView(s.localizer(r), days)}
 	if len(runs) > 0 {
 		d.Last = runs[0]
 		if d.Last.Status == provision.StatusBlocked {

@@ -32,9 +32,9 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
 	}
 	gauge("cybridge_runs", "Runs in run history (kept history.days), by status.")
-	// Runs with no changes are not recorded, so no_changes is not listed.
+	// Every status is listed, zero or not (a folded no-change row counts once).
 	var statuses []string
-	for _, st := range []provision.Status{provision.StatusApplied, provision.StatusBlocked, provision.StatusDryRun, provision.StatusFailed} {
+	for _, st := range []provision.Status{provision.StatusApplied, provision.StatusBlocked, provision.StatusDryRun, provision.StatusFailed, provision.StatusNoChanges} {
 		statuses = append(statuses, string(st))
 	}
 	for st := range m.RunsByStatus {

@@ -142,6 +142,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /calendar/{login}", s.enrolmentPage)
 	page("POST /calendar/{login}/target", s.setTarget)
 	page("POST /calendar/{login}/{action}", s.enrolmentAction)
+	page("GET /history", s.historyPage)
 
 	api := func(pattern string, h apiFunc) { mux.Handle(pattern, s.requireToken(s.api(h))) }
 	api("GET /api/v1/status", s.apiStatus)
@@ -162,6 +163,7 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/v1/enrolments/{login}", s.apiEnrolment)
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
+	api("GET /api/v1/history", s.apiHistory)
 	api("/api/", func(r *http.Request) (reply, error) {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
@@ -212,11 +214,6 @@ func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderError(w, r, err)
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
 }
 
 // problem is an error as the console and the API show it: its stable

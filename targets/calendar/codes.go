@@ -15,7 +15,7 @@ func Codes() []string {
 		KeyDefaultTarget, KeyTargetKind, KeyCalendarID, KeyCalDAVURL, KeyAuthIDRequired, KeyPasswordRequired, KeyInvalidField,
 		KeyNotPermittedSwitch, KeyNotPermittedGone,
 		CodeSecretKeyMissing, CodeSecretKeyInvalid, CodeSecretKeyMismatch,
-		WarnDuplicateLink,
+		WarnDuplicateLink, CodeScopeMatchesNobody, CodeScopeMatchesNobody + ".unknown",
 	}
 	keys = append(keys, caldav.Keys()...)
 	for _, r := range caldav.URLReasons() {

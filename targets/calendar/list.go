@@ -64,3 +64,41 @@ func find(ctx context.Context, q provision.Querier, login string) (*Enrolment, e
 	}
 	return &e, nil
 }
+
+// History returns the history of every enrolment of login (a gone user's
+// disabled one and a later one alike), oldest first; none when login has
+// no enrolment.
+func (ed *Editor) History(ctx context.Context, login string) ([]HistoryEntry, error) {
+	var out []HistoryEntry
+	err := ed.DB.View(ctx, func(q provision.Querier) error {
+		rows, err := q.QueryContext(ctx, "SELECT id FROM calendar_enrolments WHERE login = ? ORDER BY id", login)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			hist, err := history(ctx, q, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, hist...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the history of %s: %w", login, err)
+	}
+	return out, nil
+}

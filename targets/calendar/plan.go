@@ -27,6 +27,11 @@ const (
 	WarnAutoStopped   = "auto_stopped"
 	WarnScopeUnknown  = "scope_unknown_code"
 	WarnDuplicateLink = "duplicate_enrolment"
+	// CodeScopeMatchesNobody: a scope that no active user matches is a plan
+	// error, not a plan that disables every enrolment (a misspelt
+	// organization code in calendar.scope would otherwise switch the whole
+	// company off on the next run, with no safeguard on a first import).
+	CodeScopeMatchesNobody = "scope_matches_nobody"
 )
 
 // changeData is what Apply needs of a change: the bridge-owned values to
@@ -70,6 +75,21 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 		if u.ID != "" {
 			byID[u.ID] = u
 		}
+	}
+	if p.Scope != nil && matchesNobody(p.Scope, users, sd) {
+		var unknown []string
+		for _, r := range p.Scope.Unknown(sd) {
+			unknown = append(unknown, r.Value)
+		}
+		key := CodeScopeMatchesNobody
+		params := msg.Params{"scope": p.Scope.Source()}
+		if len(unknown) > 0 {
+			key += ".unknown"
+			params["unknown"] = unknown
+		}
+		out.Warnings = nil // the error names the unknown codes
+		out.Errors = append(out.Errors, provision.NewIssue(CodeScopeMatchesNobody, key, params))
+		return out
 	}
 	byLogin := make(map[string]*directory.User, len(users))
 	for _, u := range users {
@@ -329,4 +349,21 @@ func mustJSON(v any) json.RawMessage {
 		panic(fmt.Sprintf("calendar: marshal change data: %v", err)) // plain structs: cannot fail
 	}
 	return b
+}
+
+// matchesNobody reports whether there are active users and s matches none
+// of them. It stops at the first match, so a scope that matches anyone
+// costs a few users' evaluation.
+func matchesNobody(s *scope.Scope, users []*directory.User, d *scope.Directory) bool {
+	active := false
+	for _, u := range users {
+		if !u.Valid {
+			continue
+		}
+		active = true
+		if s.Match(u, d) {
+			return false
+		}
+	}
+	return active
 }

@@ -492,10 +492,38 @@ func TestRule7_AutoStoppedNeverRestarted(t *testing.T) {
 
 func TestScopeUnknownCodesWarn(t *testing.T) {
 	c := calConfig()
-	c.Scope = `organization <= "salse"`
+	c.Scope = `organization <= "salse" or organization <= "sales"`
 	p := makePlan(t, newTarget(t, c), company(), nil, nil)
 	if len(p.Warnings) != 1 || p.Warnings[0].Code != WarnScopeUnknown || !strings.Contains(p.Warnings[0].Message, `"salse"`) {
 		t.Errorf("warnings = %+v", p.Warnings)
+	}
+	if len(p.Errors) != 0 || len(p.Changes) == 0 {
+		t.Errorf("a scope that still matches someone: errors %+v, %d changes", p.Errors, len(p.Changes))
+	}
+}
+
+// A scope that matches no active user is a plan error with no changes:
+// a misspelt organization code must not disable every enrolment.
+func TestScopeMatchingNobodyIsAnError(t *testing.T) {
+	snap := company()
+	sato := enrolment(1, user(snap, "sato"), true)
+	for name, tc := range map[string]struct {
+		scope, key string
+	}{
+		"an unknown organization": {`organization <= "salse"`, CodeScopeMatchesNobody + ".unknown"},
+		"known codes, no one":     {`organization = "hq"`, CodeScopeMatchesNobody},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := calConfig()
+			c.Scope = tc.scope
+			p := makePlan(t, newTarget(t, c), snap, []Enrolment{sato}, []provision.Link{link(sato, "1")})
+			if len(p.Errors) != 1 || p.Errors[0].Code != CodeScopeMatchesNobody || p.Errors[0].TextKey() != tc.key || len(p.Changes) != 0 {
+				t.Fatalf("errors %+v, %d changes; want one %s and no change", p.Errors, len(p.Changes), tc.key)
+			}
+			if ja := provision.IssueText(msg.Ja, p.Errors[0]); !strings.Contains(ja, "一致する有効なユーザーがいません") {
+				t.Errorf("Japanese: %s", ja)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,301 @@
+package sqlite
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cybridge/cybridge/provision"
+)
+
+// The per-object change log (table run_changes, migration 0004): every
+// change an applied run made, one row each, written by InsertRun in the
+// apply transaction, so that a run that rolls back leaves none. A person's
+// history reads these rows instead of decompressing every stored plan.
+//
+// Runs applied before the table existed are filled in once, from their
+// stored plans, in the migration's own transaction (backfillChanges): the
+// upgrade reads each applied run's plan one change at a time, and a
+// database that fails half-way keeps neither the table nor the rows.
+
+// ChangeRecord is one applied change with its run.
+type ChangeRecord struct {
+	RunID   int64
+	At      time.Time // when the run that applied it finished
+	Trigger provision.Trigger
+	Change  provision.Change // Data, ObjectID and Link are not kept
+}
+
+// PersonRef is one person the change log knows: the login (a member's or
+// an enrolment's key), the newest display name and e-mail address it
+// recorded, and how many changes it holds.
+type PersonRef struct {
+	Login   string
+	Name    string
+	Email   string
+	Changes int
+}
+
+const insertChange = `INSERT INTO run_changes (run_id, seq, target, kind, key, label, email, action, reason, flags, fields)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// writeChanges writes the change-log rows of run id's changes inside q.
+func writeChanges(ctx context.Context, q provision.Querier, id int64, next func() (*provision.Change, error)) error {
+	stmt, err := q.PrepareContext(ctx, insertChange)
+	if err != nil {
+		return fmt.Errorf("record the changes: %w", err)
+	}
+	defer stmt.Close()
+	for seq := 0; ; seq++ {
+		c, err := next()
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			return nil
+		}
+		flags, fields := "", ""
+		if len(c.Flags) > 0 {
+			b, err := json.Marshal(c.Flags)
+			if err != nil {
+				return err
+			}
+			flags = string(b)
+		}
+		if len(c.Fields) > 0 {
+			b, err := json.Marshal(c.Fields)
+			if err != nil {
+				return err
+			}
+			fields = string(b)
+		}
+		if _, err := stmt.ExecContext(ctx, id, seq, c.Target, c.Kind, c.Key, c.Label, changeEmail(c),
+			string(c.Action), c.Reason, flags, fields); err != nil {
+			return fmt.Errorf("record change %d of run %d: %w", seq+1, id, err)
+		}
+	}
+}
+
+// changeEmail is the e-mail address a change carries: the new value of
+// its email field, else the old one (a delete, or an address removed).
+func changeEmail(c *provision.Change) string {
+	f, ok := c.Fields.Get("email")
+	if !ok {
+		return ""
+	}
+	if s := provision.String(f.New); s != "" {
+		return s
+	}
+	return provision.String(f.Old)
+}
+
+// sliceChanges walks cs.
+func sliceChanges(cs []provision.Change) func() (*provision.Change, error) {
+	i := 0
+	return func() (*provision.Change, error) {
+		if i >= len(cs) {
+			return nil, nil
+		}
+		i++
+		return &cs[i-1], nil
+	}
+}
+
+// streamChanges walks the changes of a stored plan (gzip-compressed JSON,
+// or plain) one at a time: the rest of the plan is skipped, and a plan of
+// a whole directory is never decoded whole.
+func streamChanges(b []byte) (func() (*provision.Change, error), error) {
+	var r io.Reader = bytes.NewReader(b)
+	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		r = zr
+	}
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("not a plan object")
+	}
+	// Find "changes", skipping every other member.
+	for {
+		if !dec.More() {
+			return sliceChanges(nil), nil // no changes key
+		}
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if t == "changes" {
+			break
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	t, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if t == nil { // "changes": null
+		return sliceChanges(nil), nil
+	}
+	if t != json.Delim('[') {
+		return nil, fmt.Errorf("plan changes: not a list")
+	}
+	return func() (*provision.Change, error) {
+		if !dec.More() {
+			return nil, nil
+		}
+		var c provision.Change
+		if err := dec.Decode(&c); err != nil {
+			return nil, err
+		}
+		return &c, nil
+	}, nil
+}
+
+// backfillChanges fills run_changes from the stored plans of the runs
+// applied before migration 0004, inside its transaction q.
+func backfillChanges(ctx context.Context, q provision.Querier) error {
+	rows, err := q.QueryContext(ctx, "SELECT id FROM runs WHERE status = 'applied' AND plan IS NOT NULL ORDER BY id")
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var plan []byte
+		if err := q.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan); err != nil {
+			return err
+		}
+		next, err := streamChanges(plan)
+		if err != nil {
+			return fmt.Errorf("run %d plan: %w", id, err)
+		}
+		if err := writeChanges(ctx, q, id, next); err != nil {
+			return fmt.Errorf("run %d plan: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// likePattern is s as a LIKE pattern matching any text that contains it
+// (LIKE is case-insensitive for ASCII letters), with % _ and \ escaped.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// kindsIn is "kind IN (?, ?)" for kinds, with its arguments.
+func kindsIn(kinds []string) (string, []any) {
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		args[i] = k
+	}
+	return "kind IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + ")", args
+}
+
+// People returns the people of the change log whose login, a display
+// name or an e-mail address it recorded contains query (case-insensitive
+// for ASCII letters), among the changes of the given kinds (the kinds
+// whose key is a login), by login; at most limit, and how many matched.
+// A person is found by a name or address they had then, too.
+func (s *Store) People(ctx context.Context, kinds []string, query string, limit int) ([]PersonRef, int, error) {
+	if len(kinds) == 0 || strings.TrimSpace(query) == "" {
+		return nil, 0, nil
+	}
+	in, args := kindsIn(kinds)
+	pat := likePattern(strings.TrimSpace(query))
+	args = append(args, pat, pat, pat)
+	// The newest name and address of each login: its row with the highest
+	// id (and a non-empty address, for the address).
+	rows, err := s.ro.QueryContext(ctx, `WITH hits AS (
+  SELECT DISTINCT key FROM run_changes WHERE `+in+` AND (key LIKE ? ESCAPE '\' OR label LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')
+), mine AS (
+  SELECT c.* FROM run_changes c JOIN hits h ON c.key = h.key WHERE c.`+in+`
+)
+SELECT m.key,
+  (SELECT label FROM mine x WHERE x.key = m.key AND x.label <> '' ORDER BY x.id DESC LIMIT 1),
+  (SELECT email FROM mine x WHERE x.key = m.key AND x.email <> '' ORDER BY x.id DESC LIMIT 1),
+  count(*)
+FROM mine m GROUP BY m.key ORDER BY m.key`, append(args, args[:len(kinds)]...)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search the change log: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonRef
+	total := 0
+	for rows.Next() {
+		var p PersonRef
+		var name, email *string
+		if err := rows.Scan(&p.Login, &name, &email, &p.Changes); err != nil {
+			return nil, 0, fmt.Errorf("search the change log: %w", err)
+		}
+		if name != nil {
+			p.Name = *name
+		}
+		if email != nil {
+			p.Email = *email
+		}
+		total++
+		if len(out) < limit {
+			out = append(out, p)
+		}
+	}
+	return out, total, rows.Err()
+}
+
+// PersonChanges returns the newest changes (at most limit) the change log
+// holds for login among the given kinds: newest run first, in plan order
+// within a run.
+func (s *Store) PersonChanges(ctx context.Context, kinds []string, login string, limit int) ([]ChangeRecord, error) {
+	in, args := kindsIn(kinds)
+	rows, err := s.ro.QueryContext(ctx, `SELECT c.run_id, r.finished_at, r.triggered_by, c.target, c.kind, c.key, c.label, c.action, c.reason, c.flags, c.fields
+FROM run_changes c JOIN runs r ON r.id = c.run_id
+WHERE c.key = ? AND c.`+in+` ORDER BY c.run_id DESC, c.seq LIMIT ?`, append(append([]any{login}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read the changes of %s: %w", login, err)
+	}
+	defer rows.Close()
+	var out []ChangeRecord
+	for rows.Next() {
+		var rec ChangeRecord
+		var at int64
+		var trig, action, flags, fields string
+		c := &rec.Change
+		if err := rows.Scan(&rec.RunID, &at, &trig, &c.Target, &c.Kind, &c.Key, &c.Label, &action, &c.Reason, &flags, &fields); err != nil {
+			return nil, fmt.Errorf("read the changes of %s: %w", login, err)
+		}
+		rec.At, rec.Trigger, c.Action = fromMillis(at), provision.Trigger(trig), provision.Action(action)
+		if flags != "" {
+			if err := json.Unmarshal([]byte(flags), &c.Flags); err != nil {
+				return nil, fmt.Errorf("run %d change flags: %w", rec.RunID, err)
+			}
+		}
+		if fields != "" {
+			if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
+				return nil, fmt.Errorf("run %d change fields: %w", rec.RunID, err)
+			}
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
