@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 )
 
 // Problem codes reported by Validate.
@@ -17,6 +18,7 @@ const (
 	ProblemUnknownOrg       = "unknown_org"
 	ProblemUnknownUser      = "unknown_user"
 	ProblemEmptyCode        = "empty_code"
+	ProblemControlCharacter = "control_character"
 )
 
 // Problem is one thing wrong with a snapshot, with where it came from: a
@@ -82,7 +84,9 @@ func (e *ValidationError) Localize(lang msg.Lang) string {
 			break
 		}
 		b.WriteString("\n  ")
-		b.WriteString(p.Localize(lang))
+		// One problem is one line: a line break or control character in
+		// a name it quotes is shown escaped, never forges a line.
+		b.WriteString(termtext.Escape(p.Localize(lang)))
 	}
 	return b.String()
 }
@@ -93,7 +97,8 @@ func Codes() []string {
 	return []string{CodeInvalidDirectory, "directory.more",
 		"directory." + ProblemDuplicateLogin, "directory." + ProblemDuplicateOrgCode, "directory." + ProblemDuplicateGroup,
 		"directory." + ProblemUnknownParent, "directory." + ProblemOrgCycle, "directory." + ProblemUnknownUser,
-		keyUnknownOrgMember, keyUnknownOrgPrimary, keyEmptyOrgCode, keyEmptyLogin}
+		keyUnknownOrgMember, keyUnknownOrgPrimary, keyEmptyOrgCode, keyEmptyLogin,
+		keyControlLogin, keyControlOrg, keyControlGroup}
 }
 
 // The keys of the codes that cover two situations.
@@ -102,13 +107,23 @@ const (
 	keyUnknownOrgPrimary = "directory.unknown_org.primary"
 	keyEmptyOrgCode      = "directory.empty_code.org"
 	keyEmptyLogin        = "directory.empty_code.login"
+	keyControlLogin      = "directory.control_character.login"
+	keyControlOrg        = "directory.control_character.org"
+	keyControlGroup      = "directory.control_character.group"
 )
 
 // Validate reports every problem of the snapshot at once: empty or duplicate
 // login names and organization codes, parent codes that do not exist, cycles
 // in the organization tree, memberships naming unknown organizations, group
-// members naming unknown users. It returns nil or a *ValidationError. A
-// snapshot with problems is never planned from.
+// members naming unknown users, and logins and codes holding a control
+// character. It returns nil or a *ValidationError. A snapshot with
+// problems is never planned from.
+//
+// A login or code is a key: it is printed in reports, compared, and
+// written to the targets. A control character in one (a line break, ESC,
+// a bidi override: termtext.Unsafe) is refused, from cybozu.com and CSV
+// files alike, as the roster refuses it in codes typed by an admin; the
+// problem shows the value escaped.
 func (s *Snapshot) Validate() error {
 	var ps []Problem
 	add := func(code, key string, loc Location, p msg.Params) {
@@ -126,6 +141,9 @@ func (s *Snapshot) Validate() error {
 		if o.Code == "" {
 			add(ProblemEmptyCode, keyEmptyOrgCode, o.Origin, msg.Params{"name": o.Name})
 			continue
+		}
+		if !termtext.Safe(o.Code, false) {
+			add(ProblemControlCharacter, keyControlOrg, o.Origin, msg.Params{"code": termtext.Escape(o.Code)})
 		}
 		if first, dup := orgs[o.Code]; dup {
 			add(ProblemDuplicateOrgCode, "", o.Origin, msg.Params{"code": o.Code, "first": first.Origin.String()})
@@ -182,6 +200,9 @@ func (s *Snapshot) Validate() error {
 			add(ProblemEmptyCode, keyEmptyLogin, u.Origin, msg.Params{"name": u.DisplayName})
 			continue
 		}
+		if !termtext.Safe(u.Login, false) {
+			add(ProblemControlCharacter, keyControlLogin, u.Origin, msg.Params{"login": termtext.Escape(u.Login)})
+		}
 		if first, dup := users[u.Login]; dup {
 			add(ProblemDuplicateLogin, "", u.Origin, msg.Params{"login": u.Login, "first": first.Origin.String()})
 			continue
@@ -200,6 +221,9 @@ func (s *Snapshot) Validate() error {
 	groups := make(map[string]bool, len(s.Groups))
 	for i := range s.Groups {
 		g := &s.Groups[i]
+		if !termtext.Safe(g.Code, false) {
+			add(ProblemControlCharacter, keyControlGroup, g.Origin, msg.Params{"code": termtext.Escape(g.Code)})
+		}
 		if groups[g.Code] {
 			add(ProblemDuplicateGroup, "", g.Origin, msg.Params{"code": g.Code})
 			continue

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -67,6 +68,23 @@ func TestValidate(t *testing.T) {
 			want:   []Problem{{Code: ProblemUnknownUser, Location: csvLoc("group.csv", 2)}},
 		},
 		{
+			name: "control characters in keys",
+			mutate: func(s *Snapshot) {
+				s.Users[0].Login = "a.ok\x1b[8mada"
+				s.Groups[0].Members = []string{"a.ok\x1b[8mada"}
+				s.Organizations[0].Code = "R&D\x1b]0;x\x07"
+				s.Organizations[1].ParentCode = "R&D\x1b]0;x\x07"
+				s.Users[1].Login = "b\u202e"
+				s.Groups[0].Code = "g\n2"
+			},
+			want: []Problem{
+				{Code: ProblemControlCharacter, Location: csvLoc("organization.csv", 2)},
+				{Code: ProblemControlCharacter, Location: csvLoc("user.csv", 2)},
+				{Code: ProblemControlCharacter, Location: csvLoc("user.csv", 3)},
+				{Code: ProblemControlCharacter, Location: csvLoc("group.csv", 2)},
+			},
+		},
+		{
 			name: "every problem at once",
 			mutate: func(s *Snapshot) {
 				s.Users[1].Login = "a"
@@ -85,6 +103,9 @@ func TestValidate(t *testing.T) {
 			s := base()
 			tt.mutate(s)
 			err := s.Validate()
+			if err != nil && strings.ContainsAny(err.Error(), "\x1b\x07\u202e") {
+				t.Errorf("the error text holds a control character: %q", err.Error())
+			}
 			var got []Problem
 			var ve *ValidationError
 			if errors.As(err, &ve) {

@@ -18,6 +18,7 @@ const (
 	CodePlanErrors     = "plan_errors"     // the heading of a PlanError
 	CodeApplyFailed    = "apply_failed"    // a target failed without a code of its own
 	CodeTargetDisabled = "target_disabled" // a stored plan changes a target not configured
+	CodeRunTimeout     = "run_timeout"     // the run did not finish within Runner.RunTimeout
 )
 
 // Exit code of a run blocked by a safeguard (SPEC §8.1).
@@ -32,6 +33,7 @@ var kindOf = map[string]msg.Kind{
 	CodeDomainMismatch: msg.KindInvalid,
 	CodePlanErrors:     msg.KindInvalid,
 	CodeTargetDisabled: msg.KindForbidden,
+	CodeRunTimeout:     msg.KindUnavailable,
 }
 
 // Error is a run error with a stable code. Built by this package, it has
@@ -185,7 +187,7 @@ func Codes() []string {
 	return []string{
 		CodeBlocked, CodeStalePlan, keyStaleDomain, keyPlanApplied, CodeRunInProgress,
 		CodePlanFormat, keyPlanVersion, keyPlanDuplicateTarget, keyPlanUnknownTarget, keyPlanNoAction,
-		CodeDomainMismatch, CodeDomainSwitch, CodePlanErrors, CodeApplyFailed, CodeTargetDisabled,
+		CodeDomainMismatch, CodeDomainSwitch, CodePlanErrors, CodeApplyFailed, CodeTargetDisabled, CodeRunTimeout,
 		SafeguardMaxDeletes, SafeguardMaxDeletePercent, SafeguardMinSourceRatio,
 	}
 }

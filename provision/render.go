@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 )
 
 // TextOptions say how the text report is written: in which language, and
@@ -31,6 +32,12 @@ const TimeFormat = "2006-01-02 15:04:05 -07:00"
 // field values and why each object was matched), errors, warnings, tripped
 // safeguards, and one summary line per target — every word from the
 // catalogue, in o.Lang.
+//
+// Every string from the directory (keys, labels, values, the domain, the
+// parameters of issues) is escaped (termtext): a control character, a
+// line break or a bidi override in a display name is shown, never sent to
+// the admin's terminal, so it can neither hide nor forge a line of the
+// report.
 func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	l := o.Lang
@@ -40,7 +47,7 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 	src := p.Source
 	domain := ""
 	if src.Domain != "" {
-		domain = " " + src.Domain
+		domain = " " + termtext.Escape(src.Domain)
 	}
 	bw.WriteString(msg.Text(l, "report.header", msg.Params{"source": msg.TextOr(l, "source."+src.Kind, nil, src.Kind),
 		"domain": domain, "users": src.Users, "orgs": src.Organizations}))
@@ -60,12 +67,12 @@ func RenderText(w io.Writer, p *Plan, o TextOptions) error {
 		kinfo := kindInfo(infos[c.Target], c.Kind)
 		if s := TargetName(l, c.Target) + ": " + KindName(l, kinfo.Plural); s != section {
 			section = s
-			fmt.Fprintf(bw, "\n%s\n", s)
+			fmt.Fprintf(bw, "\n%s\n", termtext.Escape(s))
 		}
 		writeChange(bw, l, c, kinfo)
 	}
 	if p.SwitchesDomain() {
-		fmt.Fprintf(bw, "\n%s\n  ~ %s → %s\n", msg.Text(l, "report.linked_domain", nil), p.LinkedDomain, p.Source.Domain)
+		fmt.Fprintf(bw, "\n%s\n  ~ %s → %s\n", msg.Text(l, "report.linked_domain", nil), termtext.Escape(p.LinkedDomain), termtext.Escape(p.Source.Domain))
 	}
 	switch {
 	case !p.HasChanges() && len(p.Errors) > 0:
@@ -97,7 +104,7 @@ func writeIssues(w *bufio.Writer, l msg.Lang, head, glyph string, issues []Issue
 	}
 	fmt.Fprintf(w, "\n%s\n", head)
 	for _, e := range issues {
-		fmt.Fprintf(w, "  %s [%s] %s\n", glyph, e.Code, IssueText(l, e))
+		fmt.Fprintf(w, "  %s [%s] %s\n", glyph, termtext.Escape(e.Code), termtext.Escape(IssueText(l, e)))
 	}
 }
 
@@ -188,15 +195,15 @@ func kindInfo(t TargetInfo, kind string) KindInfo {
 }
 
 func writeChange(w *bufio.Writer, l msg.Lang, c *Change, k KindInfo) {
-	fmt.Fprintf(w, "  %s %s", c.Action.Glyph(), c.Key)
+	fmt.Fprintf(w, "  %s %s", c.Action.Glyph(), termtext.Escape(c.Key))
 	if c.Label != "" && c.Label != c.Key {
-		fmt.Fprintf(w, " (%s)", c.Label)
+		fmt.Fprintf(w, " (%s)", termtext.Escape(c.Label))
 	}
 	if r := c.Reason; r != "" {
-		fmt.Fprintf(w, "  — %s", ReasonText(l, r))
+		fmt.Fprintf(w, "  — %s", termtext.Escape(ReasonText(l, r)))
 	}
 	for _, f := range c.Flags {
-		fmt.Fprintf(w, " [%s]", FlagText(l, f))
+		fmt.Fprintf(w, " [%s]", termtext.Escape(FlagText(l, f)))
 	}
 	w.WriteByte('\n')
 	names := make([]string, len(c.Fields))
@@ -208,7 +215,7 @@ func writeChange(w *bufio.Writer, l msg.Lang, c *Change, k KindInfo) {
 		}
 	}
 	for i, f := range c.Fields {
-		fmt.Fprintf(w, "      %s%s ", names[i], strings.Repeat(" ", width-displayWidth(names[i])))
+		fmt.Fprintf(w, "      %s%s ", termtext.Escape(names[i]), strings.Repeat(" ", width-displayWidth(names[i])))
 		empty := EmptyText(l, k.EmptyText[f.Name])
 		if c.Action == Create || f.Old == nil {
 			w.WriteString(Value(l, f.New, empty))
@@ -244,8 +251,10 @@ func displayWidth(s string) int {
 	return n
 }
 
-// Value renders one field value: strings quoted, lists in brackets,
-// booleans as words in l; empty as the kind says.
+// Value renders one field value: strings quoted (Go escapes: a control
+// character or bidi override shows as \x1b or \u202e), lists in brackets,
+// booleans as words in l; empty as the kind says. Anything else is
+// escaped (termtext), so a value never carries a control character.
 func Value(l msg.Lang, v any, empty string) string {
 	switch x := v.(type) {
 	case nil:
@@ -254,7 +263,7 @@ func Value(l msg.Lang, v any, empty string) string {
 		if x == "" && empty != "" {
 			return empty
 		}
-		return strconv.Quote(x)
+		return quote(x)
 	case bool:
 		return msg.Text(l, "report."+strconv.FormatBool(x), nil)
 	case []string, []any:
@@ -264,9 +273,14 @@ func Value(l msg.Lang, v any, empty string) string {
 		}
 		q := make([]string, len(ls))
 		for i, s := range ls {
-			q[i] = strconv.Quote(s)
+			q[i] = quote(s)
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	}
-	return fmt.Sprint(v)
+	return termtext.Escape(fmt.Sprint(v))
 }
+
+// quote is strconv.Quote with the bidi controls and separators termtext
+// names escaped too (Quote keeps a printable rune; these are format
+// characters it already escapes, but the guarantee is termtext's).
+func quote(s string) string { return termtext.Escape(strconv.Quote(s)) }

@@ -151,7 +151,16 @@ type Runner struct {
 	Holder string
 	// Progress, when set, is told each stage ("reading the directory", ...).
 	Progress func(stage string)
+	// RunTimeout bounds one run, read to commit (0: no bound). A run past
+	// it fails with run_timeout, is recorded as failed — so a hanging
+	// cybozu.com counts toward the schedule's auto-pause instead of
+	// blocking every later trigger — and changes nothing (the apply
+	// transaction is rolled back).
+	RunTimeout time.Duration
 }
+
+// errRunTimeout is the cause of a run's context past Runner.RunTimeout.
+var errRunTimeout = errors.New("run timeout")
 
 // Request is one run's input.
 type Request struct {
@@ -215,6 +224,11 @@ func (r *Runner) holder() string {
 // run that did not succeed (a *PlanError, *BlockedError, or *Error with a
 // stable code).
 func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
+	if r.RunTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, r.RunTimeout, errRunTimeout)
+		defer cancel()
+	}
 	started := r.Store.Now()
 	res := &Result{Status: StatusFailed}
 	plan := req.Plan
@@ -574,6 +588,9 @@ func (r *Runner) record(ctx context.Context, req Request, started time.Time, pla
 // cause (joined with the recording error, if the database itself failed).
 func (r *Runner) failed(ctx context.Context, res *Result, req Request, started time.Time, plan *Plan, cause error) (*Result, error) {
 	res.Status = StatusFailed
+	if errors.Is(context.Cause(ctx), errRunTimeout) {
+		cause = newError(CodeRunTimeout, "", msg.Params{"timeout": r.RunTimeout.String(), "detail": msg.Code(cause)}, cause)
+	}
 	id, err := r.recordFailure(ctx, req, started, plan, cause)
 	res.RunID = id
 	return res, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -123,7 +124,8 @@ func listEnrolments(w io.Writer, l msg.Lang, ens []calendar.EnrolmentView) error
 	// after it.
 	fmt.Fprintln(tw, msg.Text(l, "cli.calendar.header", nil))
 	for _, j := range ens {
-		fmt.Fprintln(tw, strings.Join([]string{j.Login, stateText(l, j), permitText(l, j), j.Target, calendarText(l, j), j.Name}, "\t"))
+		fmt.Fprintln(tw, strings.Join([]string{termtext.Escape(j.Login), stateText(l, j), permitText(l, j), termtext.Escape(j.Target),
+			termtext.Escape(calendarText(l, j)), termtext.Escape(j.Name)}, "\t"))
 	}
 	return tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 	"github.com/cybridge/cybridge/targets/calendar"
 )
 
@@ -42,7 +43,11 @@ func (r *enrolmentDetail) Text(w io.Writer) error {
 	e, l, en := r.e, r.e.lang(), r.en
 	j := en.View()
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	row := func(key, v string) { fmt.Fprintf(tw, "%s:\t%s\n", e.text("cli.calendar."+key, nil), v) }
+	// Every value may come from the directory or an admin: escaped
+	// (termtext), one line each.
+	row := func(key, v string) {
+		fmt.Fprintf(tw, "%s:\t%s\n", e.text("cli.calendar."+key, nil), termtext.Escape(v))
+	}
 	row("login", j.Login)
 	row("name", j.Name)
 	row("email", j.Email)
@@ -73,7 +78,7 @@ func (r *enrolmentDetail) Text(w io.Writer) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s\n", e.text("cli.calendar.history", nil))
 	for _, h := range r.hist {
-		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+e.redact(h.Summary(l))); err != nil {
+		if _, err := fmt.Fprintln(w, "  "+e.time(h.At)+"  "+termtext.Escape(e.redact(h.Summary(l)))); err != nil {
 			return err
 		}
 	}

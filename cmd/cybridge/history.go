@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 	"github.com/cybridge/cybridge/provision/history"
 )
 
@@ -66,13 +67,13 @@ func (r *historyResult) JSON() any { return r.rep }
 func (r *historyResult) Text(w io.Writer) error {
 	e, l, rep := r.e, r.e.lang(), r.rep
 	if len(rep.People) == 0 {
-		_, err := fmt.Fprintln(w, e.text("person_history.none", msg.Params{"query": rep.Query}))
+		_, err := fmt.Fprintln(w, e.text("person_history.none", msg.Params{"query": termtext.Escape(rep.Query)}))
 		return err
 	}
 	if rep.Narrow {
-		fmt.Fprintln(w, e.text("person_history.narrow", msg.Params{"query": rep.Query, "count": rep.Matched, "shown": len(rep.People)}))
+		fmt.Fprintln(w, e.text("person_history.narrow", msg.Params{"query": termtext.Escape(rep.Query), "count": rep.Matched, "shown": len(rep.People)}))
 		for _, p := range rep.People {
-			fmt.Fprintf(w, "  %s  %s\n", p.Text(l), e.text("person_history.changes", msg.Params{"count": p.Changes}))
+			fmt.Fprintf(w, "  %s  %s\n", termtext.Escape(p.Text(l)), e.text("person_history.changes", msg.Params{"count": p.Changes}))
 		}
 		return nil
 	}
@@ -80,7 +81,7 @@ func (r *historyResult) Text(w io.Writer) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintln(w, p.Text(l))
+		fmt.Fprintln(w, termtext.Escape(p.Text(l)))
 		if len(p.History) == 0 {
 			fmt.Fprintln(w, "  "+e.text("person_history.empty", nil))
 			continue
@@ -88,7 +89,8 @@ func (r *historyResult) Text(w io.Writer) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  "+e.text("person_history.header", nil))
 		for _, h := range p.History {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.time(h.At), h.Who(l), h.What(l), e.redact(h.Detail(l)))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.time(h.At), termtext.Escape(h.Who(l)), termtext.Escape(h.What(l)),
+				termtext.Escape(e.redact(h.Detail(l))))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 	"github.com/cybridge/cybridge/provision/schedule"
 )
 
@@ -58,12 +59,12 @@ func (r *resumeResult) Text(w io.Writer) error {
 		return err
 	}
 	l := r.e.lang()
-	lines := []string{r.e.text("cli.resume.resumed", msg.Params{"since": r.e.time(r.was.Since), "reason": r.was.Text(l)})}
+	lines := []string{r.e.text("cli.resume.resumed", msg.Params{"since": r.e.time(r.was.Since), "reason": termtext.Escape(r.was.Text(l))})}
 	if note := r.was.Note(); note != "" {
-		lines = append(lines, "  "+r.e.text("pause.note", nil)+": "+note)
+		lines = append(lines, "  "+r.e.text("pause.note", nil)+": "+termtext.Escape(note))
 	}
 	if cause := r.was.CauseText(l); cause != "" {
-		lines = append(lines, "  "+r.e.text("pause.cause", nil)+": "+r.e.redact(cause))
+		lines = append(lines, "  "+r.e.text("pause.cause", nil)+": "+termtext.Lines(r.e.redact(cause)))
 	}
 	_, err := fmt.Fprintln(w, strings.Join(lines, "\n"))
 	return err

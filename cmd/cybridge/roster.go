@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
+	"github.com/cybridge/cybridge/internal/excelcsv"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/targets/safety"
 )
@@ -48,7 +48,8 @@ func (o *exportOptions) check(*cli.Invocation) error {
 
 // newRosterExportCommand is `cybridge roster export`: the roster as JSON,
 // or one kind as CSV (UTF-8; a member's departments are codes joined with
-// ";"). CSV is this command's text format.
+// ";"). CSV is this command's text format, written for a spreadsheet
+// (excelcsv: a UTF-8 BOM, formula cells as text).
 func newRosterExportCommand(e *env, o *exportOptions) *cli.Command {
 	return &cli.Command{Name: "export", Summary: "cli.summary.roster_export", Formats: []string{"json", "csv"}, Flags: o.flags, Check: o.check,
 		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
@@ -73,8 +74,12 @@ type exportResult struct {
 
 func (r *exportResult) JSON() any { return r.ex }
 
+// Raw: the CSV is printed byte for byte (its cells are made safe for a
+// spreadsheet instead).
+func (r *exportResult) Raw() {}
+
 func (r *exportResult) Text(out io.Writer) error {
-	w := csv.NewWriter(out)
+	w := excelcsv.NewWriter(out)
 	if r.kind == "departments" {
 		w.Write([]string{"code", "name", "parent", "origin"})
 		for _, d := range r.ex.Departments {
@@ -86,8 +91,7 @@ func (r *exportResult) Text(out io.Writer) error {
 			w.Write([]string{m.Login, m.Name, m.Reading, m.Email, m.Phone, strings.Join(m.Departments, ";"), m.Origin})
 		}
 	}
-	w.Flush()
-	return w.Error()
+	return w.Flush()
 }
 
 // editRoster runs fn in one write transaction (app.EditRoster). A roster

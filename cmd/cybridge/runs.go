@@ -11,6 +11,7 @@ import (
 
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 	"github.com/cybridge/cybridge/provision"
 )
 
@@ -94,7 +95,7 @@ func (r *runsResult) Text(w io.Writer) error {
 		src := sourceName(l, run.Source)
 		errText := ""
 		if run.Error != nil {
-			errText = run.Error.Code
+			errText = termtext.Escape(run.Error.Code)
 		}
 		status := statusName(l, run.Status)
 		if run.Repeats > 1 {
@@ -119,7 +120,7 @@ func statusName(l msg.Lang, s provision.Status) string {
 func sourceName(l msg.Lang, s provision.RunSource) string {
 	name := msg.TextOr(l, "source."+s.Kind, nil, s.Kind)
 	if s.Domain != "" {
-		name += " " + s.Domain
+		name += " " + termtext.Escape(s.Domain)
 	}
 	return name
 }
@@ -159,7 +160,7 @@ func (r *runResult) Text(w io.Writer) error {
 	row("cli.run.started", e.time(run.StartedAt))
 	row("cli.run.finished", e.time(run.FinishedAt)+" ("+run.FinishedAt.Sub(run.StartedAt).Round(time.Millisecond).String()+")")
 	if run.Error != nil {
-		row("cli.run.error", fmt.Sprintf("[%s] %s", run.Error.Code, e.redact(provision.IssueText(l, *run.Error))))
+		row("cli.run.error", fmt.Sprintf("[%s] %s", termtext.Escape(run.Error.Code), termtext.Lines(e.redact(provision.IssueText(l, *run.Error)))))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

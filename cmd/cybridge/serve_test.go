@@ -48,8 +48,12 @@ type stack struct {
 	// wrongPassword sends the domain a wrong password, as after the
 	// account's password was changed in cybozu.com: auth_failed.
 	wrongPassword atomic.Bool
-	log           *syncBuffer
-	stop          func() error
+	// hostile, when set, answers instead of sim (a cybozutest.Sim with
+	// EndlessUsers); hang makes users.json never answer.
+	hostile atomic.Pointer[cybozutest.Sim]
+	hang    atomic.Bool
+	log     *syncBuffer
+	stop    func() error
 }
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -86,6 +90,14 @@ func startStack(t *testing.T, mod func(*config.Config)) *stack {
 		}
 		if st.wrongPassword.Load() && r.Header.Get("X-Cybozu-Authorization") != "" {
 			r.Header.Set("X-Cybozu-Authorization", base64.StdEncoding.EncodeToString([]byte(cybozutest.DefaultLogin+":changed")))
+		}
+		if st.hang.Load() && r.URL.Path == "/v1/users.json" {
+			<-r.Context().Done()
+			return
+		}
+		if h := st.hostile.Load(); h != nil {
+			h.ServeHTTP(w, r)
+			return
 		}
 		st.sim.ServeHTTP(w, r)
 	}))
@@ -394,5 +406,54 @@ func TestServeRecordsPanicAsFailedRun(t *testing.T) {
 	st.mustAPI(200, "GET", "/api/v1/runs/"+id, nil, &run)
 	if run.Trigger != "schedule" || run.Status != "failed" || run.Error == nil || run.Error.Code != "internal" {
 		t.Errorf("recorded panic = %+v", run)
+	}
+}
+
+// A cybozu.com that never ends the read — a users.json that hangs, or
+// that pages the same full page forever — fails each scheduled run within
+// the run timeout (run_timeout, or unexpected_response from the paging
+// guard), and two such runs pause the schedule (F5): nothing is skipped
+// forever.
+func TestServeEndlessReadFailsAndPauses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, code string
+		hostile    func(st *stack)
+	}{
+		{"hanging reply", provision.CodeRunTimeout, func(st *stack) { st.hang.Store(true) }},
+		{"same page forever", "unexpected_response", func(st *stack) {
+			st.hostile.Store(cybozutest.New(cybozutest.Options{Snapshot: fixtures.Company(), EndlessUsers: cybozutest.EndlessRepeat}))
+		}},
+		{"new users forever", provision.CodeRunTimeout, func(st *stack) {
+			st.hostile.Store(cybozutest.New(cybozutest.Options{Snapshot: fixtures.Company(), EndlessUsers: cybozutest.EndlessFresh}))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			const timeout = 2 * time.Second
+			st := startStack(t, func(c *config.Config) { c.Schedule.RunTimeout = config.Duration{Duration: timeout} })
+			tc.hostile(st)
+			st.srv.sched.Stop(context.Background())
+			sched, err := schedule.New(schedule.Config{Spec: "* * * * * *", Location: time.UTC, Policy: schedule.DefaultPolicy(2)},
+				st.srv.app.Scheduled(), st.srv.store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sched.Start(context.Background())
+			t.Cleanup(func() { sched.Stop(context.Background()) })
+			waitUntil(t, 20*time.Second, "the pause", func() bool {
+				in, _ := sched.Info(context.Background())
+				return in.Pause.Paused
+			})
+			runs := st.runs()
+			if len(runs) < 2 {
+				t.Fatalf("runs: %+v", runs)
+			}
+			for _, r := range runs[:2] {
+				if r.Trigger != "schedule" || r.Status != "failed" || r.Error == nil || r.Error.Code != tc.code {
+					t.Errorf("run %+v; want a failed scheduled run, %s", r, tc.code)
+				}
+			}
+		})
 	}
 }

@@ -37,14 +37,14 @@ func TestPreview(t *testing.T) {
 		want                            FilePreview
 	}{
 		{"shift_jis semicolon", sjis, "auto", "auto", FilePreview{Format{"Shift_JIS", "semicolon"},
-			[][]string{{"ログイン名", "表示名"}, {"ken", "髙橋 健"}}, 2}},
+			[][]string{{"ログイン名", "表示名"}, {"ken", "髙橋 健"}}, 2, 2, false}},
 		{"utf-8 BOM tab", "\ufeffa\tb\n1\t2\n", "", "", FilePreview{Format{"UTF-8", "tab"},
-			[][]string{{"a", "b"}, {"1", "2"}}, 2}},
+			[][]string{{"a", "b"}, {"1", "2"}}, 2, 2, false}},
 		{"quoted commas", quoted, "auto", "auto", FilePreview{Format{"UTF-8", "semicolon"},
-			[][]string{{"a,b,c", "x"}, {"1", "2"}}, 3}},
+			[][]string{{"a,b,c", "x"}, {"1", "2"}}, 3, 2, false}},
 		{"latin1 chosen", encode(t, charmap.ISO8859_1, "José,Müller\n"), "latin1", "comma", FilePreview{Format{"Latin-1", "comma"},
-			[][]string{{"José", "Müller"}}, 1}},
-		{"space chosen", "a b\n", "utf-8", "space", FilePreview{Format{"UTF-8", "space"}, [][]string{{"a", "b"}}, 1}},
+			[][]string{{"José", "Müller"}}, 1, 2, false}},
+		{"space chosen", "a b\n", "utf-8", "space", FilePreview{Format{"UTF-8", "space"}, [][]string{{"a", "b"}}, 1, 2, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Preview([]byte(tc.data), tc.encoding, tc.separator, 2)
@@ -62,5 +62,41 @@ func TestPreview(t *testing.T) {
 	}
 	if _, err := Preview([]byte("a"), "ebcdic", "auto", 1); err == nil || !strings.Contains(err.Error(), "ebcdic") {
 		t.Errorf("unknown encoding: %v", err)
+	}
+}
+
+// TestPreviewMasksPasswords: a password column (by its header) shows as
+// Masked, the preview says the file holds passwords, and an empty
+// password column is no warning (F8); wide rows and long cells are cut
+// (F6).
+func TestPreviewMasksPasswords(t *testing.T) {
+	data := "ログイン名;表示名;新ログイン名;パスワード;姓\nken;髙橋 健;;UserPw-001-Secret;髙橋\nyui;井上 結;;;井上\n"
+	got, err := Preview([]byte(data), "auto", "auto", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := FilePreview{Format: Format{"UTF-8", "semicolon"}, Rows: [][]string{
+		{"ログイン名", "表示名", "新ログイン名", "パスワード", "姓"},
+		{"ken", "髙橋 健", "", Masked, "髙橋"},
+		{"yui", "井上 結", "", "", "井上"},
+	}, Total: 3, Columns: 5, Passwords: true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("preview (-want +got):\n%s", diff)
+	}
+	if en, _ := Preview([]byte("Login Name,Password\nken,\n"), "", "", 5); en.Passwords {
+		t.Errorf("an empty password column reported as passwords: %+v", en)
+	}
+
+	wide := strings.Repeat("x,", 1000) + strings.Repeat("長", 500) + "\n"
+	got, err = Preview([]byte(wide), "", "", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Rows[0]) != PreviewColumns || got.Columns != 1001 {
+		t.Errorf("wide row: %d columns shown, Columns %d", len(got.Rows[0]), got.Columns)
+	}
+	long, _ := Preview([]byte(strings.Repeat("長", 500)+"\n"), "", "", 5)
+	if c := long.Rows[0][0]; c != strings.Repeat("長", PreviewCellRunes)+"…" {
+		t.Errorf("long cell cut to %d characters", len([]rune(c)))
 	}
 }

@@ -102,6 +102,8 @@ type Client struct {
 	// client's life (cybozu.com counts requests per domain, so others are
 	// using it too).
 	limit atomic.Int64
+	// listCap, when set (tests), replaces maxListItems.
+	listCap int
 }
 
 // New checks cfg and returns a Client. The checks are those of the

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 )
 
 // Stable error codes (SPEC §3.3). Every error the client returns is an
@@ -183,6 +184,9 @@ const (
 	detailHTMLPage = "cybozu.detail.html_page"
 	detailGarbled  = "cybozu.detail.garbled"
 	detailNoLogin  = "cybozu.detail.member_without_login"
+	// A list that never ends (read.go's maxListItems).
+	detailNoProgress = "cybozu.detail.no_progress"
+	detailTooMany    = "cybozu.detail.too_many"
 )
 
 // Codes lists every catalogue key the client's errors render: the codes
@@ -196,6 +200,7 @@ func Codes() []string {
 		keyIncompletePrimary, keyIncompleteMember, keyIncompleteNotInPrimary, keyChangedOrg, keyChangedGroup,
 		"config.url_not_url", "config.url_path", "config.url_http", "config.url_scheme", "config.url_userinfo", "config.url_query",
 		detailRedirect, detailNoHost, detailTimeout, detailHTMLPage, detailGarbled, detailNoLogin,
+		detailNoProgress, detailTooMany,
 	}
 	for code := range kindOf {
 		switch code {
@@ -263,7 +268,7 @@ func checkResponse(status int, h http.Header, body []byte, sent credentials) *Er
 		var cb cybozuBody
 		if json.Unmarshal(body, &cb) == nil {
 			isJSON = true
-			e.CybozuCode = strings.TrimSpace(cb.Code)
+			e.CybozuCode = oneLine(cb.Code, 40)
 			e.Detail = oneLine(cb.Message, 200)
 		}
 	}
@@ -404,7 +409,9 @@ func htmlTitle(body []byte) string {
 
 // oneLine collapses whitespace and cuts s to at most n runes.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// cybozu.com's words reach the admin's terminal: a control character
+	// or bidi override in them is shown escaped (termtext), never sent.
+	s = termtext.Escape(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > n {
 		s = string(r[:n]) + "…"
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
@@ -42,6 +43,18 @@ import (
 // The pool opens only once a first page was read: until then one request
 // is in flight, so that wrong credentials cost one failed login per read.
 const specPagesPerExtra = 50
+
+// A list that does not end is a broken or hostile answer, not a big
+// directory: without these guards the read would never finish (the same
+// full page forever) or grow until the process is killed (new users
+// forever), and every scheduled run after it would be skipped.
+//   - A full page that adds no new object (every id already read) fails
+//     the read: paging has stopped moving.
+//   - A list of more than maxListItems objects fails the read: ten times
+//     SPEC §9's 100,000 users, far past any cybozu.com domain.
+//
+// Both are unexpected_response, with the list's path in the detail.
+const maxListItems = 1_000_000
 
 type listKind int
 
@@ -340,7 +353,11 @@ func (r *reader) handle(res pageResult) *Error {
 			break
 		}
 		delete(l.pages, l.frontier)
-		if err := r.consume(l, p); err != nil {
+		added, err := r.consume(l, p)
+		if err != nil {
+			return err
+		}
+		if err := l.checkMoving(l.frontier, p.n, added, r.c.maxItems()); err != nil {
 			return err
 		}
 		if l.frontier == l.shortIdx {
@@ -404,8 +421,32 @@ func (r *reader) reread(l *list) {
 	r.lists[len(r.lists)-1].reread = true
 }
 
-// consume adds a page, in list order, to what has been read.
-func (r *reader) consume(l *list, p pageData) *Error {
+// maxItems is maxListItems, or the test's smaller cap.
+func (c *Client) maxItems() int {
+	if c.listCap > 0 {
+		return c.listCap
+	}
+	return maxListItems
+}
+
+// checkMoving fails a list whose full page idx added nothing new, or
+// that has gone past max items.
+func (l *list) checkMoving(idx, n, added, max int) *Error {
+	path, _, _ := strings.Cut(l.pathQuery(idx), "?")
+	if n >= pageSize && added == 0 {
+		e := &Error{Code: CodeUnexpectedResponse}
+		return e.withDetail(detailNoProgress, msg.Params{"path": path, "offset": idx * pageSize})
+	}
+	if (idx+1)*pageSize > max {
+		e := &Error{Code: CodeUnexpectedResponse}
+		return e.withDetail(detailTooMany, msg.Params{"path": path, "max": max})
+	}
+	return nil
+}
+
+// consume adds a page, in list order, to what has been read, and returns
+// how many objects it added (not read before).
+func (r *reader) consume(l *list, p pageData) (added int, err *Error) {
 	switch l.kind {
 	case kindOrgs:
 		for _, o := range p.orgs {
@@ -413,6 +454,7 @@ func (r *reader) consume(l *list, p pageData) *Error {
 				continue
 			}
 			r.orgIDs[string(o.ID)] = true
+			added++
 			r.orgs = append(r.orgs, o.toOrg())
 			r.progress.Organizations++
 			if !r.orgByCode[o.Code] {
@@ -426,6 +468,7 @@ func (r *reader) consume(l *list, p pageData) *Error {
 				continue
 			}
 			r.userIDs[string(u.ID)] = true
+			added++
 			r.users = append(r.users, u.toUser())
 			r.primaries = append(r.primaries, string(u.PrimaryOrganization))
 			r.progress.Users++
@@ -436,6 +479,7 @@ func (r *reader) consume(l *list, p pageData) *Error {
 				continue
 			}
 			r.groupIDs[string(g.ID)] = true
+			added++
 			if _, dup := r.groupIdx[g.Code]; !dup {
 				r.groupIdx[g.Code] = len(r.groups)
 				// The everyone group's members are all users: not read.
@@ -455,12 +499,13 @@ func (r *reader) consume(l *list, p pageData) *Error {
 		for _, ut := range p.uts {
 			if ut.User == nil || ut.User.Code == "" {
 				e := &Error{Code: CodeUnexpectedResponse}
-				return e.withDetail(detailNoLogin, msg.Params{"org": l.code})
+				return added, e.withDetail(detailNoLogin, msg.Params{"org": l.code})
 			}
 			if seen[ut.User.Code] {
 				continue
 			}
 			seen[ut.User.Code] = true
+			added++
 			m := memberRef{login: ut.User.Code}
 			if ut.Title != nil && ut.Title.Code != "" {
 				m.title = ut.Title.Code
@@ -483,10 +528,11 @@ func (r *reader) consume(l *list, p pageData) *Error {
 				continue
 			}
 			seen[u.Code] = true
+			added++
 			g.Members = append(g.Members, u.Code)
 		}
 	}
-	return nil
+	return added, nil
 }
 
 // assemble builds the snapshot once every list is read: primary

@@ -18,6 +18,7 @@ import (
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/directory/cybozutest"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // simConfig points a fast-retrying client at a simulator with its default
@@ -96,6 +97,34 @@ func TestReadFixtureCompany(t *testing.T) {
 	want.DropUser(directory.AdministratorLogin)
 	if diff := cmp.Diff(want, got, ignoreReadDetails); diff != "" {
 		t.Errorf("without the Administrator (-want +got):\n%s", diff)
+	}
+}
+
+// A users list that never ends — the same full page at every offset, or
+// new users forever — fails the read with unexpected_response instead of
+// reading forever (F5).
+func TestReadEndlessList(t *testing.T) {
+	for _, tc := range []struct {
+		endless cybozutest.Endless
+		detail  string
+	}{
+		{cybozutest.EndlessRepeat, "is full of objects already read"},
+		{cybozutest.EndlessFresh, "goes on past 2,000 objects"},
+	} {
+		t.Run(string(tc.endless), func(t *testing.T) {
+			sim := cybozutest.NewServer(t, cybozutest.Options{Snapshot: fixtures.Company(), EndlessUsers: tc.endless})
+			c := newClient(t, simConfig(sim))
+			c.listCap = 2000
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err := c.ReadSnapshot(ctx)
+			if msg.Code(err) != CodeUnexpectedResponse || !strings.Contains(err.Error(), tc.detail) {
+				t.Fatalf("read: %v, want unexpected_response (%s)", err, tc.detail)
+			}
+			if n := sim.Stats().Requests; n > 100 {
+				t.Errorf("%d requests before giving up", n)
+			}
+		})
 	}
 }
 

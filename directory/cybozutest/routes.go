@@ -1,6 +1,8 @@
 package cybozutest
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +18,10 @@ func (s *Sim) route(w http.ResponseWriter, r *http.Request, seq int64, acct acco
 	q := r.URL.Query()
 	switch r.URL.Path {
 	case "/v1/users.json":
+		if s.opts.EndlessUsers != "" {
+			s.serveEndless(w, seq, q)
+			return
+		}
 		s.serveList(w, seq, q, "users", v.users)
 	case "/v1/organizations.json":
 		s.serveList(w, seq, q, "organizations", v.orgs)
@@ -167,4 +173,22 @@ func indexed(q url.Values, name string) []string {
 		}
 	}
 	return out
+}
+
+// serveEndless answers users.json with a full page at every offset: the
+// first page again (EndlessRepeat) or new users (EndlessFresh).
+func (s *Sim) serveEndless(w http.ResponseWriter, seq int64, q url.Values) {
+	off, size, ok := s.paging(w, seq, q)
+	if !ok {
+		return
+	}
+	if s.opts.EndlessUsers == EndlessRepeat {
+		off = 0
+	}
+	writeOK(w, list("users", size, func(b []byte, i int) []byte {
+		n := off + i + 1
+		u, _ := json.Marshal(apiUser{ID: strconv.Itoa(n), Code: fmt.Sprintf("endless%07d", n), Valid: true, Name: fmt.Sprintf("Endless %d", n),
+			Timezone: "Asia/Tokyo", Locale: "ja", CustomItemValues: []apiCustomItem{}})
+		return append(b, u...)
+	}))
 }

@@ -29,6 +29,15 @@ const (
 
 // Options configure a simulated domain. The zero value serves an empty
 // directory to DefaultLogin/DefaultPassword with no faults.
+// Endless is how users.json fails to end (Options.EndlessUsers).
+type Endless string
+
+// The endless lists.
+const (
+	EndlessRepeat Endless = "repeat"
+	EndlessFresh  Endless = "fresh"
+)
+
 type Options struct {
 	// Snapshot is the directory served; nil serves an empty one. It is read,
 	// never modified; replace it later with SetSnapshot.
@@ -73,6 +82,11 @@ type Options struct {
 	UnknownDomain bool
 	// Maintenance: every API path is a 503 HTML maintenance page.
 	Maintenance bool
+	// EndlessUsers makes users.json a list that never ends (a broken or
+	// hostile cybozu.com, for the reader's paging guards):
+	// EndlessRepeat answers the same full page at every offset,
+	// EndlessFresh a full page of new users (new ids) at every offset.
+	EndlessUsers Endless
 
 	// TLS makes NewServer listen with HTTPS (httptest's certificate, which
 	// Server.Client trusts) instead of plain HTTP.

@@ -116,6 +116,7 @@ func New(cfg *config.Config, store *sqlite.Store, o Options) (*App, error) {
 			Safeguards: provision.Safeguards{MaxDeletes: cfg.Safeguards.MaxDeletes,
 				MaxDeletePercent: cfg.Safeguards.MaxDeletePercent, MinSourceRatio: cfg.Safeguards.MinSourceRatio},
 			HistoryDays: cfg.History.Days,
+			RunTimeout:  cfg.Schedule.RunTimeout.Duration,
 		}
 		if a.progress != nil {
 			a.runner.Progress = func(stage string) { fmt.Fprintf(a.progress, "cybridge: %s…\n", stage) }

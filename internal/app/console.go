@@ -113,7 +113,8 @@ func (c *Console) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CSVPrev
 	pv, err := c.app.PreviewCSV(ctx, in)
 	var out web.CSVPreview
 	for _, f := range pv.Files {
-		out.Files = append(out.Files, web.CSVFilePreview{Name: f.Name, Kind: f.Kind, Encoding: f.Encoding, Rows: f.Rows, Total: f.Total})
+		out.Files = append(out.Files, web.CSVFilePreview{Name: f.Name, Kind: f.Kind, Encoding: f.Encoding, Rows: f.Rows, Total: f.Total,
+			Columns: f.Columns, PasswordsMasked: f.Passwords})
 	}
 	if err != nil {
 		return out, err

@@ -85,6 +85,11 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) 
 				fp.Kind = strings.TrimSuffix(k.FileName(), ".csv")
 			}
 		}
+		if files.Get(csvfile.KindUsers) == filepath.Join(dir, names[i]) && up.Header != nil && !*up.Header {
+			// No header row names the password column: it is the
+			// documented fourth (the preview masked none by name).
+			fp.Mask(csvfile.UserPasswordColumn, false)
+		}
 		pv.Files = append(pv.Files, fp)
 	}
 

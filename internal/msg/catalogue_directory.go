@@ -89,6 +89,9 @@ var directoryTexts = map[string]entry{
 	"cybozu.detail.html_page":            {"HTML ページ「{title}」", `an HTML page "{title}"`},
 	"cybozu.detail.garbled":              {"応答が壊れているか途中で切れています", "a garbled or truncated answer"},
 	"cybozu.detail.member_without_login": {"組織「{org}」の所属ユーザーにログイン名がありません", `a member of organization "{org}" has no login name`},
+	"cybozu.detail.no_progress": {"{path} の {offset} 件目からのページが、読み込み済みのものだけで埋まっています（ページ送りが進みません）",
+		"the page of {path} at offset {offset} is full of objects already read (the paging does not move on)"},
+	"cybozu.detail.too_many": {"{path} が {max} 件を超えても終わりません", "{path} goes on past {max} objects"},
 
 	// check's warnings about the account (internal/app).
 	"partial_visibility": {"接続に使うアカウントは cybozu.com 共通管理者ではありません。ドメインでユーザー同士の見える範囲を制限している（「組織間のアクセス権」）場合、読み込めたのはユーザー情報の一部だけかもしれません（それでも完全に見えます）。cybridge には cybozu.com 共通管理者のアカウントか API トークンを使ってください。",
@@ -111,4 +114,10 @@ var directoryTexts = map[string]entry{
 	"directory.unknown_org.primary":  {"ユーザー「{login}」の優先する組織「{org}」が存在しません。", `user "{login}" has primary organization "{org}", which does not exist`},
 	"directory.empty_code.org":       {"組織「{name}」に組織コードがありません。", `organization "{name}" has no code`},
 	"directory.empty_code.login":     {"ユーザー「{name}」にログイン名がありません。", `user "{name}" has no login name`},
+	"directory.control_character.login": {"ログイン名「{login}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`login name "{login}" contains a control character (a line break, tab, escape or text-direction character)`},
+	"directory.control_character.org": {"組織コード「{code}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`organization code "{code}" contains a control character (a line break, tab, escape or text-direction character)`},
+	"directory.control_character.group": {"グループコード「{code}」に制御文字（改行、タブ、エスケープ文字、文字の向きを変える記号など）が含まれています。",
+		`group code "{code}" contains a control character (a line break, tab, escape or text-direction character)`},
 }

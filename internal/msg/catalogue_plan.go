@@ -17,6 +17,8 @@ var planTexts = map[string]entry{
 		"The linked cybozu.com domain changed after this plan was made ({created}), so it cannot be applied; make the plan again. Nothing was changed."},
 	"apply_failed": {"計画の適用に失敗したため、何も変更していません（{detail}）。",
 		"Applying the plan failed, and nothing was changed: {detail}"},
+	"run_timeout": {"実行が制限時間（{timeout}）内に終わらなかったため、中止しました。何も変更していません。cybozu.com の応答が終わらない可能性があります（{detail}）。",
+		"The run did not finish within its time limit ({timeout}) and was stopped; nothing was changed. cybozu.com may be answering without end ({detail})."},
 	"target_disabled": {"この計画は {target} を変更しますが、{target} は現在の設定で有効になっていません。有効にするか、計画を作り直してください。",
 		"The plan changes {target}, which is not enabled in this configuration; enable it or make a new plan."},
 }

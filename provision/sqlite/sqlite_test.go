@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +130,53 @@ func TestLinks(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("links (-want +got):\n%s", diff)
+	}
+}
+
+// A lease whose holder is a process of this host that is gone (kill -9)
+// is taken over at once; one held by this (live) process, or by a process
+// of another host, is still refused until it expires (F14).
+func TestLeaseOfDeadProcessTakenOver(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	deadPid := dead.ProcessState.Pid()
+	tests := []struct {
+		name, holder string
+		takenOver    bool
+	}{
+		{"dead process of this host", fmt.Sprintf("%s:%d:abcd1234", host, deadPid), true},
+		{"this live process", fmt.Sprintf("%s:%d:abcd1234", host, os.Getpid()), false},
+		{"a live process of this host", fmt.Sprintf("%s:%d:abcd1234", host, os.Getppid()), false},
+		{"dead pid on another host", fmt.Sprintf("other-%s:%d:abcd1234", host, deadPid), false},
+		{"another form", "serve-1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := s.AcquireLease(ctx, tt.holder, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.ReleaseLease(ctx, "next") })
+			defer s.ReleaseLease(ctx, tt.holder)
+			err := s.AcquireLease(ctx, "next", time.Minute)
+			if tt.takenOver && err != nil {
+				t.Fatalf("not taken over: %v", err)
+			}
+			var pe *provision.Error
+			if !tt.takenOver && (!errors.As(err, &pe) || pe.Code != provision.CodeRunInProgress) {
+				t.Fatalf("taken over (or failed): %v, want run_in_progress", err)
+			}
+			if l, _ := s.CurrentLease(ctx); tt.takenOver && (l == nil || l.Holder != "next") {
+				t.Errorf("lease after take-over: %+v", l)
+			}
+		})
 	}
 }
 

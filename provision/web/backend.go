@@ -140,8 +140,13 @@ type CSVFilePreview struct {
 	Name     string     `json:"name"`
 	Kind     string     `json:"kind,omitempty"` // users, organizations, ...
 	Encoding string     `json:"encoding,omitempty"`
-	Rows     [][]string `json:"rows"` // the first rows, header included
+	Rows     [][]string `json:"rows"` // the first rows, header included, at most 60 columns
 	Total    int        `json:"total_rows"`
+	// Columns is the widest shown row's column count (more than the
+	// columns shown when some were cut).
+	Columns int `json:"columns"`
+	// PasswordsMasked: the file holds passwords (パスワード), shown masked.
+	PasswordsMasked bool `json:"passwords_masked,omitempty"`
 }
 
 // LineError is a problem in an uploaded file. Code is the upload's code

@@ -14,6 +14,10 @@
 //     printed, an error goes to stderr only: stdout stays one JSON document
 //     (a plan with errors carries them). Otherwise, with -format json, the
 //     error is {"error":{"code","message"}} on stdout (SPEC §8.1).
+//   - Text output is for a terminal: no control character or bidi
+//     override reaches it (termtext.Lines over each text result and error,
+//     unless the result is Raw); each result escapes the untrusted values
+//     it prints (termtext.Escape), so a line break in a name forges no line.
 //   - Every word is from the catalogue (keys "cli.*"), in the admin's
 //     language; flag descriptions are catalogue keys rendered when the
 //     help is printed.
@@ -67,6 +71,13 @@ type Result interface {
 	// JSON is the value -format json prints, or nil when there is none
 	// (a failed apply: the error is the answer).
 	JSON() any
+}
+
+// Raw is a Result whose text is a data format (CSV) printed byte for
+// byte: the terminal guard (termtext) does not rewrite it, and the result
+// makes its cells safe for where they go itself.
+type Raw interface {
+	Raw()
 }
 
 // Noter is a Result with a note for a person, printed on stderr after its

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/internal/termtext"
 )
 
 // Runner runs a command line and prints its outcome.
@@ -52,10 +54,10 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 				werr, printedJSON = WriteJSON(r.Stdout, v), true
 			}
 		} else {
-			werr = res.Text(r.Stdout)
+			werr = writeText(r.Stdout, res)
 			var x Exit
 			if n, ok := res.(Noter); ok && (err == nil || errors.As(err, &x)) && werr == nil && n.Note() != "" {
-				fmt.Fprintf(r.Stderr, "\n%s\n", n.Note())
+				fmt.Fprintf(r.Stderr, "\n%s\n", termtext.Lines(n.Note()))
 			}
 		}
 		if err == nil {
@@ -76,8 +78,8 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 	if r.Advise != nil && adviceOf(r.Lang, err) == "" {
 		err = r.Advise(err)
 	}
-	code, text := msg.Code(err), r.redact(msg.Localize(r.Lang, err))
-	advice := r.redact(adviceOf(r.Lang, err))
+	code, text := termtext.Escape(msg.Code(err)), termtext.Lines(r.redact(msg.Localize(r.Lang, err)))
+	advice := termtext.Lines(r.redact(adviceOf(r.Lang, err)))
 	if asJSON && !printedJSON {
 		body := map[string]any{"code": code, "message": joinAdvice(text, advice)}
 		if p := msg.ParamsOf(err); len(p) > 0 {
@@ -105,6 +107,24 @@ func (r *Runner) finish(in *Invocation, res Result, err error) int {
 		fmt.Fprintln(r.Stderr, advice)
 	}
 	return exitCode(err)
+}
+
+// writeText writes res's text to w. Unless res is Raw, the text goes
+// through termtext.Lines as a last line of defence: whatever a command
+// forgot to escape, no control character (ESC, CR, C1) or bidi override
+// reaches the admin's terminal; the text's own line feeds and tabs stay.
+// Each result escapes its untrusted values itself (termtext.Escape), so
+// that a line break in a name cannot forge a line either.
+func writeText(w io.Writer, res Result) error {
+	if _, raw := res.(Raw); raw {
+		return res.Text(w)
+	}
+	var b bytes.Buffer
+	if err := res.Text(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, termtext.Lines(b.String()))
+	return err
 }
 
 func joinAdvice(text, advice string) string {
