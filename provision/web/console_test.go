@@ -132,6 +132,16 @@ func TestConsoleUpload(t *testing.T) {
 	if got := e.backend.calls[0]; got != "csv 1 shift_jis comma true" {
 		t.Errorf("preview call = %q", got)
 	}
+	if strings.Contains(page, `id="passwords-masked"`) {
+		t.Error("a file without passwords says they were masked")
+	}
+	// A file with a password column says the passwords are masked (F8).
+	body, ctype = multipartBody(t, map[string][]byte{"user.csv": []byte("login,name,password\nsato,佐藤,********\n")}, nil)
+	if _, _, page = e.do("POST", "/upload", body, map[string]string{"Content-Type": ctype}); !strings.Contains(page, `id="passwords-masked"`) ||
+		!strings.Contains(page, "パスワードの列があります") {
+		t.Error("a file with passwords does not say they were masked")
+	}
+	e.backend.calls = e.backend.calls[:1]
 	e.post("/plan/apply", url.Values{"run_id": {"1"}})
 	if got := e.backend.calls[1]; got != "apply 1 csv_upload" {
 		t.Errorf("apply of an upload = %q; want trigger csv_upload", got)

@@ -215,7 +215,8 @@ func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, e
 	var pv CSVPreview
 	for _, file := range up.Files {
 		lines := strings.Split(strings.TrimSpace(string(file.Data)), "\n")
-		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines)}
+		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines),
+			PasswordsMasked: strings.Contains(lines[0], "password")}
 		for i, l := range lines {
 			if i < 5 {
 				fp.Rows = append(fp.Rows, strings.Split(l, ","))
