@@ -88,3 +88,23 @@ type Target interface {
 	// run is then rolled back.
 	Apply(ctx context.Context, tx ApplyTx, changes []Change) error
 }
+
+// QueryIDs runs query and returns its single integer column, in order: the
+// ids a caller then visits one by one (the rows are closed first, so the
+// visit may query again on the same connection).
+func QueryIDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

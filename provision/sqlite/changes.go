@@ -164,21 +164,8 @@ func streamChanges(b []byte) (func() (*provision.Change, error), error) {
 // backfillChanges fills run_changes from the stored plans of the runs
 // applied before migration 0004, inside its transaction q.
 func backfillChanges(ctx context.Context, q provision.Querier) error {
-	rows, err := q.QueryContext(ctx, "SELECT id FROM runs WHERE status = 'applied' AND plan IS NOT NULL ORDER BY id")
+	ids, err := provision.QueryIDs(ctx, q, "SELECT id FROM runs WHERE status = 'applied' AND plan IS NOT NULL ORDER BY id")
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -71,21 +71,8 @@ func find(ctx context.Context, q provision.Querier, login string) (*Enrolment, e
 func (ed *Editor) History(ctx context.Context, login string) ([]HistoryEntry, error) {
 	var out []HistoryEntry
 	err := ed.DB.View(ctx, func(q provision.Querier) error {
-		rows, err := q.QueryContext(ctx, "SELECT id FROM calendar_enrolments WHERE login = ? ORDER BY id", login)
+		ids, err := provision.QueryIDs(ctx, q, "SELECT id FROM calendar_enrolments WHERE login = ? ORDER BY id", login)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {
