@@ -45,9 +45,8 @@ const (
 type RunSource struct {
 	Kind   string `json:"kind"`
 	Domain string `json:"domain"`
-	// Digest is the digest of what was read, shown for a run that found
-	// nothing to do and so was not recorded (the history keeps it with the
-	// plan).
+	// Digest is the digest of what was read, filled in the answer to a
+	// run that found nothing to do (its history row keeps no plan).
 	Digest string `json:"digest,omitempty"`
 }
 
