@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
@@ -33,7 +32,7 @@ func NewConsole(a *App, sched *schedule.Scheduler) *Console {
 // --- runs ---
 
 // outcome converts the result of a run (see App.RunOutcome).
-func (c *Console) outcome(ctx context.Context, started time.Time, trigger provision.Trigger, res *provision.Result, err error) (*provision.Run, error) {
+func (c *Console) outcome(ctx context.Context, res *provision.Result, err error) (*provision.Run, error) {
 	// A recorded run is read back whatever became of the request: a sync
 	// whose client left (or whose serve is shutting down) after the commit
 	// applied, and its answer and log say so, not "canceled".
@@ -45,15 +44,8 @@ func (c *Console) outcome(ctx context.Context, started time.Time, trigger provis
 	return c.withAppliedBy(ctx, run)
 }
 
-// withAppliedBy fills in who applied a recorded run's plan; an unrecorded
-// no_changes run shows the digest of what was read instead.
+// withAppliedBy fills in who applied a recorded run's plan.
 func (c *Console) withAppliedBy(ctx context.Context, r *provision.Run) (*provision.Run, error) {
-	if r.ID == 0 {
-		if r.Plan != nil {
-			r.Source.Digest = r.Plan.Source.Digest
-		}
-		return r, nil
-	}
 	var err error
 	if r.AppliedBy, err = c.app.PlanAppliedBy(ctx, r.ID); err != nil {
 		return nil, err
@@ -89,19 +81,17 @@ func (c *Console) LatestPlan(ctx context.Context) (*provision.Run, error) {
 
 // RunNow runs from the configured source.
 func (c *Console) RunNow(ctx context.Context, req web.RunRequest) (*provision.Run, error) {
-	started := c.app.store.Now()
 	res, err := c.app.Run(ctx, RunRequest{Trigger: req.Trigger, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
-	return c.outcome(ctx, started, req.Trigger, res, err)
+	return c.outcome(ctx, res, err)
 }
 
 // ApplyPlan applies the plan stored with a dry run (or a blocked run).
 func (c *Console) ApplyPlan(ctx context.Context, req web.ApplyRequest) (*provision.Run, error) {
-	started := c.app.store.Now()
 	res, err := c.app.ApplyPlan(ctx, ApplyRequest{Trigger: req.Trigger, RunID: req.RunID, AllowDeletes: req.AllowDeletes})
 	if res == nil {
 		return nil, err
 	}
-	return c.outcome(ctx, started, req.Trigger, res, err)
+	return c.outcome(ctx, res, err)
 }
 
 // PreviewCSV previews an upload and records its dry run.

@@ -112,7 +112,7 @@ func TestSyncCutOffAfterCommitIsApplied(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // after the commit
 	c := NewConsole(a, nil)
-	run, err := c.outcome(ctx, a.store.Now(), provision.TriggerAPI, res, ctx.Err())
+	run, err := c.outcome(ctx, res, ctx.Err())
 	if err != nil {
 		t.Fatalf("outcome after commit: %v (%s); want the applied run", err, msg.Code(err))
 	}
