@@ -319,7 +319,7 @@ func (s *Server) EditUser(id string, edit func(attrs map[string]any)) error {
 	}
 	attrs := clone(rec.attrs)
 	edit(attrs)
-	rec.attrs = normalize(attrs)
+	s.store.setUser(rec, normalize(attrs))
 	s.store.touch(rec)
 	return nil
 }
