@@ -329,27 +329,28 @@ func (s *Server) EditUser(id string, edit func(attrs map[string]any)) error {
 // resource's JSON object (schemas may be left out); it is validated by the
 // library's schema like a POST.
 func (s *Server) Seed(user map[string]any) (string, error) {
+	core, ext := s.users.schema, s.users.exts[0]
 	user = clone(user)
 	if _, ok := user["schemas"]; !ok {
-		schemas := []any{schema.CoreUserSchema().ID}
-		if _, ok := user[schema.ExtensionEnterpriseUser().ID]; ok {
-			schemas = append(schemas, schema.ExtensionEnterpriseUser().ID)
+		schemas := []any{core.ID}
+		if _, ok := user[ext.ID]; ok {
+			schemas = append(schemas, ext.ID)
 		}
 		user["schemas"] = schemas
 	}
-	attrs, serr := s.users.schema.Validate(user)
+	attrs, serr := core.Validate(user)
 	if serr != nil {
 		return "", fmt.Errorf("scimtest: seed user: %v", serr)
 	}
-	if ext, ok := user[schema.ExtensionEnterpriseUser().ID]; ok {
-		e, serr := schema.ExtensionEnterpriseUser().ValidateExtension(ext)
+	if raw, ok := user[ext.ID]; ok {
+		e, serr := ext.ValidateExtension(raw)
 		if serr != nil {
 			return "", fmt.Errorf("scimtest: seed user: %v", serr)
 		}
-		attrs[schema.ExtensionEnterpriseUser().ID] = e
+		attrs[ext.ID] = e
 	}
-	if ext, ok := user[schema.CommonAttributeExternalID]; ok {
-		attrs[schema.CommonAttributeExternalID] = ext
+	if id, ok := user[schema.CommonAttributeExternalID]; ok {
+		attrs[schema.CommonAttributeExternalID] = id
 	}
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
