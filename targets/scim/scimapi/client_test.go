@@ -316,17 +316,43 @@ func TestFailingUserIsolated(t *testing.T) {
 	}
 }
 
-// TestConnectionReset: a request whose connection is reset is retried.
+// TestConnectionReset: a request whose connection is reset is retried, a
+// create as well as a read; with no attempts left it is scim_unavailable.
 func TestConnectionReset(t *testing.T) {
-	srv, c := start(t, scimtest.Options{}, scimapi.Config{})
-	srv.ResetNext(1)
-	seedUsers(t, srv, 3)
-	users, err := c.Users(t.Context())
-	if err != nil || len(users) != 3 {
-		t.Fatalf("Users = %d, %v", len(users), err)
-	}
-	if got := c.Stats().Retries; got != 1 {
-		t.Errorf("retries %d, want 1", got)
+	for _, tc := range []struct {
+		name     string
+		attempts int
+		want     string
+	}{
+		{"read", 0, ""}, {"create", 0, ""}, {"create", 1, scimapi.CodeUnavailable},
+	} {
+		t.Run(fmt.Sprint(tc.name, tc.attempts), func(t *testing.T) {
+			srv, c := start(t, scimtest.Options{}, scimapi.Config{MaxAttempts: tc.attempts})
+			seedUsers(t, srv, 3)
+			srv.ResetNext(1)
+			var err error
+			if tc.name == "read" {
+				_, err = c.User(t.Context(), "u-000001")
+			} else {
+				err = c.Run(t.Context(), []scimapi.Op{{Kind: scimapi.OpCreate, Resource: "Users", Body: scimapi.User{UserName: "new"}}})[0].Err
+			}
+			if msg.Code(err) != tc.want && !(tc.want == "" && err == nil) {
+				t.Fatalf("err = %v, want code %q", err, tc.want)
+			}
+			wantStats := scimapi.Stats{Requests: 2, Retries: 1}
+			if tc.attempts == 1 {
+				wantStats = scimapi.Stats{Requests: 1}
+			}
+			if diff := cmp.Diff(wantStats, c.Stats()); diff != "" {
+				t.Errorf("stats (-want +got):\n%s", diff)
+			}
+			if tc.want == "" && tc.name == "create" && len(srv.Users()) != 4 {
+				t.Errorf("the server holds %d users, want 4", len(srv.Users()))
+			}
+			if err != nil {
+				t.Log(err)
+			}
+		})
 	}
 }
 
