@@ -75,7 +75,7 @@ func TestFilter(t *testing.T) {
 		filter string
 		want   []string
 	}{
-		{`userName eq "A.OKADA"`, []string{"a.okada"}}, // userName is case-insensitive
+		{`userName eq "A.OKADA"`, []string{"a.okada"}},            // userName is case-insensitive
 		{`emails[value eq "a@example.com"]`, []string{"a.okada"}}, // the library does not evaluate emails.value (a sub-attribute of a multi-valued one)
 		{`externalId eq "3"`, []string{"c.ito"}},
 		{`active eq false`, []string{"b.sato"}},
@@ -116,8 +116,8 @@ func TestPatchSemantics(t *testing.T) {
 	}
 	want := map[string]any{
 		"userName": "a", "displayName": "岡田 朗",
-		"name":   map[string]any{"givenName": "あきら", "familyName": "岡田", "formatted": "岡田 あきら"},
-		"emails": []any{map[string]any{"value": "a@example.com", "type": "work"}},
+		"name":     map[string]any{"givenName": "あきら", "familyName": "岡田", "formatted": "岡田 あきら"},
+		"emails":   []any{map[string]any{"value": "a@example.com", "type": "work"}},
 		enterprise: map[string]any{"department": "営業部"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
