@@ -167,3 +167,25 @@ func TestControls(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedGroup: a seeded group is served with its members, and a
+// deleted user leaves it.
+func TestSeedGroup(t *testing.T) {
+	srv := scimtest.New(scimtest.Options{Token: "tok"})
+	defer srv.Close()
+	ids := seed(t, srv, map[string]any{"userName": "a"}, map[string]any{"userName": "b"})
+	gid, err := srv.SeedGroup(map[string]any{"displayName": "営業部", "members": []any{map[string]any{"value": ids[0]}, map[string]any{"value": ids[1]}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := call(t, srv, "DELETE", "/Users/"+ids[0], ""); status != 204 {
+		t.Fatalf("DELETE: %d", status)
+	}
+	_, _, got := call(t, srv, "GET", "/Groups/"+gid, "")
+	if diff := cmp.Diff([]any{map[string]any{"value": ids[1]}}, got["members"]); diff != "" {
+		t.Errorf("members (-want +got):\n%s", diff)
+	}
+	if _, err := srv.SeedGroup(map[string]any{"members": []any{}}); err == nil {
+		t.Error("a group without displayName was seeded")
+	}
+}
