@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 )
 
 // record is one stored resource: its attributes as the library validated
-// them (without id and meta), and its metadata.
+// them (without id and meta), and its metadata. attrs is never changed in
+// place, only replaced (copy on write), so a reply the library marshals
+// after the lock is released can share it.
 type record struct {
 	id       string
 	attrs    map[string]any
@@ -93,7 +96,7 @@ func (s *store) resource(r *record) scim.Resource {
 	created, modified := r.created, r.modified
 	res := scim.Resource{
 		ID:         r.id,
-		Attributes: clone(r.attrs),
+		Attributes: r.attrs, // shared: see record
 		Meta:       scim.Meta{Created: &created, LastModified: &modified, Version: s.versionOf(r)},
 	}
 	if ext, ok := r.attrs[schema.CommonAttributeExternalID].(string); ok {
@@ -280,7 +283,9 @@ func (s *store) dropMember(id string) {
 			return mm["value"] == id
 		})
 		if len(kept) != len(members) {
-			g.attrs["members"] = kept
+			attrs := maps.Clone(g.attrs)
+			attrs["members"] = kept
+			g.attrs = attrs
 			s.touch(g)
 		}
 	}
