@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/access"
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/provision/sqlite"
@@ -24,8 +25,10 @@ func (a *App) Roster(ctx context.Context) (*safety.Export, error) {
 }
 
 // EditRoster runs fn on the safety roster in one write transaction
-// (safety_disabled while the target is disabled).
-func (a *App) EditRoster(ctx context.Context, fn func(r *safety.Roster) error) error {
+// (safety_disabled while the target is disabled) and audits it as an edit
+// of target ("member a.okada", "department sales").
+func (a *App) EditRoster(ctx context.Context, target string, fn func(r *safety.Roster) error) (err error) {
+	defer func() { a.Record(ctx, access.ActionRosterEdit, target, 0, err) }()
 	if !a.cfg.Safety.Enabled {
 		return errSafetyDisabled
 	}
