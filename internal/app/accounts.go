@@ -49,8 +49,8 @@ func WithActor(ctx context.Context, a Actor) context.Context { return access.Wit
 
 // Names of the configured bootstrap account and token.
 const (
-	BootstrapAccount = "admin"
-	BootstrapToken   = "console.api_token"
+	BootstrapAccount = web.BootstrapAccount
+	BootstrapToken   = web.BootstrapToken
 	// AuditMinDays is the shortest time audit entries are kept.
 	AuditMinDays = 365
 )
@@ -58,7 +58,6 @@ const (
 // Codes of the account use cases.
 const (
 	CodeAccountReserved = "account_reserved"
-	CodeLastAdmin       = "last_admin"
 )
 
 // AddAccount stores a new account with the bcrypt hash of pw.
@@ -220,7 +219,7 @@ func (a *App) recordRun(ctx context.Context, action, target string, res *provisi
 	if res != nil {
 		id = res.RunID
 		if err == nil && res.Status == provision.StatusBlocked {
-			err = &msg.Error{Kind: msg.KindBlocked, Code: "blocked"}
+			err = &msg.Error{Kind: msg.KindBlocked, Code: string(provision.StatusBlocked)}
 		}
 	}
 	if target == "" && id != 0 {

@@ -38,7 +38,7 @@ func notFound(what, name string) error {
 }
 
 func exists(what, name string) error {
-	return &msg.Error{Kind: msg.KindConflict, Code: "already_exists", Key: "already_exists", Params: msg.Params{"what": what, "name": name}}
+	return &msg.Error{Kind: msg.KindConflict, Code: msg.CodeAlreadyExists, Key: msg.CodeAlreadyExists, Params: msg.Params{"what": what, "name": name}}
 }
 
 func isUnique(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") }

@@ -24,6 +24,11 @@ const (
 	// another address.
 	loginWindow    = 15 * time.Minute
 	loginPerClient = 5
+	// loginPerAccount: an account with 10 failed logins in 15 minutes,
+	// from anywhere, is refused to clients that have failed before (see
+	// Server.login): a guesser spread over many addresses gets one try per
+	// address, the account's owner at a fresh address still gets in.
+	loginPerAccount = 10
 	// bcryptSlots bounds the bcrypt comparisons running at once, whoever
 	// asks: unauthenticated work costs at most this many cores. A login
 	// that finds every slot taken waits up to bcryptWait, then is told to
@@ -150,6 +155,31 @@ func (t *throttle) refund(client string) {
 			a.fails = a.fails[:n-1]
 		}
 	}
+}
+
+// blockedFor is how long key must wait, 0 if it may try now.
+func (t *throttle) blockedFor(key string) time.Duration {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.blocked(t.get(key, now), now)
+}
+
+// failures is key's failures in the window (a reserved attempt counts).
+func (t *throttle) failures(key string) int {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.get(key, now).fails)
+}
+
+// fail counts a failure for key.
+func (t *throttle) fail(key string) {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	a := t.get(key, now)
+	a.fails = append(a.fails, now)
 }
 
 // check runs ok for client unless it is throttled, counting a false as a
