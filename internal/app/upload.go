@@ -63,10 +63,11 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (pv UploadPreview, err 
 		if pv.Run != nil {
 			id = pv.Run.ID
 		}
-		if err == nil && pv.Problems != nil {
-			err = pv.Problems
+		outcome := err
+		if outcome == nil && pv.Problems != nil {
+			outcome = pv.Problems
 		}
-		a.recordRun(ctx, access.ActionCSVUpload, "", &provision.Result{RunID: id}, err)
+		a.recordRun(ctx, access.ActionCSVUpload, "", &provision.Result{RunID: id}, outcome)
 	}()
 	if err := a.CheckTargets(); err != nil {
 		return UploadPreview{}, err

@@ -24,11 +24,14 @@ const (
 	// another address.
 	loginWindow    = 15 * time.Minute
 	loginPerClient = 5
-	// loginPerAccount: an account with 10 failed logins in 15 minutes,
+	// loginPerAccount: an account with 100 failed logins in 15 minutes,
 	// from anywhere, is refused to clients that have failed before (see
-	// Server.login): a guesser spread over many addresses gets one try per
-	// address, the account's owner at a fresh address still gets in.
-	loginPerAccount = 10
+	// Server.login). The per-client limit bounds one guesser; this bounds
+	// a guesser spread over many addresses to one try per address, while
+	// the account's owner at an address with no failure still gets in (a
+	// refusal that anyone could cause for everyone would lock the admin
+	// out, F3).
+	loginPerAccount = 100
 	// bcryptSlots bounds the bcrypt comparisons running at once, whoever
 	// asks: unauthenticated work costs at most this many cores. A login
 	// that finds every slot taken waits up to bcryptWait, then is told to
