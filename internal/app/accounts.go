@@ -22,7 +22,7 @@ import (
 // Accounts, API tokens and the audit log.
 //
 // Decisions:
-//   - The bootstrap account: console.admin_password logs in as the name
+//   - The bootstrap account: admin_password logs in as the name
 //     BootstrapAccount with role admin; a stored account cannot take that
 //     name (account_reserved), so a login name is never ambiguous. The
 //     configured console.api_token is the token BootstrapToken, role admin.

@@ -128,7 +128,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, actor access.
 
 // Accounts are the named accounts, API tokens and the audit log, kept by
 // the backend (internal/app). Nil: only the bootstrap account and token
-// (console.admin_password, console.api_token), and no audit log.
+// (admin_password, console.api_token), and no audit log.
 type Accounts interface {
 	// CheckPassword checks a stored account's password (unauthorized if
 	// wrong or no such account) and returns its role.
@@ -166,7 +166,7 @@ type TokenInfo struct {
 	LastUsed time.Time // zero: never
 }
 
-// Names of the bootstrap account (console.admin_password) and token
+// Names of the bootstrap account (admin_password) and token
 // (console.api_token), both role admin.
 const (
 	BootstrapAccount = "admin"

@@ -252,7 +252,7 @@ type loginData struct {
 }
 
 // login checks a login name and password: the bootstrap account
-// (BootstrapAccount, console.admin_password; an empty name is it too, as
+// (BootstrapAccount, admin_password; an empty name is it too, as
 // the form had no name before) or a stored account. The attempt is
 // reserved for the client before bcrypt runs (throttle.reserve), so that
 // parallel guesses cannot pass the limit, and bcrypt runs in one of
