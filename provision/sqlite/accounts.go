@@ -41,7 +41,9 @@ func exists(what, name string) error {
 	return &msg.Error{Kind: msg.KindConflict, Code: msg.CodeAlreadyExists, Key: msg.CodeAlreadyExists, Params: msg.Params{"what": what, "name": name}}
 }
 
-func isUnique(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") }
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
 
 // AddAccount stores a new account (already_exists if the name is taken).
 func (s *Store) AddAccount(ctx context.Context, name string, role access.Role, hash []byte) error {

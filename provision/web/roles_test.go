@@ -255,7 +255,9 @@ func TestRoleMatrix(t *testing.T) {
 				}
 				st, _, body = e.do(method, path, strings.NewReader("{}"), map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "application/json"})
 			} else {
-				e.as(browsers[role], func() { st, _, body = e.do(method, path, strings.NewReader(""), map[string]string{"Cookie": "cybridge_lang=ja"}) })
+				e.as(browsers[role], func() {
+					st, _, body = e.do(method, path, strings.NewReader(""), map[string]string{"Cookie": "cybridge_lang=ja"})
+				})
 			}
 			name := pattern + " as " + string(role)
 			if role == access.Viewer && method != http.MethodGet && pattern != "/api/" && allowed {
