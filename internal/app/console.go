@@ -226,31 +226,23 @@ func (c *Console) Enrolment(ctx context.Context, login string) (calendar.Enrolme
 }
 
 // SetTarget is the admin edit of a user's sync target.
-func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit) (err error) {
-	defer func() { c.app.Record(ctx, access.ActionEnrolment, "enrolment "+login+" target", 0, err) }()
-	ed, err := c.editor()
-	if err != nil {
-		return err
-	}
-	switch t.Target {
-	case string(calendar.KindGoogle):
-		_, err = ed.SetGoogle(ctx, login, calendar.GoogleSettings{CalendarID: t.CalendarID})
-	case string(calendar.KindCalDAV):
-		_, err = ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
-	default:
-		_, err = calendar.ParseKind(t.Target)
-	}
+func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit) error {
+	_, err := c.app.EditEnrolment(ctx, login, "target", func(ed *calendar.Editor) (*calendar.Enrolment, error) {
+		switch t.Target {
+		case string(calendar.KindGoogle):
+			return ed.SetGoogle(ctx, login, calendar.GoogleSettings{CalendarID: t.CalendarID})
+		case string(calendar.KindCalDAV):
+			return ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
+		}
+		_, err := calendar.ParseKind(t.Target)
+		return nil, err
+	})
 	return err
 }
 
 // edit runs one of the editor's permission edits.
-func (c *Console) edit(ctx context.Context, login, action string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) (err error) {
-	defer func() { c.app.Record(ctx, access.ActionEnrolment, "enrolment "+login+" "+action, 0, err) }()
-	ed, err := c.editor()
-	if err != nil {
-		return err
-	}
-	_, err = op(ed, ctx, login)
+func (c *Console) edit(ctx context.Context, login, action string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) error {
+	_, err := c.app.EditEnrolment(ctx, login, action, func(ed *calendar.Editor) (*calendar.Enrolment, error) { return op(ed, ctx, login) })
 	return err
 }
 

@@ -35,6 +35,18 @@ func (a *App) EditRoster(ctx context.Context, target string, fn func(r *safety.R
 	return safety.EditRoster(ctx, a.store, fn)
 }
 
+// EditEnrolment runs one edit of login's enrolment with the editor and
+// audits it as action (permit, revoke, unpin, stop, resume, target) by the
+// actor in ctx; every surface's enrolment edits go through here.
+func (a *App) EditEnrolment(ctx context.Context, login, action string, fn func(ed *calendar.Editor) (*calendar.Enrolment, error)) (en *calendar.Enrolment, err error) {
+	defer func() { a.Record(ctx, access.ActionEnrolment, "enrolment "+login+" "+action, 0, err) }()
+	ed, err := a.Calendar()
+	if err != nil {
+		return nil, err
+	}
+	return fn(ed)
+}
+
 // Calendar is the calendar enrolment editor (calendar_disabled while the
 // target is disabled). The editor acts as the admin; a copy with Actor set
 // acts as someone else (the sync engine).
