@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -401,5 +403,33 @@ func TestLoginAudited(t *testing.T) {
 	want := []string{"login admin-user 127.0.0.1 ok", "login_failure admin-user 127.0.0.1 refused"}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit = %q; want %q", got, want)
+	}
+}
+
+// TestAccountThrottle: guesses at one account spread over many clients
+// (each within its own limit) reach the account's limit; then a client
+// that failed before is refused even the right password, and a client
+// with no failure still logs in (nobody can lock the owner out).
+func TestAccountThrottle(t *testing.T) {
+	e, _ := roleEnv(t)
+	guess := func(client, pw string) int {
+		return e.postFrom(client, "/login", url.Values{"login": {"admin-user"}, "password": {pw}})
+	}
+	e.server.o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	for i := range loginPerAccount / loginPerClient {
+		for range loginPerClient {
+			if st := guess(fmt.Sprintf("10.0.%d.1", i), "wrong-password-x"); st != http.StatusUnauthorized {
+				t.Fatalf("guess from client %d = %d; want 401", i, st)
+			}
+		}
+	}
+	if st := guess("10.9.0.1", "wrong-password-x"); st != http.StatusUnauthorized {
+		t.Errorf("a first guess from a new client = %d; want 401 (it is checked)", st)
+	}
+	if st := guess("10.9.0.1", rolePassword); st != http.StatusTooManyRequests {
+		t.Errorf("the right password from a client that failed, the account over its limit = %d; want 429", st)
+	}
+	if st := guess("10.9.0.2", rolePassword); st != http.StatusSeeOther {
+		t.Errorf("the right password from a client with no failure = %d; want 303", st)
 	}
 }
