@@ -106,8 +106,15 @@ type Actor struct {
 }
 
 // Label is how a person reads the actor: 「佐藤（admin）」, "sato (admin)",
-// 「cli（taro）」, 「スケジュール」.
+// 「コマンドライン（taro）」, 「スケジュール」; a name without a role (a
+// failed login) is the name alone.
 func (a Actor) Label(l msg.Lang) string {
+	switch {
+	case a.Kind == KindAccount && a.Role == "":
+		return a.Name
+	case a.Kind == KindCLI && a.Name == "":
+		return "cli"
+	}
 	switch a.Kind {
 	case KindSchedule:
 		return msg.Text(l, "actor.schedule", nil)

@@ -192,9 +192,9 @@ func hashPassword(pw secret.Secret) ([]byte, error) {
 // Record writes one audit entry: the actor from ctx (a context without
 // one is recorded as the command line's, with no name), action, target,
 // the run it made (0 if none) and the outcome of err (refused for a
-// refusal, failed with its code otherwise). A failure to record is
-// logged by the caller's log only through its error being dropped: the
-// action happened, and its own answer stands.
+// refusal, failed with its code otherwise). A failure to write the entry
+// does not change the action's answer: the action happened (or failed)
+// either way, and undoing it for want of a log line would be worse.
 func (a *App) Record(ctx context.Context, action, target string, runID int64, err error) {
 	actor, ok := access.ActorOf(ctx)
 	if !ok {

@@ -151,8 +151,8 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 // notes its use. The lookup is by the hash of a 256-bit random token: a
 // timing difference tells a guesser nothing about a token.
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (t Token, ok bool, err error) {
-	var created int64
-	err = s.ro.QueryRowContext(ctx, "SELECT name, role, created_at FROM api_tokens WHERE hash = ?", hash).Scan(&t.Name, &t.Role, &created)
+	var created, used int64
+	err = s.ro.QueryRowContext(ctx, "SELECT name, role, created_at, last_used FROM api_tokens WHERE hash = ?", hash).Scan(&t.Name, &t.Role, &created, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, false, nil
 	}
@@ -161,14 +161,19 @@ func (s *Store) TokenByHash(ctx context.Context, hash []byte) (t Token, ok bool,
 	}
 	t.Created = fromMillis(created)
 	now := s.Now()
-	// Noted at most once a minute: an API client polling does not write
-	// at every request.
-	err = s.Update(ctx, func(q provision.Querier) error {
-		_, err := q.ExecContext(ctx, "UPDATE api_tokens SET last_used = ? WHERE name = ? AND last_used < ?", now.UnixMilli(), t.Name, now.Add(-time.Minute).UnixMilli())
-		return err
-	})
+	// The use is noted at most once a minute, and not in the request's
+	// way: a write waits for the write lock, which a long apply holds, and
+	// an API read must not wait for it. A note lost (the process ends)
+	// only makes last_used older.
+	if now.Sub(fromMillis(used)) >= time.Minute {
+		bg := context.WithoutCancel(ctx)
+		go s.Update(bg, func(q provision.Querier) error {
+			_, err := q.ExecContext(bg, "UPDATE api_tokens SET last_used = ? WHERE name = ? AND last_used < ?", now.UnixMilli(), t.Name, now.Add(-time.Minute).UnixMilli())
+			return err
+		})
+	}
 	t.LastUsed = now
-	return t, true, err
+	return t, true, nil
 }
 
 func (s *Store) deleteNamed(ctx context.Context, table, what, name string) error {

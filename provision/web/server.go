@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
@@ -223,10 +224,12 @@ func (s *Server) routes() http.Handler {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.sessions.get(r); !ok {
+		sess, ok := s.sessions.get(r)
+		if !ok {
 			s.redirectToLogin(w, r)
 			return
 		}
+		r = r.WithContext(access.WithActor(r.Context(), sess.actor))
 		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 	})
 
