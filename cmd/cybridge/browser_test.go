@@ -534,6 +534,11 @@ func TestBrowserRoles(t *testing.T) {
 	p.submit("#resume")
 	p.expect("#resumed-by", "admin（admin）が")
 	p.expect("#resumed-by", "に再開しました")
+	p.open("/audit")
+	p.noEnglish("the audit log")
+	p.open("/accounts")
+	p.expect("#accounts", "sato")
+	p.noEnglish("the accounts page")
 
 	p.expectAudit(st, []string{"account_add root ok", "account_add root ok", "login sato ok", "pause sato ok", "login suzuki ok",
 		"run suzuki refused", "login admin ok", "resume admin ok"})

@@ -433,3 +433,25 @@ func TestAccountThrottle(t *testing.T) {
 		t.Errorf("the right password from a client with no failure = %d; want 303", st)
 	}
 }
+
+// TestConsoleTokenShownOnce: an admin makes a token on the accounts page;
+// the answer shows it, the page afterwards lists its name only.
+func TestConsoleTokenShownOnce(t *testing.T) {
+	e, _ := roleEnv(t)
+	c := e.loginAs("admin-user", rolePassword)
+	e.as(c, func() {
+		st, _, body := e.post("/tokens", url.Values{"name": {"deploy"}, "role": {"operator"}})
+		const tok = "tok-deploy-0123456789abcdef0123456789abcdef"
+		if st != http.StatusCreated || !strings.Contains(body, tok) || !strings.Contains(body, `id="new-token"`) {
+			t.Fatalf("make a token = %d: %.300s", st, body)
+		}
+		st, _, body = e.get("/accounts")
+		if st != http.StatusOK || strings.Contains(body, tok) || !strings.Contains(body, "deploy") {
+			t.Errorf("the accounts page after = %d; shows the token: %v", st, strings.Contains(body, tok))
+		}
+		st, _, _ = e.do("GET", "/api/v1/status", nil, map[string]string{"Authorization": "Bearer " + tok})
+		if st != http.StatusOK {
+			t.Errorf("the new token = %d", st)
+		}
+	})
+}
