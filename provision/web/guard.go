@@ -213,13 +213,24 @@ func (t *throttle) check(client string, ok func() bool) (passed bool, wait time.
 // the first untrusted one are the client's to forge). IPv6 addresses
 // count by /64.
 func (s *Server) clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+	addr, ok := s.clientIP(r)
+	if !ok {
+		return peerHost(r)
 	}
-	addr, err := netip.ParseAddr(host)
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+// clientIP is the client's own address, resolved as clientAddr does but
+// whole (the audit log names it); ok false when the peer's address is
+// not an IP address (peerHost is then all there is).
+func (s *Server) clientIP(r *http.Request) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(peerHost(r))
 	if err != nil {
-		return host
+		return netip.Addr{}, false
 	}
 	addr = addr.Unmap()
 	if s.trusted(addr) {
@@ -235,11 +246,25 @@ func (s *Server) clientAddr(r *http.Request) string {
 			}
 		}
 	}
-	if addr.Is6() {
-		p, _ := addr.Prefix(64)
-		return p.String()
+	return addr, true
+}
+
+// auditAddr is the client's address as the audit log records it: whole,
+// through the trusted proxies.
+func (s *Server) auditAddr(r *http.Request) string {
+	if addr, ok := s.clientIP(r); ok {
+		return addr.String()
 	}
-	return addr.String()
+	return peerHost(r)
+}
+
+// peerHost is the host part of the peer's address.
+func peerHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

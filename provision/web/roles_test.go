@@ -455,3 +455,17 @@ func TestConsoleTokenShownOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditAddressThroughProxy: behind a trusted proxy the audit log
+// names the client's own address, whole (an IPv6 address too, though the
+// login limits count it by its /64).
+func TestAuditAddressThroughProxy(t *testing.T) {
+	e, accts := roleEnv(t)
+	e.server.o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	e.postFrom("2001:db8::5", "/login", url.Values{"login": {"viewer-user"}, "password": {"wrong-password-x"}})
+	accts.mu.Lock()
+	defer accts.mu.Unlock()
+	if n := len(accts.audit); n != 1 || accts.audit[0].Actor.Addr != "2001:db8::5" {
+		t.Errorf("audit = %+v; want one entry from 2001:db8::5", accts.audit)
+	}
+}

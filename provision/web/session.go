@@ -127,7 +127,7 @@ func (s *Server) requireSession(h func(http.ResponseWriter, *http.Request, *sess
 			return
 		}
 		actor := sess.actor
-		actor.Addr = s.clientAddr(r)
+		actor.Addr = s.auditAddr(r)
 		if actor.Name != BootstrapAccount {
 			role, err := s.accountRole(r.Context(), actor.Name)
 			if err != nil {
@@ -177,7 +177,7 @@ func (s *Server) requireToken(h http.HandlerFunc) http.Handler {
 		passed, wait, fails, first := s.bearer.check(client, func() bool { return s.tokenOK(r) })
 		switch {
 		case passed:
-			s.authorize(w, r, access.Actor{Kind: access.KindToken, Name: BootstrapToken, Role: access.Admin, Addr: client}, func(r *http.Request) { h(w, r) })
+			s.authorize(w, r, access.Actor{Kind: access.KindToken, Name: BootstrapToken, Role: access.Admin, Addr: s.auditAddr(r)}, func(r *http.Request) { h(w, r) })
 			return
 		case wait > 0:
 			if first {
@@ -198,7 +198,7 @@ func (s *Server) requireToken(h http.HandlerFunc) http.Handler {
 			return
 		} else if found {
 			s.bearer.refund(client)
-			s.authorize(w, r, access.Actor{Kind: access.KindToken, Name: name, Role: role, Addr: client}, func(r *http.Request) { h(w, r) })
+			s.authorize(w, r, access.Actor{Kind: access.KindToken, Name: name, Role: role, Addr: s.auditAddr(r)}, func(r *http.Request) { h(w, r) })
 			return
 		}
 		s.log.Warn("API token refused", "client", client, "path", r.URL.Path, "failures", fails)
@@ -298,7 +298,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	role, err := s.checkLogin(r.Context(), name, r.PostFormValue("password"))
 	<-s.bcrypt
-	actor := access.Actor{Kind: access.KindAccount, Name: name, Role: role, Addr: client}
+	actor := access.Actor{Kind: access.KindAccount, Name: name, Role: role, Addr: s.auditAddr(r)}
 	ctx := access.WithActor(r.Context(), actor)
 	if err != nil {
 		s.logins.settle(client, false)
