@@ -137,6 +137,15 @@ func New(channels []Channel, st Store, o Options) *Notifier {
 	return n
 }
 
+// Describe says where the channel named name sends, without secrets (""
+// when no such channel is configured).
+func (n *Notifier) Describe(name string) string {
+	if c, ok := n.channels[name]; ok {
+		return c.Describe()
+	}
+	return ""
+}
+
 // Enabled reports whether any channel is configured.
 func (n *Notifier) Enabled() bool { return len(n.names) > 0 }
 
