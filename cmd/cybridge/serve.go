@@ -174,8 +174,10 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 		store.Close()
 		return nil, err
 	}
+	backend := app.NewConsole(a, sched)
+	backend.Channels = notifier.Describe
 	console, err := web.New(web.Options{
-		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
+		Backend: backend, PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
 		Redactor: redactor, Logger: log, Version: version, Certificate: a.Certificate,
 		TrustedProxies: proxies, AllowedHosts: allowedHosts(cfg.Console),
@@ -252,6 +254,12 @@ func (s *server) shutdown(grace time.Duration) error {
 	httpErr := s.http.Shutdown(ctx)
 	if schedErr := s.sched.Stop(ctx); schedErr != nil {
 		errs = append(errs, schedErr)
+	}
+	// Runs started from the console or the API go on in the background:
+	// they finish within grace, or are canceled (their applies roll back)
+	// and record themselves before the database closes.
+	if err := s.app.WaitJobs(ctx, recordGrace); err != nil {
+		errs = append(errs, fmt.Errorf("runs in progress canceled after %s: %w", grace, err))
 	}
 	// Pending notifications stay queued in the database for the next start.
 	s.notify.Stop(ctx)
