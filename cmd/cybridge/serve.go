@@ -157,14 +157,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 	// The console's address is known once listening (port 0): the
 	// notifier's links are set then, before anything is queued.
 	links := &notify.Links{Location: loc}
-	notifier := notify.New(channels, store, notify.Options{Links: links, Logger: log,
-		Watchers: []func(time.Time) (notify.Event, bool){func(now time.Time) (notify.Event, bool) {
-			c, err := app.CertificateState(cfg.Cybozu, now)
-			if err != nil || c == nil {
-				return notify.Event{}, false
-			}
-			return notify.ExpiryEvent(notify.CertExpiring, c.Subject, c.NotAfter, now)
-		}}})
+	notifier := notify.New(channels, store, notify.Options{Links: links, Logger: log, Watchers: a.ExpiryWatchers()})
 	sched, err := schedule.New(schedule.Config{
 		Spec: cfg.Schedule.Cron, Location: loc, Logger: log,
 		Policy:   schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),

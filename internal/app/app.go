@@ -84,7 +84,7 @@ const (
 // warnings render, for the test that each has a text in both languages.
 func Codes() []string {
 	return []string{CodeNoTargets, CodeSafetyDisabled, CodeCalendarDisabled, CodeNoPlan, KeyCSVFiles, KeyNoPlanYet,
-		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, KeyJobRunning, KeyNoJob}
+		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, KeyJobRunning, KeyNoJob, WarnTokenExpiring, WarnTokenExpired}
 }
 
 var (

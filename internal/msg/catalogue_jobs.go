@@ -64,4 +64,14 @@ var jobTexts = map[string]entry{
 	"notifications.kind.token_expiring": {"API トークンの有効期限", "API token expiring"},
 	"notifications.kind.test":           {"テスト", "test"},
 	"api.before":                        {"before「{value}」は使えません。通知の ID（1 以上の数）を指定してください。", "before {value}: give a notification id (a number from 1)."},
+
+	// The API token's day (cybozu.token_expires).
+	"config.cybozu_token_expires": {"「{value}」は日付ではありません。API トークンを交換する日を 2027-03-31 のように年-月-日で書いてください。",
+		"\"{value}\" is not a date: write the day the API token is to be replaced as year-month-day, e.g. 2027-03-31."},
+	"api_token_expiring": {"API トークンの有効期限（cybozu.token_expires）は {expires} です（あと {days} 日）。期限までに cybozu.com 共通管理の「API トークン」で新しいトークンを発行し、cybozu.token を置き換えてから cybozu.token_expires を新しい日付にしてください。",
+		"The API token expires on {expires} (cybozu.token_expires; in {days} {days|day|days}). Before then issue a new token in cybozu.com administration (API トークン), replace cybozu.token and set cybozu.token_expires to its new date."},
+	"api_token_expired": {"API トークンの有効期限（cybozu.token_expires）の {expires} を過ぎています。同期が認証エラーで止まる前に、cybozu.com 共通管理の「API トークン」で新しいトークンを発行し、cybozu.token と cybozu.token_expires を更新してください。",
+		"The API token's expiry date {expires} (cybozu.token_expires) has passed. Before syncs stop with an authentication error, issue a new token in cybozu.com administration (API トークン) and update cybozu.token and cybozu.token_expires."},
+	"health.token_expires": {"API トークンの有効期限まであと {days} 日です（{not_after}）", "The API token expires in {days} {days|day|days} ({not_after})"},
+	"health.token_expired": {"API トークンの有効期限（{not_after}）を過ぎています", "The API token's expiry date ({not_after}) has passed"},
 }
