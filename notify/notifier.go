@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,10 +139,17 @@ func New(channels []Channel, st Store, o Options) *Notifier {
 	return n
 }
 
-// Describe says where the channel named name sends, without secrets (""
-// when no such channel is configured).
-func (n *Notifier) Describe(name string) string {
-	if c, ok := n.channels[name]; ok {
+// Where says where the channel named name sends in words no language
+// needs — the SMTP server, or the webhook's kind and host; never a
+// secret, nor a webhook's path (which carries its key) — for the list of
+// notifications; "" when no such channel is configured.
+func (n *Notifier) Where(name string) string {
+	switch c := n.channels[name].(type) {
+	case *Email:
+		return "SMTP " + net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	case *Webhook:
+		return c.Kind + " " + hostOf(c.URL.Reveal())
+	case Channel:
 		return c.Describe()
 	}
 	return ""

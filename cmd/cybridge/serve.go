@@ -168,7 +168,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 		return nil, err
 	}
 	backend := app.NewConsole(a, sched)
-	backend.Channels = notifier.Describe
+	backend.Channels = notifier.Where
 	console, err := web.New(web.Options{
 		Backend: backend, PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,

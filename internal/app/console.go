@@ -23,7 +23,7 @@ type Console struct {
 	app   *App
 	sched *schedule.Scheduler
 	// Channels, when set, says where a notification channel sends
-	// (notify.Notifier.Describe), for the list of notifications.
+	// (notify.Notifier.Where), for the list of notifications.
 	Channels func(name string) string
 }
 
