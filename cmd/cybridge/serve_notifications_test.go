@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/notify/notifytest"
 )
 
@@ -93,6 +94,18 @@ func TestServeNotificationList(t *testing.T) {
 		t.Errorf("before=x = %d %s", code, body)
 	}
 
+	// The CLI lists the same, in Japanese, and as JSON.
+	r := notificationsCLI(t, st)
+	for _, want := range []string{"送信済み", "再送待ち", "同期の失敗", "notify.webhook[0]", "500"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("cybridge notifications lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = notificationsCLI(t, st, "-format", "json", "-limit", "1")
+	if !strings.Contains(r.stdout, fmt.Sprintf(`"id": %d`, first)) || strings.Count(r.stdout, `"state"`) != 1 {
+		t.Errorf("cybridge notifications -format json -limit 1:\n%s", r.stdout)
+	}
+
 	// The console's page.
 	get, _ := consoleClient(t, st)
 	_, _, page := get("/")
@@ -106,4 +119,21 @@ func TestServeNotificationList(t *testing.T) {
 			t.Errorf("the notifications page lacks %q", want)
 		}
 	}
+}
+
+// notificationsCLI runs `cybridge notifications` on st's database.
+func notificationsCLI(t *testing.T, st *stack, args ...string) cliResult {
+	t.Helper()
+	env := map[string]string{
+		"CYBRIDGE_DB":                      st.cfg.DB,
+		"CYBRIDGE_CYBOZU_URL":              st.cfg.Cybozu.URL,
+		"CYBRIDGE_SAFETY_INITIAL_PASSWORD": serveInitialPassword,
+		"CYBRIDGE_SECRET_KEY":              serveSecretKey,
+		"LANG":                             "ja_JP.UTF-8",
+	}
+	r := runCLI(t, env, append([]string{"notifications"}, args...)...)
+	if r.code != msg.ExitOK {
+		t.Fatalf("notifications %v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
 }

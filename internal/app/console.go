@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
-	"github.com/cybridge/cybridge/notify"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/health"
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -410,12 +409,12 @@ func (c *Console) Notifications(ctx context.Context, before int64, limit int) ([
 	out := make([]web.Notification, len(ds))
 	for i, d := range ds {
 		n := web.Notification{ID: d.ID, Channel: d.Channel, Kind: string(d.Event.Kind), Code: d.Event.Code, RunID: d.Event.RunID,
-			Status: string(d.Status), Attempts: d.Attempts, LastError: d.LastError, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+			Status: DeliveryState(d), Attempts: d.Attempts, LastError: d.LastError, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
 		if c.Channels != nil {
 			n.Where = c.Channels(d.Channel)
 		}
-		if d.Status == notify.DeliveryPending && d.Attempts > 0 {
-			n.Status, n.NextAt = web.NotificationRetrying, d.NextAt
+		if n.Status == web.NotificationRetrying {
+			n.NextAt = d.NextAt
 		}
 		out[i] = n
 	}

@@ -74,4 +74,11 @@ var jobTexts = map[string]entry{
 		"The API token's expiry date {expires} (cybozu.token_expires) has passed. Before syncs stop with an authentication error, issue a new token in cybozu.com administration (API トークン) and update cybozu.token and cybozu.token_expires."},
 	"health.token_expires": {"API トークンの有効期限まであと {days} 日です（{not_after}）", "The API token expires in {days} {days|day|days} ({not_after})"},
 	"health.token_expired": {"API トークンの有効期限（{not_after}）を過ぎています", "The API token's expiry date ({not_after}) has passed"},
+
+	// cybridge notifications.
+	"cli.summary.notifications":     {"通知の送信状況を新しい順に表示します", "notifications sent, retrying or failed, newest first"},
+	"cli.flag.notifications_limit":  {"表示する通知の最大件数 `N`", "show at most `N` notifications"},
+	"cli.flag.notifications_before": {"通知 `ID` より古いものを表示します（次のページ）", "show those older than notification `ID` (the next page)"},
+	"cli.notifications.none":        {"通知はまだありません。", "No notifications yet."},
+	"cli.notifications.header":      {"ID\t日時\t内容\t同期\t送信先\t状態\t試行\t最後のエラー", "ID\tQUEUED\tEVENT\tRUN\tCHANNEL\tSTATUS\tATTEMPTS\tLAST ERROR"},
 }
