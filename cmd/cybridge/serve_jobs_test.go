@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cybridge/cybridge/config"
 )
 
 // waitJobs waits until no run is going on (runs started from the console
@@ -177,5 +179,37 @@ func TestServeAPIRunInBackground(t *testing.T) {
 	})
 	if j.State != "ended" || j.Run == nil || j.Run.Status != "dry_run" || j.RunID != j.Run.ID || j.Elapsed <= 0 {
 		t.Errorf("ended = %+v", j)
+	}
+}
+
+// TestServeScheduledRunIsAJob: a scheduled run in progress is listed with
+// the console's and the API's runs in progress, with its page.
+func TestServeScheduledRunIsAJob(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, func(c *config.Config) { c.Schedule.Cron = "* * * * * *" })
+	st.slow.Store(int64(400 * time.Millisecond))
+	var id string
+	waitUntil(t, 10*time.Second, "a scheduled run in progress", func() bool {
+		var out struct {
+			Jobs []struct {
+				ID      string `json:"id"`
+				Trigger string `json:"trigger"`
+			}
+		}
+		st.mustAPI(200, "GET", "/api/v1/jobs", nil, &out)
+		for _, j := range out.Jobs {
+			if j.Trigger == "schedule" {
+				id = j.ID
+				return true
+			}
+		}
+		return false
+	})
+	get, _ := consoleClient(t, st)
+	if _, _, p := get("/"); !strings.Contains(p, `href="/jobs/`+id+`"`) {
+		t.Errorf("the overview does not link to the scheduled run in progress")
+	}
+	if code, _, p := get("/jobs/" + id); code == http.StatusOK && !strings.Contains(p, "schedule") {
+		t.Errorf("the scheduled run's page does not say it was the schedule's:\n%s", p)
 	}
 }

@@ -52,10 +52,17 @@ type Job struct {
 }
 
 // Canceled reports whether the job ended because it was canceled: asked
-// to, and not applied (a run cut off after its commit was applied).
+// to, and not recorded as having done its work (a run cut off after its
+// commit was applied; a dry run whose record was cut off was not).
 func (j Job) Canceled() bool {
-	return j.Done && j.CancelAsked && j.Status != provision.StatusApplied && j.Status != provision.StatusNoChanges &&
-		j.Status != provision.StatusDryRun && j.Status != provision.StatusBlocked
+	if !j.Done || !j.CancelAsked {
+		return false
+	}
+	switch j.Status {
+	case provision.StatusApplied, provision.StatusNoChanges, provision.StatusDryRun, provision.StatusBlocked:
+		return j.RunID == 0
+	}
+	return true
 }
 
 // keptJobs is how many ended jobs are remembered (newest first): a page
