@@ -56,15 +56,18 @@ const (
 	CauseRunFailed          = "run_failed"          // warning
 	CauseRunBlocked         = "run_blocked"         // warning
 	CauseCertificateExpires = "certificate_expires" // warning
-	// CauseTokenExpires and CauseTokenExpired: the API token's day by
-	// cybozu.token_expires is near, or has come. Both are warnings: the
-	// day is what the admin noted, not what cybozu.com enforces — a token
-	// that really stopped working fails the runs, which say so.
-	CauseTokenExpires = "token_expires" // warning
-	CauseTokenExpired = "token_expired" // warning
 	CauseOverdue            = "overdue"             // warning
 	CauseScheduleOff        = "schedule_off"        // warning
 	CauseNeverRun           = "never_run"           // warning
+)
+
+// CauseTokenExpires and CauseTokenExpired: the API token's day by
+// cybozu.token_expires is near, or has come. Both are warnings: the day is
+// what the admin noted, not what cybozu.com enforces — a token that really
+// stopped working fails the runs, which say so.
+const (
+	CauseTokenExpires = "token_expires" // warning
+	CauseTokenExpired = "token_expired" // warning
 )
 
 // OverdueGrace is added to the second missed trigger before a schedule is
