@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,55 @@ func TestAPIJob(t *testing.T) {
 	}
 	if st, body = e.api("GET", "/api/v1/jobs/nope", nil); st != http.StatusNotFound {
 		t.Errorf("unknown job = %d %s", st, body)
+	}
+}
+
+// untranslated finds a catalogue key shown as itself (a missing text).
+var untranslated = regexp.MustCompile(`[>\s]((?:job|notifications|nav|trigger|runs)\.[a-z_.]+)[<\s]`)
+
+// TestJobAndNotificationPagesInBothLanguages: the running job's page and
+// the notifications page (every state) have every text in Japanese and
+// English; the list pages on with before.
+func TestJobAndNotificationPagesInBothLanguages(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	at := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	for i, st := range []string{NotificationSent, NotificationRetrying, NotificationFailed, NotificationPending} {
+		e.backend.deliveries = append(e.backend.deliveries, Notification{ID: int64(i + 1), Channel: "notify.email[0]", Where: "SMTP 127.0.0.1:25",
+			Kind: []string{"failed", "recovered", "token_expiring", "paused"}[i], Status: st, Attempts: i, LastError: "answered 500",
+			NextAt: at.Add(time.Minute), CreatedAt: at, UpdatedAt: at})
+	}
+	e.backend.hold = make(chan struct{})
+	defer close(e.backend.hold)
+	e.post("/runs", url.Values{"mode": {"sync"}})
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"ja", []string{"送信済み", "再送待ち", "送信失敗", "送信待ち", "API トークンの有効期限", "次の再送", "ユーザー情報の読み込み", "経過時間", "中止する"}},
+		{"en", []string{"delivered", "retrying", "failed", "pending", "API token expiring", "Next attempt", "Reading the directory", "Elapsed", "Cancel"}},
+	} {
+		_, _, notes := e.get("/notifications", "Accept-Language", tc.lang)
+		_, _, job := e.get("/jobs/job1", "Accept-Language", tc.lang)
+		for _, want := range tc.want {
+			if !strings.Contains(notes+job, want) {
+				t.Errorf("%s: the pages lack %q", tc.lang, want)
+			}
+		}
+		for name, body := range map[string]string{"notifications": notes, "job": job} {
+			if m := untranslated.FindStringSubmatch(body); m != nil {
+				t.Errorf("%s (%s): untranslated key %s", name, tc.lang, m[1])
+			}
+		}
+	}
+	st, body := e.api("GET", "/api/v1/notifications?limit=3", nil)
+	if st != 200 || !strings.Contains(body, `"next_before": 2`) || strings.Contains(body, `"id": 1,`) {
+		t.Errorf("first page = %d %s", st, body)
+	}
+	if _, body = e.api("GET", "/api/v1/notifications?before=2", nil); !strings.Contains(body, `"id": 1,`) || strings.Contains(body, "next_before") {
+		t.Errorf("last page = %s", body)
+	}
+	if st, _ := e.api("GET", "/api/v1/notifications?limit=501", nil); st != http.StatusBadRequest {
+		t.Errorf("limit=501 = %d", st)
 	}
 }
