@@ -73,6 +73,7 @@ func TestServeSyncNowRunsInBackground(t *testing.T) {
 	if answered > time.Second {
 		t.Errorf("sync now answered after %s; want at once", answered)
 	}
+	t.Logf("sync now answered 303 after %s", answered)
 	code, _, page := get(loc)
 	if code != http.StatusOK {
 		t.Fatalf("GET %s = %d", loc, code)
@@ -106,6 +107,7 @@ func TestServeSyncNowRunsInBackground(t *testing.T) {
 	if run != "/runs/1" {
 		t.Fatalf("the ended job sends to %q; want /runs/1", run)
 	}
+	t.Logf("the run ended %s after it was started", time.Since(start).Round(time.Millisecond))
 	if _, _, p := get(run); !strings.Contains(p, `st-applied`) || !strings.Contains(p, `id="flash"`) {
 		t.Errorf("the run's page does not show the applied run with its message")
 	}

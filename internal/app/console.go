@@ -385,8 +385,7 @@ func (c *Console) job(ctx context.Context, j Job) web.Job {
 	}
 	if j.RunID != 0 {
 		// Read back whatever became of the request (see outcome).
-		if run, err := c.app.GetRun(context.WithoutCancel(ctx), j.RunID); err == nil {
-			run.Plan = nil
+		if run, err := c.app.store.GetRunHead(context.WithoutCancel(ctx), j.RunID); err == nil {
 			if r, err := c.withAppliedBy(ctx, run); err == nil {
 				out.Run = r
 			}
