@@ -460,7 +460,14 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 			if len(changes) == 0 {
 				continue
 			}
+			base, told := applied, 0
 			tx := ApplyTx{Querier: q, Links: r.Store.LinkWriter(q, ti.Name, id), RunID: id, Now: now}
+			if req.Progress != nil {
+				tx.applied = func(n int) {
+					told = min(told+n, len(changes))
+					req.Progress(Progress{Stage: StageApplying, Applied: base + told, Total: total})
+				}
+			}
 			if err := targets[ti.Name].Apply(ctx, tx, changes); err != nil {
 				return fmt.Errorf("apply %s: %w", ti.Name, err)
 			}
