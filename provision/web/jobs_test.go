@@ -163,3 +163,31 @@ func TestJobAndNotificationPagesInBothLanguages(t *testing.T) {
 		t.Errorf("limit=501 = %d", st)
 	}
 }
+
+// TestCancelNeedsSessionAndSameSite: cancel is refused cross-site, and
+// without a session (the console) or the token (the API).
+func TestCancelNeedsSessionAndSameSite(t *testing.T) {
+	e := newTestEnv(t)
+	e.backend.hold = make(chan struct{})
+	defer close(e.backend.hold)
+	if st, _ := e.api("POST", "/api/v1/runs", nil); st != http.StatusAccepted {
+		t.Fatalf("start = %d", st)
+	}
+	if st, _, _ := e.do("POST", "/api/v1/jobs/job1/cancel", nil, nil); st != http.StatusUnauthorized {
+		t.Errorf("API cancel without the token = %d; want 401", st)
+	}
+	if st, h, _ := e.do("POST", "/jobs/job1/cancel", nil, nil); st != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/login") {
+		t.Errorf("console cancel without a session = %d → %q; want the login page", st, h.Get("Location"))
+	}
+	e.login()
+	st, _, _ := e.do("POST", "/jobs/job1/cancel", strings.NewReader(""), map[string]string{
+		"Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded"})
+	if st != http.StatusForbidden {
+		t.Errorf("cross-site cancel = %d; want 403", st)
+	}
+	for _, c := range e.backend.calls {
+		if strings.HasPrefix(c, "cancel") {
+			t.Errorf("the job was canceled by a refused request: %q", e.backend.calls)
+		}
+	}
+}
