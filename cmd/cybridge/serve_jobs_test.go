@@ -172,8 +172,9 @@ func TestServeAPIRunInBackground(t *testing.T) {
 		t.Fatalf("started = %+v", j)
 	}
 	code, body := st.api("POST", "/api/v1/runs", nil, nil)
-	if code != http.StatusConflict || !strings.Contains(body, `"run_in_progress"`) || !strings.Contains(body, `"job": "`+j.ID+`"`) {
-		t.Errorf("second start = %d %s; want 409 naming the running job", code, body)
+	if code != http.StatusConflict || !strings.Contains(body, `"run_in_progress"`) || !strings.Contains(body, `"job": "`+j.ID+`"`) ||
+		!strings.Contains(body, "+09:00)") {
+		t.Errorf("second start = %d %s; want 409 naming the running job and when it started (Asia/Tokyo)", code, body)
 	}
 	waitUntil(t, 30*time.Second, "the job to end", func() bool {
 		st.mustAPI(200, "GET", "/api/v1/jobs/"+j.ID, nil, &j)

@@ -168,6 +168,11 @@ func (a *App) Start(ctx context.Context, req RunRequest) (Job, error) {
 	}
 	j, jctx, snap, err := a.jobs.begin(context.WithoutCancel(ctx), req.Trigger, req.DryRun, true)
 	if err != nil {
+		// The running job's start as the surfaces show times.
+		var me *msg.Error
+		if errors.As(err, &me) {
+			me.Params["started"] = provision.FormatTime(snap.StartedAt, a.Location())
+		}
 		return snap, err
 	}
 	a.jobs.background.Add(1)
