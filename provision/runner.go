@@ -154,7 +154,9 @@ type Runner struct {
 	LeaseTTL time.Duration
 	// Holder identifies this process in the lease (default host:pid:random).
 	Holder string
-	// Progress, when set, is told each stage ("reading the directory", ...).
+	// Progress, when set, is told each stage ("reading the directory", ...)
+	// as a line for a terminal; Request.Progress is the same, per run and
+	// as a value.
 	Progress func(stage string)
 	// RunTimeout bounds one run, read to commit (0: no bound). A run past
 	// it fails with run_timeout, is recorded as failed — so a hanging
@@ -184,6 +186,10 @@ type Request struct {
 	AllowDeletes bool
 	// SwitchDomain allows reading from another cybozu.com domain (rule 16).
 	SwitchDomain bool
+	// Progress, when set, is told where this run is: each stage as it
+	// begins, and while applying, the changes applied so far (after each
+	// target). It is called on the run's goroutine.
+	Progress func(Progress)
 	// AfterApply, when set, runs inside the apply transaction once every
 	// target has applied its changes and the run is recorded as runID: what
 	// it writes commits with the apply, and its error rolls the whole apply
@@ -202,9 +208,33 @@ type Result struct {
 	Plan   *Plan
 }
 
-func (r *Runner) progress(stage string) {
-	if r.Progress != nil {
-		r.Progress(stage)
+// Stage is the phase a run is in.
+type Stage string
+
+// The stages, in order. A stored plan's apply starts at StageApplying.
+const (
+	StageReading  Stage = "reading"
+	StagePlanning Stage = "planning"
+	StageApplying Stage = "applying"
+)
+
+// Progress is where a run is: its stage and, applying, how many of the
+// plan's Total changes were applied so far (in the open transaction:
+// nothing is committed before all are).
+type Progress struct {
+	Stage   Stage `json:"stage"`
+	Applied int   `json:"applied"`
+	Total   int   `json:"total"`
+}
+
+// progress tells req's watcher p, and the terminal the stage's line
+// (only when a stage begins).
+func (r *Runner) progress(req *Request, p Progress, line string) {
+	if r.Progress != nil && line != "" {
+		r.Progress(line)
+	}
+	if req.Progress != nil {
+		req.Progress(p)
 	}
 }
 
@@ -301,7 +331,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 // readAndPlan reads and validates the directory and makes a fresh plan.
 // It sets req.Source from the snapshot, for the run's history.
 func (r *Runner) readAndPlan(ctx context.Context, req *Request) (*Plan, error) {
-	r.progress("reading the directory")
+	r.progress(req, Progress{Stage: StageReading}, "reading the directory")
 	snap, err := req.Read(ctx)
 	if err == nil {
 		err = snap.Validate()
@@ -310,7 +340,7 @@ func (r *Runner) readAndPlan(ctx context.Context, req *Request) (*Plan, error) {
 		return nil, err
 	}
 	req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
-	r.progress("planning")
+	r.progress(req, Progress{Stage: StagePlanning}, "planning")
 	return r.Plan(ctx, snap, req.SwitchDomain)
 }
 
@@ -413,7 +443,8 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		}
 	}
 
-	r.progress(fmt.Sprintf("applying %d changes", len(plan.Changes)))
+	total := len(plan.Changes)
+	r.progress(&req, Progress{Stage: StageApplying, Total: total}, fmt.Sprintf("applying %d changes", total))
 	var runID int64
 	err := r.Store.Update(ctx, func(q Querier) error {
 		if err := r.Store.RenewLease(ctx, q, holder, ttl); err != nil {
@@ -429,15 +460,25 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		}
 		runID = id
 		now := r.Store.Now()
+		applied := 0
 		for _, ti := range plan.Targets {
 			changes := plan.ChangesFor(ti.Name)
 			if len(changes) == 0 {
 				continue
 			}
+			base, told := applied, 0
 			tx := ApplyTx{Querier: q, Links: r.Store.LinkWriter(q, ti.Name, id), RunID: id, Now: now}
+			if req.Progress != nil {
+				tx.applied = func(n int) {
+					told = min(told+n, len(changes))
+					req.Progress(Progress{Stage: StageApplying, Applied: base + told, Total: total})
+				}
+			}
 			if err := targets[ti.Name].Apply(ctx, tx, changes); err != nil {
 				return fmt.Errorf("apply %s: %w", ti.Name, err)
 			}
+			applied += len(changes)
+			r.progress(&req, Progress{Stage: StageApplying, Applied: applied, Total: total}, "")
 		}
 		if d := plan.Source.Domain; d != "" && !strings.EqualFold(d, plan.LinkedDomain) {
 			if err := r.Store.SetLinkedDomain(ctx, q, d); err != nil {
