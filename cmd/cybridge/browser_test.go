@@ -216,9 +216,9 @@ func TestBrowserConsole(t *testing.T) {
 	if got := p.path(); !strings.HasPrefix(got, "/login") {
 		t.Fatalf("the console without a session shows %s; want the login page", got)
 	}
-	p.expect("label[for=password]", "Admin password") // the browser asks for English
+	p.expect("label[for=password]", "Password") // the browser asks for English
 	p.submit("#lang-switch")
-	p.expect("label[for=password]", "管理者パスワード")
+	p.expect("label[for=password]", "パスワード")
 
 	p.login("not-the-password")
 	p.expect("#login-error", "ログインできませんでした")

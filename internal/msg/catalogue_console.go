@@ -16,7 +16,7 @@ var consoleTexts = map[string]entry{
 
 	// login
 	"login.title":    {"ログイン", "Log in"},
-	"login.password": {"管理者パスワード", "Admin password"},
+	"login.password": {"パスワード", "Password"},
 	"login.submit":   {"ログイン", "Log in"},
 	"login.failed":   {"ログインできませんでした。入力内容を確認してください。", "Login failed. Check what you entered and try again."},
 	"login.too_many": {"ログインの失敗が続いたため、一時的に受け付けていません。約 {minutes} 分後にもう一度お試しください。", "Too many failed logins. Try again in about {minutes} minutes."},
