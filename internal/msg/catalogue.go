@@ -9,7 +9,7 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts)
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts, scimTargetTexts)
 
 // join merges the per-area tables into one; a key in two tables is a bug
 // that TestCatalogueKeysUnique reports.
@@ -83,7 +83,7 @@ var coreTexts = map[string]entry{
 	// Run statuses, triggers and the plan's vocabulary.
 	"status.no_changes": {"変更なし", "no changes"},
 	"status.applied":    {"適用済み", "applied"},
-	"status.partial":    {"一部適用", "partly applied"},
+	"status.partial":    {"一部失敗", "partially applied"},
 	"status.dry_run":    {"テスト実行（変更なし）", "test run (nothing applied)"},
 	"status.failed":     {"失敗", "failed"},
 	"status.blocked":    {"安全装置で停止", "stopped by a safeguard"},

@@ -60,7 +60,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	}
 	// An applied run's changes go to the change log in the same
 	// transaction (see changes.go): a rolled-back apply leaves no rows.
-	if r.Status == provision.StatusApplied && r.Plan != nil {
+	if (r.Status == provision.StatusApplied || r.Status == provision.StatusPartial) && r.Plan != nil {
 		if err := writeChanges(ctx, q, id, sliceChanges(r.Plan.Changes)); err != nil {
 			return 0, err
 		}
@@ -124,7 +124,7 @@ AND id IS NOT (SELECT max(id) FROM runs WHERE status IN ('applied', 'no_changes'
 // current (0 if none).
 func (s *Store) LastAppliedUsers(ctx context.Context, q provision.Querier) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status IN ('applied', 'no_changes') ORDER BY id DESC LIMIT 1").Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status IN ('applied', 'partial', 'no_changes') ORDER BY id DESC LIMIT 1").Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
