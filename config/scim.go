@@ -56,4 +56,3 @@ func scimTokens(cfg *Config, lookup func(string) (string, bool)) []Problem {
 	}
 	return problems
 }
-

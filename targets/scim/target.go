@@ -108,4 +108,6 @@ func (t *Target) Load(ctx context.Context, _ provision.Querier) (provision.State
 var errRemote = errors.New("scim: a remote target is applied with ApplyRemote")
 
 // Apply is never called by the Runner for a remote target.
-func (t *Target) Apply(context.Context, provision.ApplyTx, []provision.Change) error { return errRemote }
+func (t *Target) Apply(context.Context, provision.ApplyTx, []provision.Change) error {
+	return errRemote
+}
