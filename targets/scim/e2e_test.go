@@ -137,7 +137,7 @@ func company() *directory.Snapshot {
 // remoteUser is what the test compares of a user read back over SCIM.
 type remoteUser struct {
 	UserName, ExternalID, Family, Given, Display, Email, Title, Employee, Dept, Org string
-	Active                                                                        bool
+	Active                                                                          bool
 }
 
 func readBack(t *testing.T, e *env) map[string]remoteUser {
@@ -341,9 +341,9 @@ func TestScenarioPatchesExactlyWhatChanged(t *testing.T) {
 			{"op": "replace", "path": "name.familyName", "value": "佐藤改"},
 			{"op": "replace", "path": "displayName", "value": "佐藤改 花子"},
 		},
-		"k.suzuki":     {{"op": "replace", "path": `emails[type eq "work"].value`, "value": "kenji.suzuki@example.co.jp"}},
-		"j.ishii":      {{"op": "replace", "path": "active", "value": false}},
-		"y.mori":       {{"op": "replace", "path": "active", "value": false}},
+		"k.suzuki":        {{"op": "replace", "path": `emails[type eq "work"].value`, "value": "kenji.suzuki@example.co.jp"}},
+		"j.ishii":         {{"op": "replace", "path": "active", "value": false}},
+		"y.mori":          {{"op": "replace", "path": "active", "value": false}},
 		"POST r.nakajima": nil,
 	}
 	// The transfer: the department (and what follows from the new
