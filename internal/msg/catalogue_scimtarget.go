@@ -64,4 +64,10 @@ var scimTargetTexts = map[string]entry{
 	"config.scim_attribute_target": {"「{value}」には割り当てられません。{allowed} のいずれかを指定してください。",
 		"cannot map to \"{value}\": use one of {allowed}."},
 	"config.scim_attribute_twice": {"「{value}」にはカスタマイズ項目 {other} がすでに割り当てられています。", "\"{value}\" is mapped from the custom item {other} already."},
+
+	// check of each [[scim]] endpoint (internal/app, the CLI's check).
+	"scim_unusable": {"{target}（{url}）に接続して同期先の設定を読み取れませんでした。URL とアクセストークンを確認してください。",
+		"{target} ({url}) could not be used: check its URL and token."},
+	"cli.check.scim": {"{target}（{url}）: 接続できました。PATCH {patch}、一括処理 {bulk}、絞り込み {filter}（1 ページ最大 {max_results} 件）、ETag {etag}、並べ替え {sort}、スキーマ {schemas} 件、認証方式 {auth}",
+		"{target} ({url}): reachable, token accepted. PATCH {patch}, bulk {bulk}, filter {filter} (at most {max_results} a page), ETag {etag}, sort {sort}, {schemas} {schemas|schema|schemas}, authentication {auth}"},
 }
