@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -78,5 +79,37 @@ func writeFileAt(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestREADMESCIMExampleLoads: the README's [[scim]] example loads as it
+// stands and with its commented keys set.
+func TestREADMESCIMExampleLoads(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "## Provisioning a SCIM app")
+	if !ok {
+		t.Fatal("README.md has no SCIM section")
+	}
+	_, rest, _ = strings.Cut(rest, "```toml\n")
+	example, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("no toml block in the SCIM section")
+	}
+	dir := t.TempDir()
+	writeFileAt(t, filepath.Join(dir, "slack_scim_token"), "xoxp-readme\n")
+	example = strings.ReplaceAll(example, "/etc/cybridge/", filepath.ToSlash(dir)+"/")
+	for _, content := range []string{example, uncomment(strings.ReplaceAll(example, "# [scim.attributes]", "[scim.attributes]"))} {
+		path := filepath.Join(dir, "cybridge.toml")
+		writeFileAt(t, path, content)
+		cfg, err := Load(path, true, envMap(nil))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, content)
+		}
+		if len(cfg.SCIM) != 1 || cfg.SCIM[0].Name != "slack" || cfg.SCIM[0].Token.Reveal() != "xoxp-readme" {
+			t.Errorf("loaded %+v", cfg.SCIM)
+		}
 	}
 }
