@@ -29,12 +29,13 @@ const (
 )
 
 // parts the bench can run (-only).
-var allParts = []string{"read", "naive", "apply", "csv", "memory"}
+var allParts = []string{"read", "naive", "apply", "csv", "memory", "scim"}
 
 // Params are the bench's settings.
 type Params struct {
 	Users         int           `json:"users"`
 	NaiveUsers    int           `json:"naive_users"`
+	SCIMUsers     int           `json:"scim_users"`
 	Runs          int           `json:"runs"`
 	Latency       time.Duration `json:"latency_ns"`
 	MaxConcurrent int           `json:"max_concurrent"`
@@ -58,6 +59,7 @@ func parseParams(args []string, stderr io.Writer) (Params, error) {
 	p := Params{}
 	fs.IntVar(&p.Users, "users", 100_000, "users in the generated directory (SPEC §9: 100000)")
 	fs.IntVar(&p.NaiveUsers, "naive-users", 10_000, "users in the scaled-down directory the naive read is compared on (0 = same as -users)")
+	fs.IntVar(&p.SCIMUsers, "scim-users", 10_000, "users pushed to the SCIM test server (issue 13: 10000)")
 	fs.IntVar(&p.Runs, "runs", 3, "runs per figure; each figure is the median")
 	fs.DurationVar(&p.Latency, "latency", 20*time.Millisecond, "simulated latency per request")
 	fs.IntVar(&p.MaxConcurrent, "max-concurrent", cybozutest.DefaultMaxConcurrent, "requests the simulated domain accepts at once before 429")
@@ -78,8 +80,8 @@ func parseParams(args []string, stderr io.Writer) (Params, error) {
 	if fs.NArg() > 0 {
 		return bad("unexpected arguments: " + strings.Join(fs.Args(), " "))
 	}
-	if p.Users < 1 || p.Runs < 1 || p.NaiveUsers < 0 || p.Pool < 1 || p.Pool > 10 || p.Latency < 0 {
-		return bad("-users and -runs must be at least 1, -naive-users at least 0, -pool 1..10, -latency not negative")
+	if p.Users < 1 || p.Runs < 1 || p.NaiveUsers < 0 || p.SCIMUsers < 1 || p.Pool < 1 || p.Pool > 10 || p.Latency < 0 {
+		return bad("-users, -scim-users and -runs must be at least 1, -naive-users at least 0, -pool 1..10, -latency not negative")
 	}
 	if p.NaiveUsers == 0 {
 		p.NaiveUsers = p.Users
@@ -104,12 +106,17 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 			fmt.Fprintf(stderr, "[%5.1fs] %s\n", time.Since(began).Seconds(), fmt.Sprintf(format, args...))
 		}
 	}
-	full := fixtures.Generate(fixtures.GenParams{Users: p.Users, Seed: p.Seed})
-	p.Orgs = len(full.Organizations)
-	p.Groups = len(full.Groups) - 1 // everyone is extra
-	p.MembershipsPerUser = float64(memberships(full)) / float64(len(full.Users))
+	// The full directory is generated only for the parts that read it
+	// (-only scim generates its own, of -scim-users).
+	var full *directory.Snapshot
+	if slices.ContainsFunc(p.Only, func(part string) bool { return part != "scim" }) {
+		full = fixtures.Generate(fixtures.GenParams{Users: p.Users, Seed: p.Seed})
+		p.Orgs = len(full.Organizations)
+		p.Groups = len(full.Groups) - 1 // everyone is extra
+		p.MembershipsPerUser = float64(memberships(full)) / float64(len(full.Users))
+		logf("generated %d users, %d organizations, %d groups", p.Users, p.Orgs, p.Groups)
+	}
 	rep := &Report{Date: began.UTC().Truncate(time.Second), Machine: machine(), Command: command(), Params: p}
-	logf("generated %d users, %d organizations, %d groups", p.Users, p.Orgs, p.Groups)
 
 	var sim *cybozutest.Server
 	if p.runs("read") || p.runs("memory") {
@@ -156,6 +163,14 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 	if p.runs("memory") {
 		logf("memory: read + plan + apply in a child process")
 		fs, err := benchMemory(ctx, p, sim.URL(), full, logf)
+		if err != nil {
+			return nil, err
+		}
+		rep.add(fs...)
+	}
+	if p.runs("scim") {
+		logf("scim: pushing %d users to the SCIM test server, %d runs", p.SCIMUsers, p.Runs)
+		fs, err := benchSCIM(ctx, p, pushSCIMClient, logf)
 		if err != nil {
 			return nil, err
 		}

@@ -113,7 +113,7 @@ func TestSmoke(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bench", "latest.json")
 	md := filepath.Join(t.TempDir(), "bench.md")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-users", "500", "-naive-users", "300", "-runs", "1", "-latency", "1ms", "-json", out, "-markdown", md, "-q"}
+	args := []string{"-users", "500", "-naive-users", "300", "-scim-users", "250", "-runs", "1", "-latency", "1ms", "-json", out, "-markdown", md, "-q"}
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
@@ -148,7 +148,9 @@ func TestSmoke(t *testing.T) {
 		"naive.full_requests": true, "naive.full_bound_s": true,
 		"plan.first_s": true, "plan.rerun_s": true, "plan.rerun_load_s": true,
 		"apply.first_s": true, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
-		"csv.parse_s":    true,
+		"csv.parse_s":        true,
+		"scim.push_requests": true, "scim.push_wall_s": true, "scim.push_bound_s": true, "scim.push_wall_ratio": true,
+		"scim.push_peak_in_flight": true, "scim.read_requests": true, "scim.read_wall_s": true,
 		"memory.peak_mb": true, "memory.peak_nolimit_mb": true, "memory.maxrss_mb": true, "memory.read_peak_mb": true, "memory.plan_peak_mb": true, "memory.read_s": true, "memory.plan_s": true, "memory.apply_s": true,
 	}
 	for name, positive := range wantFigures {
@@ -170,6 +172,11 @@ func TestSmoke(t *testing.T) {
 	}
 	if f := byName["apply.rerun_rows"]; f.Result != "PASS" || f.Value != 1 {
 		t.Errorf("the no-change run wrote %v rows; want 1, its history row", f.Value)
+	}
+	// 250 users: one POST each; the read is ProviderConfig, 3 pages of
+	// users, 1 of groups.
+	if a, b := byName["scim.push_requests"], byName["scim.read_requests"]; a.Value != 250 || b.Value != 5 || b.Result != "PASS" {
+		t.Errorf("SCIM: push %v requests, read %v (%s)", a.Value, b.Value, b.Result)
 	}
 	if rep.Params.Users != 500 || rep.Params.Orgs != 25 || rep.Params.Groups != 200 || rep.Machine.CPUs < 1 {
 		t.Errorf("params %+v, machine %+v", rep.Params, rep.Machine)

@@ -97,8 +97,14 @@ func writeTable(w io.Writer, r *Report) error {
 	fmt.Fprintf(w, "machine: %d CPUs (nproc), %s, %s %s\n", r.Machine.CPUs, r.Machine.CPU, r.Machine.Go, r.Machine.OSArc)
 	fmt.Fprintf(w, "command: %s\n", r.Command)
 	p := r.Params
-	fmt.Fprintf(w, "data:    %d users, %d organizations (5 levels), %.2f memberships/user, %d groups; simulator %s latency, %d concurrent; client pool %d; median of %d runs\n\n",
-		p.Users, p.Orgs, p.MembershipsPerUser, p.Groups, p.Latency, p.MaxConcurrent, p.Pool, p.Runs)
+	if p.Orgs > 0 { // the directory was generated (not for -only scim)
+		fmt.Fprintf(w, "data:    %d users, %d organizations (5 levels), %.2f memberships/user, %d groups; simulator %s latency, %d concurrent; client pool %d; median of %d runs\n",
+			p.Users, p.Orgs, p.MembershipsPerUser, p.Groups, p.Latency, p.MaxConcurrent, p.Pool, p.Runs)
+	}
+	if p.runs("scim") {
+		fmt.Fprintf(w, "scim:    %d users pushed to scimtest, %s latency; median of %d runs\n", p.SCIMUsers, p.Latency, p.Runs)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "figure\tvalue\ttarget (SPEC §9)\tresult\t")
 	fmt.Fprintln(tw, "------\t-----\t----------------\t------\t")

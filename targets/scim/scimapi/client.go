@@ -100,7 +100,12 @@ func New(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts,
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Timeout: attemptTimout}
+		// Keep a connection per request slot: the default transport keeps
+		// two idle per host, so a pool of 4 would reconnect (and redo TLS)
+		// on every other request.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = MaxConcurrency
+		c.hc = &http.Client{Timeout: attemptTimout, Transport: tr}
 	}
 	conc := cfg.Concurrency
 	if conc <= 0 {

@@ -149,8 +149,8 @@ func list[T any](ctx context.Context, c *Client, path string, idOf func(T) strin
 		}
 		params := c.params(http.MethodGet, path)
 		var lr struct {
-			TotalResults int               `json:"totalResults"`
-			Resources    []json.RawMessage `json:"Resources"`
+			TotalResults int `json:"totalResults"`
+			Resources    []T `json:"Resources"`
 		}
 		if err := json.Unmarshal(rep.body, &lr); err != nil {
 			return nil, protocolError(rep, params, keyProtocolBody, nil)
@@ -162,11 +162,7 @@ func list[T any](ctx context.Context, c *Client, path string, idOf func(T) strin
 			}
 			maxPages = lr.TotalResults/size + 2
 		}
-		for _, raw := range lr.Resources {
-			var v T
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return nil, protocolError(rep, params, keyProtocolBody, nil)
-			}
+		for _, v := range lr.Resources {
 			id := idOf(v)
 			if seen[id] {
 				return nil, protocolError(rep, params, keyProtocolRepeat, msg.Params{"id": id, "start": start})

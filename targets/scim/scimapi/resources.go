@@ -106,10 +106,23 @@ func (u User) MarshalJSON() ([]byte, error) {
 	}
 	schemas := []string{SchemaUser}
 	if u.Enterprise != nil {
+		ext := map[string]any{}
+		if raw, ok := u.Extra[SchemaEnterprise]; ok {
+			// The extension's attributes cybridge does not map (manager,
+			// costCenter, …), kept from reading, go back as they came.
+			if err := json.Unmarshal(raw, &ext); err != nil {
+				return nil, fmt.Errorf("user attribute %s: %w", SchemaEnterprise, err)
+			}
+		}
+		e := u.Enterprise
+		for k, v := range map[string]string{"employeeNumber": e.EmployeeNumber, "department": e.Department, "organization": e.Organization} {
+			delete(ext, k)
+			setString(ext, k, v)
+		}
 		schemas = append(schemas, SchemaEnterprise)
-		out[SchemaEnterprise] = wireEnterprise(*u.Enterprise)
+		out[SchemaEnterprise] = ext
 	}
-	for k := range u.Extra {
+	for _, k := range slices.Sorted(maps.Keys(u.Extra)) {
 		if strings.HasPrefix(strings.ToLower(k), "urn:") && !slices.Contains(schemas, k) {
 			schemas = append(schemas, k)
 		}
@@ -177,10 +190,7 @@ func (u *User) UnmarshalJSON(data []byte) error {
 				u.Active = &b
 			}
 		case strings.ToLower(SchemaEnterprise):
-			var e wireEnterprise
-			if err = json.Unmarshal(raw, &e); err == nil {
-				u.Enterprise = (*Enterprise)(&e)
-			}
+			err = u.readEnterprise(raw)
 		case "meta":
 			err = u.Meta.read(raw)
 		default:
@@ -193,6 +203,38 @@ func (u *User) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("user attribute %s: %w", key, err)
 		}
 	}
+	return nil
+}
+
+// readEnterprise reads the enterprise extension: the attributes Enterprise
+// has fields for, and the others into Extra under the extension's URN.
+func (u *User) readEnterprise(raw json.RawMessage) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil || all == nil {
+		return err
+	}
+	var e wireEnterprise
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return err
+	}
+	u.Enterprise = (*Enterprise)(&e)
+	for k := range all {
+		switch strings.ToLower(k) {
+		case "employeenumber", "department", "organization":
+			delete(all, k)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	rest, err := json.Marshal(all)
+	if err != nil {
+		return err
+	}
+	if u.Extra == nil {
+		u.Extra = map[string]json.RawMessage{}
+	}
+	u.Extra[SchemaEnterprise] = rest
 	return nil
 }
 

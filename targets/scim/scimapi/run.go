@@ -40,7 +40,9 @@ type Op struct {
 }
 
 // Result is one Op's outcome: the resource's id and new version, and the
-// service's reply body (empty for a delete or a 204), or Err.
+// service's reply body (empty for a delete or a 204), or Err. Version is
+// meta.version of the reply, else its ETag header; it is empty after a
+// 204 without an ETag (a PATCH that changed nothing may answer so).
 type Result struct {
 	ID, Version string
 	Body        json.RawMessage

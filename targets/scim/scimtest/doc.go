@@ -31,6 +31,9 @@
 //     uniqueness=server; the store refuses a second userName (case-
 //     insensitive, RFC 7643 §4.1.1) with the library's
 //     409 uniqueness error.
+//   - Filters are the library's as they are: it evaluates
+//     emails[value eq "x"] but not emails.value eq "x" (a sub-attribute of
+//     a multi-valued attribute), and this server does not make up for it.
 //   - Bulk and sort are not supported (the library does not do them).
 //   - Server order is creation order; ids are sequential and opaque.
 package scimtest

@@ -199,8 +199,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		s.resets--
 		reset = true
 	case len(s.failNext) > 0:
-		due = &s.failNext[0]
-		s.failNext = s.failNext[1:]
+		f := s.failNext[0]
+		due, s.failNext = &f, s.failNext[1:]
 	}
 	s.mu.Unlock()
 	if reset {
@@ -319,7 +319,7 @@ func (s *Server) EditUser(id string, edit func(attrs map[string]any)) error {
 	}
 	attrs := clone(rec.attrs)
 	edit(attrs)
-	rec.attrs = normalize(attrs)
+	s.store.setUser(rec, normalize(attrs))
 	s.store.touch(rec)
 	return nil
 }
@@ -327,37 +327,46 @@ func (s *Server) EditUser(id string, edit func(attrs map[string]any)) error {
 // Seed adds a user that the client under test did not create, as the
 // app's own admin would, and returns its id. user is a SCIM User
 // resource's JSON object (schemas may be left out); it is validated by the
-// library's schema like a POST.
-func (s *Server) Seed(user map[string]any) (string, error) {
-	user = clone(user)
-	if _, ok := user["schemas"]; !ok {
-		schemas := []any{schema.CoreUserSchema().ID}
-		if _, ok := user[schema.ExtensionEnterpriseUser().ID]; ok {
-			schemas = append(schemas, schema.ExtensionEnterpriseUser().ID)
+// library's schemas like a POST.
+func (s *Server) Seed(user map[string]any) (string, error) { return s.seed(s.users, user) }
+
+// SeedGroup adds a group as Seed adds a user.
+func (s *Server) SeedGroup(group map[string]any) (string, error) { return s.seed(s.groups, group) }
+
+func (s *Server) seed(h *handler, res map[string]any) (string, error) {
+	res = clone(res)
+	if _, ok := res["schemas"]; !ok {
+		schemas := []any{h.schema.ID}
+		for _, ext := range h.exts {
+			if _, ok := res[ext.ID]; ok {
+				schemas = append(schemas, ext.ID)
+			}
 		}
-		user["schemas"] = schemas
+		res["schemas"] = schemas
 	}
-	attrs, serr := s.users.schema.Validate(user)
+	attrs, serr := h.schema.Validate(res)
 	if serr != nil {
-		return "", fmt.Errorf("scimtest: seed user: %v", serr)
+		return "", fmt.Errorf("scimtest: seed %s: %v", h.kind, serr)
 	}
-	if ext, ok := user[schema.ExtensionEnterpriseUser().ID]; ok {
-		e, serr := schema.ExtensionEnterpriseUser().ValidateExtension(ext)
-		if serr != nil {
-			return "", fmt.Errorf("scimtest: seed user: %v", serr)
+	for _, ext := range h.exts {
+		if raw, ok := res[ext.ID]; ok {
+			e, serr := ext.ValidateExtension(raw)
+			if serr != nil {
+				return "", fmt.Errorf("scimtest: seed %s: %v", h.kind, serr)
+			}
+			attrs[ext.ID] = e
 		}
-		attrs[schema.ExtensionEnterpriseUser().ID] = e
 	}
-	if ext, ok := user[schema.CommonAttributeExternalID]; ok {
-		attrs[schema.CommonAttributeExternalID] = ext
+	if id, ok := res[schema.CommonAttributeExternalID]; ok {
+		attrs[schema.CommonAttributeExternalID] = id
 	}
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	res, err := s.users.create(normalize(attrs))
+	created, err := h.create(normalize(attrs))
 	if err != nil {
-		return "", fmt.Errorf("scimtest: seed user: %w", err)
+		return "", fmt.Errorf("scimtest: seed %s: %w", h.kind, err)
 	}
-	return res.ID, nil
+	return created.ID, nil
 }
 
 // Users is a snapshot of the stored users in creation order, each as the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 )
 
 // record is one stored resource: its attributes as the library validated
-// them (without id and meta), and its metadata.
+// them (without id and meta), and its metadata. attrs is never changed in
+// place, only replaced (copy on write), so a reply the library marshals
+// after the lock is released can share it.
 type record struct {
 	id       string
 	attrs    map[string]any
@@ -53,6 +56,7 @@ type store struct {
 	now    func() time.Time
 	users  collection
 	groups collection
+	names  map[string]string // lower-cased userName → user id
 }
 
 func newStore(etags bool) *store {
@@ -61,7 +65,22 @@ func newStore(etags bool) *store {
 		now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 		users:  collection{byID: map[string]*record{}},
 		groups: collection{byID: map[string]*record{}},
+		names:  map[string]string{},
 	}
+}
+
+func userName(attrs map[string]any) string {
+	name, _ := attrs["userName"].(string)
+	return strings.ToLower(name)
+}
+
+// setUser gives the user rec attrs, keeping the userName index.
+func (s *store) setUser(rec *record, attrs map[string]any) {
+	if rec.attrs != nil && s.names[userName(rec.attrs)] == rec.id {
+		delete(s.names, userName(rec.attrs))
+	}
+	rec.attrs = attrs
+	s.names[userName(attrs)] = rec.id
 }
 
 // versionOf is r's entity tag, or "" when ETags are off.
@@ -77,7 +96,7 @@ func (s *store) resource(r *record) scim.Resource {
 	created, modified := r.created, r.modified
 	res := scim.Resource{
 		ID:         r.id,
-		Attributes: clone(r.attrs),
+		Attributes: r.attrs, // shared: see record
 		Meta:       scim.Meta{Created: &created, LastModified: &modified, Version: s.versionOf(r)},
 	}
 	if ext, ok := r.attrs[schema.CommonAttributeExternalID].(string); ok {
@@ -109,11 +128,8 @@ func (h *handler) checkUnique(attrs map[string]any, self string) error {
 	if h.kind != "User" {
 		return nil
 	}
-	name, _ := attrs["userName"].(string)
-	for _, r := range h.s.users.byID {
-		if other, _ := r.attrs["userName"].(string); r.id != self && strings.EqualFold(other, name) {
-			return scimerrors.ScimErrorUniqueness
-		}
+	if id, taken := h.s.names[userName(attrs)]; taken && id != self {
+		return scimerrors.ScimErrorUniqueness
 	}
 	return nil
 }
@@ -153,7 +169,8 @@ func (h *handler) create(attrs map[string]any) (scim.Resource, error) {
 	}
 	h.s.nextID++
 	now := h.s.now()
-	rec := &record{id: fmt.Sprintf("%s-%06d", strings.ToLower(h.kind[:1]), h.s.nextID), attrs: attrs, version: 1, created: now, modified: now}
+	rec := &record{id: fmt.Sprintf("%s-%06d", strings.ToLower(h.kind[:1]), h.s.nextID), version: 1, created: now, modified: now}
+	h.set(rec, attrs)
 	h.coll(h.s).add(rec)
 	return h.s.resource(rec), nil
 }
@@ -224,9 +241,18 @@ func (h *handler) Replace(r *http.Request, id string, attributes scim.ResourceAt
 	if err := h.checkUnique(attrs, id); err != nil {
 		return scim.Resource{}, err
 	}
-	rec.attrs = attrs
+	h.set(rec, attrs)
 	h.s.touch(rec)
 	return h.s.resource(rec), nil
+}
+
+// set gives rec attrs (through the userName index for a user).
+func (h *handler) set(rec *record, attrs map[string]any) {
+	if h.kind == "User" {
+		h.s.setUser(rec, attrs)
+		return
+	}
+	rec.attrs = attrs
 }
 
 func (h *handler) Delete(r *http.Request, id string) error {
@@ -241,6 +267,7 @@ func (h *handler) Delete(r *http.Request, id string) error {
 	}
 	h.coll(h.s).remove(id)
 	if h.kind == "User" {
+		delete(h.s.names, userName(rec.attrs))
 		h.s.dropMember(id)
 	}
 	return nil
@@ -256,7 +283,9 @@ func (s *store) dropMember(id string) {
 			return mm["value"] == id
 		})
 		if len(kept) != len(members) {
-			g.attrs["members"] = kept
+			attrs := maps.Clone(g.attrs)
+			attrs["members"] = kept
+			g.attrs = attrs
 			s.touch(g)
 		}
 	}
@@ -283,7 +312,7 @@ func (h *handler) Patch(r *http.Request, id string, operations []scim.PatchOpera
 		return scim.Resource{}, err
 	}
 	if !equalJSON(attrs, rec.attrs) {
-		rec.attrs = attrs
+		h.set(rec, attrs)
 		h.s.touch(rec)
 	}
 	// RFC 7644 §3.5.2: the updated resource is returned (200), so the
