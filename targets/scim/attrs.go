@@ -99,93 +99,100 @@ var coreAttrs = []attr{
 	}, set: func(u *scimapi.User, v string) { ent(u).Organization = v }},
 }
 
-// emailAttr is the work email, primary. A user without a work email gets
-// one added; one that has it, its value replaced; removing it removes the
-// work email only (RFC 7644 §3.5.2: value filters in paths).
-var emailAttr = attr{
-	field: "email", name: `emails[type eq "work"].value`, fold: true,
-	get: func(u *scimapi.User) string {
-		for _, e := range u.Emails {
-			if e.Type == "work" {
-				return e.Value
-			}
-		}
-		return ""
-	},
-	set: func(u *scimapi.User, v string) {
-		for i := range u.Emails {
-			if u.Emails[i].Type == "work" {
-				if v == "" {
-					u.Emails = append(u.Emails[:i:i], u.Emails[i+1:]...)
-				} else {
-					u.Emails[i].Value = v
-				}
-				return
-			}
-		}
-		if v != "" {
-			for i := range u.Emails {
-				u.Emails[i].Primary = false
-			}
-			u.Emails = append(u.Emails, scimapi.Email{Value: v, Type: "work", Primary: true})
-		}
-	},
-	patch: func(remote *scimapi.User, v string) scimapi.PatchOperation {
-		has := false
-		for _, e := range remote.Emails {
-			has = has || e.Type == "work"
-		}
-		switch {
-		case v == "":
-			return scimapi.PatchOperation{Op: "remove", Path: `emails[type eq "work"]`}
-		case has:
-			return scimapi.PatchOperation{Op: "replace", Path: `emails[type eq "work"].value`, Value: v}
-		}
-		return scimapi.PatchOperation{Op: "add", Path: "emails", Value: []map[string]any{{"value": v, "type": "work", "primary": true}}}
-	},
+// multi is an email or a phone number: the two have the same fields.
+type multi struct {
+	Value, Type string
+	Primary     bool
 }
 
+// emailAttr is the work email, primary.
+var emailAttr = typedAttr("email", "emails", "work", true,
+	func(u *scimapi.User) []multi {
+		out := make([]multi, len(u.Emails))
+		for i, e := range u.Emails {
+			out[i] = multi(e)
+		}
+		return out
+	},
+	func(u *scimapi.User, l []multi) {
+		u.Emails = make([]scimapi.Email, len(l))
+		for i, m := range l {
+			u.Emails[i] = scimapi.Email(m)
+		}
+	})
+
 // phoneAttr is the phone number of type typ (work: 電話番号, mobile:
-// 携帯電話), handled as the work email is.
+// 携帯電話).
 func phoneAttr(typ string) attr {
-	filter := `phoneNumbers[type eq "` + typ + `"]`
+	return typedAttr(typ+"Phone", "phoneNumbers", typ, false,
+		func(u *scimapi.User) []multi {
+			out := make([]multi, len(u.PhoneNumbers))
+			for i, p := range u.PhoneNumbers {
+				out[i] = multi(p)
+			}
+			return out
+		},
+		func(u *scimapi.User, l []multi) {
+			u.PhoneNumbers = make([]scimapi.Phone, len(l))
+			for i, m := range l {
+				u.PhoneNumbers[i] = scimapi.Phone(m)
+			}
+		})
+}
+
+// typedAttr is the value of type typ of the multi-valued attribute list
+// (emails, phoneNumbers), primary when the one cybridge adds should be. A
+// user without one gets it added; one that has it, its value replaced;
+// removing it removes that type only (RFC 7644 §3.5.2: value filters in
+// paths).
+func typedAttr(field, list, typ string, primary bool, get func(*scimapi.User) []multi, put func(*scimapi.User, []multi)) attr {
+	filter := list + `[type eq "` + typ + `"]`
+	find := func(l []multi) int {
+		for i, m := range l {
+			if m.Type == typ {
+				return i
+			}
+		}
+		return -1
+	}
 	return attr{
-		field: typ + "Phone", name: filter + ".value", fold: true,
+		field: field, name: filter + ".value", fold: true,
 		get: func(u *scimapi.User) string {
-			for _, p := range u.PhoneNumbers {
-				if p.Type == typ {
-					return p.Value
-				}
+			l := get(u)
+			if i := find(l); i >= 0 {
+				return l[i].Value
 			}
 			return ""
 		},
 		set: func(u *scimapi.User, v string) {
-			for i := range u.PhoneNumbers {
-				if u.PhoneNumbers[i].Type == typ {
-					if v == "" {
-						u.PhoneNumbers = append(u.PhoneNumbers[:i:i], u.PhoneNumbers[i+1:]...)
-					} else {
-						u.PhoneNumbers[i].Value = v
-					}
-					return
+			l := get(u)
+			switch i := find(l); {
+			case i >= 0 && v == "":
+				l = append(l[:i:i], l[i+1:]...)
+			case i >= 0:
+				l[i].Value = v
+			case v != "":
+				for j := range l {
+					l[j].Primary = l[j].Primary && !primary
 				}
+				l = append(l, multi{Value: v, Type: typ, Primary: primary})
+			default:
+				return
 			}
-			if v != "" {
-				u.PhoneNumbers = append(u.PhoneNumbers, scimapi.Phone{Value: v, Type: typ})
-			}
+			put(u, l)
 		},
 		patch: func(remote *scimapi.User, v string) scimapi.PatchOperation {
-			has := false
-			for _, p := range remote.PhoneNumbers {
-				has = has || p.Type == typ
-			}
 			switch {
 			case v == "":
 				return scimapi.PatchOperation{Op: "remove", Path: filter}
-			case has:
+			case find(get(remote)) >= 0:
 				return scimapi.PatchOperation{Op: "replace", Path: filter + ".value", Value: v}
 			}
-			return scimapi.PatchOperation{Op: "add", Path: "phoneNumbers", Value: []map[string]any{{"value": v, "type": typ}}}
+			m := map[string]any{"value": v, "type": typ}
+			if primary {
+				m["primary"] = true
+			}
+			return scimapi.PatchOperation{Op: "add", Path: list, Value: []map[string]any{m}}
 		},
 	}
 }

@@ -35,21 +35,25 @@ func (s *State) Digest() string {
 // the app serves one, else a digest of its content. A stored plan
 // records it for each user it changes; CheckRemote compares.
 func userSeen(u *scimapi.User) string {
-	if u.Meta.Version != "" {
-		return "v:" + u.Meta.Version
-	}
 	c := *u
 	c.Meta = scimapi.Meta{}
-	return contentDigest(c)
+	return seen(u.Meta.Version, c)
 }
 
+// groupSeen is userSeen for a group.
 func groupSeen(g *scimapi.Group) string {
-	if g.Meta.Version != "" {
-		return "v:" + g.Meta.Version
-	}
 	c := *g
 	c.Meta = scimapi.Meta{}
-	return contentDigest(c)
+	return seen(g.Meta.Version, c)
+}
+
+// seen is "v:" and the version, or "d:" and a digest of content without
+// its meta.
+func seen(version string, content any) string {
+	if version != "" {
+		return "v:" + version
+	}
+	return contentDigest(content)
 }
 
 func contentDigest(v any) string {
