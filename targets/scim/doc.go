@@ -41,10 +41,20 @@
 //     "!" of the report), so the built-in safeguards count it; a delete is
 //     provision.Delete.
 //   - Email and phone values are compared case-insensitively; the other
-//     attributes exactly. An attribute cybridge would leave empty is
-//     removed from the app only when cybridge set it before (the app's
-//     value equals nothing cybridge knows otherwise): cybridge removes
-//     what it manages and the directory no longer has.
+//     attributes exactly. An attribute cybridge manages that the directory
+//     leaves empty (a title given up) is removed from the app's user; one
+//     it does not manage is never sent.
+//   - The userName of a user who already matched is kept in step too
+//     (a login name renamed in cybozu.com is renamed in the app).
+//   - A CSV read has no user ids: externalId is then neither sent nor
+//     compared, and matching falls back to userName and email.
 //   - Groups are applied after users, so that a group created in the same
-//     run can list users created in it.
+//     run can list users created in it; a member whose create failed is
+//     left out until the next run. The group "everyone" is not pushed. A
+//     linked group whose cybozu.com group or organization is gone is
+//     deleted (a group has no active flag).
+//   - The stale-plan check of a stored plan re-reads each object it
+//     changes by id, or the whole lists when it changes more objects than
+//     a page holds; what it compares is meta.version, or a digest of the
+//     object when the app serves no version.
 package scim
