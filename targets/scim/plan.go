@@ -528,3 +528,18 @@ func remoteItems(rs []*scimapi.User) []string {
 }
 
 func userItem(u *directory.User) string { return u.DisplayName + " (" + u.Login + ")" }
+
+// Codes lists every catalogue key the target's plan issues, config
+// problems and vocabulary render, for the test that each has a text in
+// both languages.
+func Codes() []string {
+	keys := []string{KeyAmbiguousLinks, KeyAmbiguousRemote, KeyAmbiguousUser, KeyAmbiguousGroup, WarnNoUserName,
+		"reason." + ReasonExternalID, "reason." + ReasonUserName, "reason.display_name", "kind.users", "kind.groups",
+		"config.scim_name", "config.scim_name_taken", "config.scim_url", "config.scim_url_https", "config.scim_url_userinfo",
+		"config.scim_token_required", "config.scim_attribute_code", "config.scim_attribute_target", "config.scim_attribute_twice",
+		"field.user.active", "field.group.members", "field.group.members_added", "field.group.members_removed"}
+	for _, a := range coreAttrs {
+		keys = append(keys, "field.user."+a.field)
+	}
+	return keys
+}
