@@ -56,10 +56,10 @@ func TestServeHealth(t *testing.T) {
 		return resp.StatusCode, v.State
 	}
 
-	waitUntil(t, 10*time.Second, "the first scheduled import", func() bool { s, _ := overview(); return s == "正常" })
+	waitUntil(t, 30*time.Second, "the first scheduled import", func() bool { s, _ := overview(); return s == "正常" })
 
 	st.wrongPassword.Store(true)
-	waitUntil(t, 10*time.Second, "the auto-pause", func() bool { return st.info().Pause.Paused })
+	waitUntil(t, 30*time.Second, "the auto-pause", func() bool { return st.info().Pause.Paused })
 	if s, r := overview(); s != "停止中" || r != "認証エラーで一時停止" {
 		t.Errorf("paused: the overview says %s: %s", s, r)
 	}
@@ -69,7 +69,7 @@ func TestServeHealth(t *testing.T) {
 
 	st.wrongPassword.Store(false)
 	st.mustAPI(200, "POST", "/api/v1/resume", nil, nil)
-	waitUntil(t, 10*time.Second, "a run with no changes after the resume", func() bool {
+	waitUntil(t, 30*time.Second, "a run with no changes after the resume", func() bool {
 		in := st.info()
 		return !in.Pause.Paused && in.Last != nil && in.Last.Status == "no_changes"
 	})

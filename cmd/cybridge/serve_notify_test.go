@@ -60,7 +60,7 @@ func TestServeNotifies(t *testing.T) {
 	}
 
 	// Healthy: the first import and no-change runs notify nothing.
-	waitUntil(t, 10*time.Second, "a scheduled run with no changes", func() bool {
+	waitUntil(t, 30*time.Second, "a scheduled run with no changes", func() bool {
 		in := st.info()
 		return in.Last != nil && in.Last.Status == "no_changes"
 	})
@@ -112,7 +112,7 @@ func TestServeNotifies(t *testing.T) {
 		m, g, s := counts()
 		return m >= 2 && g >= 2 && s >= 2
 	})
-	waitUntil(t, 10*time.Second, "a later run with no changes", func() bool {
+	waitUntil(t, 30*time.Second, "a later run with no changes", func() bool {
 		in := st.info()
 		return in.Last != nil && in.Last.Status == "no_changes"
 	})

@@ -239,13 +239,13 @@ func TestServeSchedule(t *testing.T) {
 	})
 
 	// The first scheduled run imports the company.
-	waitUntil(t, 10*time.Second, "a scheduled run recorded", func() bool { return len(st.runs()) > 0 })
+	waitUntil(t, 30*time.Second, "a scheduled run recorded", func() bool { return len(st.runs()) > 0 })
 	first := st.runs()[0]
 	if first.Trigger != "schedule" || first.Status != "applied" {
 		t.Fatalf("first run = %+v; want an applied run with trigger schedule", first)
 	}
 	// Then nothing changes: later triggers record nothing.
-	waitUntil(t, 5*time.Second, "a scheduled run with no changes", func() bool {
+	waitUntil(t, 30*time.Second, "a scheduled run with no changes", func() bool {
 		in := st.info()
 		return in.Last != nil && in.Last.Status == "no_changes"
 	})
@@ -253,12 +253,12 @@ func TestServeSchedule(t *testing.T) {
 	// A slow domain makes a run outlast the next trigger: it is skipped.
 	skipped := st.info().Skipped
 	st.slow.Store(int64(400 * time.Millisecond))
-	waitUntil(t, 10*time.Second, "an overlapping trigger skipped", func() bool { return st.info().Skipped > skipped })
+	waitUntil(t, 30*time.Second, "an overlapping trigger skipped", func() bool { return st.info().Skipped > skipped })
 	st.slow.Store(0)
 
 	// The domain fails: two failed runs in a row pause the schedule.
 	st.fail.Store(true)
-	waitUntil(t, 10*time.Second, "the auto-pause", func() bool { return st.info().Pause.Paused })
+	waitUntil(t, 30*time.Second, "the auto-pause", func() bool { return st.info().Pause.Paused })
 	in := st.info()
 	if in.Pause.Reason != schedule.ReasonConsecutiveFailures {
 		t.Errorf("pause reason = %q; want %s", in.Pause.Reason, schedule.ReasonConsecutiveFailures)
@@ -278,7 +278,7 @@ func TestServeSchedule(t *testing.T) {
 	// Paused: no more runs even once the domain is back.
 	st.fail.Store(false)
 	n := len(st.runs())
-	waitUntil(t, 5*time.Second, "a trigger skipped while paused", func() bool { return st.info().SkippedPause >= 2 })
+	waitUntil(t, 30*time.Second, "a trigger skipped while paused", func() bool { return st.info().SkippedPause >= 2 })
 	if got := len(st.runs()); got != n {
 		t.Errorf("runs recorded while paused: %d → %d", n, got)
 	}
@@ -294,7 +294,7 @@ func TestServeSchedule(t *testing.T) {
 	if code != 0 || !strings.Contains(out.String(), "resumed") {
 		t.Fatalf("cybridge resume = %d: %s", code, out.String())
 	}
-	waitUntil(t, 5*time.Second, "a scheduled run after resume", func() bool {
+	waitUntil(t, 30*time.Second, "a scheduled run after resume", func() bool {
 		in := st.info()
 		return !in.Pause.Paused && in.Last != nil && in.Last.Status == "no_changes"
 	})
@@ -311,7 +311,7 @@ func TestServeShutdownLetsRunFinish(t *testing.T) {
 		code, _ := st.api("POST", "/api/v1/runs", map[string]bool{"dry_run": false}, nil)
 		done <- code
 	}()
-	waitUntil(t, 5*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
+	waitUntil(t, 30*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
 	if err := st.stop(); err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
@@ -345,7 +345,7 @@ func TestServeShutdownRecordsCanceledRun(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	waitUntil(t, 5*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
+	waitUntil(t, 30*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
 	st.srv.shutdown(50 * time.Millisecond)
 	st.stop = func() error { return nil } // shut down already
 	<-done
@@ -381,7 +381,7 @@ func TestServeScheduleBlockedPauses(t *testing.T) {
 	}
 	sched.Start(context.Background())
 	t.Cleanup(func() { sched.Stop(context.Background()) })
-	waitUntil(t, 10*time.Second, "the pause", func() bool {
+	waitUntil(t, 30*time.Second, "the pause", func() bool {
 		in, _ := sched.Info(context.Background())
 		return in.Pause.Paused
 	})
