@@ -69,7 +69,7 @@ func (rt *recorder) take() []request {
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *scimtest.Server
 	rec    *recorder
 	store  *sqlite.Store
@@ -79,14 +79,24 @@ type env struct {
 
 const token = "test-token-0123456789"
 
-func newEnv(t *testing.T, opts scimtest.Options, s scim.Settings) *env {
+func newEnv(t testing.TB, opts scimtest.Options, s scim.Settings) *env {
+	return newEnvWith(t, opts, s, true)
+}
+
+// newEnvWith is newEnv; record false leaves the client's own transport
+// (as the app builds it) and records nothing.
+func newEnvWith(t testing.TB, opts scimtest.Options, s scim.Settings, record bool) *env {
 	t.Helper()
 	opts.Token = token
 	srv := scimtest.New(opts)
 	t.Cleanup(srv.Close)
-	hc := srv.Client()
-	rec := &recorder{next: hc.Transport}
-	hc.Transport = rec
+	var hc *http.Client
+	rec := &recorder{}
+	if record {
+		hc = srv.Client()
+		rec.next = hc.Transport
+		hc.Transport = rec
+	}
 	client, err := scimapi.New(scimapi.Config{BaseURL: srv.URL, Token: secret.Secret(token), HTTPClient: hc, Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
