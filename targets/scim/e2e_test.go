@@ -228,54 +228,7 @@ func TestFirstPushThenNoChanges(t *testing.T) {
 	if n := res.Plan.Summary["scim.app"]["users"][provision.Create]; n != len(expected(snap)) {
 		t.Errorf("users created: %d", n)
 	}
-	// Every group and organization, with its members (by userName).
-	byID := map[string]string{}
-	for _, u := range e.srv.Users() {
-		byID[u["id"].(string)] = u["userName"].(string)
-	}
-	got := map[string][]string{}
-	for _, g := range e.srv.Groups() {
-		var ms []string
-		if l, ok := g["members"].([]any); ok {
-			for _, m := range l {
-				ms = append(ms, byID[m.(map[string]any)["value"].(string)])
-			}
-		}
-		sort.Strings(ms)
-		got[g["externalId"].(string)+" "+g["displayName"].(string)] = ms
-	}
-	want := map[string][]string{}
-	valid := map[string]bool{}
-	for _, u := range snap.Users {
-		valid[u.Login] = u.Valid
-	}
-	members := func(logins []string) []string {
-		var out []string
-		for _, l := range logins {
-			if valid[l] {
-				out = append(out, l)
-			}
-		}
-		sort.Strings(out)
-		return out
-	}
-	for _, g := range snap.Groups {
-		if g.Code != directory.EveryoneGroup {
-			want["group:"+g.Code+" "+g.Name] = members(g.Members)
-		}
-	}
-	byOrg := map[string][]string{}
-	for _, u := range snap.Users {
-		for _, m := range u.Memberships {
-			byOrg[m.OrgCode] = append(byOrg[m.OrgCode], u.Login)
-		}
-	}
-	for _, o := range snap.Organizations {
-		want["organization:"+o.Code+" "+o.Name] = members(byOrg[o.Code])
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("groups (-want +got):\n%s", diff)
-	}
+	checkGroups(t, e, snap)
 
 	e.rec.take()
 	e.srv.ResetStats()
@@ -292,6 +245,13 @@ func TestFirstPushThenNoChanges(t *testing.T) {
 		t.Errorf("a no-change run made %d requests: %v", st.Total, st.Requests)
 	}
 	t.Logf("no-change run: %d requests %v", st.Total, st.Requests)
+
+	// The scenario moves a member between organizations, adds a hire and
+	// takes the leaver and the suspended user out of their groups.
+	next := fixtures.Changes(snap)
+	e.mustRun(next, provision.StatusApplied)
+	checkGroups(t, e, next)
+	e.mustRun(next, provision.StatusNoChanges)
 }
 
 // patchOps is the operations of a PATCH body.
@@ -581,3 +541,58 @@ func TestUserFilter(t *testing.T) {
 }
 
 func errors_As(err error, target any) bool { return errors.As(err, target) }
+
+// checkGroups compares the app's groups (by externalId and name) and
+// their members (by userName) with snap's groups and organizations and
+// their active members.
+func checkGroups(t *testing.T, e *env, snap *directory.Snapshot) {
+	t.Helper()
+	byID := map[string]string{}
+	for _, u := range e.srv.Users() {
+		byID[u["id"].(string)] = u["userName"].(string)
+	}
+	got := map[string][]string{}
+	for _, g := range e.srv.Groups() {
+		var ms []string
+		if l, ok := g["members"].([]any); ok {
+			for _, m := range l {
+				ms = append(ms, byID[m.(map[string]any)["value"].(string)])
+			}
+		}
+		sort.Strings(ms)
+		got[g["externalId"].(string)+" "+g["displayName"].(string)] = ms
+	}
+	want := map[string][]string{}
+	valid := map[string]bool{}
+	for _, u := range snap.Users {
+		valid[u.Login] = u.Valid
+	}
+	members := func(logins []string) []string {
+		var out []string
+		for _, l := range logins {
+			if valid[l] {
+				out = append(out, l)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, g := range snap.Groups {
+		if g.Code != directory.EveryoneGroup {
+			want["group:"+g.Code+" "+g.Name] = members(g.Members)
+		}
+	}
+	byOrg := map[string][]string{}
+	for _, u := range snap.Users {
+		for _, m := range u.Memberships {
+			byOrg[m.OrgCode] = append(byOrg[m.OrgCode], u.Login)
+		}
+	}
+	for _, o := range snap.Organizations {
+		want["organization:"+o.Code+" "+o.Name] = members(byOrg[o.Code])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+
+}
