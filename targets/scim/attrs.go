@@ -234,4 +234,6 @@ func customAttr(scimName string) attr {
 // CustomTargets are the SCIM attributes [scim.attributes] may map a
 // custom item to: the core User schema's simple string attributes that
 // cybridge does not otherwise manage (RFC 7643 §4.1.1).
-var CustomTargets = []string{"nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone"}
+func CustomTargets() []string {
+	return []string{"nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone"}
+}

@@ -75,8 +75,8 @@ func CheckConfig(list []config.SCIM) []config.Problem {
 			switch {
 			case !customCodeRE.MatchString(code):
 				problem("attributes."+code, "config.scim_attribute_code", msg.Params{"code": code})
-			case !slices.Contains(CustomTargets, to):
-				problem("attributes."+code, "config.scim_attribute_target", msg.Params{"value": to, "allowed": CustomTargets})
+			case !slices.Contains(CustomTargets(), to):
+				problem("attributes."+code, "config.scim_attribute_target", msg.Params{"value": to, "allowed": CustomTargets()})
 			case targets[to] != "":
 				problem("attributes."+code, "config.scim_attribute_twice", msg.Params{"value": to, "other": targets[to]})
 			default:
