@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
@@ -19,6 +20,8 @@ import (
 // each with a version that moves on with every write. It is not a
 // protocol, only the far side of provision.RemoteTarget.
 type remoteApp struct {
+	// slow, when set, runs before the writes are made (a slow app).
+	slow    func()
 	mu      sync.Mutex
 	objects map[string]remoteObject
 	next    int
@@ -113,6 +116,9 @@ func (t remoteTarget) CheckRemote(_ context.Context, changes []provision.Change)
 }
 
 func (t remoteTarget) ApplyRemote(_ context.Context, changes []provision.Change) []provision.Outcome {
+	if t.app.slow != nil {
+		t.app.slow()
+	}
 	t.app.mu.Lock()
 	defer t.app.mu.Unlock()
 	out := make([]provision.Outcome, len(changes))
@@ -260,5 +266,21 @@ func TestRemoteStalePlanSendsNothing(t *testing.T) {
 	app.mu.Unlock()
 	if res, err := e.runner.Run(context.Background(), provision.Request{Trigger: provision.TriggerCLI, Plan: saved}); err != nil || res.Status != provision.StatusApplied {
 		t.Fatalf("apply the fresh plan: %v", err)
+	}
+}
+
+// Remote changes made are recorded with their links even when the run
+// timed out while they were sent.
+func TestRemoteChangesRecordedPastTheTimeout(t *testing.T) {
+	e, app := newRemoteEnv(t)
+	e.runner.Targets = e.runner.Targets[1:] // the remote target alone
+	e.runner.RunTimeout = 200 * time.Millisecond
+	app.slow = func() { time.Sleep(400 * time.Millisecond) }
+	res, err := e.run(company())
+	if err != nil || res.Status != provision.StatusApplied {
+		t.Fatalf("run: %+v, %v", res, err)
+	}
+	if got, want := len(e.links("remote")), len(company().Users); got != want {
+		t.Errorf("%d links, want %d", got, want)
 	}
 }

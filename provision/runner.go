@@ -453,6 +453,13 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 	}
 
 	r.progress(fmt.Sprintf("applying %d changes", len(plan.Changes)))
+	if hasRemote {
+		// What the remote targets did is recorded even when the run was
+		// cancelled or timed out while sending: those changes are made.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+	}
 	var runID int64
 	err := r.Store.Update(ctx, func(q Querier) error {
 		if err := r.Store.RenewLease(ctx, q, holder, ttl); err != nil {
