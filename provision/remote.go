@@ -29,7 +29,9 @@ import (
 //     targets, records the run and the links of the remote changes that
 //     succeeded. Should that transaction fail, the remote changes stay
 //     made without links: a remote target must therefore be able to match
-//     its objects again without them (SCIM: by externalId).
+//     its objects again without them (SCIM: by externalId). That
+//     transaction runs even when the run was cancelled or timed out while
+//     the changes were sent: what was made is recorded.
 //   - A run where some remote changes failed ends StatusPartial: what
 //     succeeded is committed and recorded (the run's plan holds only the
 //     applied changes, so the history and the change log tell what
