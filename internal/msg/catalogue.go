@@ -33,8 +33,8 @@ var coreTexts = map[string]entry{
 	"already_exists": {"{what}「{name}」はすでに存在します。", "{what} {name} already exists."},
 
 	// The use cases (internal/app).
-	"no_targets": {"同期先が 1 つも有効になっていません。safety.enabled か calendar.enabled を true にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED、CYBRIDGE_CALENDAR_ENABLED）。",
-		"No target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)."},
+	"no_targets": {"同期先が 1 つも有効になっていません。safety.enabled か calendar.enabled を true にするか（環境変数 CYBRIDGE_SAFETY_ENABLED、CYBRIDGE_CALENDAR_ENABLED）、SCIM の同期先を [[scim]] で追加してください。",
+		"No target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED), or add a SCIM app with [[scim]]."},
 	"calendar_disabled": {"カレンダー同期は無効になっています（calendar.enabled = false）。利用登録を管理するには有効にしてください（環境変数 CYBRIDGE_CALENDAR_ENABLED）。",
 		"The calendar target is disabled (calendar.enabled = false); enable it to manage enrolments (CYBRIDGE_CALENDAR_ENABLED)."},
 	"safety_disabled": {"安否確認名簿は無効になっています（safety.enabled = false）。名簿を管理するには有効にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED）。",
