@@ -231,9 +231,68 @@ func customAttr(scimName string) attr {
 	}
 }
 
+// enterpriseAttr is a string attribute of the enterprise extension
+// cybridge does not otherwise manage (costCenter, division), set from a
+// custom item: the client keeps it in User.Extra under the extension's
+// URN.
+func enterpriseAttr(short string) attr {
+	read := func(u *scimapi.User) map[string]json.RawMessage {
+		m := map[string]json.RawMessage{}
+		if raw, ok := u.Extra[scimapi.SchemaEnterprise]; ok {
+			_ = json.Unmarshal(raw, &m)
+		}
+		return m
+	}
+	return attr{
+		field: enterprise + short, name: enterprise + short,
+		get: func(u *scimapi.User) string {
+			var s string
+			for k, raw := range read(u) {
+				if strings.EqualFold(k, short) {
+					_ = json.Unmarshal(raw, &s)
+				}
+			}
+			return s
+		},
+		set: func(u *scimapi.User, v string) {
+			m := read(u)
+			for k := range m {
+				if strings.EqualFold(k, short) {
+					delete(m, k)
+				}
+			}
+			if v != "" {
+				m[short], _ = json.Marshal(v)
+			}
+			if u.Extra == nil {
+				u.Extra = map[string]json.RawMessage{}
+			}
+			u.Extra[scimapi.SchemaEnterprise], _ = json.Marshal(m)
+			ent(u) // the extension goes out with its schema
+		},
+	}
+}
+
+// enterpriseCustom are the enterprise extension's attributes a custom item
+// may map to, by their short names.
+var enterpriseCustom = []string{"costCenter", "division"}
+
 // CustomTargets are the SCIM attributes [scim.attributes] may map a
 // custom item to: the core User schema's simple string attributes that
-// cybridge does not otherwise manage (RFC 7643 §4.1.1).
+// cybridge does not otherwise manage (RFC 7643 §4.1.1), and the enterprise
+// extension's costCenter and division (§4.3), by their full path.
 func CustomTargets() []string {
-	return []string{"nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone"}
+	out := []string{"nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone"}
+	for _, a := range enterpriseCustom {
+		out = append(out, enterprise+a)
+	}
+	return out
+}
+
+// custom is the attribute a custom item maps to.
+func custom(to string) attr {
+	if short, ok := strings.CutPrefix(to, enterprise); ok {
+		return enterpriseAttr(short)
+	}
+	return customAttr(to)
 }

@@ -19,7 +19,9 @@
 //     title held in the primary organization), the enterprise extension's
 //     employeeNumber, department (the primary organization's name) and
 //     organization (the name of its top-level organization), and custom
-//     items mapped by [scim.attributes].
+//     items mapped by [scim.attributes] to a core attribute cybridge does
+//     not otherwise manage (nickName, userType, …) or to the enterprise
+//     extension's costCenter or division.
 //   - A 停止中 user is never created; one already linked is set
 //     active=false, as is a linked user who leaves cybozu.com or the
 //     user_filter (deleted instead with leavers = "delete"). A suspended

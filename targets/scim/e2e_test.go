@@ -596,3 +596,57 @@ func checkGroups(t *testing.T, e *env, snap *directory.Snapshot) {
 	}
 
 }
+
+// Custom items mapped by [scim.attributes] arrive in the app: a core
+// attribute (nickName) and the enterprise extension's costCenter; a
+// change of the item is one PATCH of that attribute.
+func TestCustomAttributes(t *testing.T) {
+	cc := scimapi.SchemaEnterprise + ":costCenter"
+	e := newEnv(t, scimtest.Options{}, scim.Settings{Custom: map[string]string{cc: "costCenter", "nickName": "costCenter"}})
+	snap := company()
+	e.mustRun(snap, provision.StatusApplied)
+	want := map[string]string{}
+	for _, u := range snap.Users {
+		if u.Valid && len(u.CustomItems) > 0 {
+			want[u.Login] = u.CustomItems[0].Value
+		}
+	}
+	got := map[string]string{}
+	nick := map[string]string{}
+	for _, u := range e.srv.Users() {
+		if ext, ok := u[scimapi.SchemaEnterprise].(map[string]any); ok {
+			if c, ok := ext["costCenter"].(string); ok {
+				got[u["userName"].(string)] = c
+			}
+		}
+		if n, ok := u["nickName"].(string); ok {
+			nick[u["userName"].(string)] = n
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the fixture has no custom items")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("costCenter (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, nick); diff != "" {
+		t.Errorf("nickName (-want +got):\n%s", diff)
+	}
+	e.mustRun(snap, provision.StatusNoChanges)
+
+	next := fixtures.Clone(snap)
+	mustUser(next, "h.sato").CustomItems = []directory.CustomItem{{Code: "costCenter", Value: "CC-999"}}
+	e.rec.take()
+	e.mustRun(next, provision.StatusApplied)
+	w := writes(e.rec.take())
+	if len(w) != 1 {
+		t.Fatalf("writes: %v", w)
+	}
+	if diff := cmp.Diff([]map[string]any{
+		{"op": "replace", "path": "nickName", "value": "CC-999"},
+		{"op": "replace", "path": cc, "value": "CC-999"},
+	}, patchOps(t, w[0].Body)); diff != "" {
+		t.Errorf("patch (-want +got):\n%s", diff)
+	}
+	e.mustRun(next, provision.StatusNoChanges)
+}

@@ -39,13 +39,13 @@ var _ provision.RemoteTarget = (*Target)(nil)
 // New makes the target of instance s over client.
 func New(s Settings, client Client) *Target {
 	t := &Target{s: s, client: client, attrs: append([]attr(nil), coreAttrs...), listAbove: scimapi.DefaultPageSize}
-	custom := make([]string, 0, len(s.Custom))
+	mapped := make([]string, 0, len(s.Custom))
 	for to := range s.Custom {
-		custom = append(custom, to)
+		mapped = append(mapped, to)
 	}
-	sort.Strings(custom)
-	for _, to := range custom {
-		t.attrs = append(t.attrs, customAttr(to))
+	sort.Strings(mapped)
+	for _, to := range mapped {
+		t.attrs = append(t.attrs, custom(to))
 	}
 	return t
 }
