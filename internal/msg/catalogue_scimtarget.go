@@ -70,4 +70,8 @@ var scimTargetTexts = map[string]entry{
 		"{target} ({url}) could not be used: check its URL and token."},
 	"cli.check.scim": {"{target}（{url}）: 接続できました。PATCH {patch}、一括処理 {bulk}、絞り込み {filter}（1 ページ最大 {max_results} 件）、ETag {etag}、並べ替え {sort}、スキーマ {schemas} 件、認証方式 {auth}",
 		"{target} ({url}): reachable, token accepted. PATCH {patch}, bulk {bulk}, filter {filter} (at most {max_results} a page), ETag {etag}, sort {sort}, {schemas} {schemas|schema|schemas}, authentication {auth}"},
+
+	// The console's advice on a partially applied run.
+	"fix.partially_applied": {"成功した変更は反映済みです。失敗した変更は、同期先の応答（上記）の原因を取り除けば次回の同期で改めて適用されます。同じ失敗が続く場合は、同期先の管理画面でそのユーザーやグループを確認してください。",
+		"What succeeded is applied. The failed changes are planned again by the next run once the cause the app gave (above) is removed; if the same failure repeats, look at that user or group in the app's admin pages."},
 }

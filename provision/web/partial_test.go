@@ -27,7 +27,7 @@ func TestPartialRunShown(t *testing.T) {
 	b.mu.Unlock()
 	for lang, want := range map[string][]string{
 		"ja": {"一部失敗", "h.sato", "同期先が応答しませんでした", "partially_applied"},
-		"en": {"partially applied", "h.sato", "the app did not answer", "scim.slack"},
+		"en": {"partially applied", "h.sato", "the app did not answer", "scim.slack", "What succeeded is applied"},
 	} {
 		_, _, page := e.get("/runs/1", "Accept-Language", lang)
 		for _, w := range want {
