@@ -107,37 +107,32 @@ type multi struct {
 
 // emailAttr is the work email, primary.
 var emailAttr = typedAttr("email", "emails", "work", true,
-	func(u *scimapi.User) []multi {
-		out := make([]multi, len(u.Emails))
-		for i, e := range u.Emails {
-			out[i] = multi(e)
-		}
-		return out
-	},
-	func(u *scimapi.User, l []multi) {
-		u.Emails = make([]scimapi.Email, len(l))
-		for i, m := range l {
-			u.Emails[i] = scimapi.Email(m)
-		}
-	})
+	func(u *scimapi.User) []multi { return convert[multi](u.Emails) },
+	func(u *scimapi.User, l []multi) { u.Emails = convert[scimapi.Email](l) })
 
 // phoneAttr is the phone number of type typ (work: 電話番号, mobile:
 // 携帯電話).
 func phoneAttr(typ string) attr {
 	return typedAttr(typ+"Phone", "phoneNumbers", typ, false,
-		func(u *scimapi.User) []multi {
-			out := make([]multi, len(u.PhoneNumbers))
-			for i, p := range u.PhoneNumbers {
-				out[i] = multi(p)
-			}
-			return out
-		},
-		func(u *scimapi.User, l []multi) {
-			u.PhoneNumbers = make([]scimapi.Phone, len(l))
-			for i, m := range l {
-				u.PhoneNumbers[i] = scimapi.Phone(m)
-			}
-		})
+		func(u *scimapi.User) []multi { return convert[multi](u.PhoneNumbers) },
+		func(u *scimapi.User, l []multi) { u.PhoneNumbers = convert[scimapi.Phone](l) })
+}
+
+// multiValued is an email, a phone number or a multi.
+type multiValued interface {
+	~struct {
+		Value, Type string
+		Primary     bool
+	}
+}
+
+// convert is l as a list of another of the multi-valued types.
+func convert[B, A multiValued](l []A) []B {
+	out := make([]B, len(l))
+	for i, a := range l {
+		out[i] = B(a)
+	}
+	return out
 }
 
 // typedAttr is the value of type typ of the multi-valued attribute list

@@ -2,10 +2,10 @@ package scim
 
 import (
 	"errors"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -70,7 +70,7 @@ func CheckConfig(list []config.SCIM) []config.Problem {
 			ps = append(ps, p)
 		}
 		targets := map[string]string{}
-		for _, code := range sortedKeys(c.Attributes) {
+		for _, code := range slices.Sorted(maps.Keys(c.Attributes)) {
 			to := c.Attributes[code]
 			switch {
 			case !customCodeRE.MatchString(code):
@@ -104,15 +104,6 @@ func checkURL(raw string) string {
 		return "config.scim_url_https"
 	}
 	return ""
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Settings are one instance's settings as the planner reads them, with

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -212,7 +213,7 @@ func (p *planner) users() {
 				continue
 			}
 			for _, k := range step.remoteKeys(r) {
-				if k = norm(k); k != "" && !containsRemote(idx[k], r) {
+				if k = norm(k); k != "" && !slices.Contains(idx[k], r) {
 					idx[k] = append(idx[k], r)
 				}
 			}
@@ -506,15 +507,6 @@ func orNil(s string) any {
 }
 
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-func containsRemote(rs []*scimapi.User, r *scimapi.User) bool {
-	for _, x := range rs {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
 
 // remoteItem names a remote user in a plan error.
 func remoteItem(r *scimapi.User) string { return r.UserName + " (id " + r.ID + ")" }
