@@ -74,4 +74,14 @@ var scimTargetTexts = map[string]entry{
 	// The console's advice on a partially applied run.
 	"fix.partially_applied": {"成功した変更は反映済みです。失敗した変更は、同期先の応答（上記）の原因を取り除けば次回の同期で改めて適用されます。同じ失敗が続く場合は、同期先の管理画面でそのユーザーやグループを確認してください。",
 		"What succeeded is applied. The failed changes are planned again by the next run once the cause the app gave (above) is removed; if the same failure repeats, look at that user or group in the app's admin pages."},
+	"scim_filter_unknown_code.organization": {"{target} の対象ユーザー（user_filter）の {column} 文字目の条件にある組織コード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。user_filter を確認してください。",
+		"{target}: the user_filter names the organization code \"{value}\" (column {column}), which is not in the directory; that condition matches nobody. Check user_filter."},
+	"scim_filter_unknown_code.group": {"{target} の対象ユーザー（user_filter）の {column} 文字目の条件にあるグループコード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。user_filter を確認してください。",
+		"{target}: the user_filter names the group code \"{value}\" (column {column}), which is not in the directory; that condition matches nobody. Check user_filter."},
+	"scim_filter_unknown_code.title": {"{target} の対象ユーザー（user_filter）の {column} 文字目の条件にある役職コード「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。user_filter を確認してください。",
+		"{target}: the user_filter names the title code \"{value}\" (column {column}), which is not in the directory; that condition matches nobody. Check user_filter."},
+	"scim_filter_unknown_code.user": {"{target} の対象ユーザー（user_filter）の {column} 文字目の条件にあるログイン名「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。user_filter を確認してください。",
+		"{target}: the user_filter names the login name \"{value}\" (column {column}), which is not in the directory; that condition matches nobody. Check user_filter."},
+	"scim_filter_unknown_code.employeeNumber": {"{target} の対象ユーザー（user_filter）の {column} 文字目の条件にある社員番号「{value}」は、ユーザー情報にありません。この条件に一致するユーザーはいません。user_filter を確認してください。",
+		"{target}: the user_filter names the employee number \"{value}\" (column {column}), which is not in the directory; that condition matches nobody. Check user_filter."},
 }

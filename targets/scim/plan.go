@@ -33,6 +33,10 @@ const (
 	// WarnNoUserName: a user with no email when user_name = "email" is
 	// not provisioned.
 	WarnNoUserName = "scim_no_user_name"
+	// WarnFilterUnknown: the user_filter names a code the directory does
+	// not have (a typo would otherwise deactivate everyone it meant to
+	// keep); its texts are by key (scim_filter_unknown_code.organization).
+	WarnFilterUnknown = "scim_filter_unknown_code"
 )
 
 // Catalogue keys of the ambiguous matches.
@@ -91,6 +95,10 @@ func (t *Target) Plan(in provision.PlanInput, st provision.State) provision.Targ
 	}
 	p := &planner{t: t, in: in, st: s, sd: scope.NewDirectory(in.Snapshot, in.Index), ptch: s.Provider.Patch,
 		provisioned: map[string]string{}}
+	for _, r := range t.s.Filter.Unknown(p.sd) {
+		p.tp.Warnings = append(p.tp.Warnings, provision.NewIssue(WarnFilterUnknown, WarnFilterUnknown+"."+string(r.Key),
+			msg.Params{"target": t.Name(), "value": r.Value, "column": r.Column}))
+	}
 	p.users()
 	if t.s.Groups || t.s.Organizations {
 		p.groups()
@@ -526,6 +534,8 @@ func userItem(u *directory.User) string { return u.DisplayName + " (" + u.Login 
 // both languages.
 func Codes() []string {
 	keys := []string{KeyAmbiguousLinks, KeyAmbiguousRemote, KeyAmbiguousUser, KeyAmbiguousGroup, WarnNoUserName,
+		WarnFilterUnknown + ".organization", WarnFilterUnknown + ".group", WarnFilterUnknown + ".title",
+		WarnFilterUnknown + ".user", WarnFilterUnknown + ".employeeNumber",
 		"reason." + ReasonExternalID, "reason." + ReasonUserName, "reason.display_name", "kind.users", "kind.groups",
 		"config.scim_name", "config.scim_name_taken", "config.scim_url", "config.scim_url_https", "config.scim_url_userinfo",
 		"config.scim_token_required", "config.scim_attribute_code", "config.scim_attribute_target", "config.scim_attribute_twice",

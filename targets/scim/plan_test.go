@@ -10,6 +10,7 @@ import (
 
 	"github.com/cybridge/cybridge/directory"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/targets/calendar/scope"
 	"github.com/cybridge/cybridge/targets/scim"
 	"github.com/cybridge/cybridge/targets/scim/scimapi"
 )
@@ -138,5 +139,19 @@ func TestPlanPutWithoutPatch(t *testing.T) {
 	}
 	if strings.Contains(data, `"patch"`) {
 		t.Errorf("a PATCH planned for an app without PATCH: %s", data)
+	}
+}
+
+// A user_filter naming a code the directory lacks is warned about.
+func TestPlanWarnsOfUnknownFilterCodes(t *testing.T) {
+	sc, err := scope.Parse(`organization in ("salse")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := dir(directory.User{ID: "1", Login: "sato", Valid: true})
+	tgt := scim.New(scim.Settings{Instance: "app", UserName: scim.UserNameLogin, Leavers: scim.LeaversDeactivate, Filter: sc}, nil)
+	tp := tgt.Plan(provision.PlanInput{Snapshot: snap, Index: directory.NewIndex(snap)}, &scim.State{})
+	if len(tp.Warnings) != 1 || tp.Warnings[0].TextKey() != "scim_filter_unknown_code.organization" || !strings.Contains(tp.Warnings[0].Message, `"salse"`) {
+		t.Errorf("warnings: %+v", tp.Warnings)
 	}
 }
