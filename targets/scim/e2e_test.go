@@ -650,3 +650,20 @@ func TestCustomAttributes(t *testing.T) {
 	}
 	e.mustRun(next, provision.StatusNoChanges)
 }
+
+// With leavers = "delete" a leaver's user is deleted from the app and its
+// link removed; the next run has nothing to do.
+func TestLeaversDeleted(t *testing.T) {
+	e := newEnv(t, scimtest.Options{ETags: true}, scim.Settings{Leavers: scim.LeaversDelete})
+	snap := company()
+	e.mustRun(snap, provision.StatusApplied)
+	next := fixtures.Leave(snap, "j.ishii")
+	res := e.mustRun(next, provision.StatusApplied)
+	if n := res.Plan.Summary["scim.app"]["users"][provision.Delete]; n != 1 {
+		t.Errorf("deleted %d", n)
+	}
+	if _, ok := readBack(t, e)["j.ishii"]; ok {
+		t.Error("the leaver is still in the app")
+	}
+	e.mustRun(next, provision.StatusNoChanges)
+}
