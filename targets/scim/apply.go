@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/targets/scim/scimapi"
@@ -184,29 +185,51 @@ func (t *Target) CheckRemote(ctx context.Context, changes []provision.Change) er
 		}
 		return nil
 	}
-	for _, w := range ws {
-		var seen string
-		var err error
-		if w.c.Kind == KindGroup {
-			var g scimapi.Group
-			if g, err = t.client.Group(ctx, w.c.ObjectID); err == nil {
-				seen = groupSeen(&g)
+	// One by one, a few at a time (the client bounds what is in flight);
+	// the first stale or failed object in plan order is the answer.
+	errs := make([]error, len(ws))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(4, len(ws)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = t.checkOne(ctx, ws[i].c, ws[i].seen)
 			}
-		} else {
-			var u scimapi.User
-			if u, err = t.client.User(ctx, w.c.ObjectID); err == nil {
-				seen = userSeen(&u)
-			}
-		}
-		var se *scimapi.Error
-		switch {
-		case errors.As(err, &se) && se.Code == scimapi.CodeNotFound:
-			return stale(w.c)
-		case err != nil:
+		})
+	}
+	for i := range ws {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
-		case seen != w.seen:
-			return stale(w.c)
 		}
 	}
 	return nil
+}
+
+// checkOne re-reads the object of change c and returns a
+// *provision.StaleObject when it is gone or no longer what was seen.
+func (t *Target) checkOne(ctx context.Context, c *provision.Change, was string) error {
+	var seen string
+	var err error
+	if c.Kind == KindGroup {
+		var g scimapi.Group
+		if g, err = t.client.Group(ctx, c.ObjectID); err == nil {
+			seen = groupSeen(&g)
+		}
+	} else {
+		var u scimapi.User
+		if u, err = t.client.User(ctx, c.ObjectID); err == nil {
+			seen = userSeen(&u)
+		}
+	}
+	var se *scimapi.Error
+	switch {
+	case errors.As(err, &se) && se.Code == scimapi.CodeNotFound, err == nil && seen != was:
+		return &provision.StaleObject{Kind: c.Kind, Key: c.Key, ObjectID: c.ObjectID}
+	}
+	return err
 }
