@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 )
 
@@ -70,6 +71,11 @@ type Run struct {
 	// a blocked run's), 0 when none did. The history's queries fill it
 	// where the surface shows it (a run's detail).
 	AppliedBy int64 `json:"applied_by,omitempty"`
+	// By is who made the run, AppliedByActor who applied its plan (from
+	// the audit log; nil when not recorded). Filled where a surface shows
+	// them (a run's detail).
+	By             *access.Actor `json:"by,omitempty"`
+	AppliedByActor *access.Actor `json:"applied_by_actor,omitempty"`
 	// Plan is the plan the run made or applied (nil when the read failed,
 	// for a no-change run, and in run lists).
 	Plan *Plan `json:"plan,omitempty"`

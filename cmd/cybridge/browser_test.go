@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/fixtures"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -127,6 +129,35 @@ func (p *page) expect(sel, want string) {
 	}
 }
 
+// loginAs logs in with a login name and password.
+func (p *page) loginAs(name, password string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.CSS("#login-name"), name)); err != nil {
+		p.t.Fatal(err)
+	}
+	p.login(password)
+}
+
+// expectAudit checks the audit log holds these entries ("action actor
+// outcome"), oldest first, and that each console entry names the
+// browser's address.
+func (p *page) expectAudit(st *stack, want []string) {
+	p.t.Helper()
+	var audit struct{ Entries []access.Entry }
+	st.mustAPI(200, "GET", "/api/v1/audit", nil, &audit)
+	var got []string
+	for i := len(audit.Entries) - 1; i >= 0; i-- {
+		e := audit.Entries[i]
+		got = append(got, e.Action+" "+e.Actor.Name+" "+e.Outcome)
+		if e.Actor.Kind == access.KindAccount && e.Actor.Addr != "127.0.0.1" {
+			p.t.Errorf("audit entry %+v: address %q; want the browser's", e, e.Actor.Addr)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		p.t.Errorf("audit log (-want +got):\n%s", diff)
+	}
+}
+
 func (p *page) login(password string) {
 	p.t.Helper()
 	if err := chromedp.Do(p.ctx, chromedp.SendKeys(chromedp.CSS("#password"), password)); err != nil {
@@ -201,6 +232,8 @@ func TestBrowserConsole(t *testing.T) {
 	p.submit("#apply")
 	p.expect("#flash", "計画を適用しました")
 	p.expect("#run-status", "適用済み")
+	p.expect("#run-by", "admin（admin）")
+	appliedPage := p.path()
 	p.open(dryRunPage)
 	if p.has("#apply") {
 		t.Error("the applied plan still offers 「この計画を適用する」")
@@ -222,6 +255,19 @@ func TestBrowserConsole(t *testing.T) {
 	p.open("/roster")
 	p.expect("#dept-tree", "人")
 	p.expect("#members", "a.okada")
+
+	// The audit log lists every action above with its actor and the
+	// browser's address, oldest first here (the API and the page list the
+	// newest first).
+	p.expectAudit(st, []string{"login_failure admin refused", "login admin ok", "dry_run admin ok", "apply admin ok", "enrolment_edit admin ok"})
+	p.open("/audit")
+	p.expect("#audit", "admin（admin）")
+	p.expect("#audit", "テスト実行（変更なし）")
+	p.expect("#audit", "ログイン失敗")
+	p.expect("#audit", "127.0.0.1")
+	p.open(dryRunPage)
+	p.expect("#applied-by-actor", "admin（admin）")
+	p.open(appliedPage)
 
 	// English, from the switch on any page.
 	p.open("/")
@@ -431,3 +477,69 @@ func TestBrowserJapaneseWhenThingsGoWrong(t *testing.T) {
 
 // runPath is a run's page in the console.
 func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }
+
+// TestBrowserRoles: an operator pauses, and the banner names them; a
+// viewer sees no button to run, apply, resume or edit, and a run posted
+// anyway is refused with a Japanese page; the admin resumes, and the
+// overview names them. The audit log lists each with its actor.
+func TestBrowserRoles(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	st := startStack(t, func(c *config.Config) { c.Schedule.Cron = "0 3 * * *" })
+	const pw = "role-password-0123"
+	bg := access.WithActor(context.Background(), access.Actor{Kind: access.KindCLI, Name: "root", Addr: "cli"})
+	for name, role := range map[string]access.Role{"sato": access.Operator, "suzuki": access.Viewer} {
+		if err := st.srv.app.AddAccount(bg, name, role, pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &page{t: t, ctx: ctx, url: st.url}
+	p.open("/login")
+	p.submit("#lang-switch")
+	p.loginAs("sato", pw)
+	p.expect("#who", "sato（operator）")
+	if p.has("#nav-accounts") || !p.has("#nav-audit") {
+		t.Error("an operator's menu: want the audit log, not the accounts")
+	}
+	p.submit("#pause")
+	p.expect("#pause-by", "sato（operator）が")
+	p.expect("#pause-by", "に一時停止しました")
+	p.submit("#logout")
+
+	p.loginAs("suzuki", pw)
+	p.expect("#who", "suzuki（viewer）")
+	p.expect("#pause-by", "sato（operator）が")
+	for _, sel := range []string{"#resume", "#dry-run", "#sync-now", "#nav-audit", "#nav-accounts"} {
+		if p.has(sel) {
+			t.Errorf("a viewer is shown %s", sel)
+		}
+	}
+	// A form posted anyway (as a crafted page would) is refused.
+	if _, err := chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/runs';
+		const i = document.createElement('input'); i.name = 'mode'; i.value = 'sync'; f.appendChild(i); document.body.appendChild(f); f.submit(); return null })()`)); err != nil {
+		t.Fatal(err)
+	}
+	p.expect("main", "この操作は許可されていません")
+	p.expect("main", "role_forbidden")
+	if body := p.text("main"); strings.Contains(body, "cybridge ") {
+		t.Errorf("the refusal gives CLI advice: %q", body)
+	}
+	if runs := st.runs(); len(runs) != 0 {
+		t.Errorf("the viewer's refused run ran: %+v", runs)
+	}
+	p.submit("#logout")
+
+	p.login(serveAdminPassword)
+	p.expect("#who", "admin（admin）")
+	p.submit("#resume")
+	p.expect("#resumed-by", "admin（admin）が")
+	p.expect("#resumed-by", "に再開しました")
+	p.open("/audit")
+	p.noEnglish("the audit log")
+	p.open("/accounts")
+	p.expect("#accounts", "sato")
+	p.noEnglish("the accounts page")
+
+	p.expectAudit(st, []string{"account_add root ok", "account_add root ok", "login sato ok", "pause sato ok", "login suzuki ok",
+		"run suzuki refused", "login admin ok", "resume admin ok"})
+}

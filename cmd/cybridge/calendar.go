@@ -58,6 +58,17 @@ func (e *env) calendarEditor(ctx context.Context, cfgPath string) (*calendar.Edi
 	return ed, done, nil
 }
 
+// editEnrolment opens the application and runs one audited edit of
+// login's enrolment (app.EditEnrolment).
+func (e *env) editEnrolment(ctx context.Context, cfgPath, login, action string, fn func(ed *calendar.Editor) (*calendar.Enrolment, error)) (*calendar.Enrolment, error) {
+	a, done, err := e.openApp(ctx, cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return a.EditEnrolment(ctx, login, action, fn)
+}
+
 // enrolmentResult is an enrolment after an edit: one line for a person,
 // {"enrolment":{…}} as JSON.
 type enrolmentResult struct {

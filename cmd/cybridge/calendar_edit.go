@@ -14,15 +14,13 @@ import (
 func newCalendarEditCommand(e *env, verb string, o *calendarOptions) *cli.Command {
 	return &cli.Command{Name: verb, Args: []string{"LOGIN"}, Summary: "cli.summary.calendar_" + verb, Formats: textAndJSON, Flags: o.flags,
 		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
-			ed, done, err := e.calendarEditor(ctx, o.config)
-			if err != nil {
-				return nil, err
+			ops := map[string]func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error){
+				"stop": (*calendar.Editor).Stop, "resume": (*calendar.Editor).Resume, "permit": (*calendar.Editor).Permit,
+				"revoke": (*calendar.Editor).Revoke, "unpin": (*calendar.Editor).Unpin,
 			}
-			defer done()
-			ops := map[string]func(context.Context, string) (*calendar.Enrolment, error){
-				"stop": ed.Stop, "resume": ed.Resume, "permit": ed.Permit, "revoke": ed.Revoke, "unpin": ed.Unpin,
-			}
-			en, err := ops[verb](ctx, login(in))
+			en, err := e.editEnrolment(ctx, o.config, login(in), verb, func(ed *calendar.Editor) (*calendar.Enrolment, error) {
+				return ops[verb](ed, ctx, login(in))
+			})
 			if err != nil {
 				return nil, err
 			}

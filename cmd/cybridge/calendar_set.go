@@ -59,21 +59,19 @@ func newCalendarSetCommand(e *env, o *calendarSetOptions) *cli.Command {
 	return &cli.Command{Name: "set", Args: []string{"LOGIN"}, Summary: "cli.summary.calendar_set", Formats: textAndJSON,
 		Flags: o.flags, Check: o.check,
 		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
-			ed, done, err := e.calendarEditor(ctx, o.config)
-			if err != nil {
-				return nil, err
-			}
-			defer done()
-			var en *calendar.Enrolment
-			if o.target == "google" {
-				en, err = ed.SetGoogle(ctx, login(in), calendar.GoogleSettings{CalendarID: o.calendarID})
-			} else {
-				var pw secret.Secret
+			var pw secret.Secret
+			if o.target != "google" {
+				var err error
 				if pw, err = e.readCalDAVPassword(o.pwFile, login(in)); err != nil {
 					return nil, err
 				}
-				en, err = ed.SetCalDAV(ctx, login(in), calendar.CalDAVSettings{URL: o.url, AuthID: o.authID, Password: pw, KeepPassword: pw == ""})
 			}
+			en, err := e.editEnrolment(ctx, o.config, login(in), "target", func(ed *calendar.Editor) (*calendar.Enrolment, error) {
+				if o.target == "google" {
+					return ed.SetGoogle(ctx, login(in), calendar.GoogleSettings{CalendarID: o.calendarID})
+				}
+				return ed.SetCalDAV(ctx, login(in), calendar.CalDAVSettings{URL: o.url, AuthID: o.authID, Password: pw, KeepPassword: pw == ""})
+			})
 			if err != nil {
 				return nil, err
 			}

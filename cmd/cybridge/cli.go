@@ -14,6 +14,7 @@ import (
 	"github.com/cybridge/cybridge/cmd/cybridge/internal/cli"
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/directory/csvfile"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/app"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
@@ -52,7 +53,9 @@ func Main(ctx context.Context, args []string, environ []string, stdin io.Reader,
 	r := &cli.Runner{Program: "cybridge", Stdout: stdout, Stderr: stderr, Lang: e.lang(), Redact: e.redact,
 		Params: msg.Params{"sources": strings.Join(app.SourceKinds(), ", "), "encodings": strings.Join(csvfile.Encodings(), ", "),
 			"separators": strings.Join(csvfile.Separators(), ", ")}, Advise: advise}
-	return r.Run(ctx, e.commands(), args)
+	// Everything the command line does is audited as "cli" with the OS
+	// user; serve's console and scheduler name their own actors.
+	return r.Run(access.WithActor(ctx, e.cliActor()), e.commands(), args)
 }
 
 // advise adds the command line's advice to the use cases' errors whose

@@ -16,6 +16,9 @@ func (e *env) commands() *cli.Command {
 		e.calendarCommand(),
 		newServeCommand(e, &serveOptions{}),
 		newResumeCommand(e, &resumeOptions{}),
+		newAdminCommand(e),
+		newTokenCommand(e),
+		newAuditCommand(e, &auditOptions{}),
 	}}
 }
 

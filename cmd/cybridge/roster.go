@@ -96,13 +96,13 @@ func (r *exportResult) Text(out io.Writer) error {
 
 // editRoster runs fn in one write transaction (app.EditRoster). A roster
 // object that is not found is named by a flag of in: the advice says which.
-func (e *env) editRoster(ctx context.Context, cfgPath string, in *cli.Invocation, fn func(r *safety.Roster) error) error {
+func (e *env) editRoster(ctx context.Context, cfgPath string, in *cli.Invocation, target string, fn func(r *safety.Roster) error) error {
 	a, done, err := e.openApp(ctx, cfgPath)
 	if err != nil {
 		return err
 	}
 	defer done()
-	err = a.EditRoster(ctx, fn)
+	err = a.EditRoster(ctx, target, fn)
 	var invalid *safety.InputError
 	if errors.As(err, &invalid) {
 		var flags []string

@@ -36,7 +36,7 @@ func newDeptCommand(e *env, verb string, o *deptOptions) *cli.Command {
 	return &cli.Command{Name: verb, Summary: "cli.summary.roster_dept_" + verb, Flags: o.deptFlags(verb),
 		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
 			var moved []string
-			err := e.editRoster(ctx, o.config, in, func(r *safety.Roster) error {
+			err := e.editRoster(ctx, o.config, in, "department "+o.code, func(r *safety.Roster) error {
 				switch verb {
 				case "add":
 					return r.AddDepartment(ctx, safety.DepartmentInput{Code: o.code, Name: o.name, Parent: o.parent})
@@ -84,7 +84,7 @@ func (o *memberOptions) memberFlags(verb string) func(fs *flag.FlagSet) {
 func newMemberCommand(e *env, verb string, o *memberOptions) *cli.Command {
 	return &cli.Command{Name: verb, Summary: "cli.summary.roster_member_" + verb, Flags: o.memberFlags(verb),
 		Run: func(ctx context.Context, in *cli.Invocation) (cli.Result, error) {
-			err := e.editRoster(ctx, o.config, in, func(r *safety.Roster) error {
+			err := e.editRoster(ctx, o.config, in, "member "+o.login, func(r *safety.Roster) error {
 				switch verb {
 				case "add":
 					return r.AddMember(ctx, safety.MemberInput{Login: o.login, Name: o.name, Email: o.email, Phone: o.phone,

@@ -174,8 +174,9 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 		store.Close()
 		return nil, err
 	}
+	backend := app.NewConsole(a, sched)
 	console, err := web.New(web.Options{
-		Backend: app.NewConsole(a, sched), PasswordHash: hash, APIToken: cfg.Console.APIToken,
+		Backend: backend, Accounts: backend, PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
 		Redactor: redactor, Logger: log, Version: version, Certificate: a.Certificate,
 		TrustedProxies: proxies, AllowedHosts: allowedHosts(cfg.Console),

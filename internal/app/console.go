@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/health"
@@ -44,11 +45,27 @@ func (c *Console) outcome(ctx context.Context, res *provision.Result, err error)
 	return c.withAppliedBy(ctx, run)
 }
 
-// withAppliedBy fills in who applied a recorded run's plan.
+// withAppliedBy fills in which run applied a recorded run's plan, and
+// who made each (from the audit log).
 func (c *Console) withAppliedBy(ctx context.Context, r *provision.Run) (*provision.Run, error) {
 	var err error
 	if r.AppliedBy, err = c.app.PlanAppliedBy(ctx, r.ID); err != nil {
 		return nil, err
+	}
+	for _, x := range []struct {
+		id  int64
+		out **access.Actor
+	}{{r.ID, &r.By}, {r.AppliedBy, &r.AppliedByActor}} {
+		if x.id == 0 {
+			continue
+		}
+		a, ok, err := c.app.RunActor(ctx, x.id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			*x.out = &a
+		}
 	}
 	return r, nil
 }
@@ -147,28 +164,28 @@ func (c *Console) Roster(ctx context.Context) (*safety.Export, error) { return c
 
 // AddDepartment adds a roster-only department.
 func (c *Console) AddDepartment(ctx context.Context, d safety.ExportDepartment) error {
-	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, "department "+d.Code, func(r *safety.Roster) error {
 		return r.AddDepartment(ctx, safety.DepartmentInput{Code: d.Code, Name: d.Name, Parent: d.Parent})
 	})
 }
 
 // EditDepartment edits a department.
 func (c *Console) EditDepartment(ctx context.Context, code string, e web.DepartmentEdit) error {
-	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, "department "+code, func(r *safety.Roster) error {
 		return r.EditDepartment(ctx, safety.DepartmentPatch{Code: code, Name: e.Name, Parent: e.Parent})
 	})
 }
 
 // AddMember adds a roster-only member.
 func (c *Console) AddMember(ctx context.Context, m safety.ExportMember) error {
-	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, "member "+m.Login, func(r *safety.Roster) error {
 		return r.AddMember(ctx, safety.MemberInput{Login: m.Login, Name: m.Name, Reading: m.Reading, Email: m.Email, Phone: m.Phone, Departments: m.Departments})
 	})
 }
 
 // EditMember edits a member.
 func (c *Console) EditMember(ctx context.Context, login string, e web.MemberEdit) error {
-	return c.app.EditRoster(ctx, func(r *safety.Roster) error {
+	return c.app.EditRoster(ctx, "member "+login, func(r *safety.Roster) error {
 		return r.EditMember(ctx, safety.MemberPatch{Login: login, Name: e.Name, Reading: e.Reading, Email: e.Email, Phone: e.Phone, Departments: e.Departments})
 	})
 }
@@ -210,44 +227,38 @@ func (c *Console) Enrolment(ctx context.Context, login string) (calendar.Enrolme
 
 // SetTarget is the admin edit of a user's sync target.
 func (c *Console) SetTarget(ctx context.Context, login string, t web.TargetEdit) error {
-	ed, err := c.editor()
-	if err != nil {
-		return err
-	}
-	switch t.Target {
-	case string(calendar.KindGoogle):
-		_, err = ed.SetGoogle(ctx, login, calendar.GoogleSettings{CalendarID: t.CalendarID})
-	case string(calendar.KindCalDAV):
-		_, err = ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
-	default:
-		_, err = calendar.ParseKind(t.Target)
-	}
+	_, err := c.app.EditEnrolment(ctx, login, "target", func(ed *calendar.Editor) (*calendar.Enrolment, error) {
+		switch t.Target {
+		case string(calendar.KindGoogle):
+			return ed.SetGoogle(ctx, login, calendar.GoogleSettings{CalendarID: t.CalendarID})
+		case string(calendar.KindCalDAV):
+			return ed.SetCalDAV(ctx, login, calendar.CalDAVSettings{URL: t.URL, AuthID: t.AuthID, Password: t.Password, KeepPassword: !t.Password.IsSet()})
+		}
+		_, err := calendar.ParseKind(t.Target)
+		return nil, err
+	})
 	return err
 }
 
 // edit runs one of the editor's permission edits.
-func (c *Console) edit(ctx context.Context, login string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) error {
-	ed, err := c.editor()
-	if err != nil {
-		return err
-	}
-	_, err = op(ed, ctx, login)
+func (c *Console) edit(ctx context.Context, login, action string, op func(*calendar.Editor, context.Context, string) (*calendar.Enrolment, error)) error {
+	_, err := c.app.EditEnrolment(ctx, login, action, func(ed *calendar.Editor) (*calendar.Enrolment, error) { return op(ed, ctx, login) })
 	return err
 }
 
 // Permit permits the user (a pin).
 func (c *Console) Permit(ctx context.Context, login string) error {
-	return c.edit(ctx, login, (*calendar.Editor).Permit)
+	return c.edit(ctx, login, "permit", (*calendar.Editor).Permit)
 }
 
 // Revoke revokes the user's permission (a pin).
 func (c *Console) Revoke(ctx context.Context, login string) error {
-	return c.edit(ctx, login, (*calendar.Editor).Revoke)
+	return c.edit(ctx, login, "revoke", (*calendar.Editor).Revoke)
 }
 
 // Unpin lets the scope decide again.
 func (c *Console) Unpin(ctx context.Context, login string) error {
-	return c.edit(ctx, login, (*calendar.Editor).Unpin)
+	return c.edit(ctx, login, "unpin", (*calendar.Editor).Unpin)
 }
 
 // CheckCalDAV reports the check's outcome as a result (reachable or not);
@@ -294,11 +305,17 @@ func (c *Console) RecordError(ctx context.Context, login, kind string) (calendar
 // Info reports the schedule and the pause state.
 func (c *Console) Info(ctx context.Context) (schedule.Info, error) { return c.sched.Info(ctx) }
 
-// Resume lifts a pause.
-func (c *Console) Resume(ctx context.Context) (bool, error) { return c.sched.Resume(ctx) }
+// Resume lifts a pause (audited when there was one).
+func (c *Console) Resume(ctx context.Context) (was bool, err error) {
+	defer func() { c.app.recordPause(ctx, access.ActionResume, was, err) }()
+	return c.sched.Resume(ctx)
+}
 
-// Pause pauses scheduled runs by hand.
-func (c *Console) Pause(ctx context.Context, msg string) error { return c.sched.Pause(ctx, msg) }
+// Pause pauses scheduled runs by hand (audited).
+func (c *Console) Pause(ctx context.Context, msg string) (err error) {
+	defer func() { c.app.recordPause(ctx, access.ActionPause, true, err) }()
+	return c.sched.Pause(ctx, msg)
+}
 
 // --- health ---
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/access"
 
 	"github.com/cybridge/cybridge/config"
 	"github.com/cybridge/cybridge/provision/sqlite"
@@ -24,12 +25,26 @@ func (a *App) Roster(ctx context.Context) (*safety.Export, error) {
 }
 
 // EditRoster runs fn on the safety roster in one write transaction
-// (safety_disabled while the target is disabled).
-func (a *App) EditRoster(ctx context.Context, fn func(r *safety.Roster) error) error {
+// (safety_disabled while the target is disabled) and audits it as an edit
+// of target ("member a.okada", "department sales").
+func (a *App) EditRoster(ctx context.Context, target string, fn func(r *safety.Roster) error) (err error) {
+	defer func() { a.Record(ctx, access.ActionRosterEdit, target, 0, err) }()
 	if !a.cfg.Safety.Enabled {
 		return errSafetyDisabled
 	}
 	return safety.EditRoster(ctx, a.store, fn)
+}
+
+// EditEnrolment runs one edit of login's enrolment with the editor and
+// audits it as action (permit, revoke, unpin, stop, resume, target) by the
+// actor in ctx; every surface's enrolment edits go through here.
+func (a *App) EditEnrolment(ctx context.Context, login, action string, fn func(ed *calendar.Editor) (*calendar.Enrolment, error)) (en *calendar.Enrolment, err error) {
+	defer func() { a.Record(ctx, access.ActionEnrolment, "enrolment "+login+" "+action, 0, err) }()
+	ed, err := a.Calendar()
+	if err != nil {
+		return nil, err
+	}
+	return fn(ed)
 }
 
 // Calendar is the calendar enrolment editor (calendar_disabled while the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
 )
@@ -27,7 +28,12 @@ type RunRequest struct {
 // transaction; the run is recorded (a run that finds nothing to do is
 // not). It returns the runner's result together with the error of a run
 // that did not succeed (see provision.Runner.Run).
-func (a *App) Run(ctx context.Context, req RunRequest) (*provision.Result, error) {
+func (a *App) Run(ctx context.Context, req RunRequest) (res *provision.Result, err error) {
+	action := access.ActionRun
+	if req.DryRun {
+		action = access.ActionDryRun
+	}
+	defer func() { a.recordRun(ctx, action, "", res, err) }()
 	if err := a.CheckTargets(); err != nil {
 		return nil, err
 	}
@@ -77,11 +83,18 @@ type ApplyRequest struct {
 // is marked applied in the apply transaction. A plan file is recognised
 // as the plan of the run that made it, when that run is still recorded
 // (see the package doc), and handled as that run's plan.
-func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (*provision.Result, error) {
+func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (res *provision.Result, err error) {
+	plan, planRun := req.Plan, req.RunID
+	defer func() {
+		target := "plan file"
+		if planRun != 0 {
+			target = "plan of run " + strconv.FormatInt(planRun, 10)
+		}
+		a.recordRun(ctx, access.ActionApply, target, res, err)
+	}()
 	if err := a.CheckTargets(); err != nil {
 		return nil, err
 	}
-	plan, planRun := req.Plan, req.RunID
 	if plan == nil {
 		run, err := a.store.GetRun(ctx, req.RunID)
 		if err != nil {
@@ -209,6 +222,7 @@ func (s scheduled) RecordFailure(ctx context.Context, code, message string) (str
 // RunScheduled runs one scheduled import from the configured source and
 // says how it ended, for the scheduler's pause policy.
 func (a *App) RunScheduled(ctx context.Context) schedule.Outcome {
+	ctx = access.WithActor(ctx, Actor{Kind: access.KindSchedule})
 	res, err := a.Run(ctx, RunRequest{Trigger: provision.TriggerSchedule})
 	run, err := a.RunOutcome(ctx, res, err)
 	if err != nil {

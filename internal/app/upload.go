@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cybridge/cybridge/internal/access"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,18 @@ type FilePreview struct {
 // as any stored plan: no second use case). Problems in the
 // files come back in the preview, not as the error; the preview rows are
 // shown either way.
-func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) {
+func (a *App) PreviewCSV(ctx context.Context, up Upload) (pv UploadPreview, err error) {
+	defer func() {
+		var id int64
+		if pv.Run != nil {
+			id = pv.Run.ID
+		}
+		outcome := err
+		if outcome == nil && pv.Problems != nil {
+			outcome = pv.Problems
+		}
+		a.recordRun(ctx, access.ActionCSVUpload, "", &provision.Result{RunID: id}, outcome)
+	}()
 	if err := a.CheckTargets(); err != nil {
 		return UploadPreview{}, err
 	}
@@ -75,7 +87,6 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (UploadPreview, error) 
 	}
 	o.CSVDir = dir
 
-	var pv UploadPreview
 	files, _ := csvfile.FindInDir(dir) // its problems come again from the read
 	for i, f := range up.Files {
 		fp := FilePreview{Name: f.Name}

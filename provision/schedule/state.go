@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 )
@@ -47,6 +48,17 @@ type State struct {
 	ConsecutiveFailures int `json:"consecutive_failures"`
 	// Failures are the times of failed scheduled runs within the window.
 	Failures []time.Time `json:"failures,omitempty"`
+	// By is who paused by hand (ReasonAdmin), when the surface said so.
+	By *access.Actor `json:"by,omitempty"`
+	// Resumed is who last lifted a pause, and when (kept while running,
+	// dropped by the next pause).
+	Resumed *Stamp `json:"resumed,omitempty"`
+}
+
+// Stamp is who did something, and when.
+type Stamp struct {
+	By access.Actor `json:"by"`
+	At time.Time    `json:"at"`
 }
 
 // Store persists State. UpdateState must apply fn atomically (one
@@ -187,7 +199,7 @@ func (s *State) pause(reason string, p msg.Params, cause *provision.Issue, runID
 	if s.Paused {
 		return false
 	}
-	s.Paused, s.Reason, s.Params, s.Cause, s.RunID, s.Since = true, reason, p, cause, runID, now
+	s.Paused, s.Reason, s.Params, s.Cause, s.RunID, s.Since, s.Resumed = true, reason, p, cause, runID, now, nil
 	s.Message = s.Text(msg.En)
 	if cause != nil {
 		s.Message += " " + cause.Message
@@ -205,12 +217,16 @@ func (s *State) prune(now time.Time, window time.Duration) {
 	s.Failures = keep
 }
 
-// Pause pauses scheduled runs by hand (reason "admin"). Pausing an already
-// paused schedule keeps the first reason.
+// Pause pauses scheduled runs by hand (reason "admin"), by the actor ctx
+// carries (access.WithActor). Pausing an already paused schedule keeps
+// the first reason.
 func Pause(ctx context.Context, st Store, message string, now time.Time) error {
 	return st.UpdateState(ctx, func(s *State) error {
 		if s.pause(ReasonAdmin, nil, nil, "", now) {
 			s.Message = message
+			if a, ok := access.ActorOf(ctx); ok {
+				s.By = &a
+			}
 		}
 		return nil
 	})
@@ -224,11 +240,15 @@ func Resume(ctx context.Context, st Store) (wasPaused bool, err error) {
 }
 
 // ResumeState is Resume returning the state as it was (why and since when
-// it was paused), in the same transaction.
+// it was paused), in the same transaction. A pause lifted keeps who lifted
+// it (the actor ctx carries) and when, in Resumed.
 func ResumeState(ctx context.Context, st Store) (was State, err error) {
 	err = st.UpdateState(ctx, func(s *State) error {
 		was = *s
-		*s = State{}
+		*s = State{Resumed: s.Resumed}
+		if a, ok := access.ActorOf(ctx); ok && was.Paused {
+			s.Resumed = &Stamp{By: a, At: time.Now().UTC()}
+		}
 		return nil
 	})
 	return was, err

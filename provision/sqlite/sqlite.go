@@ -6,7 +6,8 @@
 // in the binary and applied in order, each in its own transaction together
 // with its row in schema_migrations. Numbers 0001–0099 belong to the core
 // and the safety roster, 0100–0199 to calendar enrolments, 0200–0299 to
-// serve and the console, 0300–0399 to notifications; a number is never
+// serve and the console, 0300–0399 to notifications, 0400–0499 to
+// accounts, API tokens and the audit log; a number is never
 // reused or edited once released.
 //
 // Connection settings and why:

@@ -60,22 +60,38 @@ func CheckConfig(c config.Console, adminPassword secret.Secret, serve bool) []co
 }
 
 // checkAdminPassword is what is wrong with the admin password, nil if
-// nothing: too short, space or a control character at either end (a
-// secret file's stray newline; a browser never sends one), or longer than
-// bcrypt reads.
+// nothing (passwordIssue).
 func checkAdminPassword(pw secret.Secret) *config.Problem {
-	v := pw.Reveal()
-	switch {
-	case strings.TrimSpace(v) != v:
-		return &config.Problem{Key: "admin_password", Code: "config.admin_password_space"}
-	case utf8.RuneCountInString(v) < minAdminPassword:
-		return &config.Problem{Key: "admin_password", Code: "config.admin_password_short",
-			Params: msg.Params{"min": minAdminPassword, "length": utf8.RuneCountInString(v)}}
-	case len(v) > maxAdminPassword:
-		return &config.Problem{Key: "admin_password", Code: "config.admin_password_long",
-			Params: msg.Params{"max": maxAdminPassword, "bytes": len(v)}}
+	if issue, p := passwordIssue(pw.Reveal()); issue != "" {
+		return &config.Problem{Key: "admin_password", Code: "config.admin_password_" + issue, Params: p}
 	}
 	return nil
+}
+
+// CheckPassword applies the admin password's rule to a named account's
+// password: its error's code is password_short, password_long or
+// password_space.
+func CheckPassword(pw secret.Secret) error {
+	if issue, p := passwordIssue(pw.Reveal()); issue != "" {
+		return &msg.Error{Kind: msg.KindInvalid, Code: "password_" + issue, Key: "password_" + issue, Params: p}
+	}
+	return nil
+}
+
+// passwordIssue is what is wrong with a console password, "" if nothing:
+// too short (short), space or a control character at either end (space:
+// a secret file's stray newline; a browser never sends one), or longer
+// than bcrypt reads (long).
+func passwordIssue(v string) (string, msg.Params) {
+	switch {
+	case strings.TrimSpace(v) != v:
+		return "space", nil
+	case utf8.RuneCountInString(v) < minAdminPassword:
+		return "short", msg.Params{"min": minAdminPassword, "length": utf8.RuneCountInString(v)}
+	case len(v) > maxAdminPassword:
+		return "long", msg.Params{"max": maxAdminPassword, "bytes": len(v)}
+	}
+	return "", nil
 }
 
 // ParseProxy reads one console.trusted_proxies entry: an address or a

@@ -24,6 +24,14 @@ const (
 	// another address.
 	loginWindow    = 15 * time.Minute
 	loginPerClient = 5
+	// loginPerAccount: an account with 100 failed logins in 15 minutes,
+	// from anywhere, is refused to clients that have failed before (see
+	// Server.login). The per-client limit bounds one guesser; this bounds
+	// a guesser spread over many addresses to one try per address, while
+	// the account's owner at an address with no failure still gets in (a
+	// refusal that anyone could cause for everyone would lock the admin
+	// out, F3).
+	loginPerAccount = 100
 	// bcryptSlots bounds the bcrypt comparisons running at once, whoever
 	// asks: unauthenticated work costs at most this many cores. A login
 	// that finds every slot taken waits up to bcryptWait, then is told to
@@ -152,6 +160,31 @@ func (t *throttle) refund(client string) {
 	}
 }
 
+// blockedFor is how long key must wait, 0 if it may try now.
+func (t *throttle) blockedFor(key string) time.Duration {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.blocked(t.get(key, now), now)
+}
+
+// failures is key's failures in the window (a reserved attempt counts).
+func (t *throttle) failures(key string) int {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.get(key, now).fails)
+}
+
+// fail counts a failure for key.
+func (t *throttle) fail(key string) {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	a := t.get(key, now)
+	a.fails = append(a.fails, now)
+}
+
 // check runs ok for client unless it is throttled, counting a false as a
 // failure, atomically (ok must be quick: a constant-time comparison). It
 // returns whether ok ran and said yes, how long a throttled client must
@@ -180,13 +213,24 @@ func (t *throttle) check(client string, ok func() bool) (passed bool, wait time.
 // the first untrusted one are the client's to forge). IPv6 addresses
 // count by /64.
 func (s *Server) clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+	addr, ok := s.clientIP(r)
+	if !ok {
+		return peerHost(r)
 	}
-	addr, err := netip.ParseAddr(host)
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+// clientIP is the client's own address, resolved as clientAddr does but
+// whole (the audit log names it); ok false when the peer's address is
+// not an IP address (peerHost is then all there is).
+func (s *Server) clientIP(r *http.Request) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(peerHost(r))
 	if err != nil {
-		return host
+		return netip.Addr{}, false
 	}
 	addr = addr.Unmap()
 	if s.trusted(addr) {
@@ -202,11 +246,25 @@ func (s *Server) clientAddr(r *http.Request) string {
 			}
 		}
 	}
-	if addr.Is6() {
-		p, _ := addr.Prefix(64)
-		return p.String()
+	return addr, true
+}
+
+// auditAddr is the client's address as the audit log records it: whole,
+// through the trusted proxies.
+func (s *Server) auditAddr(r *http.Request) string {
+	if addr, ok := s.clientIP(r); ok {
+		return addr.String()
 	}
-	return addr.String()
+	return peerHost(r)
+}
+
+// peerHost is the host part of the peer's address.
+func peerHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/schedule"
@@ -15,14 +16,30 @@ import (
 // the one catalogue (internal/msg), the console's own words under
 // consoleTexts, the plan's vocabulary and the error codes shared with the
 // CLI.
+//
+// It also knows the reader's role, so that a page shows only the buttons
+// the reader may use ({{if $l.Can "POST /runs"}}): the pages' partials all
+// get the localizer, and the rule is the route table's (routeRules).
 type localizer struct {
-	lang msg.Lang
-	loc  *time.Location
+	lang  msg.Lang
+	loc   *time.Location
+	actor access.Actor
+	rule  func(pattern string) rule
 }
 
 func (s *Server) localizer(r *http.Request) *localizer {
-	return &localizer{lang: requestLang(r), loc: s.o.Location}
+	a, _ := access.ActorOf(r.Context())
+	return &localizer{lang: requestLang(r), loc: s.o.Location, actor: a, rule: s.ruleOf}
 }
+
+// Can reports whether the reader's role may use the route pattern.
+func (l *localizer) Can(pattern string) bool { return l.actor.Role.Allows(l.rule(pattern).min) }
+
+// Actor is who the reader is logged in as.
+func (l *localizer) Actor() access.Actor { return l.actor }
+
+// Who is how the reader reads an actor: 「佐藤（admin）」.
+func (l *localizer) Who(a access.Actor) string { return a.Label(l.lang) }
 
 // requestLang is the language cookie, else the best Accept-Language match;
 // Japanese when the browser names neither (the console's admins are
@@ -85,6 +102,24 @@ func (l *localizer) Issue(i provision.Issue) string { return provision.IssueText
 // causing run's error is on the run's page and the overview's last run,
 // so the banner does not repeat it).
 func (l *localizer) Pause(s *schedule.State) string { return s.Text(l.lang) }
+
+// PausedBy names who paused by hand and when: 「佐藤（admin）が 2026-12-04
+// 10:00 に一時停止しました」; "" when no one is recorded.
+func (l *localizer) PausedBy(s *schedule.State) string {
+	if s == nil || s.By == nil {
+		return ""
+	}
+	return msg.Text(l.lang, "pause.by", msg.Params{"who": s.By.Label(l.lang), "at": l.Time(s.Since)})
+}
+
+// ResumedBy names who last lifted a pause and when; "" when no one is
+// recorded.
+func (l *localizer) ResumedBy(s schedule.State) string {
+	if s.Paused || s.Resumed == nil {
+		return ""
+	}
+	return msg.Text(l.lang, "pause.resumed_by", msg.Params{"who": s.Resumed.By.Label(l.lang), "at": l.Time(s.Resumed.At)})
+}
 
 // HistoryActor is who made an enrolment history entry, in the page's
 // language.

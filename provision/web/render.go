@@ -14,7 +14,7 @@ import (
 
 // pageNames are the console's pages; each is templates/NAME.html with the
 // layout and partials.
-var pageNames = []string{"login", "overview", "plan", "runs", "run", "upload", "roster",
+var pageNames = []string{"login", "overview", "plan", "runs", "run", "upload", "roster", "accounts", "audit",
 	"department", "member", "calendar", "enrolment", "history", "error"}
 
 var funcs = template.FuncMap{

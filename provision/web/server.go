@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
@@ -45,6 +46,9 @@ type Options struct {
 	// at a time (nil when none is configured): the overview warns with its
 	// issue and /metrics exposes it.
 	Certificate func(now time.Time) *Certificate
+	// Accounts are the named accounts, API tokens and the audit log; nil
+	// serves the bootstrap account and token only (see Accounts).
+	Accounts Accounts
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (console.trusted_proxies); from any other peer the
 	// header is ignored.
@@ -86,7 +90,13 @@ type Server struct {
 	// logins and bearer throttle failed logins and API tokens per client;
 	// bcrypt holds the slots of running bcrypt comparisons.
 	logins, bearer *throttle
-	bcrypt         chan struct{}
+	// accountLogins counts failed logins per account name.
+	accountLogins *throttle
+	bcrypt        chan struct{}
+	// rules is routeRules; patterns the routes registered, in order (the
+	// role test walks them).
+	rules    map[string]rule
+	patterns []string
 	// compare checks a password against its hash (bcrypt; a test counts
 	// the calls).
 	compare func(hash, password []byte) error
@@ -123,14 +133,16 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		o:        o,
-		log:      o.Logger,
-		pages:    pages,
-		sessions: newSessions(o.Now),
-		logins:   newThrottle(o.Now, loginWindow, loginPerClient),
-		bearer:   newThrottle(o.Now, loginWindow, bearerPerClient),
-		bcrypt:   make(chan struct{}, bcryptSlots),
-		compare:  bcrypt.CompareHashAndPassword,
+		o:             o,
+		log:           o.Logger,
+		pages:         pages,
+		sessions:      newSessions(o.Now),
+		logins:        newThrottle(o.Now, loginWindow, loginPerClient),
+		bearer:        newThrottle(o.Now, loginWindow, bearerPerClient),
+		accountLogins: newThrottle(o.Now, loginWindow, loginPerAccount),
+		rules:         routeRules(),
+		bcrypt:        make(chan struct{}, bcryptSlots),
+		compare:       bcrypt.CompareHashAndPassword,
 	}
 	s.handler = s.routes()
 	return s, nil
@@ -140,7 +152,7 @@ func New(o Options) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux(), patterns: &s.patterns}
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -151,6 +163,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("POST /lang", s.setLang)
 
+	// Every page and API route is behind a session or a token, and its
+	// role (routeRules, checked by authorize).
 	page := func(pattern string, h func(http.ResponseWriter, *http.Request, *session)) {
 		mux.Handle(pattern, s.requireSession(h))
 	}
@@ -177,6 +191,13 @@ func (s *Server) routes() http.Handler {
 	page("POST /calendar/{login}/target", s.setTarget)
 	page("POST /calendar/{login}/{action}", s.enrolmentAction)
 	page("GET /history", s.historyPage)
+	page("GET /audit", s.auditPage)
+	page("GET /accounts", s.accountsPage)
+	page("POST /accounts", s.addAccount)
+	page("POST /accounts/{name}/password", s.setPassword)
+	page("POST /accounts/{name}/delete", s.removeAccount)
+	page("POST /tokens", s.addToken)
+	page("POST /tokens/{name}/delete", s.removeToken)
 
 	api := func(pattern string, h apiFunc) { mux.Handle(pattern, s.requireToken(s.api(h))) }
 	api("GET /api/v1/status", s.apiStatus)
@@ -198,20 +219,38 @@ func (s *Server) routes() http.Handler {
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
 	api("GET /api/v1/history", s.apiHistory)
+	api("GET /api/v1/audit", s.apiAudit)
 	api("/api/", func(r *http.Request) (reply, error) {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.sessions.get(r); !ok {
+		sess, ok := s.sessions.get(r)
+		if !ok {
 			s.redirectToLogin(w, r)
 			return
 		}
+		r = r.WithContext(access.WithActor(r.Context(), sess.actor))
 		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "no_page", Params: msg.Params{"path": r.URL.Path}})
 	})
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	return s.securityHeaders(s.guard(cop.Handler(mux)))
+}
+
+// routeMux is a ServeMux that remembers the patterns registered.
+type routeMux struct {
+	*http.ServeMux
+	patterns *[]string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	*m.patterns = append(*m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }
 
 // securityHeaders sets the headers every response carries.
