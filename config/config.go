@@ -104,6 +104,11 @@ type Cybozu struct {
 	Timeout Duration `toml:"timeout"`
 	// IncludeAdministrator keeps the built-in Administrator user.
 	IncludeAdministrator bool `toml:"include_administrator"`
+	// TokenExpires is the day the API token is to be replaced
+	// (YYYY-MM-DD), when the admin set one: cybozu.com's User API does not
+	// say when a token expires, so cybridge can only warn of a date it is
+	// told. It is checked by directory/cybozu.CheckConfig.
+	TokenExpires string `toml:"token_expires"`
 }
 
 // Source chooses where the directory is read from.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,6 +137,22 @@ func New(channels []Channel, st Store, o Options) *Notifier {
 		n.names = append(n.names, c.Name())
 	}
 	return n
+}
+
+// Where says where the channel named name sends in words no language
+// needs — the SMTP server, or the webhook's kind and host; never a
+// secret, nor a webhook's path (which carries its key) — for the list of
+// notifications; "" when no such channel is configured.
+func (n *Notifier) Where(name string) string {
+	switch c := n.channels[name].(type) {
+	case *Email:
+		return "SMTP " + net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+	case *Webhook:
+		return c.Kind + " " + hostOf(c.URL.Reveal())
+	case Channel:
+		return c.Describe()
+	}
+	return ""
 }
 
 // Enabled reports whether any channel is configured.

@@ -156,7 +156,7 @@ func (r *Runner) loadRemote(ctx context.Context) (map[string]State, error) {
 		if !ok {
 			continue
 		}
-		r.progress("reading " + t.Name())
+		r.progress(&Request{}, Progress{Stage: StageReading}, "reading "+t.Name())
 		st, err := rt.LoadRemote(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.Name(), err)
@@ -175,7 +175,7 @@ func (r *Runner) checkRemote(ctx context.Context, plan *Plan, targets map[string
 		if !ok || len(changes) == 0 {
 			continue
 		}
-		r.progress("checking " + ti.Name)
+		r.progress(&Request{}, Progress{Stage: StageApplying}, "checking "+ti.Name)
 		err := rt.CheckRemote(ctx, changes)
 		if so, stale := err.(*StaleObject); stale {
 			return newError(CodeStalePlan, keyStaleRemote, msg.Params{"target": ti.Name, "kind": so.Kind, "key": so.Key,
@@ -192,16 +192,18 @@ func (r *Runner) checkRemote(ctx context.Context, plan *Plan, targets map[string
 // their changes, by target.
 type remoteResult map[string][]Outcome
 
-// applyRemote sends every remote target's changes.
-func (r *Runner) applyRemote(ctx context.Context, plan *Plan, targets map[string]Target) remoteResult {
-	out := remoteResult{}
+// applyRemote sends every remote target's changes, telling req's progress
+// after each target, and returns the outcomes with how many changes were
+// sent (of total).
+func (r *Runner) applyRemote(ctx context.Context, req *Request, plan *Plan, targets map[string]Target, total int) (remoteResult, int) {
+	out, sent := remoteResult{}, 0
 	for _, ti := range plan.Targets {
 		rt, ok := targets[ti.Name].(RemoteTarget)
 		changes := plan.ChangesFor(ti.Name)
 		if !ok || len(changes) == 0 {
 			continue
 		}
-		r.progress(fmt.Sprintf("sending %d changes to %s", len(changes), ti.Name))
+		r.progress(&Request{}, Progress{Stage: StageApplying}, fmt.Sprintf("sending %d changes to %s", len(changes), ti.Name))
 		outs := rt.ApplyRemote(ctx, changes)
 		if len(outs) != len(changes) { // a target bug: count every change as failed
 			outs = make([]Outcome, len(changes))
@@ -210,8 +212,10 @@ func (r *Runner) applyRemote(ctx context.Context, plan *Plan, targets map[string
 			}
 		}
 		out[ti.Name] = outs
+		sent += len(changes)
+		r.progress(req, Progress{Stage: StageApplying, Applied: sent, Total: total}, "")
 	}
-	return out
+	return out, sent
 }
 
 // applied is plan reduced to the changes that were applied (the local

@@ -158,7 +158,9 @@ type Runner struct {
 	LeaseTTL time.Duration
 	// Holder identifies this process in the lease (default host:pid:random).
 	Holder string
-	// Progress, when set, is told each stage ("reading the directory", ...).
+	// Progress, when set, is told each stage ("reading the directory", ...)
+	// as a line for a terminal; Request.Progress is the same, per run and
+	// as a value.
 	Progress func(stage string)
 	// RunTimeout bounds one run, read to commit (0: no bound). A run past
 	// it fails with run_timeout, is recorded as failed — so a hanging
@@ -188,6 +190,10 @@ type Request struct {
 	AllowDeletes bool
 	// SwitchDomain allows reading from another cybozu.com domain (rule 16).
 	SwitchDomain bool
+	// Progress, when set, is told where this run is: each stage as it
+	// begins, and while applying, the changes applied so far (after each
+	// target). It is called on the run's goroutine.
+	Progress func(Progress)
 	// AfterApply, when set, runs inside the apply transaction once every
 	// target has applied its changes and the run is recorded as runID: what
 	// it writes commits with the apply, and its error rolls the whole apply
@@ -206,9 +212,33 @@ type Result struct {
 	Plan   *Plan
 }
 
-func (r *Runner) progress(stage string) {
-	if r.Progress != nil {
-		r.Progress(stage)
+// Stage is the phase a run is in.
+type Stage string
+
+// The stages, in order. A stored plan's apply starts at StageApplying.
+const (
+	StageReading  Stage = "reading"
+	StagePlanning Stage = "planning"
+	StageApplying Stage = "applying"
+)
+
+// Progress is where a run is: its stage and, applying, how many of the
+// plan's Total changes were applied so far (in the open transaction:
+// nothing is committed before all are).
+type Progress struct {
+	Stage   Stage `json:"stage"`
+	Applied int   `json:"applied"`
+	Total   int   `json:"total"`
+}
+
+// progress tells req's watcher p, and the terminal the stage's line
+// (only when a stage begins).
+func (r *Runner) progress(req *Request, p Progress, line string) {
+	if r.Progress != nil && line != "" {
+		r.Progress(line)
+	}
+	if req.Progress != nil {
+		req.Progress(p)
 	}
 }
 
@@ -308,7 +338,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 // readAndPlan reads and validates the directory and makes a fresh plan.
 // It sets req.Source from the snapshot, for the run's history.
 func (r *Runner) readAndPlan(ctx context.Context, req *Request) (*Plan, error) {
-	r.progress("reading the directory")
+	r.progress(req, Progress{Stage: StageReading}, "reading the directory")
 	snap, err := req.Read(ctx)
 	if err == nil {
 		err = snap.Validate()
@@ -317,7 +347,7 @@ func (r *Runner) readAndPlan(ctx context.Context, req *Request) (*Plan, error) {
 		return nil, err
 	}
 	req.Source = RunSource{Kind: string(snap.Source.Kind), Domain: snap.Source.Domain}
-	r.progress("planning")
+	r.progress(req, Progress{Stage: StagePlanning}, "planning")
 	return r.Plan(ctx, snap, req.SwitchDomain)
 }
 
@@ -436,7 +466,9 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		}
 	}
 
-	remote := remoteResult{}
+	total := len(plan.Changes)
+	r.progress(&req, Progress{Stage: StageApplying, Total: total}, fmt.Sprintf("applying %d changes", total))
+	remote, sent := remoteResult{}, 0
 	if hasRemote {
 		// Nothing is sent for a plan that is stale, here or remotely.
 		if err := r.Store.View(ctx, func(q Querier) error { return r.checkFresh(ctx, q, plan, targets) }); err != nil {
@@ -447,7 +479,7 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 				return 0, "", nil, err
 			}
 		}
-		remote = r.applyRemote(ctx, plan, targets)
+		remote, sent = r.applyRemote(ctx, &req, plan, targets, total)
 	}
 	recorded, perr := remote.applied(plan)
 	status := StatusApplied
@@ -457,8 +489,6 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 	case perr != nil:
 		status = StatusPartial
 	}
-
-	r.progress(fmt.Sprintf("applying %d changes", len(plan.Changes)))
 	if hasRemote {
 		// What the remote targets did is recorded even when the run was
 		// cancelled or timed out while sending: those changes are made.
@@ -485,6 +515,7 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		}
 		runID = id
 		now := r.Store.Now()
+		applied := sent
 		for _, ti := range plan.Targets {
 			changes := plan.ChangesFor(ti.Name)
 			if len(changes) == 0 {
@@ -495,12 +526,21 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 				if err := writeRemoteLinks(ctx, lw, changes, outs); err != nil {
 					return fmt.Errorf("link %s: %w", ti.Name, err)
 				}
-				continue
+				continue // counted as sent
 			}
+			base, told := applied, 0
 			tx := ApplyTx{Querier: q, Links: lw, RunID: id, Now: now}
+			if req.Progress != nil {
+				tx.applied = func(n int) {
+					told = min(told+n, len(changes))
+					req.Progress(Progress{Stage: StageApplying, Applied: base + told, Total: total})
+				}
+			}
 			if err := targets[ti.Name].Apply(ctx, tx, changes); err != nil {
 				return fmt.Errorf("apply %s: %w", ti.Name, err)
 			}
+			applied += len(changes)
+			r.progress(&req, Progress{Stage: StageApplying, Applied: applied, Total: total}, "")
 		}
 		if d := plan.Source.Domain; d != "" && !strings.EqualFold(d, plan.LinkedDomain) {
 			if err := r.Store.SetLinkedDomain(ctx, q, d); err != nil {

@@ -67,6 +67,17 @@ type ApplyTx struct {
 	Links LinkWriter
 	RunID int64
 	Now   time.Time
+	// applied, when set, is the run's progress (Applied).
+	applied func(n int)
+}
+
+// Applied tells the run's progress that n more of the target's changes
+// were applied (in the open transaction). A target calls it as it goes;
+// one that does not is counted whole when its Apply returns.
+func (tx ApplyTx) Applied(n int) {
+	if tx.applied != nil {
+		tx.applied(n)
+	}
 }
 
 // Target is one app whose state cybridge keeps in step with the directory.

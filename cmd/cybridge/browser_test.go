@@ -94,6 +94,19 @@ func (p *page) submit(sel string) {
 	}
 }
 
+// finishRun waits on a job's page, which refreshes itself, until the run
+// ended and the browser shows its run's page.
+func (p *page) finishRun() {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for strings.HasPrefix(p.path(), "/jobs/") {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("still on %s after 30s", p.path())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func (p *page) text(sel string) string {
 	p.t.Helper()
 	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -218,6 +231,7 @@ func TestBrowserConsole(t *testing.T) {
 
 	// Dry run: the plan table lists the company's people.
 	p.submit("#dry-run")
+	p.finishRun()
 	dryRunPage := p.path()
 	p.expect("#run-status", "テスト実行（変更なし）")
 	p.expect("table.adds", "a.okada")
@@ -417,6 +431,7 @@ func TestBrowserJapaneseWhenThingsGoWrong(t *testing.T) {
 	// A plan with warnings.
 	p.open("/")
 	p.submit("#dry-run")
+	p.finishRun()
 	p.expect("#run-status", "テスト実行（変更なし）")
 	p.expect(".plan-warnings", "ghost-team")
 	p.noEnglish("the plan with warnings")

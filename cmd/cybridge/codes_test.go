@@ -28,7 +28,7 @@ func cliCode(r cliResult) string {
 func TestSameFailureSameCode(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 	env := map[string]string{
 		"CYBRIDGE_DB":                      st.cfg.DB,
 		"CYBRIDGE_CYBOZU_URL":              st.cfg.Cybozu.URL,

@@ -11,6 +11,7 @@ func (e *env) commands() *cli.Command {
 		newApplyCommand(e, &applyOptions{}),
 		newRunsCommand(e, &runsOptions{}, &runShowOptions{}),
 		newHistoryCommand(e, &historyOptions{}),
+		newNotificationsCommand(e, &notificationsOptions{}),
 		e.rosterCommand(),
 		newCheckCommand(e, &checkOptions{}),
 		e.calendarCommand(),

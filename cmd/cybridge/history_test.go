@@ -25,7 +25,7 @@ import (
 func TestHistoryAcrossSurfaces(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 	st.mustAPI(200, "POST", "/api/v1/enrolments/t.yamada/revoke", nil, nil)
 	for _, scenario := range []string{"yamada-transfer", "yamada-leaves"} {
 		snap, err := fixtures.Scenario(scenario)
@@ -33,7 +33,7 @@ func TestHistoryAcrossSurfaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		st.sim.SetSnapshot(snap)
-		st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"allow_deletes": true}, nil)
+		st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true, "allow_deletes": true}, nil)
 	}
 
 	var api history.Report

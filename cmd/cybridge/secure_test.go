@@ -37,7 +37,7 @@ func TestServeSecureAccessCertificate(t *testing.T) {
 	st := startStack(t, func(c *config.Config) {
 		c.Cybozu.ClientCertificateFile, c.Cybozu.ClientCertificatePassword = pfx, secret.Secret(pfxPass)
 	})
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}

@@ -157,14 +157,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 	// The console's address is known once listening (port 0): the
 	// notifier's links are set then, before anything is queued.
 	links := &notify.Links{Location: loc}
-	notifier := notify.New(channels, store, notify.Options{Links: links, Logger: log,
-		Watchers: []func(time.Time) (notify.Event, bool){func(now time.Time) (notify.Event, bool) {
-			c, err := app.CertificateState(cfg.Cybozu, now)
-			if err != nil || c == nil {
-				return notify.Event{}, false
-			}
-			return notify.ExpiryEvent(notify.CertExpiring, c.Subject, c.NotAfter, now)
-		}}})
+	notifier := notify.New(channels, store, notify.Options{Links: links, Logger: log, Watchers: a.ExpiryWatchers()})
 	sched, err := schedule.New(schedule.Config{
 		Spec: cfg.Schedule.Cron, Location: loc, Logger: log,
 		Policy:   schedule.DefaultPolicy(cfg.Schedule.PauseAfterFailures),
@@ -175,6 +168,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 		return nil, err
 	}
 	backend := app.NewConsole(a, sched)
+	backend.Channels = notifier.Where
 	console, err := web.New(web.Options{
 		Backend: backend, Accounts: backend, PasswordHash: hash, APIToken: cfg.Console.APIToken,
 		UploadLimit: int64(cfg.Console.UploadLimitMB) << 20, Location: loc,
@@ -253,6 +247,12 @@ func (s *server) shutdown(grace time.Duration) error {
 	httpErr := s.http.Shutdown(ctx)
 	if schedErr := s.sched.Stop(ctx); schedErr != nil {
 		errs = append(errs, schedErr)
+	}
+	// Runs started from the console or the API go on in the background:
+	// they finish within grace, or are canceled (their applies roll back)
+	// and record themselves before the database closes.
+	if err := s.app.WaitJobs(ctx, recordGrace); err != nil {
+		errs = append(errs, fmt.Errorf("runs in progress canceled after %s: %w", grace, err))
 	}
 	// Pending notifications stay queued in the database for the next start.
 	s.notify.Stop(ctx)

@@ -78,7 +78,7 @@ func TestServeAPI(t *testing.T) {
 	keep(st.mustAPI(404, "GET", "/api/v1/plan", nil, nil))
 
 	var dry apiRun
-	keep(st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &dry))
+	keep(st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true, "dry_run": true}, &dry))
 	if dry.Trigger != "api" || dry.Status != "dry_run" || dry.Plan == nil || len(dry.Plan.Changes) == 0 {
 		t.Fatalf("dry run = %+v", dry)
 	}
@@ -103,11 +103,11 @@ func TestServeAPI(t *testing.T) {
 	// A sync with nothing to do is recorded (SPEC §7); the next one of the
 	// same trigger folds into its row.
 	var again, third apiRun
-	keep(st.mustAPI(201, "POST", "/api/v1/runs", nil, &again))
+	keep(st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, &again))
 	if again.Status != "no_changes" || again.ID == 0 || again.Repeats != 1 {
 		t.Errorf("a sync with nothing to do = %+v", again)
 	}
-	keep(st.mustAPI(200, "POST", "/api/v1/runs", nil, &third))
+	keep(st.mustAPI(200, "POST", "/api/v1/runs", map[string]bool{"wait": true}, &third))
 	if third.ID != again.ID || third.Repeats != 2 {
 		t.Errorf("a second sync with nothing to do = %+v; want run %d folded, twice", third, again.ID)
 	}
@@ -285,11 +285,12 @@ func TestServeConsoleShowsNoSecret(t *testing.T) {
 	}
 	post("/login", url.Values{"password": {serveAdminPassword}})
 	post("/runs", url.Values{"mode": {"sync"}})
+	st.waitJobs()
 	const davPassword = "dav-Console-secret-42"
 	post("/calendar/a.okada/target", url.Values{"target": {"caldav"}, "url": {"http://127.0.0.1:1/a.okada/"}, "auth_id": {"a.okada"}, "password": {davPassword}})
 	post("/calendar/a.okada/check", nil)
 	secrets := []string{serveAdminPassword, serveAPIToken, serveInitialPassword, serveSecretKey, davPassword, cybozutest.DefaultPassword}
-	pages := []string{"/", "/plan", "/runs", "/runs/1", "/runs/1/plan.json", "/upload", "/roster", "/calendar", "/calendar/a.okada", "/metrics", "/healthz", "/login"}
+	pages := []string{"/", "/plan", "/runs", "/runs/1", "/runs/1/plan.json", "/upload", "/roster", "/calendar", "/calendar/a.okada", "/metrics", "/healthz", "/login", "/notifications"}
 	for _, lang := range []string{"ja", "en"} {
 		for _, p := range pages {
 			req, _ := http.NewRequest("GET", st.url+p, nil)
@@ -320,7 +321,7 @@ func TestServeConsoleShowsNoSecret(t *testing.T) {
 func TestServeConsoleRoster(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil) // import the company
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil) // import the company
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(path string, form url.Values) string {
@@ -378,7 +379,7 @@ func TestServeConsoleRoster(t *testing.T) {
 	}
 	// The next run sets the imported membership again and keeps the
 	// roster-only one (SPEC §5 rule 11).
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 	st.mustAPI(200, "GET", "/api/v1/roster", nil, &roster)
 	for _, m := range roster.Members {
 		if m.Login == "a.okada" && strings.Join(m.Departments, ",") != "R&D/1,drill" {
@@ -392,7 +393,7 @@ func TestServeConsoleRoster(t *testing.T) {
 func TestServeAPIRosterEdits(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 	st.mustAPI(201, "POST", "/api/v1/roster/departments", map[string]string{"code": "bcp", "name": "BCP team", "parent": "admin"}, nil)
 	st.mustAPI(409, "POST", "/api/v1/roster/departments", map[string]string{"code": "bcp", "name": "again"}, nil)
 	st.mustAPI(400, "POST", "/api/v1/roster/departments", map[string]string{"code": "", "name": "no code"}, nil)
@@ -430,7 +431,7 @@ func TestServeAPIRosterEdits(t *testing.T) {
 	}
 	st.mustAPI(404, "PATCH", "/api/v1/roster/members/nobody", map[string]string{"name": "x"}, nil)
 	// The next run has nothing to do and keeps the roster-only membership.
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, nil)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, nil)
 	if got := yamada(); !slices.Contains(got, "bcp") {
 		t.Errorf("the run dropped t.yamada's roster-only department: %v", got)
 	}
@@ -445,7 +446,7 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
 	var dry apiRun
-	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &dry)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true, "dry_run": true}, &dry)
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
@@ -489,7 +490,7 @@ func TestServePlanDownloadAppliesWithCLI(t *testing.T) {
 	st.mustAPI(409, "POST", "/api/v1/plan/apply", map[string]int64{"run_id": dry.ID}, nil)
 	// It applied the whole plan: planning again finds nothing to do.
 	var after apiRun
-	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"dry_run": true}, &after)
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true, "dry_run": true}, &after)
 	if after.Status != "no_changes" {
 		t.Errorf("a dry run after the apply = %+v; want no_changes", after)
 	}

@@ -308,7 +308,7 @@ func TestServeShutdownLetsRunFinish(t *testing.T) {
 	st.slow.Store(int64(50 * time.Millisecond))
 	done := make(chan int, 1)
 	go func() {
-		code, _ := st.api("POST", "/api/v1/runs", map[string]bool{"dry_run": false}, nil)
+		code, _ := st.api("POST", "/api/v1/runs", map[string]bool{"wait": true, "dry_run": false}, nil)
 		done <- code
 	}()
 	waitUntil(t, 30*time.Second, "the sync to reach the domain", func() bool { return st.sim.Stats().Requests > 0 })
@@ -369,7 +369,7 @@ func TestServeScheduleBlockedPauses(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, func(c *config.Config) { c.Safeguards.MaxDeletes = 0 })
 	var run apiRun
-	st.mustAPI(201, "POST", "/api/v1/runs", nil, &run) // import the company by hand
+	st.mustAPI(201, "POST", "/api/v1/runs", map[string]bool{"wait": true}, &run) // import the company by hand
 	st.sim.SetSnapshot(fixtures.Leave(fixtures.Company(), "a.okada"))
 
 	// Now a schedule: its first run would delete a member.

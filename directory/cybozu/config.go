@@ -1,9 +1,30 @@
 package cybozu
 
 import (
+	"time"
+
 	"github.com/cybridge/cybridge/config"
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/internal/secret"
 )
+
+// TokenExpiresLayout is how cybozu.token_expires is written: a day,
+// 2027-03-31.
+const TokenExpiresLayout = time.DateOnly
+
+// TokenExpiry is when the API token expires by cybozu.token_expires: the
+// start of that day in loc (the admin replaces it before that day). ok is
+// false when no token or no valid date is set.
+func TokenExpiry(c config.Cybozu, loc *time.Location) (at time.Time, ok bool) {
+	if !c.Token.IsSet() || c.TokenExpires == "" {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation(TokenExpiresLayout, c.TokenExpires, loc)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
 
 // CheckConfig is every problem of the [cybozu] settings: how the
 // credentials combine, always, and when api is true (the command reads
@@ -18,6 +39,11 @@ func CheckConfig(c config.Cybozu, api bool) []config.Problem {
 	}
 	if c.ClientCertificateFile != "" && (c.ClientCert != "" || c.ClientKey != "") {
 		problems = append(problems, config.Problem{Key: "cybozu.client_certificate_file", Code: "config.cybozu_client_certificate_both"})
+	}
+	if c.TokenExpires != "" {
+		if _, err := time.Parse(TokenExpiresLayout, c.TokenExpires); err != nil {
+			problems = append(problems, config.Problem{Key: "cybozu.token_expires", Code: "config.cybozu_token_expires", Params: msg.Params{"value": c.TokenExpires}})
+		}
 	}
 	if !api {
 		return problems

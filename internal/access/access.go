@@ -159,6 +159,7 @@ const (
 	ActionCSVUpload    = "csv_upload"
 	ActionPause        = "pause"
 	ActionResume       = "resume"
+	ActionCancel       = "run_cancel"
 	ActionRosterEdit   = "roster_edit"
 	ActionEnrolment    = "enrolment_edit"
 	ActionAccountAdd   = "account_add"

@@ -15,7 +15,7 @@ import (
 
 // App is the application: the configuration, the store and what is built
 // from them once (the runner over the enabled targets, the enrolment
-// editor). It is safe for concurrent use: the console serves several
+// editor) and the runs going on (Job). It is safe for concurrent use: the console serves several
 // requests at once, and the runner's lease keeps applies one at a time.
 type App struct {
 	cfg      *config.Config
@@ -29,6 +29,9 @@ type App struct {
 	// problem concerns the enrolment use cases only, not plan and apply).
 	editor    *calendar.Editor
 	editorErr error
+
+	// jobs are the runs going on, and those that ended lately (jobs.go).
+	jobs jobs
 
 	lastRead atomic.Int64 // nanoseconds the last source read took
 	lastOK   atomic.Int64 // Unix ms of the last run that found nothing to do (not in history)
@@ -81,7 +84,7 @@ const (
 // warnings render, for the test that each has a text in both languages.
 func Codes() []string {
 	return []string{CodeNoTargets, CodeSafetyDisabled, CodeCalendarDisabled, CodeNoPlan, KeyCSVFiles, KeyNoPlanYet,
-		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, CodeSCIMUnusable}
+		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, KeyJobRunning, KeyNoJob, WarnTokenExpiring, WarnTokenExpired, CodeSCIMUnusable}
 }
 
 var (

@@ -75,6 +75,10 @@ const (
 	// WarnCertificateExpiring: the Secure Access client certificate
 	// expires within cybozu.ExpiryWarning (an expired one is an error).
 	WarnCertificateExpiring = cybozu.CodeCertificateExpiring
+	// WarnTokenExpiring and WarnTokenExpired: the API token's day by
+	// cybozu.token_expires is within cybozu.ExpiryWarning, or has come.
+	WarnTokenExpiring = "api_token_expiring"
+	WarnTokenExpired  = "api_token_expired"
 	// keyAdminUnknownDetail joins an issue and its cause.
 	keyAdminUnknownDetail = "administrator_unknown.cause"
 )
@@ -82,14 +86,18 @@ const (
 // configWarnings are the [cybozu] settings that work but look wrong or
 // will stop working: a token that does not look like a User API token (a
 // kintone app token pasted by mistake), a client certificate that expires
-// within cybozu.ExpiryWarning.
-func configWarnings(c config.Cybozu, now time.Time) []CheckIssue {
+// within cybozu.ExpiryWarning, an API token whose day by
+// cybozu.token_expires is that near or has come.
+func configWarnings(c *config.Config, now time.Time) []CheckIssue {
 	var out []CheckIssue
-	if c.Token.IsSet() && !cybozu.TokenLooksValid(c.Token) {
+	if c.Cybozu.Token.IsSet() && !cybozu.TokenLooksValid(c.Cybozu.Token) {
 		out = append(out, newCheckIssue(WarnTokenFormat, msg.Params{"prefix": cybozu.TokenPrefix}, nil))
 	}
-	if st, _ := CertificateState(c, now); st != nil && st.Code == cybozu.CodeCertificateExpiring {
+	if st, _ := CertificateState(c.Cybozu, now); st != nil && st.Code == cybozu.CodeCertificateExpiring {
 		out = append(out, newCheckIssue(WarnCertificateExpiring, st.Params(), nil))
+	}
+	if t := TokenStateOf(c, now); t != nil && t.Code != "" {
+		out = append(out, newCheckIssue(t.Code, t.Params(), nil))
 	}
 	return out
 }
@@ -106,7 +114,7 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		return nil, err
 	}
 	if client != nil {
-		r.Warnings = append(r.Warnings, configWarnings(src.cfg.Cybozu, time.Now())...)
+		r.Warnings = append(r.Warnings, configWarnings(src.cfg, time.Now())...)
 		admin, err := client.IsAdministrator(ctx)
 		switch {
 		case err != nil:

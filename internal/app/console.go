@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/cybridge/cybridge/internal/access"
 	"github.com/cybridge/cybridge/internal/msg"
@@ -21,6 +22,9 @@ import (
 type Console struct {
 	app   *App
 	sched *schedule.Scheduler
+	// Channels, when set, says where a notification channel sends
+	// (notify.Notifier.Where), for the list of notifications.
+	Channels func(name string) string
 }
 
 var _ web.Backend = (*Console)(nil)
@@ -339,4 +343,100 @@ func (c *Console) Health(ctx context.Context) (web.HealthReport, error) {
 // Trend is the run history per day.
 func (c *Console) Trend(ctx context.Context, days int) ([]health.Day, error) {
 	return c.app.Trend(ctx, c.app.store.Now(), days)
+}
+
+// --- jobs ---
+
+// StartRun starts a run in the background (App.Start).
+func (c *Console) StartRun(ctx context.Context, req web.RunRequest) (web.Job, error) {
+	j, err := c.app.Start(ctx, RunRequest{Trigger: req.Trigger, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes})
+	if j.ID == "" {
+		return web.Job{}, err
+	}
+	return c.job(ctx, j), err
+}
+
+// Job returns a job with, once it ended, its recorded run.
+func (c *Console) Job(ctx context.Context, id string) (web.Job, error) {
+	j, ok := c.app.Job(id)
+	if !ok {
+		return web.Job{}, newError(msg.CodeNotFound, KeyNoJob, msg.Params{"job": id})
+	}
+	return c.job(ctx, j), nil
+}
+
+// CancelJob cancels a running job.
+func (c *Console) CancelJob(ctx context.Context, id string) error {
+	err := c.app.Cancel(id)
+	c.app.Record(ctx, access.ActionCancel, "job "+id, 0, err)
+	return err
+}
+
+// RunningJobs are the jobs running now.
+func (c *Console) RunningJobs(ctx context.Context) []web.Job {
+	var out []web.Job
+	for _, j := range c.app.RunningJobs() {
+		out = append(out, c.job(ctx, j))
+	}
+	return out
+}
+
+// job converts a job; an ended one gets its recorded run (without its
+// plan), or the error of a run that was not recorded.
+func (c *Console) job(ctx context.Context, j Job) web.Job {
+	out := web.Job{ID: j.ID, Trigger: j.Trigger, DryRun: j.DryRun, State: web.JobRunning, Progress: j.Progress,
+		Read: web.ReadProgress{Requests: j.Read.Requests, Pending: j.Read.Pending, Organizations: j.Read.Organizations,
+			Users: j.Read.Users, Groups: j.Read.Groups, Retries: j.Read.Retries},
+		StartedAt: j.StartedAt, EndedAt: j.EndedAt, RunID: j.RunID}
+	end := j.EndedAt
+	switch {
+	case !j.Done && j.CancelAsked:
+		out.State = web.JobCanceling
+	case j.Canceled():
+		out.State = web.JobCanceled
+	case j.Done:
+		out.State = web.JobEnded
+	}
+	if !j.Done {
+		end = time.Now()
+	}
+	out.ElapsedSeconds = end.Sub(j.StartedAt).Seconds()
+	if !j.Done {
+		return out
+	}
+	if j.RunID != 0 {
+		// Read back whatever became of the request (see outcome).
+		if run, err := c.app.store.GetRunHead(context.WithoutCancel(ctx), j.RunID); err == nil {
+			if r, err := c.withAppliedBy(ctx, run); err == nil {
+				out.Run = r
+			}
+		}
+	}
+	if out.Run == nil && j.Err != nil {
+		out.Err = j.Err
+	}
+	return out
+}
+
+// --- notifications ---
+
+// Notifications lists notifications, newest first.
+func (c *Console) Notifications(ctx context.Context, before int64, limit int) ([]web.Notification, error) {
+	ds, err := c.app.Notifications(ctx, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.Notification, len(ds))
+	for i, d := range ds {
+		n := web.Notification{ID: d.ID, Channel: d.Channel, Kind: string(d.Event.Kind), Code: d.Event.Code, RunID: d.Event.RunID,
+			Status: DeliveryState(d), Attempts: d.Attempts, LastError: d.LastError, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		if c.Channels != nil {
+			n.Where = c.Channels(d.Channel)
+		}
+		if n.Status == web.NotificationRetrying {
+			n.NextAt = d.NextAt
+		}
+		out[i] = n
+	}
+	return out, nil
 }

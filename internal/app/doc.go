@@ -13,9 +13,13 @@
 // Decisions where the specification is silent:
 //
 //   - An App is built from the loaded configuration and the opened store;
-//     it does not open or close the store (the caller owns it). It keeps no
-//     per-run state: the only state is the figures /metrics shows (how
-//     long the last read took, when a run last found nothing to do).
+//     it does not open or close the store (the caller owns it). Its only
+//     state is the figures /metrics shows (how long the last read took,
+//     when a run last found nothing to do) and the jobs: every run it
+//     makes, in memory while it goes and for a while after (jobs.go), so
+//     that the console and the API can start one in the background
+//     (Start), show its stage and counts from the runner's and the User
+//     API reader's own progress hooks, and cancel it.
 //   - A configuration with no target enabled still makes an App: the run
 //     history, the roster export and `resume` need none. The use cases that
 //     run the targets refuse with no_targets, and `serve` asks CheckTargets

@@ -49,6 +49,9 @@ func (a *App) Health(ctx context.Context, in schedule.Info, now time.Time) (Heal
 	if c, _ := CertificateState(a.cfg.Cybozu, now); c != nil && c.Code != "" {
 		hin.Certificate = &health.Certificate{Expired: c.Code == cybozu.CodeCertificateExpired, Days: max(c.Days, -c.Days), NotAfter: c.NotAfter}
 	}
+	if t := TokenStateOf(a.cfg, now); t != nil && t.Code != "" {
+		hin.Token = &health.Certificate{Expired: t.Code == WarnTokenExpired, Days: max(t.Days, -t.Days), NotAfter: t.Expires}
+	}
 	h := Health{Health: health.Of(hin), Source: a.Source().Describe(), Newest: newest, LastSuccess: success}
 	if h.Source.Kind == SourceCSV {
 		h.Source.Domain = ""

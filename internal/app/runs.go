@@ -37,13 +37,23 @@ func (a *App) Run(ctx context.Context, req RunRequest) (res *provision.Result, e
 	if err := a.CheckTargets(); err != nil {
 		return nil, err
 	}
+	j, jctx, _, _ := a.jobs.begin(ctx, req.Trigger, req.DryRun, false)
+	res, err = a.runJob(jctx, j, req)
+	a.jobs.end(j, res, err)
+	return res, err
+}
+
+// runJob is Run's run as job j.
+func (a *App) runJob(ctx context.Context, j *job, req RunRequest) (*provision.Result, error) {
 	src := req.Source
 	if src == nil {
 		src = a.Source()
 	}
+	progress, read := a.jobs.watch(j)
 	return a.run(ctx, provision.Request{
-		Trigger: req.Trigger, Source: src.Describe(), Read: a.timedRead(src.Read),
+		Trigger: req.Trigger, Source: src.Describe(), Read: a.timedRead(src.watching(read).Read),
 		DryRun: req.DryRun, AllowDeletes: req.AllowDeletes, SwitchDomain: req.SwitchDomain,
+		Progress: progress,
 	})
 }
 
@@ -124,7 +134,12 @@ func (a *App) ApplyPlan(ctx context.Context, req ApplyRequest) (res *provision.R
 			return a.store.SetPlanApplied(ctx, q, planRun, runID)
 		}
 	}
-	return a.run(ctx, preq)
+	j, jctx, _, _ := a.jobs.begin(ctx, req.Trigger, false, false)
+	a.jobs.update(j, func(x *Job) { x.Stage = provision.StageApplying })
+	preq.Progress, _ = a.jobs.watch(j)
+	res, err = a.run(jctx, preq)
+	a.jobs.end(j, res, err)
+	return res, err
 }
 
 // RunOutcome is a run as the console and the API answer it: the recorded

@@ -78,6 +78,16 @@ type Source struct {
 	cfg      *config.Config
 	o        Overrides
 	progress io.Writer
+	// watch, when set, is told the User API read's progress (a job's
+	// counts); a CSV read has none to tell.
+	watch func(cybozu.Progress)
+}
+
+// watching is s telling the User API read's progress to watch too.
+func (s *Source) watching(watch func(cybozu.Progress)) *Source {
+	c := *s
+	c.watch = watch
+	return &c
 }
 
 // NewSource is the source of cfg with the overrides o (checked), showing
@@ -168,10 +178,13 @@ func (s *Source) read(ctx context.Context, forPlan bool) (*directory.Snapshot, *
 // readAPI reads the directory from the cybozu.com User API, showing
 // progress when asked to.
 func (s *Source) readAPI(ctx context.Context) (*directory.Snapshot, *cybozu.Client, error) {
-	var progress func(cybozu.Progress)
+	progress := s.watch
 	if s.progress != nil {
 		p := &progressLine{w: s.progress}
 		progress = p.show
+		if watch := s.watch; watch != nil {
+			progress = func(pr cybozu.Progress) { p.show(pr); watch(pr) }
+		}
 		defer p.clear()
 	}
 	c, err := apiClient(s.cfg, progress)

@@ -159,3 +159,24 @@ func TestEveryComponentCodeHasText(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenExpiresValidated: cybozu.token_expires must be a date; the
+// error names the key (and its environment variable) and the value.
+func TestTokenExpiresValidated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cybridge.toml")
+	if err := os.WriteFile(path, []byte("[cybozu]\ntoken_expires = \"2027/03/31\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(path, true, envMap(nil), nil, Use{})
+	if diff := cmp.Diff(map[string]string{"cybozu.token_expires": "config.cybozu_token_expires"}, problemCodes(t, err)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	for _, lang := range []msg.Lang{msg.Ja, msg.En} {
+		if text := msg.Localize(lang, err); !strings.Contains(text, "cybozu.token_expires") || !strings.Contains(text, "2027/03/31") {
+			t.Errorf("%s: %s", lang, text)
+		}
+	}
+	if _, err := LoadConfig(path, true, envMap(map[string]string{"CYBRIDGE_CYBOZU_TOKEN_EXPIRES": "2027-03-31"}), nil, Use{}); err != nil {
+		t.Errorf("a date from the environment: %v", err)
+	}
+}

@@ -90,6 +90,7 @@ var accountsTexts = map[string]entry{
 	"audit.action.dry_run":        {"テスト実行（変更なし）", "Test run"},
 	"audit.action.apply":          {"計画の適用", "Apply a plan"},
 	"audit.action.csv_upload":     {"CSV アップロード", "CSV upload"},
+	"audit.action.run_cancel":     {"実行の取り消し", "Run canceled"},
 	"audit.action.pause":          {"一時停止", "Pause"},
 	"audit.action.resume":         {"再開", "Resume"},
 	"audit.action.roster_edit":    {"名簿の編集", "Roster edit"},

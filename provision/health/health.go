@@ -62,6 +62,15 @@ const (
 	CauseNeverRun           = "never_run"           // warning
 )
 
+// CauseTokenExpires and CauseTokenExpired: the API token's day by
+// cybozu.token_expires is near, or has come. Both are warnings: the day is
+// what the admin noted, not what cybozu.com enforces — a token that really
+// stopped working fails the runs, which say so.
+const (
+	CauseTokenExpires = "token_expires" // warning
+	CauseTokenExpired = "token_expired" // warning
+)
+
 // OverdueGrace is added to the second missed trigger before a schedule is
 // overdue: a run in progress, a slow read of a large directory.
 const OverdueGrace = 30 * time.Minute
@@ -106,9 +115,13 @@ type Input struct {
 	// soon (directory/cybozu.ExpiryWarning), nil when none is configured or
 	// it has long to run.
 	Certificate *Certificate
+	// Token is the API token when its day (cybozu.token_expires) has come
+	// or is within 30 days, nil otherwise.
+	Token *Certificate
 }
 
-// Certificate is a client certificate that needs renewing.
+// Certificate is a client certificate (or an API token) that needs
+// renewing.
 type Certificate struct {
 	Expired bool
 	// Days are the whole days left, or since it expired.
@@ -154,6 +167,13 @@ func Of(in Input) Health {
 		} else {
 			warnings = append(warnings, r)
 		}
+	}
+	if c := in.Token; c != nil {
+		r := Reason{Code: CauseTokenExpires, Params: msg.Params{"days": c.Days, "not_after": c.NotAfter.In(loc).Format(time.DateOnly)}}
+		if c.Expired {
+			r.Code = CauseTokenExpired
+		}
+		warnings = append(warnings, r)
 	}
 	if n := in.Newest; n != nil && !in.Schedule.Pause.Paused {
 		switch n.Status {

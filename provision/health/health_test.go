@@ -74,6 +74,12 @@ func TestOf(t *testing.T) {
 		{"certificate expiring", health.Input{Newest: noChange, LastSuccess: noChange, Schedule: on(), Next: every10, Now: t0.Add(2*time.Hour + 5*time.Minute),
 			Certificate: &health.Certificate{Days: 6, NotAfter: t0.Add(6 * 24 * time.Hour)}},
 			health.LevelWarning, []string{health.CauseCertificateExpires, health.CauseInSync}, "注意: クライアント証明書の有効期限まであと 6 日です（12/10 23:22）"},
+		{"API token expiring", health.Input{Newest: noChange, LastSuccess: noChange, Schedule: on(), Next: every10, Now: t0.Add(2*time.Hour + 5*time.Minute),
+			Token: &health.Certificate{Days: 6, NotAfter: t0.Add(6 * 24 * time.Hour)}},
+			health.LevelWarning, []string{health.CauseTokenExpires, health.CauseInSync}, "注意: API トークンの有効期限まであと 6 日です（2024-12-10）"},
+		{"API token's day passed: a warning, not stopped", health.Input{Newest: noChange, LastSuccess: noChange, Schedule: on(), Next: every10, Now: t0.Add(2*time.Hour + 5*time.Minute),
+			Token: &health.Certificate{Expired: true, Days: 1, NotAfter: t0}},
+			health.LevelWarning, []string{health.CauseTokenExpired, health.CauseInSync}, "注意: API トークンの有効期限（2024-12-04）を過ぎています"},
 		{"schedule off", health.Input{Newest: noChange, LastSuccess: noChange, Now: t0.Add(48 * time.Hour)},
 			health.LevelWarning, []string{health.CauseScheduleOff, health.CauseInSync}, "注意: スケジュール実行は無効です。名簿は手動の実行でのみ更新されます"},
 		// Last run at 01:22; triggers at 01:30 and 01:40 were missed: overdue

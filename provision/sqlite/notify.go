@@ -123,3 +123,17 @@ func (s *Store) ListDeliveries(ctx context.Context, limit int) ([]notify.Deliver
 	}
 	return scanDeliveries(rows)
 }
+
+// ListDeliveriesBefore lists up to limit deliveries older than the one
+// with id before (0: from the newest), newest first: the pages of the
+// console's and the API's list of notifications.
+func (s *Store) ListDeliveriesBefore(ctx context.Context, before int64, limit int) ([]notify.Delivery, error) {
+	if before <= 0 {
+		return s.ListDeliveries(ctx, limit)
+	}
+	rows, err := s.ro.QueryContext(ctx, "SELECT "+notificationColumns+" FROM notifications WHERE id < ? ORDER BY id DESC LIMIT ?", before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return scanDeliveries(rows)
+}

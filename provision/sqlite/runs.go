@@ -230,7 +230,7 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	var plan []byte
 	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+", plan FROM runs WHERE id = ?", id), &plan)
 	if err == sql.ErrNoRows {
-		return nil, &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
+		return nil, runNotFound(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", id, err)
@@ -241,6 +241,24 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 			return nil, fmt.Errorf("run %d plan: %w", id, err)
 		}
 		r.Plan = p
+	}
+	return r, nil
+}
+
+// runNotFound is the not_found of a run id that is not recorded.
+func runNotFound(id int64) error {
+	return &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
+}
+
+// GetRunHead returns one run without its plan (a job's recorded run: a
+// plan of a whole directory takes seconds to read), or not_found.
+func (s *Store) GetRunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE id = ?", id))
+	if err == sql.ErrNoRows {
+		return nil, runNotFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
 	}
 	return r, nil
 }

@@ -192,17 +192,6 @@ func runCreated(run *provision.Run, err error) (reply, error) {
 	return reply{Status: http.StatusCreated, Body: run, Location: "/api/v1/runs/" + strconv.FormatInt(run.ID, 10)}, nil
 }
 
-func (s *Server) apiRunNow(r *http.Request) (reply, error) {
-	var req struct {
-		DryRun       bool `json:"dry_run"`
-		AllowDeletes bool `json:"allow_deletes"`
-	}
-	if err := decodeOptionalJSON(r, &req); err != nil {
-		return reply{}, err
-	}
-	return runCreated(s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: provision.TriggerAPI, DryRun: req.DryRun, AllowDeletes: req.AllowDeletes}))
-}
-
 func (s *Server) apiPlan(r *http.Request) (reply, error) {
 	run, err := s.o.Backend.LatestPlan(r.Context())
 	return ok(run), err

@@ -41,7 +41,7 @@ func TestAPI(t *testing.T) {
 		t.Errorf("error body = %s", body)
 	}
 
-	st, body = e.api("POST", "/api/v1/runs", map[string]any{"dry_run": true})
+	st, body = e.api("POST", "/api/v1/runs", map[string]any{"dry_run": true, "wait": true})
 	expect("dry run", st, http.StatusCreated, body)
 	var dry provision.Run
 	decode(body, &dry)
@@ -72,13 +72,22 @@ func TestAPI(t *testing.T) {
 	st, body = e.api("POST", "/api/v1/plan/apply", map[string]any{})
 	expect("apply without run_id", st, http.StatusBadRequest, body)
 
+	// A sync starts in the background: 202 and its job; the job, once
+	// ended, carries the recorded run.
 	st, body = e.api("POST", "/api/v1/runs", nil)
-	expect("sync", st, http.StatusCreated, body)
-	var sync provision.Run
-	decode(body, &sync)
-	if sync.Status != "applied" {
-		t.Errorf("sync = %+v", sync)
+	expect("sync", st, http.StatusAccepted, body)
+	var job jobJSON
+	decode(body, &job)
+	if job.ID == "" || job.Trigger != provision.TriggerAPI {
+		t.Errorf("sync job = %+v", job)
 	}
+	st, body = e.api("GET", "/api/v1/jobs/"+job.ID, nil)
+	expect("sync job", st, http.StatusOK, body)
+	decode(body, &job)
+	if job.State != JobEnded || job.Run == nil || job.Run.Status != "applied" {
+		t.Fatalf("ended sync job = %s", body)
+	}
+	sync := *job.Run
 
 	st, body = e.api("GET", "/api/v1/runs?limit=2", nil)
 	expect("runs", st, 200, body)

@@ -21,6 +21,8 @@ import (
 // stale_plan, ...); their Error() says what to do.
 type Backend interface {
 	Runs
+	Jobs
+	Notifications
 	Roster
 	Calendar
 	Schedule
@@ -54,6 +56,109 @@ type Runs interface {
 	PreviewCSV(ctx context.Context, up CSVUpload) (CSVPreview, error)
 	// Metrics returns the figures /metrics exposes.
 	Metrics(ctx context.Context) (Metrics, error)
+}
+
+// Jobs are runs as they go: started in the background by the console
+// and the API, by the schedule, or by hand.
+type Jobs interface {
+	// StartRun starts a run from the configured source in the background
+	// and returns its job at once. While another job runs it returns that
+	// job with a run_in_progress error.
+	StartRun(ctx context.Context, req RunRequest) (Job, error)
+	// Job returns one job, once done with its recorded run (without its
+	// plan); not_found when there is none (jobs are kept in memory, the
+	// newest ended ones only).
+	Job(ctx context.Context, id string) (Job, error)
+	// CancelJob cancels a running job (one that ended stays as it is).
+	CancelJob(ctx context.Context, id string) error
+	// RunningJobs are the jobs running now, oldest first.
+	RunningJobs(ctx context.Context) []Job
+}
+
+// JobState is where a job is.
+type JobState string
+
+// The states of a job.
+const (
+	JobRunning   JobState = "running"
+	JobCanceling JobState = "canceling" // cancel asked, not ended yet
+	JobCanceled  JobState = "canceled"  // ended by a cancel: nothing written
+	JobEnded     JobState = "ended"     // ended: Run (or Error) says how
+)
+
+// Job is a run as it goes (GET /api/v1/jobs/{id}).
+type Job struct {
+	ID      string            `json:"id"`
+	Trigger provision.Trigger `json:"trigger"`
+	DryRun  bool              `json:"dry_run"`
+	State   JobState          `json:"state"`
+	// Progress is the stage (reading, planning, applying) and, applying,
+	// the changes applied of the total.
+	Progress provision.Progress `json:"progress"`
+	// Read is what the User API read has read so far (zero for CSV).
+	Read      ReadProgress `json:"read"`
+	StartedAt time.Time    `json:"started_at"`
+	EndedAt   time.Time    `json:"ended_at,omitzero"`
+	// ElapsedSeconds is how long it has run (ran, once ended).
+	ElapsedSeconds float64 `json:"elapsed_seconds"`
+	// RunID is the recorded run once ended (0: none was recorded); Run is
+	// that run without its plan.
+	RunID int64          `json:"run_id,omitempty"`
+	Run   *provision.Run `json:"run,omitempty"`
+	// Err is why it did not succeed, when no recorded run says it (a run
+	// refused before it started).
+	Err error `json:"-"`
+}
+
+// ReadProgress is the User API read's progress.
+type ReadProgress struct {
+	Requests      int `json:"requests"`
+	Pending       int `json:"pending"` // pages known to be needed, not yet read
+	Organizations int `json:"organizations"`
+	Users         int `json:"users"`
+	Groups        int `json:"groups"`
+	Retries       int `json:"retries"`
+}
+
+// Notifications are the notifications queued to each channel: sent,
+// retrying or failed.
+type Notifications interface {
+	// Notifications lists up to limit notifications, newest first, older
+	// than the one with id before (0: from the newest).
+	Notifications(ctx context.Context, before int64, limit int) ([]Notification, error)
+}
+
+// The states of a notification.
+const (
+	NotificationPending  = "pending"  // queued, not tried yet
+	NotificationRetrying = "retrying" // tried, failed, to be tried again
+	NotificationSent     = "sent"
+	NotificationFailed   = "failed" // every attempt failed: given up
+)
+
+// Notification is one event queued to one channel, and how its delivery
+// went (GET /api/v1/notifications).
+type Notification struct {
+	ID int64 `json:"id"`
+	// Channel is its key in the configuration (email[0], webhook[1]);
+	// Where says where it sends, without secrets ("" when the channel is
+	// no longer configured).
+	Channel string `json:"channel"`
+	Where   string `json:"where,omitempty"`
+	// Kind is the event (failed, blocked, paused, resumed, recovered,
+	// cert_expiring, token_expiring, test); Code its error code.
+	Kind  string `json:"kind"`
+	Code  string `json:"code,omitempty"`
+	RunID string `json:"run_id,omitempty"`
+	// Status is pending, retrying, sent or failed; Attempts the attempts
+	// made, LastError the last attempt's error (host only, no secrets),
+	// NextAt the next attempt of one retrying.
+	Status    string    `json:"status"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error,omitempty"`
+	NextAt    time.Time `json:"next_at,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Roster reads and edits the safety roster.

@@ -26,6 +26,9 @@ type overviewData struct {
 	// TrendDays days of the history.
 	Health HealthReport
 	Trend  *trendView
+	// Jobs are the runs going on now (the schedule's too): each links to
+	// its page.
+	Jobs []Job
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session) {
@@ -50,7 +53,8 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		s.renderError(w, r, err)
 		return
 	}
-	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate(), Health: rep, Trend: newTrendView(s.localizer(r), days)}
+	d := overviewData{Info: in, Recent: runs, Certificate: s.certificate(), Health: rep, Trend: newTrendView(s.localizer(r), days),
+		Jobs: s.o.Backend.RunningJobs(ctx)}
 	if len(runs) > 0 {
 		d.Last = runs[0]
 		if d.Last.Status == provision.StatusBlocked {
@@ -64,22 +68,6 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 		}
 	}
 	s.render(w, r, http.StatusOK, "overview", sess, d)
-}
-
-// runNow is "dry run now" / "sync now".
-func (s *Server) runNow(w http.ResponseWriter, r *http.Request, sess *session) {
-	dry := r.PostFormValue("mode") != "sync"
-	run, err := s.o.Backend.RunNow(r.Context(), RunRequest{Trigger: provision.TriggerConsole, DryRun: dry})
-	if err != nil {
-		s.redirectFlash(w, r, sess, "/", s.flashError(r, err))
-		return
-	}
-	l := s.localizer(r)
-	if run.ID == 0 {
-		s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: l.T("run.no_changes")})
-		return
-	}
-	s.redirectFlash(w, r, sess, runPath(run.ID), s.runFlash(l, run, l.T("run.done", "run", run.ID, "status", l.Opt("status.", run.Status))))
 }
 
 // runFlash is the message after a run: ok, or the run's error in the

@@ -63,8 +63,12 @@ func TestConsoleDryRunAndApply(t *testing.T) {
 	e := newTestEnv(t)
 	e.login()
 	st, h, _ := e.post("/runs", url.Values{"mode": {"dry_run"}})
-	if st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
+	if st != http.StatusSeeOther || h.Get("Location") != "/jobs/job1" {
 		t.Fatalf("dry run = %d → %q", st, h.Get("Location"))
+	}
+	// The job ended: its page sends to the recorded run.
+	if st, h, _ = e.get("/jobs/job1"); st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
+		t.Fatalf("ended job = %d → %q", st, h.Get("Location"))
 	}
 	_, _, page := e.get("/runs/1", "Accept-Language", "en")
 	for _, want := range []string{`id="flash"`, "Adds", "Changes", "Deletes and disables", "Warnings", "kato",
@@ -100,8 +104,11 @@ func TestConsoleBlockedRunAppliesWithDeletesAllowed(t *testing.T) {
 	e.login()
 	e.backend.block = true
 	st, h, _ := e.post("/runs", url.Values{"mode": {"sync"}})
-	if st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
+	if st != http.StatusSeeOther || h.Get("Location") != "/jobs/job1" {
 		t.Fatalf("blocked sync = %d → %q", st, h.Get("Location"))
+	}
+	if st, h, _ = e.get("/jobs/job1"); st != http.StatusSeeOther || h.Get("Location") != "/runs/1" {
+		t.Fatalf("ended job = %d → %q", st, h.Get("Location"))
 	}
 	_, _, page := e.get("/runs/1", "Accept-Language", "en")
 	for _, want := range []string{"<code>blocked</code>", "max_deletes", `name="allow_deletes" required`, `id="apply"`} {

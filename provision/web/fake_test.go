@@ -29,6 +29,10 @@ type fakeBackend struct {
 	secret     string // a value that must never be shown
 	block      bool   // the next sync is blocked by a safeguard
 	calls      []string
+	jobs       map[string]*Job
+	// hold, when set, keeps every started job running until it is closed.
+	hold       chan struct{}
+	deliveries []Notification // newest last
 }
 
 // codedErr is a backend error of the fake: the kind by the code, as the
@@ -41,7 +45,7 @@ func (e *codedErr) ErrorKind() msg.Kind {
 	switch e.code {
 	case "not_found":
 		return msg.KindNotFound
-	case "stale_plan", "department_exists":
+	case "stale_plan", "department_exists", "run_in_progress":
 		return msg.KindConflict
 	}
 	return msg.KindInvalid
@@ -182,6 +186,100 @@ func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run,
 		r.Status, r.Error = provision.StatusBlocked, &provision.Issue{Code: "blocked", Message: "a safeguard blocked this run"}
 	}
 	return f.addRun(r), nil
+}
+
+// StartRun runs RunNow as a job: at once, or once hold is closed.
+func (f *fakeBackend) StartRun(ctx context.Context, req RunRequest) (Job, error) {
+	f.mu.Lock()
+	for _, j := range f.jobs {
+		if j.State == JobRunning {
+			f.mu.Unlock()
+			return *j, &codedErr{"run_in_progress", "a run is already in progress"}
+		}
+	}
+	if f.jobs == nil {
+		f.jobs = map[string]*Job{}
+	}
+	j := &Job{ID: fmt.Sprintf("job%d", len(f.jobs)+1), Trigger: req.Trigger, DryRun: req.DryRun, State: JobRunning, StartedAt: f.now,
+		Progress: provision.Progress{Stage: provision.StageReading}, Read: ReadProgress{Users: 41, Requests: 3, Pending: 2}}
+	f.jobs[j.ID] = j
+	snap, hold := *j, f.hold
+	f.mu.Unlock()
+	finish := func() {
+		f.mu.Lock()
+		canceled := j.State == JobCanceling
+		f.mu.Unlock()
+		if canceled {
+			f.mu.Lock()
+			j.State, j.Err = JobCanceled, &codedErr{"canceled", "the run was canceled"}
+			f.mu.Unlock()
+			return
+		}
+		run, err := f.RunNow(ctx, req)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		j.State, j.Err, j.EndedAt = JobEnded, err, f.now.Add(time.Second)
+		if run != nil {
+			j.Run, j.RunID = run, run.ID
+		}
+	}
+	if hold == nil {
+		finish()
+		f.mu.Lock()
+		snap = *j
+		f.mu.Unlock()
+	} else {
+		go func() { <-hold; finish() }()
+	}
+	return snap, nil
+}
+
+func (f *fakeBackend) Job(_ context.Context, id string) (Job, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	j, ok := f.jobs[id]
+	if !ok {
+		return Job{}, &codedErr{"not_found", "no such job"}
+	}
+	return *j, nil
+}
+
+func (f *fakeBackend) CancelJob(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.call("cancel " + id)
+	j, ok := f.jobs[id]
+	if !ok {
+		return &codedErr{"not_found", "no such job"}
+	}
+	if j.State == JobRunning {
+		j.State = JobCanceling
+	}
+	return nil
+}
+
+func (f *fakeBackend) RunningJobs(context.Context) []Job {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Job
+	for _, j := range f.jobs {
+		if j.State == JobRunning || j.State == JobCanceling {
+			out = append(out, *j)
+		}
+	}
+	return out
+}
+
+func (f *fakeBackend) Notifications(_ context.Context, before int64, limit int) ([]Notification, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Notification
+	for i := len(f.deliveries) - 1; i >= 0 && len(out) < limit; i-- {
+		if before == 0 || f.deliveries[i].ID < before {
+			out = append(out, f.deliveries[i])
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeBackend) ApplyPlan(_ context.Context, req ApplyRequest) (*provision.Run, error) {

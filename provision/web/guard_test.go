@@ -439,7 +439,7 @@ func TestRunAnsweredAfterClientLeftIsLogged(t *testing.T) {
 	e := newTestEnv(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logBuf, nil)) })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/runs", strings.NewReader(`{}`))
+	req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/runs", strings.NewReader(`{"wait":true}`))
 	req.Host = "127.0.0.1"
 	req.Header.Set("Authorization", "Bearer "+testToken)
 	req.Header.Set("Content-Type", "application/json")

@@ -15,7 +15,7 @@ import (
 // pageNames are the console's pages; each is templates/NAME.html with the
 // layout and partials.
 var pageNames = []string{"login", "overview", "plan", "runs", "run", "upload", "roster", "accounts", "audit",
-	"department", "member", "calendar", "enrolment", "history", "error"}
+	"department", "member", "calendar", "enrolment", "history", "error", "job", "notifications"}
 
 var funcs = template.FuncMap{
 	"join": strings.Join,

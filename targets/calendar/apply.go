@@ -63,6 +63,7 @@ func (t *Target) Apply(ctx context.Context, tx provision.ApplyTx, changes []prov
 		if err := applyOne(ctx, tx, st, c, now); err != nil {
 			return fmt.Errorf("enrolment %s (%s): %w", c.Key, c.Action, err)
 		}
+		tx.Applied(1)
 	}
 	return nil
 }

@@ -61,10 +61,14 @@ func (t *Target) Apply(ctx context.Context, tx provision.ApplyTx, changes []prov
 		func(ctx context.Context) error { return a.updateMembers(ctx, mu) },
 		func(ctx context.Context) error { return a.createMembers(ctx, mc, t.cfg) },
 	}
-	for _, step := range steps {
+	// The run's progress: each step's changes once it is done, members
+	// created one by one (the long step of a first import).
+	done := []int{len(dd), 0, len(dc), len(du), len(md), 0, len(mu), 0}
+	for i, step := range steps {
 		if err := step(ctx); err != nil {
 			return err
 		}
+		tx.Applied(done[i])
 	}
 	return nil
 }
@@ -395,6 +399,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, login, fieldString(c, "name"), fieldString(c, 
 				return err
 			}
 		}
+		a.tx.Applied(1)
 	}
 	return nil
 }
