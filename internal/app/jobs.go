@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/cybridge/cybridge/internal/access"
 	"slices"
 	"sync"
 	"time"
@@ -163,11 +164,18 @@ func (js *jobs) watch(j *job) (func(provision.Progress), func(cybozu.Progress)) 
 // request's). While another job runs, it returns that job with
 // run_in_progress (see Job).
 func (a *App) Start(ctx context.Context, req RunRequest) (Job, error) {
+	action := access.ActionRun
+	if req.DryRun {
+		action = access.ActionDryRun
+	}
+	ctx = context.WithoutCancel(ctx)
 	if err := a.CheckTargets(); err != nil {
+		a.recordRun(ctx, action, "", nil, err)
 		return Job{}, err
 	}
-	j, jctx, snap, err := a.jobs.begin(context.WithoutCancel(ctx), req.Trigger, req.DryRun, true)
+	j, jctx, snap, err := a.jobs.begin(ctx, req.Trigger, req.DryRun, true)
 	if err != nil {
+		a.recordRun(ctx, action, "", nil, err)
 		// The running job's start as the surfaces show times.
 		var me *msg.Error
 		if errors.As(err, &me) {
@@ -180,6 +188,7 @@ func (a *App) Start(ctx context.Context, req RunRequest) (Job, error) {
 		defer a.jobs.background.Done()
 		res, err := a.runJob(jctx, j, req)
 		a.jobs.end(j, res, err)
+		a.recordRun(ctx, action, "", res, err)
 	}()
 	return snap, nil
 }
