@@ -66,6 +66,10 @@ type Config struct {
 	History    History    `toml:"history"`
 	Console    Console    `toml:"console"`
 	Notify     Notify     `toml:"notify"`
+	// SCIM lists the SCIM 2.0 apps to provision ([[scim]]), each one
+	// target named "scim.<name>" (targets/scim checks what the settings
+	// mean).
+	SCIM []SCIM `toml:"scim" validate:"dive"`
 
 	// NoFile is the configuration file looked for and not found (the
 	// optional default cybridge.toml, as an absolute path) when the
@@ -215,6 +219,40 @@ type NotifyWebhook struct {
 	// SecretFile holds the HMAC-SHA256 key of a generic webhook.
 	SecretFile string `toml:"secret_file"`
 	Lang       string `toml:"lang" validate:"omitempty,oneof=ja en"`
+}
+
+// SCIM is one SCIM 2.0 app ([[scim]]). Zero values take the defaults of
+// targets/scim: user_name "login", leavers "deactivate", concurrency 4,
+// page_size 100.
+type SCIM struct {
+	// Name names the instance: its target is "scim.<name>" in plans,
+	// links and history, and its token's environment variable is
+	// CYBRIDGE_SCIM_<NAME>_TOKEN (or _TOKEN_FILE).
+	Name string `toml:"name" validate:"required"`
+	// URL is the app's SCIM base URL (https://…/scim/v2; http only for
+	// loopback).
+	URL string `toml:"url" validate:"required"`
+	// TokenFile holds the bearer token; Token is read from it, or from
+	// the environment. The token is never written in the file itself.
+	TokenFile string        `toml:"token_file"`
+	Token     secret.Secret `toml:"-" json:"-"`
+	// UserName is what a user's userName is: the cybozu.com login name
+	// or the email address.
+	UserName string `toml:"user_name" validate:"omitempty,oneof=login email"`
+	// UserFilter selects the users provisioned, in the calendar scope's
+	// syntax (cybozu.com dynamic-group conditions); empty = every user.
+	UserFilter string `toml:"user_filter"`
+	// Groups provisions cybozu.com groups and/or organizations as SCIM
+	// groups with their members; empty = none.
+	Groups []string `toml:"groups" validate:"dive,oneof=groups organizations"`
+	// Leavers is what happens to a linked user who leaves cybozu.com or
+	// the filter: deactivate (active=false) or delete.
+	Leavers     string `toml:"leavers" validate:"omitempty,oneof=deactivate delete"`
+	Concurrency int    `toml:"concurrency" validate:"min=0,max=16"`
+	PageSize    int    `toml:"page_size" validate:"min=0,max=1000"`
+	// Attributes map cybozu.com custom item codes to SCIM attribute names
+	// ([scim.attributes]: costCenter = "urn:…:enterprise:2.0:User:costCenter").
+	Attributes map[string]string `toml:"attributes"`
 }
 
 // Default returns the configuration used where nothing is said.

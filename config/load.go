@@ -85,6 +85,7 @@ func Decode(path string, required bool, lookup func(string) (string, bool)) (*Co
 		}
 	}
 	problems = append(problems, applyEnv(&cfg, lookup)...)
+	problems = append(problems, scimTokens(&cfg, lookup)...)
 	problems = append(problems, cfg.validate()...)
 	return &cfg, problems, nil
 }
@@ -164,6 +165,14 @@ func unknownKeys(md toml.MetaData) []Problem {
 			if !reported[top] {
 				reported[top] = true
 				problems = append(problems, unknownSection(top, keys(sections)))
+			}
+			continue
+		}
+		if len(k) > 1 && tables[k[0]] != nil && !isTable(md, k[:2]) {
+			// A key of one top-level [[scim]] table.
+			if !reported[ks] {
+				reported[ks] = true
+				problems = append(problems, unknownKey(ks, tables[k[0]]))
 			}
 			continue
 		}
@@ -523,6 +532,11 @@ func (cfg *Config) Secrets() []secret.Secret {
 			out = append(out, s)
 		}
 	}
+	for _, s := range cfg.SCIM {
+		if s.Token.IsSet() {
+			out = append(out, s.Token)
+		}
+	}
 	return out
 }
 
@@ -621,7 +635,7 @@ func UnknownEnv(environ []string) []Problem {
 	for _, kv := range environ {
 		name, val, _ := strings.Cut(kv, "=")
 		// An empty variable is treated as unset, as for known keys.
-		if !strings.HasPrefix(name, "CYBRIDGE_") || known[name] || val == "" {
+		if !strings.HasPrefix(name, "CYBRIDGE_") || known[name] || val == "" || isSCIMTokenEnv(name) {
 			continue
 		}
 		p := Problem{Key: name, File: true, Code: "config.unknown_env", Params: msg.Params{"name": name}}

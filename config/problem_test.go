@@ -52,7 +52,7 @@ b = 2
 	}
 	want := map[string]got{
 		"[saftey]":       {"config.unknown_section_suggest", msg.Params{"section": "saftey", "suggestion": "safety"}},
-		"[zzz]":          {"config.unknown_section", msg.Params{"section": "zzz", "sections": []string{"[calendar]", "[console]", "[cybozu]", "[history]", "[notify]", "[safeguards]", "[safety]", "[schedule]", "[source]"}}},
+		"[zzz]":          {"config.unknown_section", msg.Params{"section": "zzz", "sections": []string{"[calendar]", "[console]", "[cybozu]", "[history]", "[notify]", "[safeguards]", "[safety]", "[schedule]", "[scim]", "[source]"}}},
 		"max_deletes":    {"config.unknown_key_suggest", msg.Params{"suggestion": "safeguards.max_deletes"}},
 		"colour":         {"config.unknown_key", msg.Params{}},
 		"cybozu.pasword": {"config.unknown_key_suggest", msg.Params{"suggestion": "cybozu.password"}},

@@ -132,7 +132,8 @@ func Decide(prev State, o schedule.Outcome, before, after schedule.State, now ti
 		e.Kind = Blocked
 		events = append(events, e)
 		next = leave(next, CondBlocked, o.ErrorCode, now)
-	case provision.StatusFailed:
+	case provision.StatusFailed, provision.StatusPartial:
+		// A partial run (some remote changes failed) is told as a failure.
 		switch {
 		case justPaused:
 			e := base

@@ -8,6 +8,9 @@
 // Targets (the safety roster, calendar enrolments) implement Target. Each
 // owns its tables in the bridge's database; provision/sqlite implements the
 // Store the Runner needs (transactions, links, run history, the run lease).
+// A RemoteTarget (a SCIM app) keeps its state in another system: it is read
+// before planning, its changes are sent one by one with an outcome each,
+// and a run some of whose changes failed ends StatusPartial (remote.go).
 //
 // Decisions where the specification is silent:
 //
@@ -33,5 +36,6 @@
 // order-keeping Fields codec, EncodeCompact and ReadPlan — is planjson.go,
 // over the hand-written encoder in encode.go (terraform's plans vs
 // planfile, in one package). MakePlan is planner.go, the text report
-// render.go, the Runner runner.go and the safeguards safeguard.go.
+// render.go, the Runner runner.go (remote targets remote.go) and the
+// safeguards safeguard.go.
 package provision

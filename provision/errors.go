@@ -34,6 +34,7 @@ var kindOf = map[string]msg.Kind{
 	CodePlanErrors:     msg.KindInvalid,
 	CodeTargetDisabled: msg.KindForbidden,
 	CodeRunTimeout:     msg.KindUnavailable,
+	CodePartial:        msg.KindUnavailable,
 }
 
 // Error is a run error with a stable code. Built by this package, it has
@@ -189,5 +190,6 @@ func Codes() []string {
 		CodePlanFormat, keyPlanVersion, keyPlanDuplicateTarget, keyPlanUnknownTarget, keyPlanNoAction,
 		CodeDomainMismatch, CodeDomainSwitch, CodePlanErrors, CodeApplyFailed, CodeTargetDisabled, CodeRunTimeout,
 		SafeguardMaxDeletes, SafeguardMaxDeletePercent, SafeguardMinSourceRatio,
+		keyStaleRemote, CodePartial, keyPartialObject,
 	}
 }

@@ -57,7 +57,7 @@ func MakePlan(req PlanRequest) *Plan {
 	}
 	for _, l := range req.Targets {
 		p.Targets = append(p.Targets, TargetInfo{
-			Name: l.Target.Name(), Digest: StateDigest(l.State, l.Links), Linked: len(l.Links), Kinds: l.Target.Kinds(),
+			Name: l.Target.Name(), Digest: targetDigest(l.Target, l.State, l.Links), Linked: len(l.Links), Kinds: l.Target.Kinds(),
 		})
 	}
 	p.Summary = summarize(nil, p.Targets)

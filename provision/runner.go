@@ -37,6 +37,10 @@ const (
 	StatusDryRun    Status = "dry_run"
 	StatusFailed    Status = "failed"
 	StatusBlocked   Status = "blocked"
+	// StatusPartial is an apply some of whose remote changes failed (see
+	// RemoteTarget): what succeeded is committed, the failures are the
+	// run's error (a *PartialError).
+	StatusPartial Status = "partial"
 	// StatusSkipped is a scheduled trigger that did not run (another run
 	// held the lease); it is never recorded in the history.
 	StatusSkipped Status = "skipped"
@@ -317,14 +321,17 @@ func (r *Runner) Run(ctx context.Context, req Request) (*Result, error) {
 		return res, berr
 	}
 
-	id, err := r.apply(ctx, req, started, plan)
+	id, status, perr, err := r.apply(ctx, req, started, plan)
 	if err != nil {
 		if refusedBeforeApply(err) {
 			return res, err // not a run: nothing to record
 		}
 		return r.failed(ctx, res, req, started, plan, applyFailed(err))
 	}
-	res.RunID, res.Status = id, StatusApplied
+	res.RunID, res.Status = id, status
+	if perr != nil {
+		return res, perr
+	}
 	return res, nil
 }
 
@@ -390,24 +397,33 @@ func (r *Runner) Plan(ctx context.Context, snap *directory.Snapshot, switchDomai
 // loading and planning separately.
 func (r *Runner) PlanRequest(ctx context.Context, snap *directory.Snapshot, switchDomain bool) (PlanRequest, error) {
 	req := PlanRequest{Snapshot: snap, SwitchDomain: switchDomain, Now: r.Store.Now()}
-	err := r.Store.View(ctx, func(q Querier) error {
+	remote, err := r.loadRemote(ctx)
+	if err != nil {
+		return req, err
+	}
+	err = r.Store.View(ctx, func(q Querier) error {
 		var err error
 		req.LinkedDomain, err = r.Store.LinkedDomain(ctx, q)
 		if err != nil {
 			return err
 		}
-		req.Targets, err = r.load(ctx, q)
+		req.Targets, err = r.load(ctx, q, remote)
 		return err
 	})
 	return req, err
 }
 
-func (r *Runner) load(ctx context.Context, q Querier) ([]Loaded, error) {
+// load reads every local target's state in q and takes each remote one's
+// from remote (read before), with every target's links.
+func (r *Runner) load(ctx context.Context, q Querier, remote map[string]State) ([]Loaded, error) {
 	out := make([]Loaded, 0, len(r.Targets))
 	for _, t := range r.Targets {
-		st, err := t.Load(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", t.Name(), err)
+		st, ok := remote[t.Name()]
+		if _, isRemote := t.(RemoteTarget); !isRemote || !ok {
+			var err error
+			if st, err = t.Load(ctx, q); err != nil {
+				return nil, fmt.Errorf("load %s: %w", t.Name(), err)
+			}
 		}
 		links, err := r.Store.Links(ctx, q, t.Name())
 		if err != nil {
@@ -420,11 +436,14 @@ func (r *Runner) load(ctx context.Context, q Querier) ([]Loaded, error) {
 
 // apply takes the lease and applies plan in one transaction together with
 // the run record and the link updates, after checking that no target's
-// state moved on since the plan was made.
-func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan *Plan) (int64, error) {
+// state moved on since the plan was made. Remote targets' changes are sent
+// before that transaction (see RemoteTarget); the status is
+// StatusPartial, with the failures, when some of them failed, and
+// StatusFailed, with the failures too, when all of the plan's changes did.
+func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan *Plan) (int64, Status, *PartialError, error) {
 	holder, ttl := r.holder(), r.leaseTTL()
 	if err := r.Store.AcquireLease(ctx, holder, ttl); err != nil {
-		return 0, err
+		return 0, "", nil, err
 	}
 	// Release with a fresh context: a cancelled run must still let go.
 	defer func() {
@@ -437,14 +456,46 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 	for _, t := range r.Targets {
 		targets[t.Name()] = t
 	}
+	hasRemote := false
 	for _, ti := range plan.Targets {
 		if targets[ti.Name] == nil && len(plan.ChangesFor(ti.Name)) > 0 {
-			return 0, newError(CodeTargetDisabled, "", msg.Params{"target": ti.Name}, nil)
+			return 0, "", nil, newError(CodeTargetDisabled, "", msg.Params{"target": ti.Name}, nil)
+		}
+		if _, ok := targets[ti.Name].(RemoteTarget); ok && len(plan.ChangesFor(ti.Name)) > 0 {
+			hasRemote = true
 		}
 	}
 
 	total := len(plan.Changes)
 	r.progress(&req, Progress{Stage: StageApplying, Total: total}, fmt.Sprintf("applying %d changes", total))
+	remote, sent := remoteResult{}, 0
+	if hasRemote {
+		// Nothing is sent for a plan that is stale, here or remotely.
+		if err := r.Store.View(ctx, func(q Querier) error { return r.checkFresh(ctx, q, plan, targets) }); err != nil {
+			return 0, "", nil, err
+		}
+		if req.Plan != nil {
+			if err := r.checkRemote(ctx, plan, targets); err != nil {
+				return 0, "", nil, err
+			}
+		}
+		remote, sent = r.applyRemote(ctx, &req, plan, targets, total)
+	}
+	recorded, perr := remote.applied(plan)
+	status := StatusApplied
+	switch {
+	case perr != nil && perr.Applied == 0 && !plan.SwitchesDomain():
+		status = StatusFailed
+	case perr != nil:
+		status = StatusPartial
+	}
+	if hasRemote {
+		// What the remote targets did is recorded even when the run was
+		// cancelled or timed out while sending: those changes are made.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+	}
 	var runID int64
 	err := r.Store.Update(ctx, func(q Querier) error {
 		if err := r.Store.RenewLease(ctx, q, holder, ttl); err != nil {
@@ -453,21 +504,32 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		if err := r.checkFresh(ctx, q, plan, targets); err != nil {
 			return err
 		}
-		run := r.newRun(req, started, plan, StatusApplied, nil)
+		var e *Issue
+		if perr != nil {
+			e = ErrorIssue(perr)
+		}
+		run := r.newRun(req, started, recorded, status, e)
 		id, err := r.Store.InsertRun(ctx, q, run)
 		if err != nil {
 			return err
 		}
 		runID = id
 		now := r.Store.Now()
-		applied := 0
+		applied := sent
 		for _, ti := range plan.Targets {
 			changes := plan.ChangesFor(ti.Name)
 			if len(changes) == 0 {
 				continue
 			}
+			lw := r.Store.LinkWriter(q, ti.Name, id)
+			if outs, ok := remote[ti.Name]; ok {
+				if err := writeRemoteLinks(ctx, lw, changes, outs); err != nil {
+					return fmt.Errorf("link %s: %w", ti.Name, err)
+				}
+				continue // counted as sent
+			}
 			base, told := applied, 0
-			tx := ApplyTx{Querier: q, Links: r.Store.LinkWriter(q, ti.Name, id), RunID: id, Now: now}
+			tx := ApplyTx{Querier: q, Links: lw, RunID: id, Now: now}
 			if req.Progress != nil {
 				tx.applied = func(n int) {
 					told = min(told+n, len(changes))
@@ -495,7 +557,10 @@ func (r *Runner) apply(ctx context.Context, req Request, started time.Time, plan
 		}
 		return r.Store.FinishRun(ctx, q, id, r.Store.Now())
 	})
-	return runID, err
+	if err != nil {
+		return runID, "", nil, err
+	}
+	return runID, status, perr, nil
 }
 
 // checkStored refuses a stored plan (a plan file, or a run's plan) whose
@@ -573,9 +638,12 @@ func (r *Runner) checkFresh(ctx context.Context, q Querier, plan *Plan, targets 
 		if t == nil {
 			continue
 		}
-		st, err := t.Load(ctx, q)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", ti.Name, err)
+		var st State = remoteDigest{}
+		if _, remote := t.(RemoteTarget); !remote {
+			var err error
+			if st, err = t.Load(ctx, q); err != nil {
+				return fmt.Errorf("load %s: %w", ti.Name, err)
+			}
 		}
 		links, err := r.Store.Links(ctx, q, ti.Name)
 		if err != nil {

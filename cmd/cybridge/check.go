@@ -124,6 +124,16 @@ func (c *checkResult) Text(w io.Writer) error {
 			fmt.Fprintf(w, "  - [%s] %s\n", p.Code, localized(l, p, p.String()))
 		}
 	}
+	for _, s := range r.SCIM {
+		if s.Error != nil {
+			fmt.Fprintf(w, "%s: %s\n", s.Target, e.redact(s.Error.Localize(l)))
+			continue
+		}
+		yes := func(b bool) string { return e.text("cli.probe."+map[bool]string{true: "yes", false: "no"}[b], nil) }
+		fmt.Fprintln(w, e.text("cli.check.scim", msg.Params{"target": s.Target, "url": s.URL, "patch": yes(s.Patch), "bulk": yes(s.Bulk),
+			"filter": yes(s.Filter), "max_results": s.MaxResults, "etag": yes(s.ETag), "sort": yes(s.Sort),
+			"schemas": len(s.Schemas), "auth": strings.Join(s.AuthSchemes, ", ")}))
+	}
 	for _, wn := range r.Warnings {
 		_, err := fmt.Fprintf(w, "%s [%s]: %s\n", e.text("cli.warning", nil), wn.Code, e.redact(localized(l, wn, wn.Message)))
 		if err != nil {

@@ -136,7 +136,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 			ts.Fatalf("sim: unknown subcommand %q", args[0])
 		}
 	}
-	return map[string]func(ts *testscript.TestScript, neg bool, args []string){"sim": sim, "csvfixture": csvFixtureCmd, "mode600": mode600Cmd, "lastline": lastLineCmd, "grepfile": grepFileCmd}
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){"sim": sim, "csvfixture": csvFixtureCmd, "mode600": mode600Cmd, "lastline": lastLineCmd, "grepfile": grepFileCmd, "scimserver": scimServerCmd()}
 }
 
 // simEnv is what `sim start` exports to the script.

@@ -84,7 +84,7 @@ const (
 // warnings render, for the test that each has a text in both languages.
 func Codes() []string {
 	return []string{CodeNoTargets, CodeSafetyDisabled, CodeCalendarDisabled, CodeNoPlan, KeyCSVFiles, KeyNoPlanYet,
-		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, KeyJobRunning, KeyNoJob, WarnTokenExpiring, WarnTokenExpired}
+		WarnPartialVisibility, WarnAdminUnknown, keyAdminUnknownDetail, KeyJobRunning, KeyNoJob, WarnTokenExpiring, WarnTokenExpired, CodeSCIMUnusable}
 }
 
 var (
@@ -96,7 +96,8 @@ var (
 )
 
 // New builds the application over cfg and store: every enabled target, in
-// report order (safety, then calendar), with the configured safeguards,
+// report order (safety, calendar, then each [[scim]] instance), with the
+// configured safeguards,
 // and the enrolment editor when the calendar target is enabled.
 func New(cfg *config.Config, store *sqlite.Store, o Options) (*App, error) {
 	a := &App{cfg: cfg, store: store, progress: o.Progress}
@@ -112,6 +113,11 @@ func New(cfg *config.Config, store *sqlite.Store, o Options) (*App, error) {
 		targets = append(targets, cal)
 		a.editor, a.editorErr = newEditor(cfg, store)
 	}
+	remote, err := scimTargets(cfg.SCIM)
+	if err != nil {
+		return nil, err
+	}
+	targets = append(targets, remote...)
 	if len(targets) > 0 {
 		a.runner = &provision.Runner{
 			Store:   store,

@@ -23,8 +23,11 @@ type CheckReport struct {
 	Valid         bool                `json:"valid"`
 	Problems      []directory.Problem `json:"problems"`
 	Warnings      []CheckIssue        `json:"warnings"`
-	// Error is the error check ends with when the directory is not valid.
+	// Error is the error check ends with when the directory is not valid,
+	// or a [[scim]] endpoint cannot be used.
 	Error *CheckIssue `json:"error,omitempty"`
+	// SCIM is what each [[scim]] endpoint answered ([] when none).
+	SCIM []SCIMCheck `json:"scim"`
 }
 
 // CheckIssue is a warning or error of check, with a stable code and the
@@ -105,7 +108,7 @@ func configWarnings(c *config.Config, now time.Time) []CheckIssue {
 // itself, with file, line and column). When the directory has problems,
 // the report is returned with its Error set, and that error too.
 func Check(ctx context.Context, src *Source) (*CheckReport, error) {
-	r := &CheckReport{Problems: []directory.Problem{}, Warnings: []CheckIssue{}}
+	r := &CheckReport{Problems: []directory.Problem{}, Warnings: []CheckIssue{}, SCIM: []SCIMCheck{}}
 	snap, client, err := src.read(ctx, false)
 	if err != nil {
 		return nil, err
@@ -131,7 +134,14 @@ func Check(ctx context.Context, src *Source) (*CheckReport, error) {
 		r.Problems = verr.Problems
 	}
 	r.Valid = len(r.Problems) == 0
+	r.SCIM = checkSCIM(ctx, src.cfg.SCIM)
 	if r.Valid {
+		for _, s := range r.SCIM {
+			if s.Error != nil {
+				r.Error = s.Error
+				return r, r.Error
+			}
+		}
 		return r, nil
 	}
 	issue := newCheckIssue((&directory.ValidationError{}).ErrorCode(), msg.Params{"count": len(r.Problems)}, nil)

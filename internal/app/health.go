@@ -31,7 +31,7 @@ type Health struct {
 // zone. Two indexed queries find the runs; the counts are count(*)
 // queries, never a read of the roster.
 func (a *App) Health(ctx context.Context, in schedule.Info, now time.Time) (Health, error) {
-	newest, err := a.store.NewestRun(ctx, provision.StatusApplied, provision.StatusNoChanges, provision.StatusFailed, provision.StatusBlocked)
+	newest, err := a.store.NewestRun(ctx, provision.StatusApplied, provision.StatusNoChanges, provision.StatusFailed, provision.StatusBlocked, provision.StatusPartial)
 	if err != nil {
 		return Health{}, err
 	}

@@ -60,7 +60,7 @@ func (j Job) Canceled() bool {
 		return false
 	}
 	switch j.Status {
-	case provision.StatusApplied, provision.StatusNoChanges, provision.StatusDryRun, provision.StatusBlocked:
+	case provision.StatusApplied, provision.StatusPartial, provision.StatusNoChanges, provision.StatusDryRun, provision.StatusBlocked:
 		return j.RunID == 0
 	}
 	return true

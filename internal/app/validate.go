@@ -9,6 +9,7 @@ import (
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/scim"
 )
 
 // Use is what a command is about to do with the configuration: some
@@ -38,6 +39,7 @@ func problems(cfg *config.Config, use Use) []config.Problem {
 	ps = append(ps, calendar.CheckConfig(cfg.Calendar)...)
 	ps = append(ps, schedule.CheckConfig(cfg.Schedule)...)
 	ps = append(ps, notify.CheckConfig(cfg.Notify, cfg.Console.BaseURL)...)
+	ps = append(ps, scim.CheckConfig(cfg.SCIM)...)
 	return append(ps, web.CheckConfig(cfg.Console, cfg.AdminPassword, use.Serve)...)
 }
 

@@ -9,7 +9,7 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts, scimTexts, accountsTexts, jobTexts)
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts, scimTexts, accountsTexts, jobTexts, scimTargetTexts)
 
 // join merges the per-area tables into one; a key in two tables is a bug
 // that TestCatalogueKeysUnique reports.
@@ -33,8 +33,8 @@ var coreTexts = map[string]entry{
 	"already_exists": {"{what}「{name}」はすでに存在します。", "{what} {name} already exists."},
 
 	// The use cases (internal/app).
-	"no_targets": {"同期先が 1 つも有効になっていません。safety.enabled か calendar.enabled を true にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED、CYBRIDGE_CALENDAR_ENABLED）。",
-		"No target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED)."},
+	"no_targets": {"同期先が 1 つも有効になっていません。safety.enabled か calendar.enabled を true にするか（環境変数 CYBRIDGE_SAFETY_ENABLED、CYBRIDGE_CALENDAR_ENABLED）、SCIM の同期先を [[scim]] で追加してください。",
+		"No target is enabled: set safety.enabled or calendar.enabled (CYBRIDGE_SAFETY_ENABLED, CYBRIDGE_CALENDAR_ENABLED), or add a SCIM app with [[scim]]."},
 	"calendar_disabled": {"カレンダー同期は無効になっています（calendar.enabled = false）。利用登録を管理するには有効にしてください（環境変数 CYBRIDGE_CALENDAR_ENABLED）。",
 		"The calendar target is disabled (calendar.enabled = false); enable it to manage enrolments (CYBRIDGE_CALENDAR_ENABLED)."},
 	"safety_disabled": {"安否確認名簿は無効になっています（safety.enabled = false）。名簿を管理するには有効にしてください（環境変数 CYBRIDGE_SAFETY_ENABLED）。",
@@ -83,7 +83,7 @@ var coreTexts = map[string]entry{
 	// Run statuses, triggers and the plan's vocabulary.
 	"status.no_changes": {"変更なし", "no changes"},
 	"status.applied":    {"適用済み", "applied"},
-	"status.partial":    {"一部適用", "partly applied"},
+	"status.partial":    {"一部失敗", "partially applied"},
 	"status.dry_run":    {"テスト実行（変更なし）", "test run (nothing applied)"},
 	"status.failed":     {"失敗", "failed"},
 	"status.blocked":    {"安全装置で停止", "stopped by a safeguard"},

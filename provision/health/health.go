@@ -55,6 +55,7 @@ const (
 	CauseCertificateExpired = "certificate_expired" // stopped
 	CauseRunFailed          = "run_failed"          // warning
 	CauseRunBlocked         = "run_blocked"         // warning
+	CauseRunPartial         = "run_partial"         // warning: some remote changes failed
 	CauseCertificateExpires = "certificate_expires" // warning
 	CauseOverdue            = "overdue"             // warning
 	CauseScheduleOff        = "schedule_off"        // warning
@@ -176,6 +177,15 @@ func Of(in Input) Health {
 	}
 	if n := in.Newest; n != nil && !in.Schedule.Pause.Paused {
 		switch n.Status {
+		case provision.StatusPartial:
+			failed := 0
+			if n.Error != nil {
+				failed, _ = n.Error.Params["failed"].(int)
+				if f, ok := n.Error.Params["failed"].(float64); ok { // read back from JSON
+					failed = int(f)
+				}
+			}
+			warnings = append(warnings, Reason{Code: CauseRunPartial, Params: msg.Params{"run": n.ID, "at": at(n.FinishedAt), "failed": failed}})
 		case provision.StatusFailed:
 			p := msg.Params{"run": n.ID, "at": at(n.FinishedAt), "error": ""}
 			if n.Error != nil {

@@ -78,6 +78,9 @@ func Trend(runs []*provision.Run, now time.Time, days int, loc *time.Location) [
 		switch r.Status {
 		case provision.StatusFailed:
 			out[end].Failed++
+		case provision.StatusPartial:
+			out[end].Failed++
+			out[end].Changes += r.Summary.Total()
 		case provision.StatusApplied:
 			out[end].Changes += r.Summary.Total()
 		}

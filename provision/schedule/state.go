@@ -176,7 +176,8 @@ func (p Policy) Record(s *State, o Outcome, now time.Time) (paused bool) {
 		// trigger until an admin looks, so wait for them at once. The
 		// reasons are the run's; the pause does not repeat them.
 		return s.pause(ReasonBlocked, nil, nil, o.RunID, now)
-	case provision.StatusFailed:
+	case provision.StatusFailed, provision.StatusPartial:
+		// A partial run counts as a failure toward the auto-pause.
 		s.ConsecutiveFailures++
 		s.Failures = append(s.Failures, now)
 		s.prune(now, p.FailureWindow)

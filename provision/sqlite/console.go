@@ -42,13 +42,13 @@ func (s *Store) RunStats(ctx context.Context) (RunStats, error) {
 			return err
 		}
 		var last sql.NullInt64
-		if err := q.QueryRowContext(ctx, "SELECT max(finished_at) FROM runs WHERE status = 'applied'").Scan(&last); err != nil {
+		if err := q.QueryRowContext(ctx, "SELECT max(finished_at) FROM runs WHERE status IN ('applied', 'partial')").Scan(&last); err != nil {
 			return err
 		}
 		if last.Valid {
 			st.LastApplied = fromMillis(last.Int64)
 		}
-		rows, err = q.QueryContext(ctx, "SELECT summary FROM runs WHERE status = 'applied'")
+		rows, err = q.QueryContext(ctx, "SELECT summary FROM runs WHERE status IN ('applied', 'partial')")
 		if err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	}
 	// An applied run's changes go to the change log in the same
 	// transaction (see changes.go): a rolled-back apply leaves no rows.
-	if r.Status == provision.StatusApplied && r.Plan != nil {
+	if (r.Status == provision.StatusApplied || r.Status == provision.StatusPartial) && r.Plan != nil {
 		if err := writeChanges(ctx, q, id, sliceChanges(r.Plan.Changes)); err != nil {
 			return 0, err
 		}
@@ -110,21 +110,22 @@ func (s *Store) FinishRun(ctx context.Context, q provision.Querier, id int64, at
 }
 
 // PruneRuns deletes runs finished before the given time, except the last
-// successful run (applied, or a no-change run): it is the baseline of
+// successful run (applied — partially too —, or a no-change run): it is
+// the baseline of
 // min_source_ratio (LastAppliedUsers). A folded row lives as long as its
 // last run is young.
 func (s *Store) PruneRuns(ctx context.Context, q provision.Querier, before time.Time) error {
 	_, err := q.ExecContext(ctx, `DELETE FROM runs WHERE finished_at < ?
-AND id IS NOT (SELECT max(id) FROM runs WHERE status IN ('applied', 'no_changes'))`, millis(before))
+AND id IS NOT (SELECT max(id) FROM runs WHERE status IN ('applied', 'partial', 'no_changes'))`, millis(before))
 	return err
 }
 
-// LastAppliedUsers is the user count of the last successful run: applied,
-// or a no-change run, which read the whole directory and found the roster
+// LastAppliedUsers is the user count of the last successful run: applied
+// (partially too: the directory was read whole), or a no-change run, which read the whole directory and found the roster
 // current (0 if none).
 func (s *Store) LastAppliedUsers(ctx context.Context, q provision.Querier) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status IN ('applied', 'no_changes') ORDER BY id DESC LIMIT 1").Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT users FROM runs WHERE status IN ('applied', 'partial', 'no_changes') ORDER BY id DESC LIMIT 1").Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -302,7 +303,8 @@ func decompressPlan(b []byte) (*provision.Plan, error) {
 // LatestPlanRun returns the id of the newest run that made a plan to apply
 // (a dry run, or a run a safeguard blocked), or 0 when there is none.
 //
-// A later run that applied changes or found nothing to do, and did not
+// A later run that applied changes (also partially) or found nothing to
+// do, and did not
 // apply this plan, supersedes it: the targets moved on, or the directory
 // came back to what they hold (the review's C7: after a blocked run, a fix
 // and a run with no changes, "the latest plan" is not the blocked one). A
@@ -310,7 +312,7 @@ func decompressPlan(b []byte) (*provision.Plan, error) {
 func (s *Store) LatestPlanRun(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.ro.QueryRowContext(ctx, `SELECT r.id FROM runs r WHERE r.status IN ('dry_run', 'blocked') AND r.plan IS NOT NULL
-AND NOT EXISTS (SELECT 1 FROM runs later WHERE later.id > r.id AND later.status IN ('applied', 'no_changes')
+AND NOT EXISTS (SELECT 1 FROM runs later WHERE later.id > r.id AND later.status IN ('applied', 'partial', 'no_changes')
   AND later.id IS NOT (SELECT applied_run_id FROM plan_applied WHERE plan_run_id = r.id))
 ORDER BY r.id DESC LIMIT 1`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

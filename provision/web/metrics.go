@@ -34,7 +34,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	gauge("cybridge_runs", "Runs in run history (kept history.days), by status.")
 	// Every status is listed, zero or not (a folded no-change row counts once).
 	var statuses []string
-	for _, st := range []provision.Status{provision.StatusApplied, provision.StatusBlocked, provision.StatusDryRun, provision.StatusFailed, provision.StatusNoChanges} {
+	for _, st := range []provision.Status{provision.StatusApplied, provision.StatusBlocked, provision.StatusDryRun, provision.StatusFailed, provision.StatusNoChanges, provision.StatusPartial} {
 		statuses = append(statuses, string(st))
 	}
 	for st := range m.RunsByStatus {
