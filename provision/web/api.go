@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -231,7 +232,8 @@ type csvResultJSON struct {
 // plan at once when it has no errors.
 func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 	s.api(func(r *http.Request) (reply, error) {
-		up, err := s.readUpload(w, r)
+		up, form, remove, err := s.readUpload(w, r)
+		defer remove()
 		if err != nil {
 			return reply{}, err
 		}
@@ -247,8 +249,10 @@ func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			return reply{Status: http.StatusBadRequest, Body: out}, nil
 		}
-		if apply, _ := strconv.ParseBool(r.FormValue("apply")); apply && pv.Run != nil {
-			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: r.FormValue("allow_deletes") == "true"})
+		// apply and allow_deletes: a form field, or in the URL's query.
+		value := func(k string) string { return cmp.Or(form.Get(k), r.URL.Query().Get(k)) }
+		if apply, _ := strconv.ParseBool(value("apply")); apply && pv.Run != nil {
+			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: value("allow_deletes") == "true"})
 			if err != nil {
 				return reply{}, err
 			}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -214,7 +215,11 @@ func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, e
 	f.call(fmt.Sprintf("csv %d %s %s %s", len(up.Files), up.Encoding, up.Separator, header))
 	var pv CSVPreview
 	for _, file := range up.Files {
-		lines := strings.Split(strings.TrimSpace(string(file.Data)), "\n")
+		data, err := os.ReadFile(file.Path)
+		if err != nil {
+			return pv, err
+		}
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines),
 			PasswordsMasked: strings.Contains(lines[0], "password")}
 		for i, l := range lines {
