@@ -155,11 +155,15 @@ func preview(open reopener, name, encoding, separator string, n int, lim Limits)
 		return fp, err
 	}
 	defer f.Close()
-	r := csv.NewReader(newLineDecoder(f, enc))
+	ld := newLineDecoder(f, enc)
+	r := csv.NewReader(ld)
 	r.Comma, r.FieldsPerRecord, r.LazyQuotes, r.ReuseRecord = sep, -1, true, true
 	var secret []int
 	for {
 		rec, err := r.Read()
+		// The row size limit counts per record, as in Read (without
+		// this, a file over 4 MiB stopped the preview's count there).
+		ld.recordDone()
 		var pe *csv.ParseError
 		switch {
 		case err == io.EOF:

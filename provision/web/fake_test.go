@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -30,6 +31,9 @@ type fakeBackend struct {
 	secret     string // a value that must never be shown
 	block      bool   // the next sync is blocked by a safeguard
 	calls      []string
+	// uploaded are the files PreviewCSV saw: path, its mode and its
+	// folder's.
+	uploaded []string
 }
 
 // codedErr is a backend error of the fake: the kind by the code, as the
@@ -219,6 +223,12 @@ func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, e
 		if err != nil {
 			return pv, err
 		}
+		fi, err := os.Stat(file.Path)
+		di, derr := os.Stat(up.Dir)
+		if err != nil || derr != nil || filepath.Dir(file.Path) != up.Dir {
+			return pv, fmt.Errorf("upload %s not in %s: %v %v", file.Path, up.Dir, err, derr)
+		}
+		f.uploaded = append(f.uploaded, fmt.Sprintf("%s %v %v", file.Path, fi.Mode().Perm(), di.Mode().Perm()))
 		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines),
 			PasswordsMasked: strings.Contains(lines[0], "password")}
