@@ -209,6 +209,7 @@ func (s *Server) routes() http.Handler {
 	api("PUT /api/v1/enrolments/{login}/target", s.apiSetTarget)
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
 	api("GET /api/v1/history", s.apiHistory)
+	api("GET /api/v1/changes", s.apiChanges)
 	api("/api/", func(r *http.Request) (reply, error) {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})
