@@ -31,7 +31,10 @@ import (
 // row per change, written sorted in its primary-key order with multi-row
 // INSERTs. Copying every change's fields into rows of their own (0004's
 // run_changes) cost 2.5 – 3.5 s of the first apply; these two tables cost
-// a few tenths of a second.
+// a few tenths of a second. Each chunk's bytes are also kept in its
+// plan_chunks row (the same bytes, not compressed again: about 10 MB for
+// the first import), so that reading a person's change or a page of the
+// feed reads a few kilobytes, not the run's whole plan.
 //
 // Both are written by InsertRun in the apply transaction, so a change is
 // in the index, and in the feed (ChangesAfter), exactly when its run
@@ -64,9 +67,10 @@ type PersonRef struct {
 }
 
 // planChunk is one chunk of a stored plan: changes first … first+n-1,
-// the gzip member at offset (bytes from 0) of size bytes.
+// the gzip member data.
 type planChunk struct {
-	first, n, offset, size int
+	first, n int
+	data     []byte
 }
 
 // keyRow is a change's row of change_keys.
@@ -85,7 +89,7 @@ func keyRowOf(seq int, c *provision.Change) keyRow {
 type chunkWriter struct {
 	buf    bytes.Buffer
 	zw     *gzip.Writer
-	starts []planChunk // first and offset set; n and size by finish
+	starts []int // the first change and the offset of each chunk
 }
 
 func newChunkWriter() *chunkWriter {
@@ -101,7 +105,7 @@ func (w *chunkWriter) mark(seq int) error {
 	if err := w.zw.Close(); err != nil {
 		return err
 	}
-	w.starts = append(w.starts, planChunk{first: seq, offset: w.buf.Len()})
+	w.starts = append(w.starts, seq, w.buf.Len())
 	w.zw.Reset(&w.buf)
 	return nil
 }
@@ -112,15 +116,17 @@ func (w *chunkWriter) finish(total int) ([]byte, []planChunk, error) {
 	if err := w.zw.Close(); err != nil {
 		return nil, nil, err
 	}
-	cs := w.starts
+	b := w.buf.Bytes()
+	cs := make([]planChunk, len(w.starts)/2)
 	for i := range cs {
-		end, next := w.buf.Len(), total
-		if i+1 < len(cs) {
-			end, next = cs[i+1].offset, cs[i+1].first
+		first, off := w.starts[2*i], w.starts[2*i+1]
+		next, end := total, len(b)
+		if 2*i+2 < len(w.starts) {
+			next, end = w.starts[2*i+2], w.starts[2*i+3]
 		}
-		cs[i].size, cs[i].n = end-cs[i].offset, next-cs[i].first
+		cs[i] = planChunk{first: first, n: next - first, data: b[off:end]}
 	}
-	return w.buf.Bytes(), cs, nil
+	return b, cs, nil
 }
 
 // compressPlan is how runs store a plan: its compact JSON, gzip-compressed
@@ -139,10 +145,10 @@ func compressPlan(p *provision.Plan) ([]byte, []planChunk, error) {
 // The rows are sorted into the table's key order first, so that SQLite
 // appends them; both go in multi-row INSERTs.
 func writeIndex(ctx context.Context, q provision.Querier, id int64, chunks []planChunk, keys []keyRow) error {
-	err := insertRows(ctx, q, "INSERT INTO plan_chunks (run_id, first_seq, n, offset, size) VALUES ", 5, len(chunks),
+	err := insertRows(ctx, q, "INSERT INTO plan_chunks (run_id, first_seq, n, data) VALUES ", 4, len(chunks),
 		func(i int, args []any) []any {
 			c := chunks[i]
-			return append(args, id, c.first, c.n, c.offset, c.size)
+			return append(args, id, c.first, c.n, c.data)
 		})
 	if err != nil {
 		return fmt.Errorf("record the plan chunks of run %d: %w", id, err)
@@ -329,13 +335,8 @@ func backfillIndex(ctx context.Context, q provision.Querier) error {
 }
 
 // readChunk decodes chunk c of run id's stored plan.
-func readChunk(ctx context.Context, q provision.Querier, id int64, c planChunk) ([]provision.Change, error) {
-	var b []byte
-	// substr counts bytes of a blob from 1.
-	if err := q.QueryRowContext(ctx, "SELECT substr(plan, ?, ?) FROM runs WHERE id = ?", c.offset+1, c.size, id).Scan(&b); err != nil {
-		return nil, fmt.Errorf("read run %d's changes from %d: %w", id, c.first+1, err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
+func readChunk(id int64, c planChunk) ([]provision.Change, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(c.data))
 	if err != nil {
 		return nil, fmt.Errorf("read run %d's changes from %d: %w", id, c.first+1, err)
 	}
@@ -368,12 +369,12 @@ type chunkReader struct {
 func (r *chunkReader) change(ctx context.Context, id int64, seq int) (provision.Change, error) {
 	if r.changes == nil || r.run != id || seq < r.chunk.first || seq >= r.chunk.first+r.chunk.n {
 		var c planChunk
-		err := r.q.QueryRowContext(ctx, `SELECT first_seq, n, offset, size FROM plan_chunks
-WHERE run_id = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1`, id, seq).Scan(&c.first, &c.n, &c.offset, &c.size)
+		err := r.q.QueryRowContext(ctx, `SELECT first_seq, n, data FROM plan_chunks
+WHERE run_id = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1`, id, seq).Scan(&c.first, &c.n, &c.data)
 		if err != nil {
 			return provision.Change{}, fmt.Errorf("find run %d's change %d: %w", id, seq+1, err)
 		}
-		cs, err := readChunk(ctx, r.q, id, c)
+		cs, err := readChunk(id, c)
 		if err != nil {
 			return provision.Change{}, err
 		}
@@ -555,7 +556,7 @@ func (s *Store) ChangesAfter(ctx context.Context, after FeedCursor, limit int) (
 		}
 		// The chunks that hold the next limit changes: at most
 		// limit/chunkChanges + 2 of them (the first one in part).
-		rows, err := q.QueryContext(ctx, `SELECT c.run_id, r.finished_at, r.triggered_by, c.first_seq, c.n, c.offset, c.size
+		rows, err := q.QueryContext(ctx, `SELECT c.run_id, r.finished_at, r.triggered_by, c.first_seq, c.n, c.data
 FROM plan_chunks c JOIN runs r ON r.id = c.run_id
 WHERE c.run_id > ? OR (c.run_id = ? AND c.first_seq + c.n > ?) ORDER BY c.run_id, c.first_seq LIMIT ?`,
 			after.Run, after.Run, after.Seq+1, limit/chunkChanges+2)
@@ -565,7 +566,7 @@ WHERE c.run_id > ? OR (c.run_id = ? AND c.first_seq + c.n > ?) ORDER BY c.run_id
 		var chunks []chunkAt
 		for rows.Next() {
 			var ch chunkAt
-			if err := rows.Scan(&ch.run, &ch.at, &ch.trigger, &ch.c.first, &ch.c.n, &ch.c.offset, &ch.c.size); err != nil {
+			if err := rows.Scan(&ch.run, &ch.at, &ch.trigger, &ch.c.first, &ch.c.n, &ch.c.data); err != nil {
 				rows.Close()
 				return err
 			}
@@ -576,7 +577,7 @@ WHERE c.run_id > ? OR (c.run_id = ? AND c.first_seq + c.n > ?) ORDER BY c.run_id
 			return err
 		}
 		for _, ch := range chunks {
-			cs, err := readChunk(ctx, q, ch.run, ch.c)
+			cs, err := readChunk(ch.run, ch.c)
 			if err != nil {
 				return err
 			}

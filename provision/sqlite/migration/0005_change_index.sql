@@ -6,16 +6,15 @@
 -- transaction with the run row and deleted with it.
 --
 -- plan_chunks: an applied run's stored plan is a series of gzip members,
--- one per 256 changes; a row says where one starts in runs.plan (offset,
--- in bytes from 0, and size), its first change's position in the plan
--- (first_seq) and how many changes it holds (n), so that a change is read
--- by decompressing its chunk alone.
+-- one per 256 changes; a row holds one of them (data: the same bytes as
+-- in runs.plan, so that reading a change reads kilobytes, not the whole
+-- plan), its first change's position in the plan (first_seq) and how many
+-- changes it holds (n): a change is read by decompressing its chunk alone.
 CREATE TABLE plan_chunks (
   run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   first_seq INTEGER NOT NULL,
   n         INTEGER NOT NULL,
-  offset    INTEGER NOT NULL,
-  size      INTEGER NOT NULL,
+  data      BLOB NOT NULL,
   PRIMARY KEY (run_id, first_seq)
 ) WITHOUT ROWID;
 
