@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -249,10 +248,8 @@ func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			return reply{Status: http.StatusBadRequest, Body: out}, nil
 		}
-		// apply and allow_deletes: a form field, or in the URL's query.
-		value := func(k string) string { return cmp.Or(form.Get(k), r.URL.Query().Get(k)) }
-		if apply, _ := strconv.ParseBool(value("apply")); apply && pv.Run != nil {
-			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: value("allow_deletes") == "true"})
+		if apply, _ := strconv.ParseBool(form.Get("apply")); apply && pv.Run != nil {
+			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: form.Get("allow_deletes") == "true"})
 			if err != nil {
 				return reply{}, err
 			}

@@ -56,7 +56,8 @@ const (
 // own under the size cap, never holding a file in memory: each file part
 // is copied to a file (mode 0600) as it arrives. The caller removes the
 // folder with the returned function, which is never nil and is safe to
-// call whatever the error. The form's other fields come back in form.
+// call whatever the error. The form's other fields (and those of the URL's
+// query) come back in form.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up CSVUpload, form url.Values, remove func(), err error) {
 	remove = func() {}
 	r.Body = http.MaxBytesReader(w, r.Body, s.o.UploadLimit)
@@ -112,6 +113,13 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up CSVUploa
 			return up, form, remove, tooLarge(err)
 		}
 		up.Files = append(up.Files, f)
+	}
+	// A field may come in the URL's query instead (as r.FormValue read
+	// them before uploads were streamed); the body's wins.
+	for k, vs := range r.URL.Query() {
+		if !form.Has(k) {
+			form[k] = vs
+		}
 	}
 	up.Encoding, up.Separator = form.Get("encoding"), form.Get("separator")
 	switch h := form.Get("header"); h {
