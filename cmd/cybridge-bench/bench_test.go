@@ -147,7 +147,7 @@ func TestSmoke(t *testing.T) {
 		"naive.smart_wall_s": true, "naive.wall_s": true, "naive.wall_ratio": true,
 		"naive.full_requests": true, "naive.full_bound_s": true,
 		"plan.first_s": true, "plan.rerun_s": true, "plan.rerun_load_s": true,
-		"apply.first_s": true, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
+		"apply.first_s": true, "apply.first_cpu_s": false, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
 		"csv.parse_s":    true,
 		"memory.peak_mb": true, "memory.peak_nolimit_mb": true, "memory.maxrss_mb": true, "memory.read_peak_mb": true, "memory.plan_peak_mb": true, "memory.read_s": true, "memory.plan_s": true, "memory.apply_s": true,
 	}

@@ -22,19 +22,24 @@ import (
 //
 // Decisions, measured on the SPEC §9 first import (205,000 changes; see
 // BENCHMARKS.md): a change's details (fields old → new, flags, reason)
-// are kept once, in the run's stored plan, which is written anyway. The
-// plan is stored as a series of gzip members, one per chunkChanges
-// changes (a gzip reader reads the series as one stream, so every reader
-// of stored plans is unchanged), and plan_chunks says where each starts:
-// one change is read by decompressing its chunk alone. change_keys holds
-// only what a search needs (key, kind, display name, e-mail), one narrow
-// row per change, written sorted in its primary-key order with multi-row
-// INSERTs. Copying every change's fields into rows of their own (0004's
-// run_changes) cost 2.5 – 3.5 s of the first apply; these two tables cost
-// a few tenths of a second. Each chunk's bytes are also kept in its
-// plan_chunks row (the same bytes, not compressed again: about 10 MB for
-// the first import), so that reading a person's change or a page of the
-// feed reads a few kilobytes, not the run's whole plan.
+// are kept once, as the run's stored plan has them, never copied into
+// rows of their own — 0004's run_changes did, and cost 2.5 – 3.5 s of the
+// first apply; the index below costs a few tenths of a second.
+//   - The plan is stored as a series of gzip members, one per
+//     chunkChanges changes (a gzip reader reads the series as one stream,
+//     so every reader of stored plans is unchanged). plan_chunks holds
+//     each member again — the same bytes, not compressed twice; about a
+//     tenth of the plan's JSON — with its first change's position, so
+//     that reading a person's change or a page of the feed decompresses a
+//     few kilobytes, not the run's whole plan.
+//   - change_keys holds only what a search needs (key, kind, display
+//     name, e-mail): one narrow row per change, in a table ordered by run
+//     (a run's rows are appended together and pruned as one range; a
+//     person is looked up in each applied run), written sorted in that
+//     order with multi-row INSERTs through one prepared statement.
+//   - A search is a LIKE over change_keys (login, name, address); no
+//     full-text index, which would cost the apply more than the search
+//     saves at this size.
 //
 // Both are written by InsertRun in the apply transaction, so a change is
 // in the index, and in the feed (ChangesAfter), exactly when its run
