@@ -164,3 +164,45 @@ func BenchmarkApply100k(b *testing.B) {
 	}
 	b.ReportMetric(peakRSS(), "peak-RSS-MB")
 }
+
+// BenchmarkHistory100k reads the per-person change index after a first
+// apply of 100,000 users (205,000 changes): "search" finds a person by
+// part of a login, name or address; "person" reads one person's history
+// (as the member page shows it); "feed-page"
+// one read of 1,000 changes of the applied-changes feed from the middle
+// of the run.
+//
+//	go test ./provision -run '^$' -bench 'History100k' -benchtime 20x
+func BenchmarkHistory100k(b *testing.B) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(cliMemoryLimit))
+	snap := benchSnapshot(b)
+	r, store := benchRunner(b, filepath.Join(b.TempDir(), "bench.db"))
+	defer store.Close()
+	res := benchRun(b, r, snap)
+	ctx := context.Background()
+	kinds := []string{safety.KindMember, calendar.KindEnrolment}
+	b.Run("search", func(b *testing.B) {
+		for b.Loop() {
+			people, _, err := store.People(ctx, kinds, "u054321", 10)
+			if err != nil || len(people) != 1 {
+				b.Fatalf("People: %v, %v", people, err)
+			}
+		}
+	})
+	b.Run("person", func(b *testing.B) {
+		for b.Loop() {
+			recs, err := store.PersonChanges(ctx, kinds, "u054321", 50)
+			if err != nil || len(recs) != 2 {
+				b.Fatalf("PersonChanges: %d, %v", len(recs), err)
+			}
+		}
+	})
+	b.Run("feed-page", func(b *testing.B) {
+		for b.Loop() {
+			recs, _, err := store.ChangesAfter(ctx, sqlite.FeedCursor{Run: res.RunID, Seq: 100_000}, 1000)
+			if err != nil || len(recs) != 1000 {
+				b.Fatalf("ChangesAfter: %d, %v", len(recs), err)
+			}
+		}
+	})
+}

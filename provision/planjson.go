@@ -74,7 +74,15 @@ func (p *Plan) MarshalCompact() ([]byte, error) {
 // EncodeCompact writes the plan as compact JSON, one change at a time, so
 // that a plan of a whole directory (200,000 changes, ~100 MB of JSON) is
 // never held as one buffer: runs store plans through a compressor.
-func (p *Plan) EncodeCompact(w io.Writer) error {
+func (p *Plan) EncodeCompact(w io.Writer) error { return p.EncodeCompactMarked(w, 0, nil) }
+
+// EncodeCompactMarked is EncodeCompact that calls mark(i) before change i
+// for every i that is a multiple of every (every > 0): all the JSON before
+// the change, up to and including the comma that separates it from the one
+// before, has been written to w then, and the change's own JSON starts
+// with the next byte w receives. The store uses the marks to cut a stored
+// plan into pieces that are read on their own (sqlite: plan chunks).
+func (p *Plan) EncodeCompactMarked(w io.Writer, every int, mark func(i int) error) error {
 	head := *p
 	head.Changes = nil
 	b, err := marshalNoEscape(&head)
@@ -93,6 +101,14 @@ func (p *Plan) EncodeCompact(w io.Writer) error {
 	for j := range p.Changes {
 		if j > 0 {
 			bw.WriteByte(',')
+		}
+		if mark != nil && every > 0 && j%every == 0 {
+			if err := bw.Flush(); err != nil {
+				return err
+			}
+			if err := mark(j); err != nil {
+				return err
+			}
 		}
 		if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
 			return err

@@ -147,7 +147,7 @@ func TestSmoke(t *testing.T) {
 		"naive.smart_wall_s": true, "naive.wall_s": true, "naive.wall_ratio": true,
 		"naive.full_requests": true, "naive.full_bound_s": true,
 		"plan.first_s": true, "plan.rerun_s": true, "plan.rerun_load_s": true,
-		"apply.first_s": true, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
+		"apply.first_s": true, "apply.first_cpu_s": false, "apply.first_rows": true, "apply.rerun_s": true, "apply.rerun_rows": false,
 		"csv.parse_s":        true,
 		"scim.push_requests": true, "scim.push_wall_s": true, "scim.push_bound_s": true, "scim.push_wall_ratio": true,
 		"scim.push_peak_in_flight": true, "scim.read_requests": true, "scim.read_wall_s": true,

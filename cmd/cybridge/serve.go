@@ -74,6 +74,8 @@ type server struct {
 	served chan error
 	app    *app.App
 	notify *notify.Notifier
+	// console removes its upload folder at shutdown.
+	console *web.Server
 	// requests counts the requests being served: a run cut off at
 	// shutdown records itself before the database closes.
 	requests *inflight
@@ -188,7 +190,7 @@ func startServe(ctx context.Context, e *env, cfg *config.Config, create bool) (*
 	}
 	ln = netutil.LimitListener(ln, maxConns)
 	s := &server{addr: ln.Addr().String(), log: log, sched: sched, store: store, served: make(chan error, 1), app: a,
-		requests: &inflight{h: console}, notify: notifier}
+		requests: &inflight{h: console}, notify: notifier, console: console}
 	links.BaseURL = baseURL(cfg.Console.BaseURL, s.addr)
 	s.http = &http.Server{
 		Handler:           s.requests,
@@ -269,6 +271,9 @@ func (s *server) shutdown(grace time.Duration) error {
 		}
 	}
 	if err := <-s.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, err)
+	}
+	if err := s.console.Close(); err != nil {
 		errs = append(errs, err)
 	}
 	if err := s.store.Close(); err != nil {

@@ -270,7 +270,7 @@ func Codes() []string {
 		"csv.invalid_option.encoding", "csv.invalid_option.separator", "csv.invalid_option.no_users",
 		"csv.invalid_option.orgs_together", "csv.invalid_option.groups_together", "csv.invalid_option.need_orgs",
 		"csv.invalid_encoding", "csv.invalid_encoding.utf16", "csv.invalid_encoding.binary", "csv.invalid_encoding.bom",
-		"csv.too_large.line", "csv.too_large.row",
+		"csv.too_large.line", "csv.too_large.row", "csv.too_large.rows", "csv.too_large.columns",
 		"csv.invalid_row.quote", "csv.invalid_row.parse", "csv.invalid_row.decode", "csv.short_row", "csv.long_row",
 		"csv.missing_column", "csv.duplicate.column", "csv.unknown_column.unnamed", "csv.unknown_column.before_delete",
 		"csv.unknown_column.no_header", "csv.invalid_header",

@@ -5,8 +5,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cybridge/cybridge/internal/msg"
 )
 
 // Encodings returns the values Options.Encoding takes, "auto" first. It is
@@ -38,6 +42,23 @@ func Sniff(data []byte, encoding, separator string) (Format, error) {
 }
 
 func sniff(data []byte, encoding, separator string) (encodingID, rune, error) {
+	return sniffFrom(bytesOpener(data), encoding, separator)
+}
+
+// reopener opens one file's bytes from the start, as often as needed: a
+// file is read once to detect its encoding and again to read it.
+type reopener func() (io.ReadCloser, error)
+
+func bytesOpener(data []byte) reopener {
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+}
+
+func fileOpener(path string) reopener {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// sniffFrom is sniff over the bytes open gives.
+func sniffFrom(open reopener, encoding, separator string) (encodingID, rune, error) {
 	enc, err := parseEncoding(encoding)
 	if err != nil {
 		return 0, 0, err
@@ -47,12 +68,23 @@ func sniff(data []byte, encoding, separator string) (encodingID, rune, error) {
 		return 0, 0, err
 	}
 	if enc == encAuto {
-		if enc, err = detectEncoding(bytes.NewReader(data)); err != nil {
+		f, err := open()
+		if err != nil {
+			return 0, 0, err
+		}
+		enc, err = detectEncoding(f)
+		f.Close()
+		if err != nil {
 			return 0, 0, err
 		}
 	}
 	if sep == 0 {
-		head, _ := io.ReadAll(io.LimitReader(newLineDecoder(bytes.NewReader(data), enc), 64<<10))
+		f, err := open()
+		if err != nil {
+			return 0, 0, err
+		}
+		head, _ := io.ReadAll(io.LimitReader(newLineDecoder(f, enc), 64<<10))
+		f.Close()
 		// Do not sniff past an incomplete character at the end.
 		for len(head) > 0 && !utf8.Valid(head) {
 			head = head[:len(head)-1]
@@ -87,22 +119,51 @@ type FilePreview struct {
 	Passwords bool
 }
 
+// Limits bound how much of a file is read: at most Rows rows and
+// Columns columns in a row (0: no bound). An upload is read under limits,
+// so that a file of any shape costs bounded memory and time.
+type Limits struct {
+	Rows, Columns int
+}
+
 // Preview decodes a file's first n rows for showing, in the format Sniff
 // finds. It is only a view: rows that do not parse are skipped, and Read
 // is what reports a file's problems. At most PreviewColumns columns of a
 // row and PreviewCellRunes characters of a cell are kept, and a column
 // whose first row names a password (see IsPasswordColumn) is masked.
 func Preview(data []byte, encoding, separator string, n int) (FilePreview, error) {
-	enc, sep, err := sniff(data, encoding, separator)
+	return preview(bytesOpener(data), "", encoding, separator, n, Limits{})
+}
+
+// PreviewFile is Preview of the file at path, read as a stream (the memory
+// it takes does not grow with the file), that also holds the file to lim:
+// the first row past a limit stops the reading, and the error is a
+// *RowError at that row (code too_large), with the preview of the rows
+// before it.
+func PreviewFile(path, encoding, separator string, n int, lim Limits) (FilePreview, error) {
+	return preview(fileOpener(path), filepath.Base(path), encoding, separator, n, lim)
+}
+
+func preview(open reopener, name, encoding, separator string, n int, lim Limits) (FilePreview, error) {
+	enc, sep, err := sniffFrom(open, encoding, separator)
 	if err != nil {
 		return FilePreview{}, err
 	}
 	fp := FilePreview{Format: Format{Encoding: enc.String(), Separator: separatorName(sep)}}
-	r := csv.NewReader(newLineDecoder(bytes.NewReader(data), enc))
+	f, err := open()
+	if err != nil {
+		return fp, err
+	}
+	defer f.Close()
+	ld := newLineDecoder(f, enc)
+	r := csv.NewReader(ld)
 	r.Comma, r.FieldsPerRecord, r.LazyQuotes, r.ReuseRecord = sep, -1, true, true
 	var secret []int
 	for {
 		rec, err := r.Read()
+		// The row size limit counts per record, as in Read (without
+		// this, a file over 4 MiB stopped the preview's count there).
+		ld.recordDone()
 		var pe *csv.ParseError
 		switch {
 		case err == io.EOF:
@@ -111,6 +172,15 @@ func Preview(data []byte, encoding, separator string, n int) (FilePreview, error
 			continue // a row that does not parse: Read reports it
 		case err != nil:
 			return fp, nil // the rest cannot be read (a line too long)
+		}
+		if lim.Rows > 0 && fp.Total == lim.Rows {
+			line, _ := r.FieldPos(0)
+			return fp, &RowError{File: name, Line: line, Err: newProblem("csv.too_large.rows", msg.Params{"limit": lim.Rows})}
+		}
+		if lim.Columns > 0 && len(rec) > lim.Columns {
+			line, _ := r.FieldPos(0)
+			return fp, &RowError{File: name, Line: line, Column: lim.Columns + 1,
+				Err: newProblem("csv.too_large.columns", msg.Params{"count": len(rec), "limit": lim.Columns})}
 		}
 		if fp.Total < n {
 			fp.Columns = max(fp.Columns, len(rec))

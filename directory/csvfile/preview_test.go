@@ -1,8 +1,14 @@
 package csvfile
 
 import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cybridge/cybridge/internal/msg"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/charmap"
@@ -98,5 +104,57 @@ func TestPreviewMasksPasswords(t *testing.T) {
 	long, _ := Preview([]byte(strings.Repeat("長", 500)+"\n"), "", "", 5)
 	if c := long.Rows[0][0]; c != strings.Repeat("長", PreviewCellRunes)+"…" {
 		t.Errorf("long cell cut to %d characters", len([]rune(c)))
+	}
+}
+
+// PreviewFile streams a file under limits: the first row past one stops
+// it with a problem located at that row, in Japanese and English; within
+// them it counts every row, of a file of any size (the row size limit
+// counts per record: the count used to stop at 4 MiB).
+func TestPreviewFileLimits(t *testing.T) {
+	dir := t.TempDir()
+	var tall strings.Builder
+	tall.WriteString("login,name\n")
+	for i := range 200_000 { // 5 MB
+		fmt.Fprintf(&tall, "user%06d,利用者 %d\n", i, i)
+	}
+	wide := "a" + strings.Repeat(",b", 9) + "\n" + "a" + strings.Repeat(",b", 30) + "\n"
+	for name, data := range map[string]string{"tall.csv": tall.String(), "wide.csv": wide} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		file   string
+		lim    Limits
+		total  int
+		ja, en string // "" = no problem
+	}{
+		{"tall.csv", Limits{}, 200_001, "", ""},
+		{"tall.csv", Limits{Rows: 200_001, Columns: 2}, 200_001, "", ""},
+		{"tall.csv", Limits{Rows: 1000}, 1000,
+			"tall.csv:1001: ファイルの行数が上限（1,000 行）を超えています。",
+			"tall.csv:1001: the file has more than 1,000 rows, the most an upload reads from one file"},
+		{"wide.csv", Limits{Columns: 10}, 1,
+			"wide.csv:2:11: この行は 31 列あり、上限（10 列）を超えています。",
+			"wide.csv:2:11: the row has 31 columns, more than the limit of 10"},
+	} {
+		fp, err := PreviewFile(filepath.Join(dir, tc.file), "auto", "auto", 5, tc.lim)
+		if fp.Total != tc.total {
+			t.Errorf("%s %+v: total %d, want %d", tc.file, tc.lim, fp.Total, tc.total)
+		}
+		if tc.ja == "" {
+			if err != nil {
+				t.Errorf("%s %+v: %v", tc.file, tc.lim, err)
+			}
+			continue
+		}
+		var re *RowError
+		if !errors.As(err, &re) || !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("%s %+v: %v, want a too_large *RowError", tc.file, tc.lim, err)
+		}
+		if ja, en := re.Localize(msg.Ja), re.Localize(msg.En); !strings.HasPrefix(ja, tc.ja) || !strings.HasPrefix(en, tc.en) {
+			t.Errorf("%s %+v:\n%s\n%s", tc.file, tc.lim, ja, en)
+		}
 	}
 }

@@ -117,9 +117,9 @@ func (c *Console) ApplyPlan(ctx context.Context, req web.ApplyRequest) (*provisi
 
 // PreviewCSV previews an upload and records its dry run.
 func (c *Console) PreviewCSV(ctx context.Context, up web.CSVUpload) (web.CSVPreview, error) {
-	in := Upload{Encoding: up.Encoding, Separator: up.Separator, Header: up.Header}
+	in := Upload{Dir: up.Dir, Encoding: up.Encoding, Separator: up.Separator, Header: up.Header}
 	for _, f := range up.Files {
-		in.Files = append(in.Files, UploadFile{Name: f.Name, Data: f.Data})
+		in.Files = append(in.Files, UploadFile{Name: f.Name, Path: f.Path})
 	}
 	pv, err := c.app.PreviewCSV(ctx, in)
 	var out web.CSVPreview

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision/history"
+	"github.com/cybridge/cybridge/provision/sqlite"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/safety"
 )
@@ -83,4 +85,38 @@ func (a *App) personEntries(ctx context.Context, login string, limit int) ([]his
 // PersonHistory is App.PersonHistory for the console and the API.
 func (c *Console) PersonHistory(ctx context.Context, query string, limit int) (history.Report, error) {
 	return c.app.PersonHistory(ctx, query, limit)
+}
+
+// Changes reads the feed of applied changes after the cursor after ("" =
+// the start), at most limit changes (history.DefaultFeedLimit when
+// limit < 1, at most history.MaxFeedLimit). See package history.
+func (a *App) Changes(ctx context.Context, after string, limit int) (history.Feed, error) {
+	run, seq, ok := history.ParseCursor(after)
+	if !ok {
+		return history.Feed{}, &msg.Error{Kind: msg.KindInvalid, Code: msg.CodeInvalidInput, Key: "feed.bad_cursor", Params: msg.Params{"cursor": after}}
+	}
+	if limit < 1 {
+		limit = history.DefaultFeedLimit
+	}
+	limit = min(limit, history.MaxFeedLimit)
+	recs, _, err := a.store.ChangesAfter(ctx, sqlite.FeedCursor{Run: run, Seq: seq}, limit+1)
+	if err != nil {
+		return history.Feed{}, err
+	}
+	feed := history.Feed{After: after, Changes: []history.FeedChange{}, Next: after, More: len(recs) > limit}
+	if feed.More {
+		recs = recs[:limit]
+	}
+	for _, r := range recs {
+		feed.Changes = append(feed.Changes, history.FeedChange{Cursor: history.Cursor(r.RunID, r.Seq), RunID: r.RunID, At: r.At, Trigger: r.Trigger, Change: r.Change})
+	}
+	if n := len(feed.Changes); n > 0 {
+		feed.Next = feed.Changes[n-1].Cursor
+	}
+	return feed, nil
+}
+
+// Changes is App.Changes for the API.
+func (c *Console) Changes(ctx context.Context, after string, limit int) (history.Feed, error) {
+	return c.app.Changes(ctx, after, limit)
 }

@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"github.com/cybridge/cybridge/internal/access"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -18,19 +16,35 @@ import (
 const previewRows = 5
 
 // Upload is one upload of cybozu.com CSV exports (the console's 「CSV
-// 取込」, POST /api/v1/csv).
+// 取込」, POST /api/v1/csv), already streamed to disk by the surface that
+// took it: Dir holds the uploaded files and nothing else. PreviewCSV reads
+// the files from there, never whole into memory; the caller removes Dir.
 type Upload struct {
+	Dir       string
 	Files     []UploadFile
 	Encoding  string // one of csvfile.Encodings ("" = auto)
 	Separator string // one of csvfile.Separators ("" = auto)
 	Header    *bool  // the first row holds column names; nil detects it
 }
 
-// UploadFile is one uploaded file.
+// UploadFile is one uploaded file: the name it was uploaded as, and the
+// file in Upload.Dir that holds it.
 type UploadFile struct {
 	Name string
-	Data []byte
+	Path string
 }
+
+// The bounds of every uploaded file, whatever its size in bytes
+// (which the surface caps: console.upload_limit_mb): at most 150,000 rows
+// — one and a half times SPEC §9's 100,000 users, one row each in every
+// export — and 2,000 columns in a row (user.csv has 25 and the custom
+// items; a membership row two per organization). A file past either is a
+// problem at its first row past the limit, found while the preview
+// streams the file, and nothing more of the upload is read (F6).
+const (
+	UploadMaxRows    = 150_000
+	UploadMaxColumns = 2_000
+)
 
 // UploadPreview is what an upload would do.
 type UploadPreview struct {
@@ -76,32 +90,37 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (pv UploadPreview, err 
 	if err := o.Check(); err != nil {
 		return UploadPreview{}, err
 	}
-	dir, err := os.MkdirTemp("", "cybridge-upload-")
-	if err != nil {
-		return UploadPreview{}, fmt.Errorf("keep the uploaded files: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	names, err := saveUploads(dir, up.Files)
-	if err != nil {
-		return UploadPreview{}, err
-	}
-	o.CSVDir = dir
+	o.CSVDir = up.Dir
 
-	files, _ := csvfile.FindInDir(dir) // its problems come again from the read
-	for i, f := range up.Files {
+	var over []*csvfile.RowError
+	files, _ := csvfile.FindInDir(up.Dir) // its problems come again from the read
+	for _, f := range up.Files {
 		fp := FilePreview{Name: f.Name}
-		fp.FilePreview, _ = csvfile.Preview(f.Data, o.Encoding, o.Separator, previewRows) // o is checked
+		var err error
+		fp.FilePreview, err = csvfile.PreviewFile(f.Path, o.Encoding, o.Separator, previewRows,
+			csvfile.Limits{Rows: UploadMaxRows, Columns: UploadMaxColumns}) // o is checked
+		var re *csvfile.RowError
+		if errors.As(err, &re) {
+			re.File = f.Name
+			over = append(over, re)
+		}
 		for k := csvfile.KindUsers; k <= csvfile.KindUserGroups; k++ {
-			if files.Get(k) == filepath.Join(dir, names[i]) {
+			if files.Get(k) == f.Path {
 				fp.Kind = strings.TrimSuffix(k.FileName(), ".csv")
 			}
 		}
-		if files.Get(csvfile.KindUsers) == filepath.Join(dir, names[i]) && up.Header != nil && !*up.Header {
+		if files.Get(csvfile.KindUsers) == f.Path && up.Header != nil && !*up.Header {
 			// No header row names the password column: it is the
 			// documented fourth (the preview masked none by name).
 			fp.Mask(csvfile.UserPasswordColumn, false)
 		}
 		pv.Files = append(pv.Files, fp)
+	}
+	if len(over) > 0 {
+		// Past a limit: the files are not read (that is what could
+		// take memory without bound).
+		pv.Problems = &csvfile.Error{Problems: over}
+		return pv, nil
 	}
 
 	// As the configured CSV source reads them: the domain is the
@@ -111,7 +130,7 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (pv UploadPreview, err 
 	var ce *csvfile.Error
 	if errors.As(err, &ce) {
 		for _, p := range ce.Problems {
-			p.File = uploadName(p.File, names, up.Files)
+			p.File = uploadName(p.File, up.Files)
 		}
 		pv.Problems = ce
 		return pv, nil
@@ -125,38 +144,16 @@ func (a *App) PreviewCSV(ctx context.Context, up Upload) (pv UploadPreview, err 
 	return pv, err
 }
 
-// saveUploads writes the files into dir under safe, distinct names and
-// returns those names.
-func saveUploads(dir string, files []UploadFile) ([]string, error) {
-	names := make([]string, len(files))
-	used := map[string]bool{}
-	for i, f := range files {
-		name := filepath.Base(strings.ReplaceAll(f.Name, `\`, "/"))
-		if name == "." || name == "/" || name == "" || strings.HasPrefix(name, ".") {
-			name = fmt.Sprintf("upload-%d.csv", i+1)
-		}
-		for n := 2; used[strings.ToLower(name)]; n++ {
-			name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(name, filepath.Ext(name)), n, filepath.Ext(name))
-		}
-		used[strings.ToLower(name)] = true
-		names[i] = name
-		if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o600); err != nil {
-			return nil, fmt.Errorf("keep the uploaded file %s: %w", f.Name, err)
-		}
-	}
-	return names, nil
-}
-
-// uploadName maps a saved file's name (or the folder, for problems about
+// uploadName maps a kept file's name (or the folder, for problems about
 // the set of files) back to the name it was uploaded as.
-func uploadName(saved string, names []string, files []UploadFile) string {
-	base := filepath.Base(saved)
-	for i, n := range names {
-		if n == base {
-			return files[i].Name
+func uploadName(kept string, files []UploadFile) string {
+	base := filepath.Base(kept)
+	for _, f := range files {
+		if filepath.Base(f.Path) == base {
+			return f.Name
 		}
 	}
-	if strings.HasPrefix(base, "cybridge-upload-") {
+	if len(files) > 0 && base == filepath.Base(filepath.Dir(files[0].Path)) {
 		return "(upload)"
 	}
 	return base

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -15,6 +17,21 @@ import (
 	"github.com/cybridge/cybridge/directory/csvfile"
 	"github.com/cybridge/cybridge/fixtures"
 )
+
+// upload is an upload of the files (name, data, name, data, …) as the
+// console keeps one: in a folder of its own.
+func upload(t *testing.T, files ...any) Upload {
+	t.Helper()
+	up := Upload{Dir: t.TempDir()}
+	for i := 0; i < len(files); i += 2 {
+		f := UploadFile{Name: files[i].(string), Path: filepath.Join(up.Dir, files[i].(string))}
+		if err := os.WriteFile(f.Path, files[i+1].([]byte), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		up.Files = append(up.Files, f)
+	}
+	return up
+}
 
 // peakHeap runs fn and returns the most heap in use (above what was in
 // use before) that sampling saw while it ran. The collector runs at 5%
@@ -73,7 +90,7 @@ func TestUploadWideFileBounded(t *testing.T) {
 	var pv UploadPreview
 	var err error
 	peak := peakHeap(func() {
-		pv, err = a.PreviewCSV(context.Background(), Upload{Files: []UploadFile{{Name: "user.csv", Data: data}}})
+		pv, err = a.PreviewCSV(context.Background(), upload(t, "user.csv", data))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +115,7 @@ func TestUploadWideFileBounded(t *testing.T) {
 func TestUploadPreviewMasksPasswords(t *testing.T) {
 	a, _ := testApp(t, nil)
 	files := fixtures.CSVExports()
-	var up []UploadFile
+	var up []any
 	for _, name := range []string{"user.csv", "organization.csv", "userOrganizations.csv", "userGroups.csv", "group.csv", "title.csv"} {
 		b, err := fs.ReadFile(files, "english/"+name)
 		if err != nil {
@@ -107,18 +124,19 @@ func TestUploadPreviewMasksPasswords(t *testing.T) {
 		if name == "user.csv" {
 			b = []byte(strings.Replace(string(b), "a.okada;岡田 愛;*;;", "a.okada;岡田 愛;*;UserPw-001-Secret;", 1))
 		}
-		up = append(up, UploadFile{Name: name, Data: b})
+		up = append(up, name, b)
 	}
 	for _, header := range []bool{true, false} {
-		files := up
+		files := slices.Clone(up)
 		if !header {
-			files = append([]UploadFile(nil), up...)
-			for i, f := range files {
-				_, rest, _ := strings.Cut(string(f.Data), "\n")
-				files[i].Data = []byte(rest)
+			for i := 1; i < len(files); i += 2 {
+				_, rest, _ := strings.Cut(string(files[i].([]byte)), "\n")
+				files[i] = []byte(rest)
 			}
 		}
-		pv, err := a.PreviewCSV(context.Background(), Upload{Files: files, Header: &header})
+		in := upload(t, files...)
+		in.Header = &header
+		pv, err := a.PreviewCSV(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}

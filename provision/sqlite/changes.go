@@ -2,37 +2,67 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/provision"
 )
 
-// The per-object change log (table run_changes, migration 0004): every
-// change an applied run made, one row each, written by InsertRun in the
-// apply transaction, so that a run that rolls back leaves none. A person's
-// history reads these rows instead of decompressing every stored plan.
+// The per-person change index (migration 0005): what an applied run
+// changed, found by person and read in order, without a copy of each
+// change.
 //
-// Runs applied before the table existed are filled in once, from their
-// stored plans, in the migration's own transaction (backfillChanges): the
-// upgrade reads each applied run's plan one change at a time, and a
-// database that fails half-way keeps neither the table nor the rows.
+// Decisions, measured on the SPEC §9 first import (205,000 changes; see
+// BENCHMARKS.md): a change's details (fields old → new, flags, reason)
+// are kept once, as the run's stored plan has them, never copied into
+// rows of their own — 0004's run_changes did, and cost 2.5 – 3.5 s of the
+// first apply; the index below costs a few tenths of a second.
+//   - The plan is stored as a series of gzip members, one per
+//     chunkChanges changes (a gzip reader reads the series as one stream,
+//     so every reader of stored plans is unchanged). plan_chunks holds
+//     each member again — the same bytes, not compressed twice; about a
+//     tenth of the plan's JSON — with its first change's position, so
+//     that reading a person's change or a page of the feed decompresses a
+//     few kilobytes, not the run's whole plan.
+//   - change_keys holds only what a search needs (key, kind, display
+//     name, e-mail): one narrow row per change, in a table ordered by run
+//     (a run's rows are appended together and pruned as one range; a
+//     person is looked up in each applied run), written sorted in that
+//     order with multi-row INSERTs through one prepared statement.
+//   - A search is a LIKE over change_keys (login, name, address); no
+//     full-text index, which would cost the apply more than the search
+//     saves at this size.
+//
+// Both are written by InsertRun in the apply transaction, so a change is
+// in the index, and in the feed (ChangesAfter), exactly when its run
+// committed. Runs applied before 0005 are converted once, in the
+// migration's own transaction (backfillIndex): each stored plan is cut
+// into chunks (streamed, never decoded whole) and its rows written.
+
+// chunkChanges is how many changes one chunk of a stored plan holds:
+// reading one change decompresses at most this many (about 120 KB of JSON
+// for the roster's creates).
+const chunkChanges = 256
 
 // ChangeRecord is one applied change with its run.
 type ChangeRecord struct {
 	RunID   int64
+	Seq     int       // the change's position in its run's plan, from 0
 	At      time.Time // when the run that applied it finished
 	Trigger provision.Trigger
 	Change  provision.Change // Data, ObjectID and Link are not kept
 }
 
-// PersonRef is one person the change log knows: the login (a member's or
-// an enrolment's key), the newest display name and e-mail address it
+// PersonRef is one person the change index knows: the login (a member's
+// or an enrolment's key), the newest display name and e-mail address it
 // recorded, and how many changes it holds.
 type PersonRef struct {
 	Login   string
@@ -41,44 +71,145 @@ type PersonRef struct {
 	Changes int
 }
 
-const insertChange = `INSERT INTO run_changes (run_id, seq, target, kind, key, label, email, action, reason, flags, fields)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// planChunk is one chunk of a stored plan: changes first … first+n-1,
+// the gzip member data.
+type planChunk struct {
+	first, n int
+	data     []byte
+}
 
-// writeChanges writes the change-log rows of run id's changes inside q.
-func writeChanges(ctx context.Context, q provision.Querier, id int64, next func() (*provision.Change, error)) error {
-	stmt, err := q.PrepareContext(ctx, insertChange)
-	if err != nil {
-		return fmt.Errorf("record the changes: %w", err)
+// keyRow is a change's row of change_keys.
+type keyRow struct {
+	key, kind, label, email string
+	seq                     int
+}
+
+// keyRowOf is change seq's row.
+func keyRowOf(seq int, c *provision.Change) keyRow {
+	return keyRow{key: c.Key, kind: c.Kind, label: c.Label, email: changeEmail(c), seq: seq}
+}
+
+// chunkWriter gzip-compresses a plan into memory as a series of members,
+// a new one at every mark.
+type chunkWriter struct {
+	buf    bytes.Buffer
+	zw     *gzip.Writer
+	starts []int // the first change and the offset of each chunk
+}
+
+func newChunkWriter() *chunkWriter {
+	w := &chunkWriter{}
+	w.zw, _ = gzip.NewWriterLevel(&w.buf, gzip.BestSpeed) // a valid level: no error
+	return w
+}
+
+func (w *chunkWriter) Write(p []byte) (int, error) { return w.zw.Write(p) }
+
+// mark ends the current member and starts a chunk at change seq.
+func (w *chunkWriter) mark(seq int) error {
+	if err := w.zw.Close(); err != nil {
+		return err
 	}
-	defer stmt.Close()
-	for seq := 0; ; seq++ {
-		c, err := next()
+	w.starts = append(w.starts, seq, w.buf.Len())
+	w.zw.Reset(&w.buf)
+	return nil
+}
+
+// finish ends the last member and returns the bytes and the chunks of a
+// plan of total changes.
+func (w *chunkWriter) finish(total int) ([]byte, []planChunk, error) {
+	if err := w.zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	b := w.buf.Bytes()
+	cs := make([]planChunk, len(w.starts)/2)
+	for i := range cs {
+		first, off := w.starts[2*i], w.starts[2*i+1]
+		next, end := total, len(b)
+		if 2*i+2 < len(w.starts) {
+			next, end = w.starts[2*i+2], w.starts[2*i+3]
+		}
+		cs[i] = planChunk{first: first, n: next - first, data: b[off:end]}
+	}
+	return b, cs, nil
+}
+
+// compressPlan is how runs store a plan: its compact JSON, gzip-compressed
+// (plans of a whole directory are ~100 MB of JSON and compress ~10×), as
+// one gzip member per chunkChanges changes (plus one for the head), with
+// the chunks.
+func compressPlan(p *provision.Plan) ([]byte, []planChunk, error) {
+	w := newChunkWriter()
+	if err := p.EncodeCompactMarked(w, chunkChanges, w.mark); err != nil {
+		return nil, nil, err
+	}
+	return w.finish(len(p.Changes))
+}
+
+// writeIndex writes run id's plan chunks and change_keys rows inside q.
+// The rows are sorted into the table's key order first, so that SQLite
+// appends them; both go in multi-row INSERTs.
+func writeIndex(ctx context.Context, q provision.Querier, id int64, chunks []planChunk, keys []keyRow) error {
+	err := insertRows(ctx, q, "INSERT INTO plan_chunks (run_id, first_seq, n, data) VALUES ", 4, len(chunks),
+		func(i int, args []any) []any {
+			c := chunks[i]
+			return append(args, id, c.first, c.n, c.data)
+		})
+	if err != nil {
+		return fmt.Errorf("record the plan chunks of run %d: %w", id, err)
+	}
+	slices.SortFunc(keys, func(a, b keyRow) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq))
+	})
+	err = insertRows(ctx, q, "INSERT INTO change_keys (run_id, key, seq, kind, label, email) VALUES ", 6, len(keys),
+		func(i int, args []any) []any {
+			k := &keys[i]
+			return append(args, id, k.key, k.seq, k.kind, k.label, k.email)
+		})
+	if err != nil {
+		return fmt.Errorf("record the changes of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// rowsPerInsert is how many rows one INSERT statement writes: per-statement
+// overhead is most of the cost of narrow rows.
+const rowsPerInsert = 128
+
+// insertRows inserts n rows of ncol columns with head ("INSERT … VALUES ")
+// rowsPerInsert at a time, through one prepared statement; row appends
+// row i's values to args.
+func insertRows(ctx context.Context, q provision.Querier, head string, ncol, n int, row func(i int, args []any) []any) error {
+	values := func(rows int) string {
+		one := "(" + strings.TrimSuffix(strings.Repeat("?,", ncol), ",") + ")"
+		return head + strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+	}
+	var stmt *sql.Stmt
+	if n >= rowsPerInsert {
+		var err error
+		if stmt, err = q.PrepareContext(ctx, values(rowsPerInsert)); err != nil {
+			return err
+		}
+		defer stmt.Close()
+	}
+	args := make([]any, 0, rowsPerInsert*ncol)
+	for i := 0; i < n; i += rowsPerInsert {
+		k := min(rowsPerInsert, n-i)
+		args = args[:0]
+		for j := range k {
+			args = row(i+j, args)
+		}
+		var err error
+		if k == rowsPerInsert {
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = q.ExecContext(ctx, values(k), args...)
+		}
 		if err != nil {
 			return err
 		}
-		if c == nil {
-			return nil
-		}
-		flags, fields := "", ""
-		if len(c.Flags) > 0 {
-			b, err := json.Marshal(c.Flags)
-			if err != nil {
-				return err
-			}
-			flags = string(b)
-		}
-		if len(c.Fields) > 0 {
-			b, err := json.Marshal(c.Fields)
-			if err != nil {
-				return err
-			}
-			fields = string(b)
-		}
-		if _, err := stmt.ExecContext(ctx, id, seq, c.Target, c.Kind, c.Key, c.Label, changeEmail(c),
-			string(c.Action), c.Reason, flags, fields); err != nil {
-			return fmt.Errorf("record change %d of run %d: %w", seq+1, id, err)
-		}
 	}
+	return nil
 }
 
 // changeEmail is the e-mail address a change carries: the new value of
@@ -94,22 +225,9 @@ func changeEmail(c *provision.Change) string {
 	return provision.String(f.Old)
 }
 
-// sliceChanges walks cs.
-func sliceChanges(cs []provision.Change) func() (*provision.Change, error) {
-	i := 0
-	return func() (*provision.Change, error) {
-		if i >= len(cs) {
-			return nil, nil
-		}
-		i++
-		return &cs[i-1], nil
-	}
-}
-
-// streamChanges walks the changes of a stored plan (gzip-compressed JSON,
-// or plain) one at a time: the rest of the plan is skipped, and a plan of
-// a whole directory is never decoded whole.
-func streamChanges(b []byte) (func() (*provision.Change, error), error) {
+// planReader reads a stored plan: gzip-compressed (one member or many),
+// or plain JSON.
+func planReader(b []byte) (io.Reader, error) {
 	var r io.Reader = bytes.NewReader(b)
 	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
 		zr, err := gzip.NewReader(r)
@@ -118,52 +236,86 @@ func streamChanges(b []byte) (func() (*provision.Change, error), error) {
 		}
 		r = zr
 	}
-	dec := json.NewDecoder(r)
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("not a plan object")
-	}
-	// Find "changes", skipping every other member.
-	for {
-		if !dec.More() {
-			return sliceChanges(nil), nil // no changes key
-		}
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		if t == "changes" {
-			break
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	t, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if t == nil { // "changes": null
-		return sliceChanges(nil), nil
-	}
-	if t != json.Delim('[') {
-		return nil, fmt.Errorf("plan changes: not a list")
-	}
-	return func() (*provision.Change, error) {
-		if !dec.More() {
-			return nil, nil
-		}
-		var c provision.Change
-		if err := dec.Decode(&c); err != nil {
-			return nil, err
-		}
-		return &c, nil
-	}, nil
+	return r, nil
 }
 
-// backfillChanges fills run_changes from the stored plans of the runs
-// applied before migration 0004, inside its transaction q.
-func backfillChanges(ctx context.Context, q provision.Querier) error {
+// rechunkPlan converts a stored plan of a run applied before 0005 (one
+// gzip member, or plain JSON) into the chunked form, streaming: each
+// change is copied as it was stored and decoded only for its key row.
+func rechunkPlan(b []byte) ([]byte, []planChunk, []keyRow, error) {
+	r, err := planReader(b)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil, nil, fmt.Errorf("not a plan object")
+	}
+	w := newChunkWriter()
+	w.Write([]byte{'{'})
+	var keys []keyRow
+	for n := 0; dec.More(); n++ {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		name, _ := t.(string)
+		if n > 0 {
+			w.Write([]byte{','})
+		}
+		kb, _ := json.Marshal(name)
+		w.Write(append(kb, ':'))
+		var raw json.RawMessage
+		if name != "changes" {
+			if err := dec.Decode(&raw); err != nil {
+				return nil, nil, nil, err
+			}
+			w.Write(raw)
+			continue
+		}
+		if t, err = dec.Token(); err != nil {
+			return nil, nil, nil, err
+		}
+		if t == nil {
+			w.Write([]byte("null"))
+			continue
+		}
+		if t != json.Delim('[') {
+			return nil, nil, nil, fmt.Errorf("plan changes: not a list")
+		}
+		w.Write([]byte{'['})
+		for seq := 0; dec.More(); seq++ {
+			if err := dec.Decode(&raw); err != nil {
+				return nil, nil, nil, err
+			}
+			var c provision.Change
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return nil, nil, nil, fmt.Errorf("change %d: %w", seq+1, err)
+			}
+			if seq > 0 {
+				w.Write([]byte{','})
+			}
+			if seq%chunkChanges == 0 {
+				if err := w.mark(seq); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			w.Write(raw)
+			keys = append(keys, keyRowOf(seq, &c))
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return nil, nil, nil, err
+		}
+		w.Write([]byte{']'})
+	}
+	w.Write([]byte{'}'})
+	out, chunks, err := w.finish(len(keys))
+	return out, chunks, keys, err
+}
+
+// backfillIndex converts the stored plans of the runs applied before
+// migration 0005 and writes their index rows, inside its transaction q.
+func backfillIndex(ctx context.Context, q provision.Querier) error {
 	ids, err := provision.QueryIDs(ctx, q, "SELECT id FROM runs WHERE status = 'applied' AND plan IS NOT NULL ORDER BY id")
 	if err != nil {
 		return err
@@ -173,15 +325,70 @@ func backfillChanges(ctx context.Context, q provision.Querier) error {
 		if err := q.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan); err != nil {
 			return err
 		}
-		next, err := streamChanges(plan)
+		out, chunks, keys, err := rechunkPlan(plan)
 		if err != nil {
 			return fmt.Errorf("run %d plan: %w", id, err)
 		}
-		if err := writeChanges(ctx, q, id, next); err != nil {
+		if _, err := q.ExecContext(ctx, "UPDATE runs SET plan = ? WHERE id = ?", out, id); err != nil {
 			return fmt.Errorf("run %d plan: %w", id, err)
+		}
+		if err := writeIndex(ctx, q, id, chunks, keys); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// readChunk decodes chunk c of run id's stored plan.
+func readChunk(id int64, c planChunk) ([]provision.Change, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(c.data))
+	if err != nil {
+		return nil, fmt.Errorf("read run %d's changes from %d: %w", id, c.first+1, err)
+	}
+	// The chunk is the changes' JSON, separated by commas, as in the
+	// plan's list: read as the list's first n elements.
+	dec := json.NewDecoder(io.MultiReader(strings.NewReader("["), zr))
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	out := make([]provision.Change, c.n)
+	for i := range out {
+		if err := dec.Decode(&out[i]); err != nil {
+			return nil, fmt.Errorf("read run %d's change %d: %w", id, c.first+i+1, err)
+		}
+		out[i].Data, out[i].ObjectID, out[i].Link = nil, "", nil
+	}
+	return out, nil
+}
+
+// chunkReader reads changes of stored plans by position, keeping the
+// chunk read last (a run's changes to one person are often in one chunk).
+type chunkReader struct {
+	q       provision.Querier
+	run     int64
+	chunk   planChunk
+	changes []provision.Change
+}
+
+// change returns change seq of run id's plan.
+func (r *chunkReader) change(ctx context.Context, id int64, seq int) (provision.Change, error) {
+	if r.changes == nil || r.run != id || seq < r.chunk.first || seq >= r.chunk.first+r.chunk.n {
+		var c planChunk
+		err := r.q.QueryRowContext(ctx, `SELECT first_seq, n, data FROM plan_chunks
+WHERE run_id = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1`, id, seq).Scan(&c.first, &c.n, &c.data)
+		if err != nil {
+			return provision.Change{}, fmt.Errorf("find run %d's change %d: %w", id, seq+1, err)
+		}
+		cs, err := readChunk(id, c)
+		if err != nil {
+			return provision.Change{}, err
+		}
+		r.run, r.chunk, r.changes = id, c, cs
+	}
+	if seq-r.chunk.first >= len(r.changes) {
+		return provision.Change{}, fmt.Errorf("run %d has no change %d", id, seq+1)
+	}
+	return r.changes[seq-r.chunk.first], nil
 }
 
 // likePattern is s as a LIKE pattern matching any text that contains it
@@ -200,7 +407,12 @@ func kindsIn(kinds []string) (string, []any) {
 	return "kind IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + ")", args
 }
 
-// People returns the people of the change log whose login, a display
+// personRows selects a person's rows by run: change_keys is ordered by
+// run, so a key is looked up in each applied run (runs are few; an
+// applied run's rows are many).
+const personRows = `run_id IN (SELECT id FROM runs WHERE status = 'applied') AND key = ?`
+
+// People returns the people of the change index whose login, a display
 // name or an e-mail address it recorded contains query (case-insensitive
 // for ASCII letters), among the changes of the given kinds (the kinds
 // whose key is a login), by login; at most limit, and how many matched.
@@ -209,80 +421,189 @@ func (s *Store) People(ctx context.Context, kinds []string, query string, limit 
 	if len(kinds) == 0 || strings.TrimSpace(query) == "" {
 		return nil, 0, nil
 	}
-	in, args := kindsIn(kinds)
+	in, kargs := kindsIn(kinds)
 	pat := likePattern(strings.TrimSpace(query))
-	args = append(args, pat, pat, pat)
-	// The newest name and address of each login: its row with the highest
-	// id (and a non-empty address, for the address).
-	rows, err := s.ro.QueryContext(ctx, `WITH hits AS (
-  SELECT DISTINCT key FROM run_changes WHERE `+in+` AND (key LIKE ? ESCAPE '\' OR label LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')
-), mine AS (
-  SELECT c.* FROM run_changes c JOIN hits h ON c.key = h.key WHERE c.`+in+`
-)
-SELECT m.key,
-  (SELECT label FROM mine x WHERE x.key = m.key AND x.label <> '' ORDER BY x.id DESC LIMIT 1),
-  (SELECT email FROM mine x WHERE x.key = m.key AND x.email <> '' ORDER BY x.id DESC LIMIT 1),
-  count(*)
-FROM mine m GROUP BY m.key ORDER BY m.key`, append(args, args[:len(kinds)]...)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search the change log: %w", err)
-	}
-	defer rows.Close()
 	var out []PersonRef
 	total := 0
-	for rows.Next() {
-		var p PersonRef
-		var name, email *string
-		if err := rows.Scan(&p.Login, &name, &email, &p.Changes); err != nil {
-			return nil, 0, fmt.Errorf("search the change log: %w", err)
+	err := s.View(ctx, func(q provision.Querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT DISTINCT key FROM change_keys WHERE `+in+
+			` AND (key LIKE ? ESCAPE '\' OR label LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\') ORDER BY key`,
+			append(kargs, pat, pat, pat)...)
+		if err != nil {
+			return err
 		}
-		if name != nil {
-			p.Name = *name
+		var logins []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return err
+			}
+			total++
+			if len(logins) < limit {
+				logins = append(logins, k)
+			}
 		}
-		if email != nil {
-			p.Email = *email
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		total++
-		if len(out) < limit {
+		for _, login := range logins {
+			p, err := personRef(ctx, q, in, kargs, login)
+			if err != nil {
+				return err
+			}
 			out = append(out, p)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search the change index: %w", err)
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
-// PersonChanges returns the newest changes (at most limit) the change log
-// holds for login among the given kinds: newest run first, in plan order
-// within a run.
+// personRef is login's newest name and address and change count.
+func personRef(ctx context.Context, q provision.Querier, in string, kargs []any, login string) (PersonRef, error) {
+	p := PersonRef{Login: login}
+	rows, err := q.QueryContext(ctx, `SELECT label, email FROM change_keys WHERE `+personRows+` AND `+in+
+		` ORDER BY run_id DESC, seq DESC`, append([]any{login}, kargs...)...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var label, email string
+		if err := rows.Scan(&label, &email); err != nil {
+			return p, err
+		}
+		p.Changes++
+		if p.Name == "" {
+			p.Name = label
+		}
+		if p.Email == "" {
+			p.Email = email
+		}
+	}
+	return p, rows.Err()
+}
+
+// PersonChanges returns the newest changes (at most limit) the change
+// index holds for login among the given kinds: newest run first, in plan
+// order within a run.
 func (s *Store) PersonChanges(ctx context.Context, kinds []string, login string, limit int) ([]ChangeRecord, error) {
-	in, args := kindsIn(kinds)
-	rows, err := s.ro.QueryContext(ctx, `SELECT c.run_id, r.finished_at, r.triggered_by, c.target, c.kind, c.key, c.label, c.action, c.reason, c.flags, c.fields
-FROM run_changes c JOIN runs r ON r.id = c.run_id
-WHERE c.key = ? AND c.`+in+` ORDER BY c.run_id DESC, c.seq LIMIT ?`, append(append([]any{login}, args...), limit)...)
+	in, kargs := kindsIn(kinds)
+	var out []ChangeRecord
+	err := s.View(ctx, func(q provision.Querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT c.run_id, c.seq, r.finished_at, r.triggered_by
+FROM change_keys c JOIN runs r ON r.id = c.run_id
+WHERE c.`+personRows+` AND c.`+in+` ORDER BY c.run_id DESC, c.seq LIMIT ?`, append(append([]any{login}, kargs...), limit)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var rec ChangeRecord
+			var at int64
+			var trig string
+			if err := rows.Scan(&rec.RunID, &rec.Seq, &at, &trig); err != nil {
+				rows.Close()
+				return err
+			}
+			rec.At, rec.Trigger = fromMillis(at), provision.Trigger(trig)
+			out = append(out, rec)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		cr := chunkReader{q: q}
+		for i := range out {
+			if out[i].Change, err = cr.change(ctx, out[i].RunID, out[i].Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read the changes of %s: %w", login, err)
 	}
-	defer rows.Close()
-	var out []ChangeRecord
-	for rows.Next() {
-		var rec ChangeRecord
-		var at int64
-		var trig, action, flags, fields string
-		c := &rec.Change
-		if err := rows.Scan(&rec.RunID, &at, &trig, &c.Target, &c.Kind, &c.Key, &c.Label, &action, &c.Reason, &flags, &fields); err != nil {
-			return nil, fmt.Errorf("read the changes of %s: %w", login, err)
-		}
-		rec.At, rec.Trigger, c.Action = fromMillis(at), provision.Trigger(trig), provision.Action(action)
-		if flags != "" {
-			if err := json.Unmarshal([]byte(flags), &c.Flags); err != nil {
-				return nil, fmt.Errorf("run %d change flags: %w", rec.RunID, err)
-			}
-		}
-		if fields != "" {
-			if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
-				return nil, fmt.Errorf("run %d change fields: %w", rec.RunID, err)
-			}
-		}
-		out = append(out, rec)
+	return out, nil
+}
+
+// FeedCursor is a position in the feed of applied changes: after change
+// Seq (from 0) of run Run. The zero cursor is the start.
+type FeedCursor struct {
+	Run int64
+	Seq int
+}
+
+// next is the cursor after rec.
+func cursorAfter(rec ChangeRecord) FeedCursor { return FeedCursor{Run: rec.RunID, Seq: rec.Seq} }
+
+// ChangesAfter returns the applied changes after cursor, in order (by
+// run, then in plan order), at most limit, and the cursor after the last
+// one returned (after itself when there are none). Reading again from the
+// returned cursor continues exactly where this read stopped: a run is in
+// the feed as a whole once it committed, never in part, and a change's
+// position never moves. Runs pruned by history.days are gone from it.
+func (s *Store) ChangesAfter(ctx context.Context, after FeedCursor, limit int) ([]ChangeRecord, FeedCursor, error) {
+	next := after
+	if limit < 1 {
+		return nil, next, nil
 	}
-	return out, rows.Err()
+	var out []ChangeRecord
+	err := s.View(ctx, func(q provision.Querier) error {
+		type chunkAt struct {
+			run     int64
+			at      int64
+			trigger string
+			c       planChunk
+		}
+		// The chunks that hold the next limit changes: at most
+		// limit/chunkChanges + 2 of them (the first one in part).
+		rows, err := q.QueryContext(ctx, `SELECT c.run_id, r.finished_at, r.triggered_by, c.first_seq, c.n, c.data
+FROM plan_chunks c JOIN runs r ON r.id = c.run_id
+WHERE c.run_id > ? OR (c.run_id = ? AND c.first_seq + c.n > ?) ORDER BY c.run_id, c.first_seq LIMIT ?`,
+			after.Run, after.Run, after.Seq+1, limit/chunkChanges+2)
+		if err != nil {
+			return err
+		}
+		var chunks []chunkAt
+		for rows.Next() {
+			var ch chunkAt
+			if err := rows.Scan(&ch.run, &ch.at, &ch.trigger, &ch.c.first, &ch.c.n, &ch.c.data); err != nil {
+				rows.Close()
+				return err
+			}
+			chunks = append(chunks, ch)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, ch := range chunks {
+			cs, err := readChunk(ch.run, ch.c)
+			if err != nil {
+				return err
+			}
+			for i, c := range cs {
+				seq := ch.c.first + i
+				if ch.run == after.Run && seq <= after.Seq {
+					continue
+				}
+				if len(out) == limit {
+					return nil
+				}
+				out = append(out, ChangeRecord{RunID: ch.run, Seq: seq, At: fromMillis(ch.at), Trigger: provision.Trigger(ch.trigger), Change: c})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, after, fmt.Errorf("read the applied changes: %w", err)
+	}
+	if len(out) > 0 {
+		next = cursorAfter(out[len(out)-1])
+	}
+	return out, next, nil
 }

@@ -1,15 +1,12 @@
 package sqlite
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/cybridge/cybridge/internal/msg"
-	"io"
 	"strings"
 	"time"
 
@@ -17,7 +14,7 @@ import (
 )
 
 // InsertRun records a run (with its plan as JSON) and returns its id; an
-// applied run's changes are written to the change log too.
+// applied run's changes are written to the change index too.
 func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision.Run) (int64, error) {
 	summary := r.Summary
 	if summary == nil {
@@ -28,12 +25,13 @@ func (s *Store) InsertRun(ctx context.Context, q provision.Querier, r *provision
 		return 0, err
 	}
 	var plan any
+	var chunks []planChunk
 	if r.Plan != nil {
-		b, err := compressPlan(r.Plan)
+		b, cs, err := compressPlan(r.Plan)
 		if err != nil {
 			return 0, fmt.Errorf("encode the plan: %w", err)
 		}
-		plan = b
+		plan, chunks = b, cs
 	}
 	var code, text, params, texts string
 	if r.Error != nil {
@@ -58,10 +56,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	if err != nil {
 		return 0, err
 	}
-	// An applied run's changes go to the change log in the same
+	// An applied run's changes go to the change index in the same
 	// transaction (see changes.go): a rolled-back apply leaves no rows.
 	if (r.Status == provision.StatusApplied || r.Status == provision.StatusPartial) && r.Plan != nil {
-		if err := writeChanges(ctx, q, id, sliceChanges(r.Plan.Changes)); err != nil {
+		keys := make([]keyRow, len(r.Plan.Changes))
+		for i := range r.Plan.Changes {
+			keys[i] = keyRowOf(i, &r.Plan.Changes[i])
+		}
+		if err := writeIndex(ctx, q, id, chunks, keys); err != nil {
 			return 0, err
 		}
 	}
@@ -263,35 +265,12 @@ func (s *Store) GetRunHead(ctx context.Context, id int64) (*provision.Run, error
 	return r, nil
 }
 
-// compressPlan is how runs store a plan: its compact JSON, gzip-compressed
-// (plans of a whole directory are ~100 MB of JSON and compress ~10×), and
-// streamed so that the JSON is never held whole in memory.
-func compressPlan(p *provision.Plan) ([]byte, error) {
-	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.EncodeCompact(zw); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
 // decompressPlan reads a stored plan (gzip-compressed JSON; plain JSON is
 // read too).
 func decompressPlan(b []byte) (*provision.Plan, error) {
-	var r io.Reader = bytes.NewReader(b)
-	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			return nil, err
-		}
-		defer zr.Close()
-		r = zr
+	r, err := planReader(b)
+	if err != nil {
+		return nil, err
 	}
 	var p provision.Plan
 	if err := json.NewDecoder(r).Decode(&p); err != nil {

@@ -322,11 +322,13 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // afterMigration is the part of a migration SQL cannot do, run in its
-// transaction: 0004 fills the change log from the stored plans.
+// transaction: 0005 cuts the stored plans of applied runs into chunks and
+// writes their change index. (0004 filled its change log from the stored
+// plans too; 0005 drops that table, so its fill is no longer done.)
 func afterMigration(ctx context.Context, q provision.Querier, version int) error {
 	switch version {
-	case 4:
-		return backfillChanges(ctx, q)
+	case 5:
+		return backfillIndex(ctx, q)
 	}
 	return nil
 }

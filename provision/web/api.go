@@ -220,7 +220,8 @@ type csvResultJSON struct {
 // plan at once when it has no errors.
 func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 	s.api(func(r *http.Request) (reply, error) {
-		up, err := s.readUpload(w, r)
+		up, form, remove, err := s.readUpload(w, r)
+		defer remove()
 		if err != nil {
 			return reply{}, err
 		}
@@ -236,8 +237,8 @@ func (s *Server) apiCSV(w http.ResponseWriter, r *http.Request) {
 			}
 			return reply{Status: http.StatusBadRequest, Body: out}, nil
 		}
-		if apply, _ := strconv.ParseBool(r.FormValue("apply")); apply && pv.Run != nil {
-			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: r.FormValue("allow_deletes") == "true"})
+		if apply, _ := strconv.ParseBool(form.Get("apply")); apply && pv.Run != nil {
+			run, err := s.o.Backend.ApplyPlan(r.Context(), ApplyRequest{RunID: pv.Run.ID, Trigger: provision.TriggerCSVUpload, AllowDeletes: form.Get("allow_deletes") == "true"})
 			if err != nil {
 				return reply{}, err
 			}

@@ -229,6 +229,17 @@ func TestAPICSVUpload(t *testing.T) {
 	if out.Applied == nil || out.Applied.Trigger != provision.TriggerCSVUpload || out.Applied.Status != "applied" {
 		t.Errorf("applied = %+v", out.Applied)
 	}
+	// The fields may come in the URL's query too.
+	qbody, qtype := multipartBody(t, map[string][]byte{"user.csv": users}, nil)
+	st, _, body = e.do("POST", "/api/v1/csv?apply=true&encoding=ebcdic", qbody, map[string]string{"Content-Type": qtype, "Authorization": "Bearer " + testToken})
+	if st != http.StatusBadRequest || !strings.Contains(body, "ebcdic") {
+		t.Errorf("encoding in the query = %d %s", st, body)
+	}
+	qbody, qtype = multipartBody(t, map[string][]byte{"user.csv": users}, nil)
+	st, _, body = e.do("POST", "/api/v1/csv?apply=true", qbody, map[string]string{"Content-Type": qtype, "Authorization": "Bearer " + testToken})
+	if st != 200 || !strings.Contains(body, `"applied"`) {
+		t.Errorf("apply in the query = %d %s", st, body)
+	}
 	st, body = send(map[string][]byte{"user.csv": []byte("login,name\nsato,BAD\n")}, map[string]string{"apply": "true"})
 	if st != http.StatusBadRequest || !strings.Contains(body, `"line": 2`) || strings.Contains(body, `"applied"`) {
 		t.Errorf("upload with a bad line = %d %s", st, body)

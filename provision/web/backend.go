@@ -216,18 +216,22 @@ type ApplyRequest struct {
 	AllowDeletes bool
 }
 
-// CSVUpload is one upload of cybozu.com CSV exports.
+// CSVUpload is one upload of cybozu.com CSV exports, streamed to disk:
+// Dir is a private folder that holds the uploaded files and nothing else,
+// removed by the server when the request ends.
 type CSVUpload struct {
+	Dir       string
 	Files     []CSVFile
 	Encoding  string // one of csvfile.Encodings
 	Separator string // one of csvfile.Separators
 	Header    *bool  // the first row holds column names; nil detects it
 }
 
-// CSVFile is one uploaded file.
+// CSVFile is one uploaded file: the name it was uploaded as, and where it
+// is (in CSVUpload.Dir, under a safe name of its own).
 type CSVFile struct {
 	Name string
-	Data []byte
+	Path string
 }
 
 // CSVPreview is what an upload would do.

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -33,6 +35,9 @@ type fakeBackend struct {
 	// hold, when set, keeps every started job running until it is closed.
 	hold       chan struct{}
 	deliveries []Notification // newest last
+	// uploaded are the files PreviewCSV saw: path, its mode and its
+	// folder's.
+	uploaded []string
 }
 
 // codedErr is a backend error of the fake: the kind by the code, as the
@@ -312,7 +317,17 @@ func (f *fakeBackend) PreviewCSV(_ context.Context, up CSVUpload) (CSVPreview, e
 	f.call(fmt.Sprintf("csv %d %s %s %s", len(up.Files), up.Encoding, up.Separator, header))
 	var pv CSVPreview
 	for _, file := range up.Files {
-		lines := strings.Split(strings.TrimSpace(string(file.Data)), "\n")
+		data, err := os.ReadFile(file.Path)
+		if err != nil {
+			return pv, err
+		}
+		fi, err := os.Stat(file.Path)
+		di, derr := os.Stat(up.Dir)
+		if err != nil || derr != nil || filepath.Dir(file.Path) != up.Dir {
+			return pv, fmt.Errorf("upload %s not in %s: %v %v", file.Path, up.Dir, err, derr)
+		}
+		f.uploaded = append(f.uploaded, fmt.Sprintf("%s %v %v", file.Path, fi.Mode().Perm(), di.Mode().Perm()))
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 		fp := CSVFilePreview{Name: file.Name, Kind: "users", Encoding: "utf-8", Total: len(lines),
 			PasswordsMasked: strings.Contains(lines[0], "password")}
 		for i, l := range lines {

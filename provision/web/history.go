@@ -18,6 +18,9 @@ type History interface {
 	// most limit entries each (a default when limit < 1). A query that
 	// matches nobody is a report with no people, not an error.
 	PersonHistory(ctx context.Context, query string, limit int) (history.Report, error)
+	// Changes reads the feed of applied changes after the cursor after
+	// ("" = the start), at most limit (a default when limit < 1).
+	Changes(ctx context.Context, after string, limit int) (history.Feed, error)
 }
 
 // historyData is the /history page: the search, and its report once a
@@ -59,6 +62,22 @@ func (s *Server) apiHistory(r *http.Request) (reply, error) {
 	}
 	rep, err := s.o.Backend.PersonHistory(r.Context(), q, limit)
 	return ok(rep), err
+}
+
+// apiChanges answers GET /api/v1/changes?after=CURSOR[&limit=N]: the
+// applied changes after the cursor, in order, and the cursor to read
+// after next (see package history).
+func (s *Server) apiChanges(r *http.Request) (reply, error) {
+	limit := 0
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return reply{}, invalid("api.history_limit", msg.Params{"limit": v})
+		}
+		limit = n
+	}
+	feed, err := s.o.Backend.Changes(r.Context(), r.URL.Query().Get("after"), limit)
+	return ok(feed), err
 }
 
 // HistoryWho, HistoryWhat and HistoryDetail are a history entry's texts in

@@ -127,3 +127,62 @@ func TestRosterAndEnrolmentPagesLinkTheHistory(t *testing.T) {
 		}
 	}
 }
+
+// Changes of the fake: three changes in two runs, read after a cursor.
+func (f *fakeBackend) Changes(_ context.Context, after string, limit int) (history.Feed, error) {
+	all := []history.FeedChange{
+		{Cursor: "1-0", RunID: 1, Trigger: provision.TriggerCLI, Change: provision.Change{Target: "safety", Kind: "member", Action: provision.Create, Key: "yamada"}},
+		{Cursor: "1-1", RunID: 1, Trigger: provision.TriggerCLI, Change: provision.Change{Target: "calendar", Kind: "enrolment", Action: provision.Create, Key: "yamada"}},
+		{Cursor: "2-0", RunID: 2, Trigger: provision.TriggerSchedule, Change: provision.Change{Target: "safety", Kind: "member", Action: provision.Update, Key: "yamada"}},
+	}
+	if _, _, ok := history.ParseCursor(after); !ok {
+		return history.Feed{}, &codedErr{"invalid_input", "not a cursor"}
+	}
+	if limit < 1 {
+		limit = 2
+	}
+	feed := history.Feed{After: after, Changes: []history.FeedChange{}, Next: after}
+	for _, c := range all {
+		if after == "" || c.Cursor > after {
+			if len(feed.Changes) == limit {
+				feed.More = true
+				break
+			}
+			feed.Changes = append(feed.Changes, c)
+			feed.Next = c.Cursor
+		}
+	}
+	return feed, nil
+}
+
+// GET /api/v1/changes reads the feed page by page, following next.
+func TestChangesAPI(t *testing.T) {
+	e := newTestEnv(t)
+	var got []string
+	after := ""
+	for range 5 {
+		st, body := e.api("GET", "/api/v1/changes?limit=1&after="+after, nil)
+		if st != 200 {
+			t.Fatalf("GET /api/v1/changes = %d %s", st, body)
+		}
+		var feed history.Feed
+		if err := json.Unmarshal([]byte(body), &feed); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range feed.Changes {
+			got = append(got, c.Cursor+" "+c.Change.Key+" "+string(c.Change.Action))
+		}
+		after = feed.Next
+		if !feed.More {
+			break
+		}
+	}
+	if diff := cmp.Diff([]string{"1-0 yamada create", "1-1 yamada create", "2-0 yamada update"}, got); diff != "" {
+		t.Errorf("feed (-want +got):\n%s", diff)
+	}
+	for q, want := range map[string]int{"/api/v1/changes?limit=0": 400, "/api/v1/changes?after=x": 400, "/api/v1/changes": 200} {
+		if st, body := e.api("GET", q, nil); st != want {
+			t.Errorf("GET %s = %d %s; want %d", q, st, body, want)
+		}
+	}
+}

@@ -70,6 +70,7 @@ func routeRules() map[string]rule {
 		"GET /api/v1/runs":                         v,
 		"POST /api/v1/runs":                        o(access.ActionRun),
 		"GET /api/v1/runs/{id}":                    v,
+		"GET /api/v1/changes":                      v,
 		"GET /api/v1/jobs":                         v,
 		"GET /api/v1/jobs/{id}":                    v,
 		"POST /api/v1/jobs/{id}/cancel":            o(access.ActionCancel),

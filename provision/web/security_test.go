@@ -1,8 +1,11 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +302,60 @@ func TestNoSecretInResponses(t *testing.T) {
 	check("API check", body)
 	_, _, flashPage := e.get("/calendar/suzuki")
 	check("flash after check", flashPage)
+}
+
+// uploadsLeft lists what is left in the server's upload folder.
+func uploadsLeft(t *testing.T, s *Server) []string {
+	t.Helper()
+	var left []string
+	filepath.WalkDir(s.o.UploadDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && path != s.o.UploadDir && !strings.HasPrefix(d.Name(), "cybridge-uploads-") {
+			left = append(left, path)
+		}
+		return nil
+	})
+	return left
+}
+
+// An upload is streamed to a file of its own (mode 0600, in a folder of
+// mode 0700) that is gone when the request ends, whether the upload was
+// read, cut off at the size cap or refused; Close removes the folder, and
+// an upload after it is refused (F6).
+func TestUploadStreamedToPrivateFiles(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	body, ctype := multipartBody(t, map[string][]byte{"user.csv": []byte("login,name\nsato,佐藤\n")}, map[string]string{"encoding": "utf-8"})
+	if st, _, page := e.do("POST", "/upload", body, map[string]string{"Content-Type": ctype}); st != http.StatusOK {
+		t.Fatalf("upload = %d: %s", st, page)
+	}
+	if len(e.backend.uploaded) != 1 || !strings.HasSuffix(e.backend.uploaded[0], "user.csv -rw------- -rwx------") {
+		t.Errorf("the backend saw %q, want user.csv with mode 0600 in a folder of mode 0700", e.backend.uploaded)
+	}
+	big := []byte(strings.Repeat("a,b,c\n", (2<<20)/6))
+	for _, path := range []string{"/upload", "/api/v1/csv"} {
+		body, ctype := multipartBody(t, map[string][]byte{"user.csv": big}, nil)
+		hdr := map[string]string{"Content-Type": ctype, "Authorization": "Bearer " + testToken}
+		if st, _, _ := e.do("POST", path, body, hdr); st != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s of 2 MB = %d; want 413", path, st)
+		}
+		body, ctype = multipartBody(t, map[string][]byte{"user.csv": []byte("x\n")}, map[string]string{"header": "maybe"})
+		hdr["Content-Type"] = ctype
+		if st, _, _ := e.do("POST", path, body, hdr); st != http.StatusBadRequest {
+			t.Errorf("%s with header=maybe = %d; want 400", path, st)
+		}
+	}
+	if left := uploadsLeft(t, e.server); len(left) > 0 {
+		t.Errorf("left after the requests: %q", left)
+	}
+	if err := e.server.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := os.ReadDir(e.server.o.UploadDir); err != nil || len(entries) > 0 {
+		t.Errorf("after Close: %v, %v", entries, err)
+	}
+	body, ctype = multipartBody(t, map[string][]byte{"user.csv": []byte("x\n")}, nil)
+	// Unavailable, as the error model's table says (502), with the code.
+	if st, _, page := e.do("POST", "/api/v1/csv", body, map[string]string{"Content-Type": ctype, "Authorization": "Bearer " + testToken}); st != http.StatusBadGateway || !strings.Contains(page, `"`+CodeShuttingDown+`"`) {
+		t.Errorf("an upload after Close = %d %s; want 502 shutting_down", st, page)
+	}
 }

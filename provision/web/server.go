@@ -57,6 +57,9 @@ type Options struct {
 	// requests may give as Host (console.allowed_hosts and the host of
 	// console.base_url); any other gets 421 (DNS rebinding).
 	AllowedHosts []string
+	// UploadDir is where CSV uploads are streamed to, in a private folder
+	// of the server's own (the system's temporary folder when "").
+	UploadDir string
 	// BodyTimeout bounds reading a request body, UploadTimeout a CSV
 	// upload's (DefaultBodyTimeout, DefaultUploadTimeout when zero).
 	BodyTimeout, UploadTimeout time.Duration
@@ -100,6 +103,8 @@ type Server struct {
 	// compare checks a password against its hash (bcrypt; a test counts
 	// the calls).
 	compare func(hash, password []byte) error
+	// uploads is where CSV uploads are streamed to.
+	uploads *uploadRoot
 }
 
 // New builds the server.
@@ -143,10 +148,16 @@ func New(o Options) (*Server, error) {
 		rules:         routeRules(),
 		bcrypt:        make(chan struct{}, bcryptSlots),
 		compare:       bcrypt.CompareHashAndPassword,
+		uploads:       &uploadRoot{parent: o.UploadDir},
 	}
 	s.handler = s.routes()
 	return s, nil
 }
+
+// Close removes the folder uploads are streamed to, with whatever a
+// request cut off at shutdown left in it; uploads after it fail. Call it
+// once the HTTP server has shut down.
+func (s *Server) Close() error { return s.uploads.close() }
 
 // ServeHTTP serves the console and the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -227,6 +238,7 @@ func (s *Server) routes() http.Handler {
 	api("POST /api/v1/enrolments/{login}/{action}", s.apiEnrolmentAction)
 	api("GET /api/v1/history", s.apiHistory)
 	api("GET /api/v1/audit", s.apiAudit)
+	api("GET /api/v1/changes", s.apiChanges)
 	api("/api/", func(r *http.Request) (reply, error) {
 		return reply{}, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "api.no_endpoint", Params: msg.Params{"path": r.URL.Path}}
 	})

@@ -41,7 +41,7 @@ func newTestEnv(t *testing.T, opts ...func(*Options)) *testEnv {
 	o := Options{
 		Backend: b, PasswordHash: hash, APIToken: secret.Secret(testToken),
 		UploadLimit: 1 << 20, Location: time.UTC, Version: "test",
-		Redactor: secret.NewRedactor(testPassword, testToken),
+		Redactor: secret.NewRedactor(testPassword, testToken), UploadDir: t.TempDir(),
 	}
 	for _, f := range opts {
 		f(&o)
@@ -51,7 +51,7 @@ func newTestEnv(t *testing.T, opts ...func(*Options)) *testEnv {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { srv.Close(); s.Close() })
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &testEnv{t: t, srv: srv, server: s, backend: b, client: c}
