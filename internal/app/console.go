@@ -6,6 +6,7 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/health"
+	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -20,13 +21,15 @@ import (
 type Console struct {
 	app   *App
 	sched *schedule.Scheduler
+	// plans are the plan indexes of the runs looked at last.
+	plans *planindex.Cache
 }
 
 var _ web.Backend = (*Console)(nil)
 
 // NewConsole adapts a and the scheduler running a.Scheduled().
 func NewConsole(a *App, sched *schedule.Scheduler) *Console {
-	return &Console{app: a, sched: sched}
+	return &Console{app: a, sched: sched, plans: planindex.NewCache(PlanCacheBytes)}
 }
 
 // --- runs ---

@@ -106,10 +106,18 @@ func sliceChanges(cs []provision.Change) func() (*provision.Change, error) {
 	}
 }
 
-// streamChanges walks the changes of a stored plan (gzip-compressed JSON,
-// or plain) one at a time: the rest of the plan is skipped, and a plan of
-// a whole directory is never decoded whole.
-func streamChanges(b []byte) (func() (*provision.Change, error), error) {
+// planStream reads a stored plan (gzip-compressed JSON, or plain) one
+// change at a time: a plan of a whole directory is never decoded whole.
+// The other members are kept raw and decoded by Head once the changes
+// are read.
+type planStream struct {
+	dec  *json.Decoder
+	head map[string]json.RawMessage
+	list bool // inside the changes list
+}
+
+// openPlan reads b up to its first change.
+func openPlan(b []byte) (*planStream, error) {
 	var r io.Reader = bytes.NewReader(b)
 	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
 		zr, err := gzip.NewReader(r)
@@ -118,47 +126,75 @@ func streamChanges(b []byte) (func() (*provision.Change, error), error) {
 		}
 		r = zr
 	}
-	dec := json.NewDecoder(r)
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	p := &planStream{dec: json.NewDecoder(r), head: map[string]json.RawMessage{}}
+	if t, err := p.dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("not a plan object")
 	}
-	// Find "changes", skipping every other member.
-	for {
-		if !dec.More() {
-			return sliceChanges(nil), nil // no changes key
-		}
-		t, err := dec.Token()
+	return p, p.members()
+}
+
+// members reads members up to the changes list (entering it) or the end
+// of the plan.
+func (p *planStream) members() error {
+	for p.dec.More() {
+		t, err := p.dec.Token()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if t == "changes" {
-			break
+		key, _ := t.(string)
+		if key == "changes" {
+			if t, err = p.dec.Token(); err != nil {
+				return err
+			}
+			if t == nil { // "changes": null
+				continue
+			}
+			if t != json.Delim('[') {
+				return fmt.Errorf("plan changes: not a list")
+			}
+			p.list = true
+			return nil
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
+		var v json.RawMessage
+		if err := p.dec.Decode(&v); err != nil {
+			return err
 		}
+		p.head[key] = v
 	}
-	t, err := dec.Token()
+	return nil
+}
+
+// Next returns the next change, nil after the last.
+func (p *planStream) Next() (*provision.Change, error) {
+	if !p.list {
+		return nil, nil
+	}
+	if !p.dec.More() {
+		if _, err := p.dec.Token(); err != nil { // ]
+			return nil, err
+		}
+		p.list = false
+		return nil, p.members()
+	}
+	var c provision.Change
+	if err := p.dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Head decodes the plan without its changes; call it after Next returned
+// nil.
+func (p *planStream) Head() (*provision.Plan, error) {
+	b, err := json.Marshal(p.head)
 	if err != nil {
 		return nil, err
 	}
-	if t == nil { // "changes": null
-		return sliceChanges(nil), nil
+	var plan provision.Plan
+	if err := json.Unmarshal(b, &plan); err != nil {
+		return nil, err
 	}
-	if t != json.Delim('[') {
-		return nil, fmt.Errorf("plan changes: not a list")
-	}
-	return func() (*provision.Change, error) {
-		if !dec.More() {
-			return nil, nil
-		}
-		var c provision.Change
-		if err := dec.Decode(&c); err != nil {
-			return nil, err
-		}
-		return &c, nil
-	}, nil
+	return &plan, nil
 }
 
 // backfillChanges fills run_changes from the stored plans of the runs
@@ -173,11 +209,11 @@ func backfillChanges(ctx context.Context, q provision.Querier) error {
 		if err := q.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan); err != nil {
 			return err
 		}
-		next, err := streamChanges(plan)
+		ps, err := openPlan(plan)
 		if err != nil {
 			return fmt.Errorf("run %d plan: %w", id, err)
 		}
-		if err := writeChanges(ctx, q, id, next); err != nil {
+		if err := writeChanges(ctx, q, id, ps.Next); err != nil {
 			return fmt.Errorf("run %d plan: %w", id, err)
 		}
 	}

@@ -229,7 +229,7 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 	var plan []byte
 	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+", plan FROM runs WHERE id = ?", id), &plan)
 	if err == sql.ErrNoRows {
-		return nil, &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
+		return nil, runNotFound(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", id, err)
@@ -242,6 +242,63 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*provision.Run, error) {
 		r.Plan = p
 	}
 	return r, nil
+}
+
+// RunHead returns one run without its plan, or an error with code
+// not_found.
+func (s *Store) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE id = ?", id))
+	if err == sql.ErrNoRows {
+		return nil, runNotFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// runNotFound is the not_found error of run id.
+func runNotFound(id int64) error {
+	return &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
+}
+
+// ReadPlan reads run id's stored plan one change at a time, calling each
+// with every change in plan order, and returns the plan without its
+// changes; nil when the run has no plan. The plan is never decoded whole
+// (a whole directory's is ~100 MB of JSON).
+func (s *Store) ReadPlan(ctx context.Context, id int64, each func(*provision.Change) error) (*provision.Plan, error) {
+	var plan []byte
+	err := s.ro.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan)
+	if err == sql.ErrNoRows {
+		return nil, runNotFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	if plan == nil {
+		return nil, nil
+	}
+	ps, err := openPlan(plan)
+	if err != nil {
+		return nil, fmt.Errorf("run %d plan: %w", id, err)
+	}
+	for {
+		c, err := ps.Next()
+		if err != nil {
+			return nil, fmt.Errorf("run %d plan: %w", id, err)
+		}
+		if c == nil {
+			break
+		}
+		if err := each(c); err != nil {
+			return nil, err
+		}
+	}
+	head, err := ps.Head()
+	if err != nil {
+		return nil, fmt.Errorf("run %d plan: %w", id, err)
+	}
+	return head, nil
 }
 
 // compressPlan is how runs store a plan: its compact JSON, gzip-compressed

@@ -40,6 +40,15 @@ type Runs interface {
 	// LatestPlan returns the newest run that produced a plan not applied
 	// yet (a dry run, or a run a safeguard blocked), with that plan.
 	LatestPlan(ctx context.Context) (*provision.Run, error)
+	// RunHead is GetRun with the plan's head only (Plan.Changes is nil):
+	// the console pages through the changes with PlanChanges instead of
+	// decoding a whole directory's plan for every page.
+	RunHead(ctx context.Context, id int64) (*provision.Run, error)
+	// LatestPlanHead is LatestPlan with the plan's head only.
+	LatestPlanHead(ctx context.Context) (*provision.Run, error)
+	// PlanChanges returns the changes of run id's plan that f selects,
+	// from the offset-th (0-based), at most limit, in plan order.
+	PlanChanges(ctx context.Context, id int64, f provision.ChangeFilter, offset, limit int) (ChangePage, error)
 	// RunNow runs read → plan → safeguards → (apply unless DryRun) from the
 	// configured source and records the run. A run that fails is returned
 	// with status failed; err is for runs that could not be started or
@@ -109,6 +118,14 @@ type ApplyRequest struct {
 	RunID        int64 // the run that made the plan
 	Trigger      provision.Trigger
 	AllowDeletes bool
+}
+
+// ChangePage is one page of a plan's changes.
+type ChangePage struct {
+	Changes []provision.Change
+	// Matched is how many changes the filter selects, Total how many the
+	// plan holds.
+	Matched, Total int
 }
 
 // CSVUpload is one upload of cybozu.com CSV exports.

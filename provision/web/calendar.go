@@ -49,7 +49,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, sess *sess
 		d.Counts[e.State]++
 	}
 	list := filterEnrolments(es, d.State, d.Query)
-	d.Pager = paginate(len(list), r)
+	d.Pager = paginate(len(list), PageSize, r.URL)
 	d.Enrolments = list[d.Pager.From:d.Pager.To]
 	s.render(w, r, http.StatusOK, "calendar", sess, d)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
@@ -165,6 +166,39 @@ func (f *fakeBackend) LatestPlan(context.Context) (*provision.Run, error) {
 		}
 	}
 	return nil, &codedErr{"not_found", "no plan yet: run a dry run"}
+}
+
+// head is r with its plan's head only, as RunHead returns it.
+func head(r *provision.Run, err error) (*provision.Run, error) {
+	if err != nil || r.Plan == nil {
+		return r, err
+	}
+	h := *r.Plan
+	h.Changes = nil
+	r.Plan = &h
+	return r, nil
+}
+
+func (f *fakeBackend) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	return head(f.GetRun(ctx, id))
+}
+
+func (f *fakeBackend) LatestPlanHead(ctx context.Context) (*provision.Run, error) {
+	return head(f.LatestPlan(ctx))
+}
+
+// PlanChanges pages the run's plan with the index the real backend uses.
+func (f *fakeBackend) PlanChanges(ctx context.Context, id int64, flt provision.ChangeFilter, offset, limit int) (ChangePage, error) {
+	r, err := f.GetRun(ctx, id)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	x, err := planindex.FromPlan(r.Plan)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	cs, n, err := x.Page(flt, offset, limit)
+	return ChangePage{Changes: cs, Matched: n, Total: x.Len()}, err
 }
 
 func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {

@@ -79,7 +79,7 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	d.Tree, d.RootMembers = buildTree(v)
 	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
 	ms := filterMembers(v.Members, d.Query)
-	d.Pager = paginate(len(ms), r)
+	d.Pager = paginate(len(ms), PageSize, r.URL)
 	d.Members = ms[d.Pager.From:d.Pager.To]
 	s.render(w, r, http.StatusOK, "roster", sess, d)
 }

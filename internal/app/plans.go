@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+
+	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/planindex"
+	"github.com/cybridge/cybridge/provision/web"
+)
+
+// PlanCacheBytes bounds the plan indexes the console keeps (see
+// provision/planindex): two whole-directory plans at 100,000 users.
+const PlanCacheBytes = 64 << 20
+
+// RunHead returns one run without its plan (not_found if there is none).
+func (a *App) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	return a.store.RunHead(ctx, id)
+}
+
+// IndexPlan reads run id's stored plan one change at a time into an index
+// for paging; its Head is nil when the run has no plan.
+func (a *App) IndexPlan(ctx context.Context, id int64) (*planindex.Index, error) {
+	b := planindex.NewBuilder()
+	head, err := a.store.ReadPlan(ctx, id, b.Add)
+	if err != nil {
+		return nil, err
+	}
+	return b.Done(head)
+}
+
+// index is run id's plan index, from the console's cache.
+func (c *Console) index(ctx context.Context, id int64) (*planindex.Index, error) {
+	return c.plans.Get(ctx, id, func() (*planindex.Index, error) { return c.app.IndexPlan(ctx, id) })
+}
+
+// RunHead returns one run with its plan's head (no changes) and who
+// applied that plan.
+func (c *Console) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	r, err := c.app.RunHead(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	x, err := c.index(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r.Plan = x.Head
+	return c.withAppliedBy(ctx, r)
+}
+
+// LatestPlanHead is LatestPlan with the plan's head only.
+func (c *Console) LatestPlanHead(ctx context.Context) (*provision.Run, error) {
+	id, err := c.app.store.LatestPlanRun(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 {
+		return nil, newError(msg.CodeNotFound, KeyNoPlanYet, nil)
+	}
+	return c.RunHead(ctx, id)
+}
+
+// PlanChanges returns a page of the changes of run id's plan that f
+// selects.
+func (c *Console) PlanChanges(ctx context.Context, id int64, f provision.ChangeFilter, offset, limit int) (web.ChangePage, error) {
+	x, err := c.index(ctx, id)
+	if err != nil {
+		return web.ChangePage{}, err
+	}
+	cs, n, err := x.Page(f, offset, limit)
+	if err != nil {
+		return web.ChangePage{}, err
+	}
+	return web.ChangePage{Changes: cs, Matched: n, Total: x.Len()}, nil
+}
