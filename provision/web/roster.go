@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,10 +13,14 @@ import (
 )
 
 // deptNode is a department in the tree with its direct member count.
+// Open is set on the path to the selected department (its ancestors and
+// itself): the tree shows collapsed, only that path open.
 type deptNode struct {
 	safety.ExportDepartment
 	Members  int
 	Children []*deptNode
+	Open     bool
+	Selected bool
 }
 
 type rosterData struct {
@@ -26,9 +31,26 @@ type rosterData struct {
 	Pager       pager
 	Query       string
 	Total       int
+	// Dept is the selected department (the members shown belong to it
+	// directly), NoDept that the members without one are shown.
+	Dept   *safety.ExportDepartment
+	NoDept bool
+	names  map[string]string
 }
 
-func buildTree(v *safety.Export) ([]*deptNode, int) {
+// DeptName is the name of the department with code, or the code when the
+// roster has none such.
+func (d rosterData) DeptName(code string) string {
+	if n, ok := d.names[code]; ok && n != "" {
+		return n
+	}
+	return code
+}
+
+// buildTree builds the department tree with each department's direct
+// member count, and the count of members without a department; the path
+// to the department with code open (none when open is "").
+func buildTree(v *safety.Export, open string) ([]*deptNode, int) {
 	counts := map[string]int{}
 	root := 0
 	for _, m := range v.Members {
@@ -52,33 +74,62 @@ func buildTree(v *safety.Export) ([]*deptNode, int) {
 			top = append(top, n)
 		}
 	}
+	if n, ok := nodes[open]; ok {
+		n.Selected = true
+		// Up the parents, at most once each (a cycle stops).
+		for seen := map[string]bool{}; n != nil && !seen[n.Code]; n = nodes[n.Parent] {
+			seen[n.Code] = true
+			n.Open = true
+		}
+	}
 	return top, root
 }
 
-func filterMembers(ms []safety.ExportMember, q string) []safety.ExportMember {
+func filterMembers(ms []safety.ExportMember, q, dept string, noDept bool) []safety.ExportMember {
 	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
+	if q == "" && dept == "" && !noDept {
 		return ms
 	}
 	var out []safety.ExportMember
 	for _, m := range ms {
-		if strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
-			out = append(out, m)
+		if noDept && len(m.Departments) > 0 || dept != "" && !slices.Contains(m.Departments, dept) {
+			continue
 		}
+		if q != "" && !strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
+			continue
+		}
+		out = append(out, m)
 	}
 	return out
 }
 
+// rosterPage is the department tree (collapsed but for the path to the
+// selected department; each department a link that lists its members)
+// and a page of the members: of the selected department (dept=CODE), of
+// none (nodept=1), or all; searched with q.
 func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	v, err := s.o.Backend.Roster(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d := rosterData{Departments: v.Departments, Query: r.URL.Query().Get("q"), Total: len(v.Members)}
-	d.Tree, d.RootMembers = buildTree(v)
+	q := r.URL.Query()
+	d := rosterData{Departments: v.Departments, Query: q.Get("q"), Total: len(v.Members), NoDept: q.Get("nodept") != "", names: map[string]string{}}
+	for i := range v.Departments {
+		dep := &v.Departments[i]
+		d.names[dep.Code] = dep.Name
+		if dep.Code == q.Get("dept") && !d.NoDept {
+			d.Dept = dep
+		}
+	}
+	code := ""
+	if d.Dept != nil {
+		code = d.Dept.Code
+	}
+	d.Tree, d.RootMembers = buildTree(v, code)
+	d.Departments = slices.Clone(v.Departments)
 	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
-	ms := filterMembers(v.Members, d.Query)
+	ms := filterMembers(v.Members, d.Query, code, d.NoDept)
 	d.Pager = paginate(len(ms), PageSize, r.URL)
 	d.Members = ms[d.Pager.From:d.Pager.To]
 	s.render(w, r, http.StatusOK, "roster", sess, d)
