@@ -29,7 +29,7 @@ const (
 )
 
 // parts the bench can run (-only).
-var allParts = []string{"read", "naive", "apply", "csv", "memory"}
+var allParts = []string{"read", "naive", "apply", "csv", "memory", "console"}
 
 // Params are the bench's settings.
 type Params struct {
@@ -156,6 +156,14 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 	if p.runs("memory") {
 		logf("memory: read + plan + apply in a child process")
 		fs, err := benchMemory(ctx, p, sim.URL(), full, logf)
+		if err != nil {
+			return nil, err
+		}
+		rep.add(fs...)
+	}
+	if p.runs("console") {
+		logf("console: the first import's pages served by a child process")
+		fs, err := benchConsole(ctx, p, full, logf)
 		if err != nil {
 			return nil, err
 		}

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/web"
+	"github.com/cybridge/cybridge/targets/calendar"
 )
 
 // PlanCacheBytes bounds the plan indexes the console keeps (see
@@ -22,7 +24,7 @@ func (a *App) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
 // for paging; its Head is nil when the run has no plan.
 func (a *App) IndexPlan(ctx context.Context, id int64) (*planindex.Index, error) {
 	b := planindex.NewBuilder()
-	head, err := a.store.ReadPlan(ctx, id, b.Add)
+	head, err := a.store.ReadPlan(ctx, id, func(raw json.RawMessage) error { return b.AddJSON(raw) })
 	if err != nil {
 		return nil, err
 	}
@@ -73,4 +75,24 @@ func (c *Console) PlanChanges(ctx context.Context, id int64, f provision.ChangeF
 		return web.ChangePage{}, err
 	}
 	return web.ChangePage{Changes: cs, Matched: n, Total: x.Len()}, nil
+}
+
+// EnrolmentPage is one page of the enrolment list.
+func (c *Console) EnrolmentPage(ctx context.Context, q web.EnrolmentQuery) (web.EnrolmentPage, error) {
+	ed, err := c.editor()
+	if err != nil {
+		return web.EnrolmentPage{}, err
+	}
+	pg, err := ed.ListPage(ctx, calendar.PageQuery{State: calendar.DisplayState(q.State), Text: q.Text, Offset: q.Offset, Limit: q.Limit})
+	if err != nil {
+		return web.EnrolmentPage{}, err
+	}
+	out := web.EnrolmentPage{Matched: pg.Matched, All: pg.All, Counts: map[string]int{}, Enrolments: make([]calendar.EnrolmentView, len(pg.Enrolments))}
+	for st, n := range pg.Counts {
+		out.Counts[string(st)] = n
+	}
+	for i := range pg.Enrolments {
+		out.Enrolments[i] = pg.Enrolments[i].View()
+	}
+	return out, nil
 }

@@ -166,6 +166,19 @@ func (p *planStream) members() error {
 
 // Next returns the next change, nil after the last.
 func (p *planStream) Next() (*provision.Change, error) {
+	raw, err := p.NextJSON()
+	if raw == nil || err != nil {
+		return nil, err
+	}
+	var c provision.Change
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// NextJSON returns the next change's JSON as stored, nil after the last.
+func (p *planStream) NextJSON() (json.RawMessage, error) {
 	if !p.list {
 		return nil, nil
 	}
@@ -176,11 +189,11 @@ func (p *planStream) Next() (*provision.Change, error) {
 		p.list = false
 		return nil, p.members()
 	}
-	var c provision.Change
-	if err := p.dec.Decode(&c); err != nil {
+	var raw json.RawMessage
+	if err := p.dec.Decode(&raw); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return raw, nil
 }
 
 // Head decodes the plan without its changes; call it after Next returned
@@ -220,13 +233,6 @@ func backfillChanges(ctx context.Context, q provision.Querier) error {
 	return nil
 }
 
-// likePattern is s as a LIKE pattern matching any text that contains it
-// (LIKE is case-insensitive for ASCII letters), with % _ and \ escaped.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
-
 // kindsIn is "kind IN (?, ?)" for kinds, with its arguments.
 func kindsIn(kinds []string) (string, []any) {
 	args := make([]any, len(kinds))
@@ -246,7 +252,7 @@ func (s *Store) People(ctx context.Context, kinds []string, query string, limit 
 		return nil, 0, nil
 	}
 	in, args := kindsIn(kinds)
-	pat := likePattern(strings.TrimSpace(query))
+	pat := provision.LikeContains(strings.TrimSpace(query))
 	args = append(args, pat, pat, pat)
 	// The newest name and address of each login: its row with the highest
 	// id (and a non-empty address, for the address).

@@ -263,10 +263,11 @@ func runNotFound(id int64) error {
 }
 
 // ReadPlan reads run id's stored plan one change at a time, calling each
-// with every change in plan order, and returns the plan without its
-// changes; nil when the run has no plan. The plan is never decoded whole
-// (a whole directory's is ~100 MB of JSON).
-func (s *Store) ReadPlan(ctx context.Context, id int64, each func(*provision.Change) error) (*provision.Plan, error) {
+// with every change's JSON (as stored: compact, the plan's shape) in plan
+// order, and returns the plan without its changes; nil when the run has
+// no plan. The plan is never decoded whole (a whole directory's is ~100 MB
+// of JSON).
+func (s *Store) ReadPlan(ctx context.Context, id int64, each func(json.RawMessage) error) (*provision.Plan, error) {
 	var plan []byte
 	err := s.ro.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan)
 	if err == sql.ErrNoRows {
@@ -283,7 +284,7 @@ func (s *Store) ReadPlan(ctx context.Context, id int64, each func(*provision.Cha
 		return nil, fmt.Errorf("run %d plan: %w", id, err)
 	}
 	for {
-		c, err := ps.Next()
+		c, err := ps.NextJSON()
 		if err != nil {
 			return nil, fmt.Errorf("run %d plan: %w", id, err)
 		}

@@ -80,6 +80,9 @@ type Roster interface {
 // Calendar reads and edits calendar-sync enrolments.
 type Calendar interface {
 	Enrolments(ctx context.Context) ([]calendar.EnrolmentView, error)
+	// EnrolmentPage is one page of the enrolments q selects, with the
+	// counts per state: the console's list, read a page at a time.
+	EnrolmentPage(ctx context.Context, q EnrolmentQuery) (EnrolmentPage, error)
 	// Enrolment returns one enrolment with its history (not_found if none).
 	Enrolment(ctx context.Context, login string) (calendar.EnrolmentDetail, error)
 	// SetTarget is the admin edit of a user's sync target.
@@ -126,6 +129,23 @@ type ChangePage struct {
 	// Matched is how many changes the filter selects, Total how many the
 	// plan holds.
 	Matched, Total int
+}
+
+// EnrolmentQuery selects a page of enrolments: by state (one of
+// EnrolmentStates, "" for any) and by text (a login, name or email
+// address containing it).
+type EnrolmentQuery struct {
+	State, Text   string
+	Offset, Limit int
+}
+
+// EnrolmentPage is one page of enrolments. Matched is how many the query
+// selects, All how many there are, Counts how many are in each state.
+type EnrolmentPage struct {
+	Enrolments []calendar.EnrolmentView
+	Matched    int
+	All        int
+	Counts     map[string]int
 }
 
 // CSVUpload is one upload of cybozu.com CSV exports.

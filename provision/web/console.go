@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"net/http"
@@ -247,18 +246,14 @@ func (s *Server) planPageView(r *http.Request, run *provision.Run) (*planView, e
 		v := newPlanView(run, f, ChangePage{}, paginate(0, PageSize, r.URL))
 		return &v, nil
 	}
-	want := 0
-	fmt.Sscan(r.URL.Query().Get("page"), &want)
-	offset := max(0, want-1) * PageSize
-	pg, err := s.o.Backend.PlanChanges(r.Context(), run.ID, f, offset, PageSize)
+	var pg ChangePage
+	p, err := pageOf(r, PageSize, func(offset int) (int, error) {
+		var err error
+		pg, err = s.o.Backend.PlanChanges(r.Context(), run.ID, f, offset, PageSize)
+		return pg.Matched, err
+	})
 	if err != nil {
 		return nil, err
-	}
-	p := paginate(pg.Matched, PageSize, r.URL)
-	if p.From != offset { // past the last page: show the last
-		if pg, err = s.o.Backend.PlanChanges(r.Context(), run.ID, f, p.From, PageSize); err != nil {
-			return nil, err
-		}
 	}
 	v := newPlanView(run, f, pg, p)
 	return &v, nil

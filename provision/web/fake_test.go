@@ -201,6 +201,22 @@ func (f *fakeBackend) PlanChanges(ctx context.Context, id int64, flt provision.C
 	return ChangePage{Changes: cs, Matched: n, Total: x.Len()}, err
 }
 
+// EnrolmentPage pages the fake's enrolments as the console's filter did.
+func (f *fakeBackend) EnrolmentPage(ctx context.Context, q EnrolmentQuery) (EnrolmentPage, error) {
+	es, err := f.Enrolments(ctx)
+	if err != nil {
+		return EnrolmentPage{}, err
+	}
+	p := EnrolmentPage{All: len(es), Counts: map[string]int{}}
+	for _, e := range es {
+		p.Counts[e.State]++
+	}
+	list := filterEnrolments(es, q.State, q.Text)
+	p.Matched = len(list)
+	p.Enrolments = list[min(q.Offset, len(list)):min(q.Offset+q.Limit, len(list))]
+	return p, nil
+}
+
 func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -207,3 +207,24 @@ func paginate(total, size int, u *url.URL) pager {
 	}
 	return p
 }
+
+// pageOf reads the page the request asks for with fetch (given the
+// offset of its first row, it reads the page and says how many rows there
+// are), and reads the last page instead when the request asks for one
+// past it.
+func pageOf(r *http.Request, size int, fetch func(offset int) (int, error)) (pager, error) {
+	want := 0
+	fmt.Sscan(r.URL.Query().Get("page"), &want)
+	offset := max(0, want-1) * size
+	n, err := fetch(offset)
+	if err != nil {
+		return pager{}, err
+	}
+	p := paginate(n, size, r.URL)
+	if p.From != offset {
+		if _, err := fetch(p.From); err != nil {
+			return pager{}, err
+		}
+	}
+	return p, nil
+}
