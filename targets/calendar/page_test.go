@@ -19,6 +19,9 @@ func TestListPageAgreesWithState(t *testing.T) {
 	if _, _, err := w.editor.RecordError(ctx, "sato", ErrForbidden); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := w.editor.Permit(ctx, "suzuki"); err != nil {
+		t.Fatal(err)
+	}
 	all := w.list()
 	wantCounts := map[DisplayState]int{}
 	for _, e := range all {
