@@ -9,6 +9,7 @@ import (
 	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
+	"github.com/cybridge/cybridge/targets/safety"
 )
 
 // PlanCacheBytes bounds the plan indexes the console keeps (see
@@ -95,4 +96,18 @@ func (c *Console) EnrolmentPage(ctx context.Context, q web.EnrolmentQuery) (web.
 		out.Enrolments[i] = pg.Enrolments[i].View()
 	}
 	return out, nil
+}
+
+// RosterPage reads the roster's departments and one page of its members
+// (safety_disabled while the target is disabled).
+func (a *App) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error) {
+	if !a.cfg.Safety.Enabled {
+		return nil, errSafetyDisabled
+	}
+	return safety.ReadPage(ctx, a.store, q)
+}
+
+// RosterPage is one page of the roster.
+func (c *Console) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error) {
+	return c.app.RosterPage(ctx, q)
 }

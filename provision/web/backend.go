@@ -69,6 +69,10 @@ type Runs interface {
 type Roster interface {
 	// Roster is the roster as `roster export -format json` shows it.
 	Roster(ctx context.Context) (*safety.Export, error)
+	// RosterPage is the roster's departments with their direct member
+	// counts and one page of the members q selects: the console's roster,
+	// read a page at a time.
+	RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error)
 	// AddDepartment and AddMember add roster-only entries; Origin is
 	// ignored.
 	AddDepartment(ctx context.Context, d safety.ExportDepartment) error

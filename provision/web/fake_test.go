@@ -217,6 +217,32 @@ func (f *fakeBackend) EnrolmentPage(ctx context.Context, q EnrolmentQuery) (Enro
 	return p, nil
 }
 
+// RosterPage pages the fake's roster as the store does.
+func (f *fakeBackend) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error) {
+	v, err := f.Roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &safety.Page{Departments: v.Departments, Counts: map[string]int{}, All: len(v.Members)}
+	var ms []safety.ExportMember
+	for _, m := range v.Members {
+		if len(m.Departments) == 0 {
+			p.NoDept++
+		}
+		for _, d := range m.Departments {
+			p.Counts[d]++
+		}
+		if q.NoDept && len(m.Departments) > 0 || !q.NoDept && q.Dept != "" && !slices.Contains(m.Departments, q.Dept) ||
+			!strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), strings.ToLower(strings.TrimSpace(q.Text))) {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	p.Matched = len(ms)
+	p.Members = ms[min(q.Offset, len(ms)):min(q.Offset+q.Limit, len(ms))]
+	return p, nil
+}
+
 func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -47,26 +47,16 @@ func (d rosterData) DeptName(code string) string {
 	return code
 }
 
-// buildTree builds the department tree with each department's direct
-// member count, and the count of members without a department; the path
-// to the department with code open (none when open is "").
-func buildTree(v *safety.Export, open string) ([]*deptNode, int) {
-	counts := map[string]int{}
-	root := 0
-	for _, m := range v.Members {
-		if len(m.Departments) == 0 {
-			root++
-		}
-		for _, d := range m.Departments {
-			counts[d]++
-		}
-	}
+// buildTree builds the department tree from the departments (in export
+// order) and their direct member counts; the path to the department with
+// code open (none when open is "").
+func buildTree(depts []safety.ExportDepartment, counts map[string]int, open string) []*deptNode {
 	nodes := map[string]*deptNode{}
-	for _, d := range v.Departments {
+	for _, d := range depts {
 		nodes[d.Code] = &deptNode{ExportDepartment: d, Members: counts[d.Code]}
 	}
 	var top []*deptNode
-	for _, d := range v.Departments {
+	for _, d := range depts {
 		n := nodes[d.Code]
 		if p, ok := nodes[d.Parent]; ok && d.Parent != "" && d.Parent != d.Code {
 			p.Children = append(p.Children, n)
@@ -82,25 +72,7 @@ func buildTree(v *safety.Export, open string) ([]*deptNode, int) {
 			n.Open = true
 		}
 	}
-	return top, root
-}
-
-func filterMembers(ms []safety.ExportMember, q, dept string, noDept bool) []safety.ExportMember {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" && dept == "" && !noDept {
-		return ms
-	}
-	var out []safety.ExportMember
-	for _, m := range ms {
-		if noDept && len(m.Departments) > 0 || dept != "" && !slices.Contains(m.Departments, dept) {
-			continue
-		}
-		if q != "" && !strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
-			continue
-		}
-		out = append(out, m)
-	}
-	return out
+	return top
 }
 
 // rosterPage is the department tree (collapsed but for the path to the
@@ -108,30 +80,36 @@ func filterMembers(ms []safety.ExportMember, q, dept string, noDept bool) []safe
 // and a page of the members: of the selected department (dept=CODE), of
 // none (nodept=1), or all; searched with q.
 func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.o.Backend.Roster(r.Context())
+	q := r.URL.Query()
+	d := rosterData{Query: q.Get("q"), NoDept: q.Get("nodept") != "", names: map[string]string{}}
+	code := ""
+	if !d.NoDept {
+		code = q.Get("dept")
+	}
+	var v *safety.Page
+	p, err := pageOf(r, PageSize, func(offset int) (int, error) {
+		var err error
+		v, err = s.o.Backend.RosterPage(r.Context(), safety.PageQuery{Dept: code, NoDept: d.NoDept, Text: d.Query, Offset: offset, Limit: PageSize})
+		if err != nil {
+			return 0, err
+		}
+		return v.Matched, nil
+	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	d := rosterData{Departments: v.Departments, Query: q.Get("q"), Total: len(v.Members), NoDept: q.Get("nodept") != "", names: map[string]string{}}
+	d.Pager, d.Members, d.Total, d.RootMembers = p, v.Members, v.All, v.NoDept
 	for i := range v.Departments {
 		dep := &v.Departments[i]
 		d.names[dep.Code] = dep.Name
-		if dep.Code == q.Get("dept") && !d.NoDept {
+		if dep.Code == code {
 			d.Dept = dep
 		}
 	}
-	code := ""
-	if d.Dept != nil {
-		code = d.Dept.Code
-	}
-	d.Tree, d.RootMembers = buildTree(v, code)
+	d.Tree = buildTree(v.Departments, v.Counts, code)
 	d.Departments = slices.Clone(v.Departments)
 	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
-	ms := filterMembers(v.Members, d.Query, code, d.NoDept)
-	d.Pager = paginate(len(ms), PageSize, r.URL)
-	d.Members = ms[d.Pager.From:d.Pager.To]
 	s.render(w, r, http.StatusOK, "roster", sess, d)
 }
 
