@@ -81,30 +81,30 @@ type pageResult struct {
 // consoleDB prepares a database at path as after a first import: the
 // dry run of snap, then its plan applied as the console applies it.
 // It returns the two runs.
-func consoleDB(ctx context.Context, snap *directory.Snapshot, path string) (planRun, applyRun int64, err error) {
+func consoleDB(ctx context.Context, snap *directory.Snapshot, path string) (planRun, applyRun int64, changes int, err error) {
 	r, store, err := newRunner(ctx, path)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	res, err := r.Run(ctx, provision.Request{Trigger: provision.TriggerCLI, DryRun: true,
 		Read: func(context.Context) (*directory.Snapshot, error) { return snap, nil }})
 	store.Close()
 	if err != nil {
-		return 0, 0, fmt.Errorf("dry run: %w", err)
+		return 0, 0, 0, fmt.Errorf("dry run: %w", err)
 	}
 	a, store, err := openApp(ctx, path)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer store.Close()
 	applied, err := a.ApplyPlan(ctx, app.ApplyRequest{Trigger: provision.TriggerConsole, RunID: res.RunID})
 	if err != nil {
-		return 0, 0, fmt.Errorf("apply the dry run's plan: %w", err)
+		return 0, 0, 0, fmt.Errorf("apply the dry run's plan: %w", err)
 	}
 	if applied.Status != provision.StatusApplied {
-		return 0, 0, fmt.Errorf("apply the dry run's plan: status %s", applied.Status)
+		return 0, 0, 0, fmt.Errorf("apply the dry run's plan: status %s", applied.Status)
 	}
-	return res.RunID, applied.RunID, nil
+	return res.RunID, applied.RunID, len(res.Plan.Changes), nil
 }
 
 // openApp opens the application over the database at path with the
@@ -127,18 +127,20 @@ func openApp(ctx context.Context, path string) (*app.App, *sqlite.Store, error) 
 
 // consolePages are the pages measured: the overview, the roster, the
 // calendar, the first import's plan page (the dry run: /plan) and its
-// page 50, a filtered page, and the applied run's page and its page 50.
-func consolePages(applyRun int64) []consolePage {
+// page 50, a filtered page, and the applied run's page and its page 50
+// (the last page when a smaller directory's plan has fewer).
+func consolePages(applyRun int64, changes int) []consolePage {
 	run := "/runs/" + strconv.FormatInt(applyRun, 10)
+	n := strconv.Itoa(min(50, max(1, (changes+web.PageSize-1)/web.PageSize)))
 	return []consolePage{
 		{"overview", "/", `id="health"`},
 		{"roster", "/roster", `id="dept-tree"`},
 		{"calendar", "/calendar", `id="enrolments"`},
 		{"plan", "/plan", `id="plan-filter"`},
-		{"plan_page50", "/plan?page=50", `aria-current="page">50<`},
+		{"plan_page50", "/plan?page=" + n, `aria-current="page">` + n + `<`},
 		{"plan_filtered", "/plan?target=safety&kind=member&action=create&q=user1", `id="plan-matched"`},
 		{"run", run, `id="plan-filter"`},
-		{"run_page50", run + "?page=50", `aria-current="page">50<`},
+		{"run_page50", run + "?page=" + n, `aria-current="page">` + n + `<`},
 	}
 }
 
@@ -274,12 +276,12 @@ func benchConsole(ctx context.Context, p Params, full *directory.Snapshot, logf 
 	defer os.RemoveAll(dir)
 	db := filepath.Join(dir, "console.db")
 	start := time.Now()
-	planRun, applyRun, err := consoleDB(ctx, full, db)
+	planRun, applyRun, changes, err := consoleDB(ctx, full, db)
 	if err != nil {
 		return nil, err
 	}
-	logf("console: first import's dry run (run %d) applied by run %d in %.1f s", planRun, applyRun, time.Since(start).Seconds())
-	pages := consolePages(applyRun)
+	logf("console: first import's dry run (run %d, %d changes) applied by run %d in %.1f s", planRun, changes, applyRun, time.Since(start).Seconds())
+	pages := consolePages(applyRun, changes)
 	pj, _ := json.Marshal(pages)
 	byPage := map[string][]float64{} // p95 per child run
 	cold := map[string][]float64{}
