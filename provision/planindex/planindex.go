@@ -98,15 +98,75 @@ func (b *Builder) Add(c *provision.Change) error {
 // times faster than decoding the change whole.
 func (b *Builder) AddJSON(raw []byte) error {
 	var c provision.Change
-	var head struct {
-		Target, Kind, Key, Label string
-		Action                   provision.Action
+	if !leading(raw, &c) {
+		// Not the shape the plan encoder writes: decode the members.
+		var head struct {
+			Target, Kind, Key, Label string
+			Action                   provision.Action
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return fmt.Errorf("index change %d: %w", len(b.x.meta)+1, err)
+		}
+		c.Target, c.Kind, c.Action, c.Key, c.Label = head.Target, head.Kind, head.Action, head.Key, head.Label
 	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return fmt.Errorf("index change %d: %w", len(b.x.meta)+1, err)
-	}
-	c.Target, c.Kind, c.Action, c.Key, c.Label = head.Target, head.Kind, head.Action, head.Key, head.Label
 	return b.add(&c, raw)
+}
+
+// leading reads the members a change's JSON starts with as the plan
+// encoder writes it — target, kind, action, key, then label when there is
+// one — into c; false when raw does not start so.
+func leading(raw []byte, c *provision.Change) bool {
+	rest := raw
+	var action string
+	for i, f := range []struct {
+		name string
+		v    *string
+	}{{"target", &c.Target}, {"kind", &c.Kind}, {"action", &action}, {"key", &c.Key}, {"label", &c.Label}} {
+		sep := byte(',')
+		if i == 0 {
+			sep = '{'
+		}
+		prefix := string(sep) + `"` + f.name + `":`
+		if !bytes.HasPrefix(rest, []byte(prefix)) {
+			if f.name == "label" && bytes.HasPrefix(rest, []byte(`,"reason":`)) {
+				break // no label
+			}
+			return false
+		}
+		rest = rest[len(prefix):]
+		v, n, ok := jsonString(rest)
+		if !ok {
+			return false
+		}
+		*f.v, rest = v, rest[n:]
+	}
+	c.Action = provision.Action(action)
+	return true
+}
+
+// jsonString reads the JSON string b starts with: its value and length.
+func jsonString(b []byte) (string, int, bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return "", 0, false
+	}
+	escaped := false
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			if !escaped {
+				return string(b[1:i]), i + 1, true
+			}
+			var s string
+			if err := json.Unmarshal(b[:i+1], &s); err != nil {
+				return "", 0, false
+			}
+			return s, i + 1, true
+		}
+	}
+	return "", 0, false
 }
 
 // add adds change c, whose JSON is j.

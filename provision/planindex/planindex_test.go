@@ -2,6 +2,7 @@ package planindex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -117,5 +118,49 @@ func TestCacheBoundsBytesAndBuildsOnce(t *testing.T) {
 	}
 	if _, err := c.Get(ctx, 9, build); err != nil {
 		t.Errorf("a failed build is not kept: %v", err)
+	}
+}
+
+// AddJSON reads the stored JSON's leading members itself (labels with
+// quotes, backslashes and non-ASCII text, no label) and indexes what Add
+// does; JSON of another shape is decoded.
+func TestAddJSONReadsWhatAddDoes(t *testing.T) {
+	p := plan(300)
+	p.Changes[5].Label = `田中 "タナカ" \ 太郎`
+	p.Changes[6].Label = ""
+	p.Changes[7].Key = `a\"b`
+	x, err := FromPlan(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBuilder()
+	for i := range p.Changes {
+		raw, err := json.Marshal(p.Changes[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 9 { // members in another order
+			raw = []byte(`{"key":"` + p.Changes[i].Key + `","action":"` + string(p.Changes[i].Action) + `","kind":"` + p.Changes[i].Kind + `","target":"` + p.Changes[i].Target + `","label":"` + p.Changes[i].Label + `","flags":[],"fields":{}}`)
+		}
+		if err := b.AddJSON(raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	y, err := b.Done(x.Head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(x.meta, y.meta, cmp.AllowUnexported(meta{})); diff != "" {
+		t.Errorf("meta (-Add +AddJSON):\n%s", diff)
+	}
+	if diff := cmp.Diff(x.text, y.text); diff != "" {
+		t.Errorf("text (-Add +AddJSON):\n%s", diff)
+	}
+	for _, q := range []string{"タナカ", `a\"b`, "name 6"} {
+		_, n, _ := y.Page(provision.ChangeFilter{Text: q}, 0, 10)
+		_, want, _ := x.Page(provision.ChangeFilter{Text: q}, 0, 10)
+		if n != want || n == 0 {
+			t.Errorf("text %q: %d matches; want %d (and some)", q, n, want)
+		}
 	}
 }

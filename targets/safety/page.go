@@ -83,9 +83,13 @@ func ReadPage(ctx context.Context, store provision.Store, q PageQuery) (*Page, e
 		if err := qr.QueryRowContext(ctx, "SELECT count(*) FROM safety_members").Scan(&p.All); err != nil {
 			return err
 		}
-		if err := qr.QueryRowContext(ctx, "SELECT count(*) FROM safety_members m WHERE "+noDeptSQL).Scan(&p.NoDept); err != nil {
+		// Those in no department: all but those with a membership besides
+		// the root (counted along the memberships' key, not per member).
+		var inDept int
+		if err := qr.QueryRowContext(ctx, "SELECT count(DISTINCT member_id) FROM safety_memberships WHERE department_id <> ?", st.RootID).Scan(&inDept); err != nil {
 			return err
 		}
+		p.NoDept = p.All - inDept
 
 		var where []string
 		var args []any
