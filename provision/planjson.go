@@ -62,7 +62,30 @@ func (c Change) MarshalJSON() ([]byte, error) { return appendChange(nil, &c) }
 func (p *Plan) WriteJSON(w io.Writer) error {
 	head := *p
 	head.Changes = nil
-	b, err := marshalNoEscape(&head)
+	if p.Changes == nil {
+		return WriteJSONStream(w, &head, nil)
+	}
+	return WriteJSONStream(w, &head, func(yield func([]byte) error) error {
+		var cb []byte
+		var err error
+		for j := range p.Changes {
+			if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
+				return err
+			}
+			if err := yield(cb); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteJSONStream writes a plan as WriteJSON does from its head (a plan
+// without changes) and its changes as compact JSON, which changes yields
+// one at a time (nil: the plan has a null list). The console's download
+// streams a stored plan through it without decoding it.
+func WriteJSONStream(w io.Writer, head *Plan, changes func(yield func([]byte) error) error) error {
+	b, err := marshalNoEscape(head)
 	if err != nil {
 		return err
 	}
@@ -73,35 +96,35 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 	b = ib.Bytes()
 	const hole = `"changes": null`
 	i := bytes.Index(b, []byte(hole))
-	if i < 0 || p.Changes == nil {
+	if i < 0 || changes == nil {
 		_, err := w.Write(append(b, '\n'))
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.Write(b[:i])
 	bw.WriteString(`"changes": [`)
-	if len(p.Changes) == 0 {
-		bw.WriteByte(']')
-	}
-	var cb []byte
+	n := 0
 	var ind bytes.Buffer
-	for j := range p.Changes {
-		if j > 0 {
+	err = changes(func(c []byte) error {
+		if n > 0 {
 			bw.WriteByte(',')
 		}
+		n++
 		bw.WriteString("\n    ")
-		if cb, err = appendChange(cb[:0], &p.Changes[j]); err != nil {
-			return err
-		}
 		ind.Reset()
-		if err := json.Indent(&ind, cb, "    ", "  "); err != nil {
+		if err := json.Indent(&ind, c, "    ", "  "); err != nil {
 			return err
 		}
-		bw.Write(ind.Bytes())
+		_, err := bw.Write(ind.Bytes())
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if len(p.Changes) > 0 {
-		bw.WriteString("\n  ]")
+	if n > 0 {
+		bw.WriteString("\n  ")
 	}
+	bw.WriteByte(']')
 	bw.Write(b[i+len(hole):])
 	bw.WriteByte('\n')
 	return bw.Flush()

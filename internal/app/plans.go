@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"io"
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
@@ -110,4 +111,19 @@ func (a *App) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page,
 // RosterPage is one page of the roster.
 func (c *Console) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error) {
 	return c.app.RosterPage(ctx, q)
+}
+
+// WritePlanJSON writes run id's stored plan as `plan -out` writes it,
+// streamed from the stored plan one change at a time (its head from the
+// plan's index): a whole directory's plan is never decoded whole for a
+// download. A run without a plan writes nothing.
+func (c *Console) WritePlanJSON(ctx context.Context, id int64, w io.Writer) error {
+	x, err := c.index(ctx, id)
+	if err != nil || x.Head == nil {
+		return err
+	}
+	return provision.WriteJSONStream(w, x.Head, func(yield func([]byte) error) error {
+		_, err := c.app.store.ReadPlan(ctx, id, func(raw json.RawMessage) error { return yield(raw) })
+		return err
+	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -46,6 +47,9 @@ type Runs interface {
 	RunHead(ctx context.Context, id int64) (*provision.Run, error)
 	// LatestPlanHead is LatestPlan with the plan's head only.
 	LatestPlanHead(ctx context.Context) (*provision.Run, error)
+	// WritePlanJSON writes run id's plan as `cybridge plan -out` writes
+	// it (apply -plan takes it), streamed: the console's download.
+	WritePlanJSON(ctx context.Context, id int64, w io.Writer) error
 	// PlanChanges returns the changes of run id's plan that f selects,
 	// from the offset-th (0-based), at most limit, in plan order.
 	PlanChanges(ctx context.Context, id int64, f provision.ChangeFilter, offset, limit int) (ChangePage, error)

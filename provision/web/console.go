@@ -331,7 +331,11 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) 
 // runPlanJSON downloads a run's whole plan, as `cybridge plan -out` writes
 // it.
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.getRun(r)
+	id, err := runID(r)
+	var run *provision.Run
+	if err == nil {
+		run, err = s.o.Backend.RunHead(r.Context(), id)
+	}
 	if err == nil && run.Plan == nil {
 		err = &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_no_plan", Params: msg.Params{"run": run.ID}}
 	}
@@ -342,7 +346,7 @@ func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *sessi
 	// As plan -out writes it: apply -plan takes it.
 	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+strconv.FormatInt(run.ID, 10)+`.json"`)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if err := run.Plan.WriteJSON(w); err != nil {
+	if err := s.o.Backend.WritePlanJSON(r.Context(), run.ID, w); err != nil {
 		s.log.Error("write plan", "run", run.ID, "error", err)
 	}
 }

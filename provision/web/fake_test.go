@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -241,6 +242,14 @@ func (f *fakeBackend) RosterPage(ctx context.Context, q safety.PageQuery) (*safe
 	p.Matched = len(ms)
 	p.Members = ms[min(q.Offset, len(ms)):min(q.Offset+q.Limit, len(ms))]
 	return p, nil
+}
+
+func (f *fakeBackend) WritePlanJSON(ctx context.Context, id int64, w io.Writer) error {
+	r, err := f.GetRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.Plan.WriteJSON(w)
 }
 
 func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {
