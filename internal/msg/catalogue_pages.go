@@ -20,9 +20,10 @@ var pagesTexts = map[string]entry{
 	"filter.shown":  {"{matched} 件（全 {total} 件の変更のうち）", "{matched} of {total} changes"},
 	"plan.target":   {"同期先", "Target"},
 
-	"tree.all":                 {"すべての部署", "All departments"},
-	"tree.no_dept":             {"所属なし", "No department"},
-	"tree.selected":            {"「{name}」のメンバー", "Members of {name}"},
-	"tree.help":                {"部署名を押すと、その部署に直接所属するメンバーだけを表示します。", "Select a department to list the members who belong to it directly."},
-	"roster.suspended_members": {"（停止中を含む）", "(suspended included)"},
+	"tree.all":         {"すべての部署", "All departments"},
+	"tree.no_dept":     {"所属なし", "No department"},
+	"tree.selected":    {"「{name}」のメンバー", "Members of {name}"},
+	"tree.help":        {"部署名を押すと、その部署に直接所属するメンバーだけを表示します。", "Select a department to list the members who belong to it directly."},
+	"tree.sub":         {"下位 {count} 部署", "{count} {count|sub-department|sub-departments}"},
+	"tree.parent_help": {"部署を選んでから追加すると、その部署の下に追加できます。", "Select a department first to add one under it."},
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -15,18 +13,23 @@ import (
 // deptNode is a department in the tree with its direct member count.
 // Open is set on the path to the selected department (its ancestors and
 // itself): the tree shows collapsed, only that path open.
+//
+// At 5,000 departments the whole tree is ~1 MB of HTML and most of the
+// page's render time, so a department's sub-departments are rendered only
+// for the top level (collapsed) and along the open path (Shown); deeper
+// ones are reached by selecting their parent, which opens it.
 type deptNode struct {
 	safety.ExportDepartment
 	Members  int
 	Children []*deptNode
 	Open     bool
 	Selected bool
+	Shown    bool
 }
 
 type rosterData struct {
 	Tree        []*deptNode
 	RootMembers int
-	Departments []safety.ExportDepartment
 	Members     []safety.ExportMember
 	Pager       pager
 	Query       string
@@ -69,8 +72,11 @@ func buildTree(depts []safety.ExportDepartment, counts map[string]int, open stri
 		// Up the parents, at most once each (a cycle stops).
 		for seen := map[string]bool{}; n != nil && !seen[n.Code]; n = nodes[n.Parent] {
 			seen[n.Code] = true
-			n.Open = true
+			n.Open, n.Shown = true, true
 		}
+	}
+	for _, n := range top {
+		n.Shown = true
 	}
 	return top
 }
@@ -108,8 +114,6 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		}
 	}
 	d.Tree = buildTree(v.Departments, v.Counts, code)
-	d.Departments = slices.Clone(v.Departments)
-	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
 	s.render(w, r, http.StatusOK, "roster", sess, d)
 }
 
