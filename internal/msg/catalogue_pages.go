@@ -10,7 +10,6 @@ var pagesTexts = map[string]entry{
 	"pager.last":  {"最後のページ", "Last page"},
 	"pager.range": {"{from}–{to} 件目 / 全 {total} 件", "{from}–{to} of {total}"},
 
-	"filter.title":  {"絞り込み", "Filter"},
 	"filter.any":    {"すべて", "All"},
 	"filter.target": {"同期先", "Target"},
 	"filter.text":   {"ログイン名・名前・コード", "Login, name or code"},
@@ -18,7 +17,6 @@ var pagesTexts = map[string]entry{
 	"filter.clear":  {"解除", "Clear"},
 	"filter.none":   {"条件に合う変更はありません。", "No change matches the filter."},
 	"filter.shown":  {"{matched} 件（全 {total} 件の変更のうち）", "{matched} of {total} changes"},
-	"plan.target":   {"同期先", "Target"},
 
 	"tree.all":         {"すべての部署", "All departments"},
 	"tree.no_dept":     {"所属なし", "No department"},
