@@ -138,7 +138,7 @@ func consolePages(applyRun int64, changes int) []consolePage {
 		{"calendar", "/calendar", `id="enrolments"`},
 		{"plan", "/plan", `id="plan-filter"`},
 		{"plan_page50", "/plan?page=" + n, `aria-current="page">` + n + `<`},
-		{"plan_filtered", "/plan?target=safety&kind=member&action=create&q=user1", `id="plan-matched"`},
+		{"plan_filtered", "/plan?target=safety&kind=member&action=create&q=u001", `id="plan-matched"`},
 		{"run", run, `id="plan-filter"`},
 		{"run_page50", run + "?page=" + n, `aria-current="page">` + n + `<`},
 	}
