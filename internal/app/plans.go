@@ -14,7 +14,8 @@ import (
 )
 
 // PlanCacheBytes bounds the plan indexes the console keeps (see
-// provision/planindex): two whole-directory plans at 100,000 users.
+// provision/planindex): three whole-directory plans at 100,000 users
+// (~21 MB each).
 const PlanCacheBytes = 64 << 20
 
 // RunHead returns one run without its plan (not_found if there is none).

@@ -12,7 +12,7 @@
 // change, three small ids (target, kind, action) and the lower-cased text
 // a search matches, and the changes themselves as compact JSON compressed
 // in blocks of BlockSize: a page decodes only the blocks its rows are in.
-// At 100,000 users an index is ~25 MB.
+// At 100,000 users (205,000 changes) an index is ~21 MB.
 package planindex
 
 import (
