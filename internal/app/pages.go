@@ -1,5 +1,9 @@
 package app
 
+// The console's long lists at 100,000 users, read a page at a time: a
+// run's plan through its index (kept in the Console's cache), the roster
+// and the enrolments with SQL.
+
 import (
 	"context"
 	"encoding/json"
