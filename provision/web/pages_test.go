@@ -63,3 +63,13 @@ func TestPaginate(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A department code the roster does not have is not found, not an empty
+// list under "all departments".
+func TestRosterUnknownDepartment(t *testing.T) {
+	e := newTestEnv(t)
+	e.login()
+	if st, _, body := e.get("/roster?dept=no-such-dept"); st != 404 || !strings.Contains(body, "no-such-dept") {
+		t.Errorf("/roster?dept=no-such-dept = %d; want 404 naming the code", st)
+	}
+}

@@ -113,6 +113,10 @@ func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *sessio
 			d.Dept = dep
 		}
 	}
+	if code != "" && d.Dept == nil {
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_department", Params: msg.Params{"code": code}})
+		return
+	}
 	d.Tree = buildTree(v.Departments, v.Counts, code)
 	s.render(w, r, http.StatusOK, "roster", sess, d)
 }
