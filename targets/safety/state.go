@@ -3,9 +3,9 @@ package safety
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
-	"database/sql"
 	"fmt"
 	"hash"
 
