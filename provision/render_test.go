@@ -79,3 +79,31 @@ func TestEncodeCompactMatchesWriteJSON(t *testing.T) {
 		t.Errorf("(-WriteJSON +EncodeCompact):\n%s", diff)
 	}
 }
+
+// WriteJSON streams the changes but writes what json.Encoder (indented,
+// no HTML escaping) writes, byte for byte: with changes, with none and
+// with a nil list.
+func TestWriteJSONMatchesEncoder(t *testing.T) {
+	e := newEnv(t)
+	full := e.mustRun(company(), dryRun).Plan
+	full.Warnings = append(full.Warnings, provision.Issue{Code: "x", Message: `"changes": null <&>`})
+	empty := *full
+	empty.Changes = []provision.Change{}
+	none := *full
+	none.Changes = nil
+	for name, p := range map[string]*provision.Plan{"changes": full, "empty": &empty, "nil": &none} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.WriteJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("%s (-json.Encoder +WriteJSON):\n%s", name, diff)
+		}
+	}
+}

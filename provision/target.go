@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/cybridge/cybridge/directory"
@@ -118,4 +119,12 @@ func QueryIDs(ctx context.Context, q Querier, query string, args ...any) ([]int6
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// LikeContains is a LIKE pattern (with ESCAPE '\') matching any text that
+// contains s: % _ and \ in s are escaped. LIKE ignores the case of ASCII
+// letters only.
+func LikeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
 }

@@ -29,7 +29,7 @@ const (
 )
 
 // parts the bench can run (-only).
-var allParts = []string{"read", "naive", "apply", "csv", "memory", "scim"}
+var allParts = []string{"read", "naive", "apply", "csv", "memory", "scim", "console", "cli"}
 
 // Params are the bench's settings.
 type Params struct {
@@ -46,6 +46,7 @@ type Params struct {
 	Markdown      string        `json:"-"`
 	Strict        bool          `json:"-"`
 	Quiet         bool          `json:"-"`
+	Cybridge      string        `json:"-"`
 
 	// Filled in from the generated directory.
 	Orgs               int     `json:"orgs"`
@@ -70,6 +71,7 @@ func parseParams(args []string, stderr io.Writer) (Params, error) {
 	fs.StringVar(&p.Markdown, "markdown", "", "also write the figures as a Markdown table to this file (for BENCHMARKS.md)")
 	fs.BoolVar(&p.Strict, "strict", false, "exit 1 when a target is missed")
 	fs.BoolVar(&p.Quiet, "q", false, "no progress lines on stderr")
+	cliFlags(fs, &p)
 	if err := fs.Parse(args); err != nil {
 		return p, err
 	}
@@ -119,7 +121,7 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 	rep := &Report{Date: began.UTC().Truncate(time.Second), Machine: machine(), Command: command(), Params: p}
 
 	var sim *cybozutest.Server
-	if p.runs("read") || p.runs("memory") {
+	if p.runs("read") || p.runs("memory") || p.runs("cli") {
 		sim = cybozutest.NewServer(nil, cybozutest.Options{Snapshot: full, Latency: p.Latency, MaxConcurrent: p.MaxConcurrent})
 		defer sim.Close()
 	}
@@ -163,6 +165,22 @@ func bench(ctx context.Context, p Params, stderr io.Writer) (*Report, error) {
 	if p.runs("memory") {
 		logf("memory: read + plan + apply in a child process")
 		fs, err := benchMemory(ctx, p, sim.URL(), full, logf)
+		if err != nil {
+			return nil, err
+		}
+		rep.add(fs...)
+	}
+	if p.runs("cli") {
+		logf("cli: the cybridge binary's peak memory, each command in a fresh wrapper process")
+		fs, err := benchCLI(ctx, p, sim.URL(), logf)
+		if err != nil {
+			return nil, err
+		}
+		rep.add(fs...)
+	}
+	if p.runs("console") {
+		logf("console: the first import's pages served by a child process")
+		fs, err := benchConsole(ctx, p, full, logf)
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +24,12 @@ import (
 // TestMain lets the test binary act as the memory child, as the bench
 // binary does: the smoke test re-executes it.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == childFlag {
+	if len(os.Args) > 1 && (os.Args[1] == childFlag || os.Args[1] == consoleChildFlag || os.Args[1] == rssChildFlag) {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 2 && os.Args[1] == allocChildFlag {
+		allocChild(os.Args[2])
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
@@ -106,14 +114,17 @@ func TestReadRequestCount(t *testing.T) {
 	}
 }
 
-// TestSmoke runs the whole bench — every part, the memory child included
-// — on a tiny directory with one run, and checks that every figure is in
-// the JSON file with a plausible value. It checks no timing.
+// TestSmoke runs the whole bench — every part but cli (which builds the
+// cybridge binary; TestRSSWrapper checks its measure), the memory and
+// console children included — on a tiny directory with one run, and
+// checks that every figure is in the JSON file with a plausible value. It
+// checks no timing.
 func TestSmoke(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "bench", "latest.json")
 	md := filepath.Join(t.TempDir(), "bench.md")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-users", "500", "-naive-users", "300", "-scim-users", "250", "-runs", "1", "-latency", "1ms", "-json", out, "-markdown", md, "-q"}
+	parts := slices.DeleteFunc(slices.Clone(allParts), func(p string) bool { return p == "cli" })
+	args := []string{"-users", "500", "-naive-users", "300", "-scim-users", "250", "-runs", "1", "-latency", "1ms", "-json", out, "-markdown", md, "-q", "-only", strings.Join(parts, ",")}
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
@@ -152,6 +163,9 @@ func TestSmoke(t *testing.T) {
 		"scim.push_requests": true, "scim.push_wall_s": true, "scim.push_bound_s": true, "scim.push_wall_ratio": true,
 		"scim.push_peak_in_flight": true, "scim.read_requests": true, "scim.read_wall_s": true,
 		"memory.peak_mb": true, "memory.peak_nolimit_mb": true, "memory.maxrss_mb": true, "memory.read_peak_mb": true, "memory.plan_peak_mb": true, "memory.read_s": true, "memory.plan_s": true, "memory.apply_s": true,
+		"console.overview_p95_ms": true, "console.roster_p95_ms": true, "console.calendar_p95_ms": true, "console.plan_p95_ms": true,
+		"console.plan_page50_p95_ms": true, "console.plan_filtered_p95_ms": true, "console.run_p95_ms": true, "console.run_page50_p95_ms": true,
+		"console.serve_peak_mb": true,
 	}
 	for name, positive := range wantFigures {
 		f, ok := byName[name]
@@ -199,5 +213,45 @@ func TestUsage(t *testing.T) {
 		if got := run(context.Background(), tc.args, &stdout, &stderr); got != tc.want || stdout.Len() != 0 {
 			t.Errorf("%v: exit %d, want %d; stdout %q", tc.args, got, tc.want, &stdout)
 		}
+	}
+}
+
+// allocChildFlag makes the test binary hold N MB of touched memory for a
+// moment: the command TestRSSWrapper measures.
+const allocChildFlag = "-alloc-child"
+
+func allocChild(mb string) {
+	n, _ := strconv.Atoi(mb)
+	b := make([]byte, n<<20)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	time.Sleep(50 * time.Millisecond)
+	runtime.KeepAlive(b)
+}
+
+// TestRSSWrapper: the cli figures' wrapper reports the command's own peak,
+// not the bench's: a command that touches 96 MB shows about that, while
+// this test process first grows past 300 MB.
+func TestRSSWrapper(t *testing.T) {
+	big := make([]byte, 300<<20)
+	for i := 0; i < len(big); i += 4096 {
+		big[i] = 1
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(exe, rssChildFlag, "--", exe, allocChildFlag, "96").Output()
+	runtime.KeepAlive(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res rssResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if mb := res.MaxRSSKB / 1024; res.Exit != 0 || mb < 96 || mb > 200 {
+		t.Errorf("wrapper: exit %d, peak %d MB; want the child's ~96 MB", res.Exit, mb)
 	}
 }

@@ -52,6 +52,20 @@ func main() {
 
 // run is the whole command; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == rssChildFlag {
+		if err := runRSSChild(ctx, args[1:], stdout); err != nil {
+			fmt.Fprintln(stderr, "cybridge-bench rss child:", err)
+			return 1
+		}
+		return 0
+	}
+	if len(args) > 0 && args[0] == consoleChildFlag {
+		if err := runConsoleChild(ctx, args[1:], stdout); err != nil {
+			fmt.Fprintln(stderr, "cybridge-bench console child:", err)
+			return 1
+		}
+		return 0
+	}
 	if len(args) > 0 && args[0] == childFlag {
 		if err := runChild(ctx, args[1:], stdout); err != nil {
 			fmt.Fprintln(stderr, "cybridge-bench child:", err)

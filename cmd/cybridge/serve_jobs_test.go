@@ -24,10 +24,10 @@ func (st *stack) waitJobs() {
 	})
 }
 
-// consoleClient logs in to the console with a client that does not follow
+// jobsClient logs in to the console with a client that does not follow
 // redirects, and returns a GET and a POST that answer status, Location and
 // body.
-func consoleClient(t *testing.T, st *stack) (get func(path string) (int, string, string), post func(path string, form url.Values) (int, string)) {
+func jobsClient(t *testing.T, st *stack) (get func(path string) (int, string, string), post func(path string, form url.Values) (int, string)) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -62,7 +62,7 @@ func TestServeSyncNowRunsInBackground(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
 	st.slow.Store(int64(150 * time.Millisecond))
-	get, post := consoleClient(t, st)
+	get, post := jobsClient(t, st)
 
 	start := time.Now()
 	code, loc := post("/runs", url.Values{"mode": {"sync"}})
@@ -119,7 +119,7 @@ func TestServeCancelRun(t *testing.T) {
 	t.Parallel()
 	st := startStack(t, nil)
 	st.slow.Store(int64(300 * time.Millisecond))
-	get, post := consoleClient(t, st)
+	get, post := jobsClient(t, st)
 	_, loc := post("/runs", url.Values{"mode": {"sync"}})
 	if !jobPathRE.MatchString(loc) {
 		t.Fatalf("sync now → %q", loc)
@@ -208,7 +208,7 @@ func TestServeScheduledRunIsAJob(t *testing.T) {
 		}
 		return false
 	})
-	get, _ := consoleClient(t, st)
+	get, _ := jobsClient(t, st)
 	if _, _, p := get("/"); !strings.Contains(p, `href="/jobs/`+id+`"`) {
 		t.Errorf("the overview does not link to the scheduled run in progress")
 	}

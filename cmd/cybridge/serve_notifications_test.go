@@ -107,7 +107,7 @@ func TestServeNotificationList(t *testing.T) {
 	}
 
 	// The console's page.
-	get, _ := consoleClient(t, st)
+	get, _ := jobsClient(t, st)
 	_, _, page := get("/")
 	if !strings.Contains(page, `href="/notifications"`) {
 		t.Errorf("the console does not link to the notifications")

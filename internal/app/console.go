@@ -8,6 +8,7 @@ import (
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
 	"github.com/cybridge/cybridge/provision/health"
+	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/provision/web"
 	"github.com/cybridge/cybridge/targets/calendar"
@@ -25,13 +26,15 @@ type Console struct {
 	// Channels, when set, says where a notification channel sends
 	// (notify.Notifier.Where), for the list of notifications.
 	Channels func(name string) string
+	// plans are the plan indexes of the runs looked at last.
+	plans *planindex.Cache
 }
 
 var _ web.Backend = (*Console)(nil)
 
 // NewConsole adapts a and the scheduler running a.Scheduled().
 func NewConsole(a *App, sched *schedule.Scheduler) *Console {
-	return &Console{app: a, sched: sched}
+	return &Console{app: a, sched: sched, plans: planindex.NewCache(PlanCacheBytes)}
 }
 
 // --- runs ---
@@ -406,7 +409,7 @@ func (c *Console) job(ctx context.Context, j Job) web.Job {
 	}
 	if j.RunID != 0 {
 		// Read back whatever became of the request (see outcome).
-		if run, err := c.app.store.GetRunHead(context.WithoutCancel(ctx), j.RunID); err == nil {
+		if run, err := c.app.store.RunHead(context.WithoutCancel(ctx), j.RunID); err == nil {
 			if r, err := c.withAppliedBy(ctx, run); err == nil {
 				out.Run = r
 			}

@@ -9,7 +9,7 @@ package msg
 // ログイン名, 停止中), full-width （） in sentences, and 「テスト実行（変更なし）」
 // rather than ドライラン. English is sentence case. Neither names a CLI
 // flag, a command or a console button: the surface adds its own advice.
-var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts, scimTexts, accountsTexts, jobTexts, scimTargetTexts, uploadTexts)
+var catalogue = join(coreTexts, configTexts, directoryTexts, csvTexts, planTexts, safetyTexts, calendarTexts, scopeTexts, consoleTexts, reportTexts, cliTexts, notifyTexts, historyTexts, healthTexts, scimTexts, accountsTexts, jobTexts, scimTargetTexts, uploadTexts, pagesTexts)
 
 // join merges the per-area tables into one; a key in two tables is a bug
 // that TestCatalogueKeysUnique reports.

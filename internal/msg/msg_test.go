@@ -164,7 +164,7 @@ func TestEnglishLeft(t *testing.T) {
 
 func TestCatalogueKeysUnique(t *testing.T) {
 	tables := map[string]map[string]entry{"core": coreTexts, "config": configTexts, "directory": directoryTexts, "csv": csvTexts,
-		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "scope": scopeTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts, "notify": notifyTexts, "history": historyTexts, "health": healthTexts, "scim": scimTexts, "accounts": accountsTexts, "jobs": jobTexts, "scimtarget": scimTargetTexts, "upload": uploadTexts}
+		"plan": planTexts, "safety": safetyTexts, "calendar": calendarTexts, "scope": scopeTexts, "console": consoleTexts, "report": reportTexts, "cli": cliTexts, "notify": notifyTexts, "history": historyTexts, "health": healthTexts, "scim": scimTexts, "accounts": accountsTexts, "jobs": jobTexts, "scimtarget": scimTargetTexts, "upload": uploadTexts, "pages": pagesTexts}
 	seen := map[string]string{}
 	for name, tab := range tables {
 		for k := range tab {

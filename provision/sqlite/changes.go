@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"compress/gzip"
@@ -606,4 +607,168 @@ WHERE c.run_id > ? OR (c.run_id = ? AND c.first_seq + c.n > ?) ORDER BY c.run_id
 		next = cursorAfter(out[len(out)-1])
 	}
 	return out, next, nil
+}
+
+// planStream reads a stored plan (gzip-compressed JSON, or plain) one
+// change at a time: a plan of a whole directory is never decoded whole.
+// The other members are kept raw and decoded by Head once the changes
+// are read.
+//
+// Inside the changes list the changes are split by a scanner of their own
+// (each is an object: braces counted outside strings) rather than decoded
+// as json.RawMessage, which scans every change twice: at 205,000 changes
+// that took the console's first look at a plan from ~2.5 s to ~1 s.
+type planStream struct {
+	dec  *json.Decoder
+	r    io.Reader // what dec reads
+	head map[string]json.RawMessage
+	list *bufio.Reader // inside the changes list: the rest of the plan
+	buf  []byte
+}
+
+// openPlan reads b up to its first change.
+func openPlan(b []byte) (*planStream, error) {
+	r, err := planReader(b)
+	if err != nil {
+		return nil, err
+	}
+	p := &planStream{dec: json.NewDecoder(r), r: r, head: map[string]json.RawMessage{}}
+	if t, err := p.dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("not a plan object")
+	}
+	return p, p.members()
+}
+
+// members reads members up to the changes list (entering it) or the end
+// of the plan.
+func (p *planStream) members() error {
+	for p.dec.More() {
+		t, err := p.dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		if key == "changes" {
+			if t, err = p.dec.Token(); err != nil {
+				return err
+			}
+			if t == nil { // "changes": null
+				continue
+			}
+			if t != json.Delim('[') {
+				return fmt.Errorf("plan changes: not a list")
+			}
+			p.list = bufio.NewReaderSize(io.MultiReader(p.dec.Buffered(), p.r), 256<<10)
+			return nil
+		}
+		var v json.RawMessage
+		if err := p.dec.Decode(&v); err != nil {
+			return err
+		}
+		p.head[key] = v
+	}
+	return nil
+}
+
+// Next returns the next change, nil after the last.
+func (p *planStream) Next() (*provision.Change, error) {
+	raw, err := p.NextJSON()
+	if raw == nil || err != nil {
+		return nil, err
+	}
+	var c provision.Change
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// NextJSON returns the next change's JSON as stored, nil after the last;
+// it is valid until the next call.
+func (p *planStream) NextJSON() (json.RawMessage, error) {
+	if p.list == nil {
+		return nil, nil
+	}
+	c, err := p.skipSpace()
+	if err != nil {
+		return nil, err
+	}
+	if c == ',' {
+		if c, err = p.skipSpace(); err != nil {
+			return nil, err
+		}
+	}
+	if c == ']' {
+		// The members after the list: decoded from "{" + the rest, its
+		// leading comma dropped.
+		if c, err = p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if c != ',' {
+			p.list.UnreadByte()
+		}
+		p.r = io.MultiReader(strings.NewReader("{"), p.list)
+		p.dec, p.list = json.NewDecoder(p.r), nil
+		if _, err := p.dec.Token(); err != nil {
+			return nil, err
+		}
+		return nil, p.members()
+	}
+	if c != '{' {
+		return nil, fmt.Errorf("plan changes: a change is not an object")
+	}
+	p.buf = append(p.buf[:0], c)
+	depth, inString, escaped := 1, false, false
+	for depth > 0 {
+		c, err := p.list.ReadByte()
+		if err != nil {
+			return nil, fmt.Errorf("plan changes: %w", err)
+		}
+		p.buf = append(p.buf, c)
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch c {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return p.buf, nil
+}
+
+// skipSpace reads the next byte that is not JSON whitespace.
+func (p *planStream) skipSpace() (byte, error) {
+	for {
+		c, err := p.list.ReadByte()
+		if err != nil {
+			return 0, fmt.Errorf("plan changes: %w", err)
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return c, nil
+		}
+	}
+}
+
+// Head decodes the plan without its changes; call it after Next returned
+// nil.
+func (p *planStream) Head() (*provision.Plan, error) {
+	b, err := json.Marshal(p.head)
+	if err != nil {
+		return nil, err
+	}
+	var plan provision.Plan
+	if err := json.Unmarshal(b, &plan); err != nil {
+		return nil, err
+	}
+	return &plan, nil
 }

@@ -252,9 +252,9 @@ func runNotFound(id int64) error {
 	return &provision.Error{Code: msg.CodeNotFound, Kind: msg.KindNotFound, Key: "run_not_found", Params: msg.Params{"run": id}, Message: msg.Text(msg.En, "run_not_found", msg.Params{"run": id})}
 }
 
-// GetRunHead returns one run without its plan (a job's recorded run: a
-// plan of a whole directory takes seconds to read), or not_found.
-func (s *Store) GetRunHead(ctx context.Context, id int64) (*provision.Run, error) {
+// RunHead returns one run without its plan, or an error with code
+// not_found.
+func (s *Store) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
 	r, err := scanRun(s.ro.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE id = ?", id))
 	if err == sql.ErrNoRows {
 		return nil, runNotFound(id)
@@ -263,6 +263,46 @@ func (s *Store) GetRunHead(ctx context.Context, id int64) (*provision.Run, error
 		return nil, fmt.Errorf("read run %d: %w", id, err)
 	}
 	return r, nil
+}
+
+// ReadPlan reads run id's stored plan one change at a time, calling each
+// with every change's JSON (as stored: compact, the plan's shape) in plan
+// order, and returns the plan without its changes; nil when the run has
+// no plan. The plan is never decoded whole (a whole directory's is ~100 MB
+// of JSON).
+func (s *Store) ReadPlan(ctx context.Context, id int64, each func(json.RawMessage) error) (*provision.Plan, error) {
+	var plan []byte
+	err := s.ro.QueryRowContext(ctx, "SELECT plan FROM runs WHERE id = ?", id).Scan(&plan)
+	if err == sql.ErrNoRows {
+		return nil, runNotFound(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run %d: %w", id, err)
+	}
+	if plan == nil {
+		return nil, nil
+	}
+	ps, err := openPlan(plan)
+	if err != nil {
+		return nil, fmt.Errorf("run %d plan: %w", id, err)
+	}
+	for {
+		c, err := ps.NextJSON()
+		if err != nil {
+			return nil, fmt.Errorf("run %d plan: %w", id, err)
+		}
+		if c == nil {
+			break
+		}
+		if err := each(c); err != nil {
+			return nil, err
+		}
+	}
+	head, err := ps.Head()
+	if err != nil {
+		return nil, fmt.Errorf("run %d plan: %w", id, err)
+	}
+	return head, nil
 }
 
 // decompressPlan reads a stored plan (gzip-compressed JSON; plain JSON is

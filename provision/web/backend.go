@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -42,6 +43,18 @@ type Runs interface {
 	// LatestPlan returns the newest run that produced a plan not applied
 	// yet (a dry run, or a run a safeguard blocked), with that plan.
 	LatestPlan(ctx context.Context) (*provision.Run, error)
+	// RunHead is GetRun with the plan's head only (Plan.Changes is nil):
+	// the console pages through the changes with PlanChanges instead of
+	// decoding a whole directory's plan for every page.
+	RunHead(ctx context.Context, id int64) (*provision.Run, error)
+	// LatestPlanHead is LatestPlan with the plan's head only.
+	LatestPlanHead(ctx context.Context) (*provision.Run, error)
+	// WritePlanJSON writes run id's plan as `cybridge plan -out` writes
+	// it (apply -plan takes it), streamed: the console's download.
+	WritePlanJSON(ctx context.Context, id int64, w io.Writer) error
+	// PlanChanges returns the changes of run id's plan that f selects,
+	// from the offset-th (0-based), at most limit, in plan order.
+	PlanChanges(ctx context.Context, id int64, f provision.ChangeFilter, offset, limit int) (ChangePage, error)
 	// RunNow runs read → plan → safeguards → (apply unless DryRun) from the
 	// configured source and records the run. A run that fails is returned
 	// with status failed; err is for runs that could not be started or
@@ -165,6 +178,10 @@ type Notification struct {
 type Roster interface {
 	// Roster is the roster as `roster export -format json` shows it.
 	Roster(ctx context.Context) (*safety.Export, error)
+	// RosterPage is the roster's departments with their direct member
+	// counts and one page of the members q selects: the console's roster,
+	// read a page at a time.
+	RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error)
 	// AddDepartment and AddMember add roster-only entries; Origin is
 	// ignored.
 	AddDepartment(ctx context.Context, d safety.ExportDepartment) error
@@ -176,6 +193,9 @@ type Roster interface {
 // Calendar reads and edits calendar-sync enrolments.
 type Calendar interface {
 	Enrolments(ctx context.Context) ([]calendar.EnrolmentView, error)
+	// EnrolmentPage is one page of the enrolments q selects, with the
+	// counts per state: the console's list, read a page at a time.
+	EnrolmentPage(ctx context.Context, q EnrolmentQuery) (EnrolmentPage, error)
 	// Enrolment returns one enrolment with its history (not_found if none).
 	Enrolment(ctx context.Context, login string) (calendar.EnrolmentDetail, error)
 	// SetTarget is the admin edit of a user's sync target.
@@ -214,6 +234,31 @@ type ApplyRequest struct {
 	RunID        int64 // the run that made the plan
 	Trigger      provision.Trigger
 	AllowDeletes bool
+}
+
+// ChangePage is one page of a plan's changes.
+type ChangePage struct {
+	Changes []provision.Change
+	// Matched is how many changes the filter selects, Total how many the
+	// plan holds.
+	Matched, Total int
+}
+
+// EnrolmentQuery selects a page of enrolments: by state (one of
+// EnrolmentStates, "" for any) and by text (a login, name or email
+// address containing it).
+type EnrolmentQuery struct {
+	State, Text   string
+	Offset, Limit int
+}
+
+// EnrolmentPage is one page of enrolments. Matched is how many the query
+// selects, All how many there are, Counts how many are in each state.
+type EnrolmentPage struct {
+	Enrolments []calendar.EnrolmentView
+	Matched    int
+	All        int
+	Counts     map[string]int
 }
 
 // CSVUpload is one upload of cybozu.com CSV exports, streamed to disk:

@@ -37,20 +37,21 @@ func filterEnrolments(es []calendar.EnrolmentView, state, q string) []calendar.E
 	return out
 }
 
+// calendarPage is a page of the enrolments, filtered by state and text.
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	es, err := s.o.Backend.Enrolments(r.Context())
+	q := r.URL.Query()
+	d := calendarData{State: q.Get("state"), Query: q.Get("q"), States: s.o.Backend.EnrolmentStates(), Back: r.URL.RequestURI()}
+	var pg EnrolmentPage
+	p, err := pageOf(r, PageSize, func(offset int) (int, error) {
+		var err error
+		pg, err = s.o.Backend.EnrolmentPage(r.Context(), EnrolmentQuery{State: d.State, Text: d.Query, Offset: offset, Limit: PageSize})
+		return pg.Matched, err
+	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	d := calendarData{State: q.Get("state"), Query: q.Get("q"), States: s.o.Backend.EnrolmentStates(), Counts: map[string]int{}, All: len(es), Back: r.URL.RequestURI()}
-	for _, e := range es {
-		d.Counts[e.State]++
-	}
-	list := filterEnrolments(es, d.State, d.Query)
-	d.Pager = paginate(len(list), r)
-	d.Enrolments = list[d.Pager.From:d.Pager.To]
+	d.Pager, d.Enrolments, d.Counts, d.All = p, pg.Enrolments, pg.Counts, pg.All
 	s.render(w, r, http.StatusOK, "calendar", sess, d)
 }
 

@@ -6,12 +6,10 @@ import (
 	"github.com/cybridge/cybridge/provision"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/cybridge/cybridge/provision/schedule"
 )
-
-// maxPlanRows caps each plan table on a page; the JSON download has all.
-const maxPlanRows = 1000
 
 type overviewData struct {
 	Info   schedule.Info
@@ -62,7 +60,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess *session)
 			// reasons are in its plan, which the list leaves out. This is
 			// the one place the overview says them (the pause banner
 			// says only that the schedule waits).
-			if full, err := s.o.Backend.GetRun(ctx, d.Last.ID); err == nil && full.Plan != nil {
+			if full, err := s.o.Backend.RunHead(ctx, d.Last.ID); err == nil && full.Plan != nil {
 				d.Safeguards = full.Plan.Safeguards
 			}
 		}
@@ -102,14 +100,21 @@ func (s *Server) pause(w http.ResponseWriter, r *http.Request, sess *session) {
 	s.redirectFlash(w, r, sess, "/", flash{Kind: "ok", Text: s.localizer(r).T("pause.paused")})
 }
 
-// planView is a plan laid out as the console's tables.
+// planView is one page of a plan's changes laid out as the console's
+// tables, with the filter that selected them.
 type planView struct {
 	Run      *provision.Run
-	Plan     *provision.Plan
-	Targets  []targetView
+	Plan     *provision.Plan // the plan's head: Changes is nil
+	Targets  []targetView    // this page's changes
 	CanApply bool
 	Blocked  bool
-	Total    int
+	Total    int // changes in the plan
+	Matched  int // changes the filter selects
+	Filter   provision.ChangeFilter
+	Actions  []provision.Action
+	Pager    pager
+	// Path is the page the filter form and the pager link to.
+	Path string
 }
 
 type targetView struct {
@@ -121,11 +126,13 @@ type targetView struct {
 
 type table struct {
 	Rows []row
-	More int
 }
 
 // row is one line of a plan table: a change, or one field of an update.
+// N is the change's number among those the filter selects (1-based): a
+// disable shows in two tables, an update one row per field.
 type row struct {
+	N      int
 	Kind   provision.KindInfo
 	Change *provision.Change
 	Field  string
@@ -133,18 +140,23 @@ type row struct {
 	New    any
 }
 
-func (t *table) add(r row) {
-	if len(t.Rows) >= maxPlanRows {
-		t.More++
-		return
-	}
-	t.Rows = append(t.Rows, r)
+func (t *table) add(r row) { t.Rows = append(t.Rows, r) }
+
+// planActions are the actions the plan filter offers, in report order.
+var planActions = []provision.Action{provision.Create, provision.Update, provision.Disable, provision.Delete}
+
+// changeFilter is the plan filter the request gives (target, kind,
+// action, q).
+func changeFilter(r *http.Request) provision.ChangeFilter {
+	q := r.URL.Query()
+	return provision.ChangeFilter{Target: q.Get("target"), Kind: q.Get("kind"), Action: provision.Action(q.Get("action")), Text: strings.TrimSpace(q.Get("q"))}
 }
 
-// newPlanView groups a run's plan into adds, changes and deletes per
-// target, in the plan's target order (the targets' report order).
-func newPlanView(run *provision.Run) planView {
-	v := planView{Run: run, Plan: run.Plan, Blocked: run.Status == provision.StatusBlocked}
+// newPlanView lays out one page of run's plan (run.Plan is its head):
+// the page's changes grouped into adds, changes and deletes per target,
+// in the plan's target order (the targets' report order).
+func newPlanView(run *provision.Run, f provision.ChangeFilter, pg ChangePage, p pager) planView {
+	v := planView{Run: run, Plan: run.Plan, Blocked: run.Status == provision.StatusBlocked, Filter: f, Actions: planActions, Pager: p, Path: p.path}
 	if run.Plan == nil {
 		return v
 	}
@@ -157,8 +169,8 @@ func newPlanView(run *provision.Run) planView {
 		byTarget[t.Name] = &targetView{Name: t.Name}
 		order = append(order, t.Name)
 	}
-	for i := range run.Plan.Changes {
-		c := &run.Plan.Changes[i]
+	for i := range pg.Changes {
+		c := &pg.Changes[i]
 		tv := byTarget[c.Target]
 		if tv == nil {
 			tv = &targetView{Name: c.Target}
@@ -166,7 +178,7 @@ func newPlanView(run *provision.Run) planView {
 			order = append(order, c.Target)
 		}
 		info, _ := run.Plan.Target(c.Target)
-		base := row{Kind: kindOf(info, c.Kind), Change: c}
+		base := row{N: p.From + i + 1, Kind: kindOf(info, c.Kind), Change: c}
 		switch c.Action {
 		case provision.Create:
 			tv.Adds.add(base)
@@ -197,7 +209,7 @@ func newPlanView(run *provision.Run) planView {
 			v.Targets = append(v.Targets, *tv)
 		}
 	}
-	v.Total = len(run.Plan.Changes)
+	v.Total, v.Matched = pg.Total, pg.Matched
 	v.CanApply = run.AppliedBy == 0 && len(run.Plan.Errors) == 0 && v.Total > 0 &&
 		(run.Status == provision.StatusDryRun || run.Status == provision.StatusBlocked)
 	return v
@@ -214,18 +226,42 @@ func kindOf(t provision.TargetInfo, kind string) provision.KindInfo {
 	return provision.KindInfo{Kind: kind, Plural: kind}
 }
 
+// planPageView reads the page of run's plan the request asks for (run
+// has the plan's head) and lays it out.
+func (s *Server) planPageView(r *http.Request, run *provision.Run) (*planView, error) {
+	f := changeFilter(r)
+	if run.Plan == nil {
+		v := newPlanView(run, f, ChangePage{}, paginate(0, PageSize, r.URL))
+		return &v, nil
+	}
+	var pg ChangePage
+	p, err := pageOf(r, PageSize, func(offset int) (int, error) {
+		var err error
+		pg, err = s.o.Backend.PlanChanges(r.Context(), run.ID, f, offset, PageSize)
+		return pg.Matched, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := newPlanView(run, f, pg, p)
+	return &v, nil
+}
+
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.o.Backend.LatestPlan(r.Context())
+	run, err := s.o.Backend.LatestPlanHead(r.Context())
 	if isNotFound(err) {
 		s.render(w, r, http.StatusOK, "plan", sess, (*planView)(nil))
 		return
+	}
+	var v *planView
+	if err == nil {
+		v, err = s.planPageView(r, run)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := newPlanView(run)
-	s.render(w, r, http.StatusOK, "plan", sess, &v)
+	s.render(w, r, http.StatusOK, "plan", sess, v)
 }
 
 func isNotFound(err error) bool {
@@ -236,7 +272,7 @@ func (s *Server) applyPlan(w http.ResponseWriter, r *http.Request, sess *session
 	ctx := r.Context()
 	id, _ := strconv.ParseInt(r.PostFormValue("run_id"), 10, 64)
 	back := runPath(id)
-	src, err := s.o.Backend.GetRun(ctx, id)
+	src, err := s.o.Backend.RunHead(ctx, id)
 	if err != nil {
 		s.redirectFlash(w, r, sess, "/plan", s.flashError(r, err))
 		return
@@ -264,19 +300,30 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request, sess *session)
 }
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.getRun(r)
+	id, err := runID(r)
+	var run *provision.Run
+	if err == nil {
+		run, err = s.o.Backend.RunHead(r.Context(), id)
+	}
+	var v *planView
+	if err == nil {
+		v, err = s.planPageView(r, run)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := newPlanView(run)
-	s.render(w, r, http.StatusOK, "run", sess, &v)
+	s.render(w, r, http.StatusOK, "run", sess, v)
 }
 
 // runPlanJSON downloads a run's whole plan, as `cybridge plan -out` writes
 // it.
 func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *session) {
-	run, err := s.getRun(r)
+	id, err := runID(r)
+	var run *provision.Run
+	if err == nil {
+		run, err = s.o.Backend.RunHead(r.Context(), id)
+	}
 	if err == nil && run.Plan == nil {
 		err = &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_no_plan", Params: msg.Params{"run": run.ID}}
 	}
@@ -287,7 +334,7 @@ func (s *Server) runPlanJSON(w http.ResponseWriter, r *http.Request, sess *sessi
 	// As plan -out writes it: apply -plan takes it.
 	w.Header().Set("Content-Disposition", `attachment; filename="cybridge-plan-`+strconv.FormatInt(run.ID, 10)+`.json"`)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if err := run.Plan.WriteJSON(w); err != nil {
+	if err := s.o.Backend.WritePlanJSON(r.Context(), run.ID, w); err != nil {
 		s.log.Error("write plan", "run", run.ID, "error", err)
 	}
 }
@@ -297,11 +344,20 @@ func runPath(id int64) string { return "/runs/" + strconv.FormatInt(id, 10) }
 
 // getRun reads the run named by the {id} path segment.
 func (s *Server) getRun(r *http.Request) (*provision.Run, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_not_found", Params: msg.Params{"run": r.PathValue("id")}}
+	id, err := runID(r)
+	if err != nil {
+		return nil, err
 	}
 	return s.o.Backend.GetRun(r.Context(), id)
+}
+
+// runID is the run id the {id} path segment names.
+func runID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "run_not_found", Params: msg.Params{"run": r.PathValue("id")}}
+	}
+	return id, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

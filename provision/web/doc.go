@@ -50,7 +50,20 @@
 //   - Manual runs are allowed while scheduled runs are paused; the admin is
 //     there. The pause banner is on every page.
 //   - Large plans, rosters and enrolment lists are shown in pages of
-//     PageSize rows; the whole plan can be downloaded as JSON.
+//     PageSize rows, with page numbers, first/last and previous/next; every
+//     link keeps the page's filters. A plan page reads only its page from
+//     the backend (PlanChanges: the stored plan is indexed once per run,
+//     see provision/planindex); the roster and the enrolment list read one
+//     page with SQL (RosterPage, EnrolmentPage), never the whole list. The
+//     whole plan downloads as JSON, streamed.
+//   - The plan filter is target, kind, action and text (a key or label
+//     containing it); a disable is listed under deletes and its field
+//     changes under changes, as before paging.
+//   - The department tree shows collapsed (details/summary, no script):
+//     the top level and the path to the selected department are rendered,
+//     only that path open; deeper departments are reached by selecting
+//     their parent. Selecting a department lists its direct members (the
+//     count beside it); "no department" lists members in none.
 //   - Language: the console speaks the language cookie's, else the best of
 //     Accept-Language, else Japanese; the API the best of Accept-Language,
 //     else English (a script that sends none reads what it read before the

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/cybridge/cybridge/internal/msg"
 	"github.com/cybridge/cybridge/provision"
+	"github.com/cybridge/cybridge/provision/planindex"
 	"github.com/cybridge/cybridge/provision/schedule"
 	"github.com/cybridge/cybridge/targets/calendar"
 	"github.com/cybridge/cybridge/targets/calendar/caldav"
@@ -174,6 +176,89 @@ func (f *fakeBackend) LatestPlan(context.Context) (*provision.Run, error) {
 		}
 	}
 	return nil, &codedErr{"not_found", "no plan yet: run a dry run"}
+}
+
+// head is r with its plan's head only, as RunHead returns it.
+func head(r *provision.Run, err error) (*provision.Run, error) {
+	if err != nil || r.Plan == nil {
+		return r, err
+	}
+	h := *r.Plan
+	h.Changes = nil
+	r.Plan = &h
+	return r, nil
+}
+
+func (f *fakeBackend) RunHead(ctx context.Context, id int64) (*provision.Run, error) {
+	return head(f.GetRun(ctx, id))
+}
+
+func (f *fakeBackend) LatestPlanHead(ctx context.Context) (*provision.Run, error) {
+	return head(f.LatestPlan(ctx))
+}
+
+// PlanChanges pages the run's plan with the index the real backend uses.
+func (f *fakeBackend) PlanChanges(ctx context.Context, id int64, flt provision.ChangeFilter, offset, limit int) (ChangePage, error) {
+	r, err := f.GetRun(ctx, id)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	x, err := planindex.FromPlan(r.Plan)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	cs, n, err := x.Page(flt, offset, limit)
+	return ChangePage{Changes: cs, Matched: n, Total: x.Len()}, err
+}
+
+// EnrolmentPage pages the fake's enrolments as the console's filter did.
+func (f *fakeBackend) EnrolmentPage(ctx context.Context, q EnrolmentQuery) (EnrolmentPage, error) {
+	es, err := f.Enrolments(ctx)
+	if err != nil {
+		return EnrolmentPage{}, err
+	}
+	p := EnrolmentPage{All: len(es), Counts: map[string]int{}}
+	for _, e := range es {
+		p.Counts[e.State]++
+	}
+	list := filterEnrolments(es, q.State, q.Text)
+	p.Matched = len(list)
+	p.Enrolments = list[min(q.Offset, len(list)):min(q.Offset+q.Limit, len(list))]
+	return p, nil
+}
+
+// RosterPage pages the fake's roster as the store does.
+func (f *fakeBackend) RosterPage(ctx context.Context, q safety.PageQuery) (*safety.Page, error) {
+	v, err := f.Roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &safety.Page{Departments: v.Departments, Counts: map[string]int{}, All: len(v.Members)}
+	var ms []safety.ExportMember
+	for _, m := range v.Members {
+		if len(m.Departments) == 0 {
+			p.NoDept++
+		}
+		for _, d := range m.Departments {
+			p.Counts[d]++
+		}
+		if q.NoDept && len(m.Departments) > 0 || !q.NoDept && q.Dept != "" && !slices.Contains(m.Departments, q.Dept) ||
+			!strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), strings.ToLower(strings.TrimSpace(q.Text))) {
+			continue
+		}
+		ms = append(ms, m)
+	}
+	p.Matched = len(ms)
+	p.Members = ms[min(q.Offset, len(ms)):min(q.Offset+q.Limit, len(ms))]
+	return p, nil
+}
+
+func (f *fakeBackend) WritePlanJSON(ctx context.Context, id int64, w io.Writer) error {
+	r, err := f.GetRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.Plan.WriteJSON(w)
 }
 
 func (f *fakeBackend) RunNow(_ context.Context, req RunRequest) (*provision.Run, error) {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -53,11 +54,11 @@ var funcs = template.FuncMap{
 			V *planView
 		}{l, v}
 	},
-	"pagerOf": func(p pager, q, state string) any {
+	"pagerOf": func(l *localizer, p pager) any {
 		return struct {
-			P    pager
-			Q, S string
-		}{p, q, state}
+			L *localizer
+			P pager
+		}{l, p}
 	},
 	"nodeOf": func(l *localizer, n *deptNode) any {
 		return struct {
@@ -151,26 +152,79 @@ func (s *Server) flashError(r *http.Request, err error) flash {
 	return flash{Kind: "error", Text: p.Message, Code: p.Code}
 }
 
-// pager is one page of a long table.
+// pager is one page of a long list: the page shown, the numbered links
+// around it (with gaps), first/last and previous/next, and the rows shown
+// ("From+1–To / Total"). Every link keeps the request's other query
+// parameters (filters, search, the selected department).
 type pager struct {
 	Page, Pages, Total, From, To int
-	Prev, Next                   int
+	First, Prev, Next, Last      template.URL // "" when not a link
+	Links                        []pageLink
+	path                         string
 }
 
-func paginate(total int, r *http.Request) pager {
-	p := pager{Total: total, Pages: (total + PageSize - 1) / PageSize}
-	if p.Pages == 0 {
-		p.Pages = 1
-	}
-	fmt.Sscan(r.URL.Query().Get("page"), &p.Page)
+// pageLink is one numbered link, or a gap (…) between two.
+type pageLink struct {
+	Page    int
+	Href    template.URL
+	Current bool
+	Gap     bool
+}
+
+// pageWindow is how many page numbers show on each side of the current
+// one (besides the first and the last).
+const pageWindow = 2
+
+// paginate pages total rows, size a page, at the page u asks for; the
+// links are to u's path with its query.
+func paginate(total, size int, u *url.URL) pager {
+	p := pager{Total: total, Pages: max(1, (total+size-1)/size), path: u.Path}
+	q := u.Query()
+	fmt.Sscan(q.Get("page"), &p.Page)
 	p.Page = max(1, min(p.Page, p.Pages))
-	p.From = (p.Page - 1) * PageSize
-	p.To = min(total, p.From+PageSize)
+	p.From = (p.Page - 1) * size
+	p.To = min(total, p.From+size)
+	href := func(n int) template.URL {
+		q.Set("page", strconv.Itoa(n))
+		return template.URL(u.Path + "?" + q.Encode())
+	}
 	if p.Page > 1 {
-		p.Prev = p.Page - 1
+		p.First, p.Prev = href(1), href(p.Page-1)
 	}
 	if p.Page < p.Pages {
-		p.Next = p.Page + 1
+		p.Next, p.Last = href(p.Page+1), href(p.Pages)
+	}
+	last := 0
+	for n := 1; n <= p.Pages; n++ {
+		if n != 1 && n != p.Pages && (n < p.Page-pageWindow || n > p.Page+pageWindow) {
+			continue
+		}
+		if last != 0 && n > last+1 {
+			p.Links = append(p.Links, pageLink{Gap: true})
+		}
+		p.Links = append(p.Links, pageLink{Page: n, Href: href(n), Current: n == p.Page})
+		last = n
 	}
 	return p
+}
+
+// pageOf reads the page the request asks for with fetch (given the
+// offset of its first row, it reads the page and says how many rows there
+// are), and reads the last page instead when the request asks for one
+// past it.
+func pageOf(r *http.Request, size int, fetch func(offset int) (int, error)) (pager, error) {
+	want := 0
+	fmt.Sscan(r.URL.Query().Get("page"), &want)
+	offset := max(0, want-1) * size
+	n, err := fetch(offset)
+	if err != nil {
+		return pager{}, err
+	}
+	p := paginate(n, size, r.URL)
+	if p.From != offset {
+		if _, err := fetch(p.From); err != nil {
+			return pager{}, err
+		}
+	}
+	return p, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/cybridge/cybridge/internal/msg"
@@ -12,39 +11,55 @@ import (
 )
 
 // deptNode is a department in the tree with its direct member count.
+// Open is set on the path to the selected department (its ancestors and
+// itself): the tree shows collapsed, only that path open.
+//
+// At 5,000 departments the whole tree is ~1 MB of HTML and most of the
+// page's render time, so a department's sub-departments are rendered only
+// for the top level (collapsed) and along the open path (Shown); deeper
+// ones are reached by selecting their parent, which opens it.
 type deptNode struct {
 	safety.ExportDepartment
 	Members  int
 	Children []*deptNode
+	Open     bool
+	Selected bool
+	Shown    bool
 }
 
 type rosterData struct {
 	Tree        []*deptNode
 	RootMembers int
-	Departments []safety.ExportDepartment
 	Members     []safety.ExportMember
 	Pager       pager
 	Query       string
 	Total       int
+	// Dept is the selected department (the members shown belong to it
+	// directly), NoDept that the members without one are shown.
+	Dept   *safety.ExportDepartment
+	NoDept bool
+	names  map[string]string
 }
 
-func buildTree(v *safety.Export) ([]*deptNode, int) {
-	counts := map[string]int{}
-	root := 0
-	for _, m := range v.Members {
-		if len(m.Departments) == 0 {
-			root++
-		}
-		for _, d := range m.Departments {
-			counts[d]++
-		}
+// DeptName is the name of the department with code, or the code when the
+// roster has none such.
+func (d rosterData) DeptName(code string) string {
+	if n, ok := d.names[code]; ok && n != "" {
+		return n
 	}
+	return code
+}
+
+// buildTree builds the department tree from the departments (in export
+// order) and their direct member counts; the path to the department with
+// code open (none when open is "").
+func buildTree(depts []safety.ExportDepartment, counts map[string]int, open string) []*deptNode {
 	nodes := map[string]*deptNode{}
-	for _, d := range v.Departments {
+	for _, d := range depts {
 		nodes[d.Code] = &deptNode{ExportDepartment: d, Members: counts[d.Code]}
 	}
 	var top []*deptNode
-	for _, d := range v.Departments {
+	for _, d := range depts {
 		n := nodes[d.Code]
 		if p, ok := nodes[d.Parent]; ok && d.Parent != "" && d.Parent != d.Code {
 			p.Children = append(p.Children, n)
@@ -52,35 +67,57 @@ func buildTree(v *safety.Export) ([]*deptNode, int) {
 			top = append(top, n)
 		}
 	}
-	return top, root
-}
-
-func filterMembers(ms []safety.ExportMember, q string) []safety.ExportMember {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
-		return ms
-	}
-	var out []safety.ExportMember
-	for _, m := range ms {
-		if strings.Contains(strings.ToLower(m.Login+"\x00"+m.Name+"\x00"+m.Email+"\x00"+m.Reading), q) {
-			out = append(out, m)
+	if n, ok := nodes[open]; ok {
+		n.Selected = true
+		// Up the parents, at most once each (a cycle stops).
+		for seen := map[string]bool{}; n != nil && !seen[n.Code]; n = nodes[n.Parent] {
+			seen[n.Code] = true
+			n.Open, n.Shown = true, true
 		}
 	}
-	return out
+	for _, n := range top {
+		n.Shown = true
+	}
+	return top
 }
 
+// rosterPage is the department tree (collapsed but for the path to the
+// selected department; each department a link that lists its members)
+// and a page of the members: of the selected department (dept=CODE), of
+// none (nodept=1), or all; searched with q.
 func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.o.Backend.Roster(r.Context())
+	q := r.URL.Query()
+	d := rosterData{Query: q.Get("q"), NoDept: q.Get("nodept") != "", names: map[string]string{}}
+	code := ""
+	if !d.NoDept {
+		code = q.Get("dept")
+	}
+	var v *safety.Page
+	p, err := pageOf(r, PageSize, func(offset int) (int, error) {
+		var err error
+		v, err = s.o.Backend.RosterPage(r.Context(), safety.PageQuery{Dept: code, NoDept: d.NoDept, Text: d.Query, Offset: offset, Limit: PageSize})
+		if err != nil {
+			return 0, err
+		}
+		return v.Matched, nil
+	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d := rosterData{Departments: v.Departments, Query: r.URL.Query().Get("q"), Total: len(v.Members)}
-	d.Tree, d.RootMembers = buildTree(v)
-	sort.SliceStable(d.Departments, func(i, j int) bool { return d.Departments[i].Code < d.Departments[j].Code })
-	ms := filterMembers(v.Members, d.Query)
-	d.Pager = paginate(len(ms), r)
-	d.Members = ms[d.Pager.From:d.Pager.To]
+	d.Pager, d.Members, d.Total, d.RootMembers = p, v.Members, v.All, v.NoDept
+	for i := range v.Departments {
+		dep := &v.Departments[i]
+		d.names[dep.Code] = dep.Name
+		if dep.Code == code {
+			d.Dept = dep
+		}
+	}
+	if code != "" && d.Dept == nil {
+		s.renderError(w, r, &msg.Error{Kind: msg.KindNotFound, Code: msg.CodeNotFound, Key: "roster.no_department", Params: msg.Params{"code": code}})
+		return
+	}
+	d.Tree = buildTree(v.Departments, v.Counts, code)
 	s.render(w, r, http.StatusOK, "roster", sess, d)
 }
 

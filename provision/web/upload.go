@@ -14,6 +14,7 @@ import (
 
 	"github.com/cybridge/cybridge/directory/csvfile"
 	"github.com/cybridge/cybridge/internal/msg"
+	"github.com/cybridge/cybridge/provision"
 )
 
 // maxUploadFiles bounds the files in one upload (cybozu.com exports six
@@ -245,7 +246,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *session) {
 		pv, err = s.o.Backend.PreviewCSV(r.Context(), up)
 		d.Preview = &pv
 		if pv.Run != nil {
-			v := newPlanView(pv.Run)
+			// The first page; the pager and the filter lead to the run's
+			// page for the rest.
+			cs := pv.Run.Plan.Changes
+			pg := ChangePage{Changes: cs[:min(len(cs), PageSize)], Matched: len(cs), Total: len(cs)}
+			v := newPlanView(pv.Run, provision.ChangeFilter{}, pg, paginate(len(cs), PageSize, &url.URL{Path: runPath(pv.Run.ID)}))
 			d.Plan = &v
 		}
 	}

@@ -3,6 +3,7 @@ package safety
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -50,15 +51,39 @@ var _ provision.State = (*State)(nil)
 // Load reads the whole roster.
 func Load(ctx context.Context, q provision.Querier) (*State, error) {
 	st := &State{}
+	if err := loadDepartments(ctx, q, st); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, login, name, reading, email, phone FROM safety_members ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("read members: %w", err)
+	}
+	idx, err := scanMembers(rows, st)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, "SELECT member_id, department_id FROM safety_memberships ORDER BY member_id, department_id")
+	if err != nil {
+		return nil, fmt.Errorf("read memberships: %w", err)
+	}
+	if err := scanMemberships(rows, st, idx); err != nil {
+		return nil, err
+	}
+	st.digest = st.computeDigest()
+	return st, nil
+}
+
+// loadDepartments reads every department into st.
+func loadDepartments(ctx context.Context, q provision.Querier, st *State) error {
 	rows, err := q.QueryContext(ctx, "SELECT id, code, name, coalesce(parent_id, 0), is_root FROM safety_departments ORDER BY id")
 	if err != nil {
-		return nil, fmt.Errorf("read departments: %w", err)
+		return fmt.Errorf("read departments: %w", err)
 	}
 	for rows.Next() {
 		var d Department
 		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.ParentID, &d.IsRoot); err != nil {
 			rows.Close()
-			return nil, err
+			return err
 		}
 		if d.IsRoot {
 			st.RootID = d.ID
@@ -67,51 +92,45 @@ func Load(ctx context.Context, q provision.Querier) (*State, error) {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if st.RootID == 0 {
-		return nil, fmt.Errorf("the roster has no root department; the database is damaged")
+		return fmt.Errorf("the roster has no root department; the database is damaged")
 	}
+	return nil
+}
 
-	rows, err = q.QueryContext(ctx, "SELECT id, login, name, reading, email, phone FROM safety_members ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("read members: %w", err)
-	}
+// scanMembers appends the members rows hold (id, login, name, reading,
+// email, phone) to st, closing rows; idx is each one's index in
+// st.Members by id.
+func scanMembers(rows *sql.Rows, st *State) (map[int64]int, error) {
+	defer rows.Close()
 	idx := map[int64]int{}
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.ID, &m.Login, &m.Name, &m.Reading, &m.Email, &m.Phone); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		idx[m.ID] = len(st.Members)
 		st.Members = append(st.Members, m)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	return idx, rows.Err()
+}
 
-	rows, err = q.QueryContext(ctx, "SELECT member_id, department_id FROM safety_memberships ORDER BY member_id, department_id")
-	if err != nil {
-		return nil, fmt.Errorf("read memberships: %w", err)
-	}
+// scanMemberships adds the memberships rows hold (member id, department
+// id) to the members of st, closing rows.
+func scanMemberships(rows *sql.Rows, st *State, idx map[int64]int) error {
+	defer rows.Close()
 	for rows.Next() {
 		var mid, did int64
 		if err := rows.Scan(&mid, &did); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if i, ok := idx[mid]; ok {
 			st.Members[i].Departments = append(st.Members[i].Departments, did)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	st.digest = st.computeDigest()
-	return st, nil
+	return rows.Err()
 }
 
 func (s *State) computeDigest() string {

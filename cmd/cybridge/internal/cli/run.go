@@ -217,7 +217,12 @@ func (r *Runner) help(in *Invocation) {
 }
 
 // WriteJSON writes v as indented JSON, without escaping HTML characters.
+// A value that writes itself so (a plan, which streams its changes rather
+// than build a whole directory's JSON in memory) does.
 func WriteJSON(w io.Writer, v any) error {
+	if s, ok := v.(interface{ WriteJSON(io.Writer) error }); ok {
+		return s.WriteJSON(w)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
