@@ -48,7 +48,7 @@ type rssResult struct {
 // runRSSChild is the wrapper.
 func runRSSChild(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) < 2 || args[0] != "--" {
-		return fmt.Errorf("usage: %s -- COMMAND ARGS...", rssChildFlag)
+		return fmt.Errorf("usage: %s -- COMMAND [ARG]", rssChildFlag)
 	}
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
