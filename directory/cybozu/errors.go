@@ -117,13 +117,7 @@ func (e *Error) Localize(lang msg.Lang) string {
 	case e.Detail != "":
 		parts = append(parts, e.Detail)
 	}
-	if len(parts) == 0 {
-		return text
-	}
-	if lang == msg.Ja {
-		return text + "（" + strings.Join(parts, "、") + "）"
-	}
-	return text + " (" + strings.Join(parts, ", ") + ")"
+	return msg.WithAside(lang, text, parts)
 }
 
 // kindOf is the kind of each code. Decisions: cybozu.com refusing cybridge

@@ -173,6 +173,19 @@ func Format(lang Lang, v any) string {
 	return fmt.Sprint(v)
 }
 
+// WithAside is text followed by what another party said (status, codes,
+// its own message) in lang's parentheses: 「…（HTTP 409、uniqueness）」,
+// "… (HTTP 409, uniqueness)"; text alone when there is nothing to add.
+func WithAside(lang Lang, text string, aside []string) string {
+	if len(aside) == 0 {
+		return text
+	}
+	if lang == Ja {
+		return text + "（" + strings.Join(aside, listSep(lang)) + "）"
+	}
+	return text + " (" + strings.Join(aside, listSep(lang)) + ")"
+}
+
 func listSep(lang Lang) string {
 	if lang == Ja {
 		return "、"

@@ -3,7 +3,6 @@ package scimapi
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/cybridge/cybridge/internal/msg"
 )
@@ -130,13 +129,7 @@ func (e *Error) Localize(lang msg.Lang) string {
 	if e.Detail != "" {
 		parts = append(parts, e.Detail)
 	}
-	if len(parts) == 0 {
-		return text
-	}
-	if lang == msg.Ja {
-		return text + "（" + strings.Join(parts, "、") + "）"
-	}
-	return text + " (" + strings.Join(parts, ", ") + ")"
+	return msg.WithAside(lang, text, parts)
 }
 
 // codeOf is the code of a reply's status (not 2xx).
